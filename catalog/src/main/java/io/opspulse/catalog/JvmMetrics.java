@@ -1,0 +1,126 @@
+package io.opspulse.catalog;
+
+import static io.opspulse.catalog.MetricDefinition.counter;
+import static io.opspulse.catalog.MetricDefinition.gauge;
+import static io.opspulse.catalog.MetricDefinition.histogram;
+
+import java.util.List;
+
+/**
+ * What the Java agent publishes from inside a JVM service. Names are OpenTelemetry instrument names
+ * ({@code otelName}) and, beside them, the Prometheus names OpenTelemetry's Prometheus exporter turns
+ * them into (dots to underscores, unit suffix, {@code _total} on counters).
+ */
+public final class JvmMetrics {
+  private JvmMetrics() {}
+
+  // --- HTTP server and client RED ---
+  public static final MetricDefinition HTTP_SERVER_DURATION = histogram("http_server_request_duration_seconds")
+      .unit(Unit.SECONDS)
+      .labels("http_request_method", "http_route", "http_response_status_code", "error_type")
+      .help("Duration of HTTP server requests.").otel("http.server.request.duration").build(Source.AGENT);
+  public static final MetricDefinition HTTP_CLIENT_DURATION = histogram("http_client_request_duration_seconds")
+      .unit(Unit.SECONDS)
+      .labels("http_request_method", "server_address", "http_response_status_code", "error_type")
+      .help("Duration of HTTP client requests, by the server called.")
+      .otel("http.client.request.duration").build(Source.AGENT);
+  public static final MetricDefinition DB_CLIENT_DURATION = histogram("db_client_operation_duration_seconds")
+      .unit(Unit.SECONDS).labels("db_system_name", "db_operation_name", "error_type")
+      .help("Duration of JDBC statement executions (outermost call only).")
+      .otel("db.client.operation.duration").build(Source.AGENT);
+  public static final MetricDefinition DB_STATEMENTS_PER_REQUEST = histogram("opspulse_db_statements_per_request")
+      .labels("http_route")
+      .help("JDBC statements executed while serving one HTTP request; a high tail means N+1 queries.")
+      .otel("opspulse.db.statements_per_request").build(Source.AGENT);
+
+  // --- executors ---
+  public static final MetricDefinition EXECUTOR_QUEUE_DEPTH = gauge("opspulse_executor_queue_depth")
+      .labels("pool").help("Tasks waiting in the executor's queue.").otel("opspulse.executor.queue_depth")
+      .build(Source.AGENT);
+  public static final MetricDefinition EXECUTOR_ACTIVE = gauge("opspulse_executor_active_threads")
+      .labels("pool").help("Threads of the executor running a task.").otel("opspulse.executor.active_threads")
+      .build(Source.AGENT);
+  public static final MetricDefinition EXECUTOR_POOL_SIZE = gauge("opspulse_executor_pool_threads")
+      .labels("pool").help("Threads the executor has now.").otel("opspulse.executor.pool_threads")
+      .build(Source.AGENT);
+  public static final MetricDefinition EXECUTOR_MAX = gauge("opspulse_executor_max_threads")
+      .labels("pool").help("Threads the executor may grow to.").otel("opspulse.executor.max_threads")
+      .build(Source.AGENT);
+  public static final MetricDefinition EXECUTOR_COMPLETED = counter("opspulse_executor_completed_tasks_total")
+      .labels("pool").help("Tasks the executor completed.").otel("opspulse.executor.completed_tasks")
+      .build(Source.AGENT);
+  public static final MetricDefinition EXECUTOR_REJECTED = counter("opspulse_executor_rejected_tasks_total")
+      .labels("pool").help("Tasks the executor rejected.").otel("opspulse.executor.rejected_tasks")
+      .build(Source.AGENT);
+
+  // --- connection pools (OpenTelemetry db.client.connection.*) ---
+  public static final MetricDefinition POOL_CONNECTIONS = gauge("db_client_connection_count")
+      .labels("db_client_connection_pool_name", "db_client_connection_state")
+      .help("Connections of the pool by state (idle, used).").otel("db.client.connection.count")
+      .build(Source.AGENT);
+  public static final MetricDefinition POOL_MAX = gauge("db_client_connection_max")
+      .labels("db_client_connection_pool_name")
+      .help("Connections the pool may open.").otel("db.client.connection.max").build(Source.AGENT);
+  public static final MetricDefinition POOL_PENDING = gauge("db_client_connection_pending_requests")
+      .labels("db_client_connection_pool_name")
+      .help("Callers waiting for a connection.").otel("db.client.connection.pending_requests")
+      .build(Source.AGENT);
+
+  // --- runtime (OpenTelemetry jvm.* conventions) ---
+  public static final MetricDefinition JVM_MEMORY_USED = gauge("jvm_memory_used_bytes").unit(Unit.BYTES)
+      .labels("jvm_memory_type", "jvm_memory_pool_name")
+      .help("Memory used, by pool.").otel("jvm.memory.used").build(Source.AGENT);
+  public static final MetricDefinition JVM_MEMORY_LIMIT = gauge("jvm_memory_limit_bytes").unit(Unit.BYTES)
+      .labels("jvm_memory_type", "jvm_memory_pool_name")
+      .help("Memory a pool may grow to.").otel("jvm.memory.limit").build(Source.AGENT);
+  public static final MetricDefinition JVM_MEMORY_USED_AFTER_GC = gauge("jvm_memory_used_after_last_gc_bytes")
+      .unit(Unit.BYTES).labels("jvm_memory_type", "jvm_memory_pool_name")
+      .help("Memory used by a pool right after the last collection.").otel("jvm.memory.used_after_last_gc")
+      .build(Source.AGENT);
+  public static final MetricDefinition JVM_GC_DURATION = histogram("jvm_gc_duration_seconds").unit(Unit.SECONDS)
+      .labels("jvm_gc_name", "jvm_gc_action")
+      .help("Duration of garbage collections.").otel("jvm.gc.duration").build(Source.AGENT);
+  public static final MetricDefinition JVM_THREADS = gauge("jvm_thread_count")
+      .labels("jvm_thread_daemon", "jvm_thread_state")
+      .help("Platform threads, by state.").otel("jvm.thread.count").build(Source.AGENT);
+  public static final MetricDefinition JVM_CLASSES_LOADED = gauge("jvm_class_count")
+      .help("Classes loaded now.").otel("jvm.class.count").build(Source.AGENT);
+  public static final MetricDefinition JVM_CPU_TIME = counter("jvm_cpu_time_seconds_total").unit(Unit.SECONDS)
+      .help("CPU time the JVM process used.").otel("jvm.cpu.time").build(Source.AGENT);
+  public static final MetricDefinition JVM_CPU_UTILIZATION = gauge("jvm_cpu_recent_utilization_ratio")
+      .unit(Unit.RATIO).help("Recent CPU use of the JVM process, as a share of all CPUs.")
+      .otel("jvm.cpu.recent_utilization").build(Source.AGENT);
+  public static final MetricDefinition JVM_CPU_COUNT = gauge("jvm_cpu_count")
+      .help("CPUs available to the JVM.").otel("jvm.cpu.count").build(Source.AGENT);
+  public static final MetricDefinition JVM_DEADLOCKED_THREADS = gauge("opspulse_jvm_deadlocked_threads")
+      .help("Threads deadlocked on monitors or ownable synchronizers.").otel("opspulse.jvm.deadlocked_threads")
+      .build(Source.AGENT);
+  public static final MetricDefinition JVM_FILE_DESCRIPTORS = gauge("opspulse_jvm_open_file_descriptors")
+      .help("File descriptors the process holds open.").otel("opspulse.jvm.open_file_descriptors")
+      .build(Source.AGENT);
+
+  // --- restart loops and dev mode ---
+  public static final MetricDefinition STARTS_RECENT = gauge("opspulse_jvm_recent_starts")
+      .labels("window")
+      .help("Times this service's JVM started within the window, from the agent's state file.")
+      .otel("opspulse.jvm.recent_starts").build(Source.AGENT);
+  public static final MetricDefinition DEV_MODE = gauge("opspulse_dev_mode")
+      .labels("reason")
+      .help("1 when development machinery runs in the process (devtools, jdwp, quarkus_dev, ...), by reason.")
+      .otel("opspulse.dev_mode").build(Source.AGENT);
+  public static final MetricDefinition IN_PROCESS_RESTARTS = counter("opspulse_in_process_restarts_total")
+      .help("Application restarts inside the JVM (DevTools restart class loaders).")
+      .otel("opspulse.in_process_restarts").build(Source.AGENT);
+  public static final MetricDefinition AGENT_ERRORS = counter("opspulse_agent_errors_total")
+      .labels("component")
+      .help("Failures inside the agent that it contained, by component; the service ran on.")
+      .otel("opspulse.agent.errors").build(Source.AGENT);
+
+  public static final List<MetricDefinition> ALL = List.of(
+      HTTP_SERVER_DURATION, HTTP_CLIENT_DURATION, DB_CLIENT_DURATION, DB_STATEMENTS_PER_REQUEST,
+      EXECUTOR_QUEUE_DEPTH, EXECUTOR_ACTIVE, EXECUTOR_POOL_SIZE, EXECUTOR_MAX, EXECUTOR_COMPLETED,
+      EXECUTOR_REJECTED, POOL_CONNECTIONS, POOL_MAX, POOL_PENDING, JVM_MEMORY_USED, JVM_MEMORY_LIMIT,
+      JVM_MEMORY_USED_AFTER_GC, JVM_GC_DURATION, JVM_THREADS, JVM_CLASSES_LOADED, JVM_CPU_TIME,
+      JVM_CPU_UTILIZATION, JVM_CPU_COUNT, JVM_DEADLOCKED_THREADS, JVM_FILE_DESCRIPTORS, STARTS_RECENT,
+      DEV_MODE, IN_PROCESS_RESTARTS, AGENT_ERRORS);
+}
