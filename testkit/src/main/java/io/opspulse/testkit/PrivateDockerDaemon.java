@@ -1,0 +1,214 @@
+package io.opspulse.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A Docker daemon of the test's own: its own socket, data root, exec root and pidfile, no bridge and no
+ * iptables, so it touches nothing of the host's networking and no other daemon. It imports a busybox
+ * image built from Debian's busybox-static (no registry is reachable), and it is stopped by the pid in its
+ * pidfile, with every container it ran removed first.
+ */
+public final class PrivateDockerDaemon implements AutoCloseable {
+  /** The image every test container runs: busybox with all its applets on PATH. */
+  public static final String BUSYBOX = "opspulse/busybox:test";
+
+  private final Path root;
+  private ManagedProcess process;
+
+  private PrivateDockerDaemon(Path root) {
+    this.root = root;
+  }
+
+  /** Starts a daemon in a fresh temporary folder and waits until it answers. */
+  public static PrivateDockerDaemon start() {
+    try {
+      // Short path: a unix socket's path is limited to 108 bytes.
+      Path root = Files.createTempDirectory(Path.of("/tmp"), "opd-");
+      PrivateDockerDaemon daemon = new PrivateDockerDaemon(root);
+      daemon.launch();
+      return daemon;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() throws IOException {
+    String dockerd = Stream.of("/usr/sbin/dockerd", "/usr/bin/dockerd").filter(p -> Files.isExecutable(Path.of(p)))
+        .findFirst().orElseThrow(() -> new IllegalStateException(
+            "dockerd not found: install Debian's docker.io (bash .ci/run does)"));
+    Files.createDirectories(root.resolve("data"));
+    Files.createDirectories(root.resolve("exec"));
+    Files.deleteIfExists(socket());
+    process = ManagedProcess.start("dockerd", List.of(dockerd,
+        "-H", "unix://" + socket(),
+        "--data-root", root.resolve("data").toString(),
+        "--exec-root", root.resolve("exec").toString(),
+        "--pidfile", root.resolve("docker.pid").toString(),
+        "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false",
+        "--userland-proxy=false", "--log-level=warn"), Map.of(), root.resolve("dockerd.log"));
+    try {
+      Poll.untilTrue("dockerd at " + socket() + " to answer", Duration.ofSeconds(60), () -> {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("dockerd exited: " + process.logTail(20));
+        }
+        return Files.exists(socket()) && docker(List.of("version", "--format", "{{.Server.Version}}")).exitCode() == 0;
+      });
+    } catch (RuntimeException | AssertionError e) {
+      process.stop(Duration.ofSeconds(10));
+      throw e;
+    }
+  }
+
+  public Path socket() {
+    return root.resolve("docker.sock");
+  }
+
+  /** The value for DOCKER_HOST. */
+  public String dockerHost() {
+    return "unix://" + socket();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The daemon's pid, from its pidfile. */
+  public long pid() {
+    try {
+      return Long.parseLong(Files.readString(root.resolve("docker.pid")).strip());
+    } catch (IOException e) {
+      return process.pid();
+    }
+  }
+
+  /** Runs the docker CLI against this daemon. */
+  public CommandResult docker(List<String> args) {
+    return docker(args, null);
+  }
+
+  public CommandResult docker(List<String> args, byte[] stdin) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("docker");
+    cmd.addAll(args);
+    return Commands.run(cmd, Map.of("DOCKER_HOST", dockerHost()), stdin, Duration.ofSeconds(120));
+  }
+
+  /** Runs the docker CLI and returns its trimmed stdout, throwing when it fails. */
+  public String dockerOk(String... args) {
+    return docker(List.of(args)).orThrow("docker " + String.join(" ", args)).stdout().strip();
+  }
+
+  /**
+   * Imports {@link #BUSYBOX} from the host's static busybox: a root file system holding only
+   * /bin/busybox and a link per applet.
+   */
+  public PrivateDockerDaemon withBusybox() {
+    if (docker(List.of("image", "inspect", BUSYBOX)).exitCode() == 0) {
+      return this;
+    }
+    Path busybox = Stream.of("/bin/busybox", "/usr/bin/busybox").map(Path::of).filter(Files::isExecutable)
+        .findFirst().orElseThrow(() -> new IllegalStateException(
+            "busybox not found: install Debian's busybox-static (bash .ci/run does)"));
+    try {
+      Path rootfs = root.resolve("busybox-rootfs");
+      Files.createDirectories(rootfs.resolve("bin"));
+      Files.createDirectories(rootfs.resolve("tmp"));
+      Files.createDirectories(rootfs.resolve("etc"));
+      Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\n");
+      Files.copy(busybox, rootfs.resolve("bin/busybox"));
+      rootfs.resolve("bin/busybox").toFile().setExecutable(true, false);
+      String applets = Commands.run(List.of(busybox.toString(), "--list"), Map.of(), null, Duration.ofSeconds(10))
+          .orThrow("busybox --list").stdout();
+      for (String applet : applets.lines().map(String::strip).filter(s -> !s.isEmpty() && !s.equals("busybox")).toList()) {
+        Path link = rootfs.resolve("bin").resolve(applet);
+        if (!Files.exists(link)) {
+          Files.createSymbolicLink(link, Path.of("busybox"));
+        }
+      }
+      Path tarFile = root.resolve("busybox.tar");
+      Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", tarFile.toString(), "."), Map.of(), null,
+          Duration.ofSeconds(30)).orThrow("tar");
+      docker(List.of("import", "--change", "ENV PATH=/bin", "--change", "CMD [\"sh\"]", tarFile.toString(), BUSYBOX))
+          .orThrow("docker import");
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a container from busybox with no network, returning its full id. */
+  public String run(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("run", "-d", "--network", "none"));
+    cmd.addAll(List.of(args));
+    return docker(cmd).orThrow("docker run").stdout().strip();
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Stops the daemon by its pid, keeping its data, as a crash or an upgrade would. */
+  public void stopDaemon() {
+    if (process != null && process.isAlive()) {
+      process.stop(Duration.ofSeconds(30));
+    }
+  }
+
+  /** Starts the daemon again on the same data root and socket. */
+  public void restartDaemon() {
+    stopDaemon();
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Processes whose command line names this daemon's folder: what {@link #close()} must leave none of. */
+  public List<ProcessHandle> leftoverProcesses() {
+    String marker = root.toString();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        .filter(p -> p.pid() != ProcessHandle.current().pid())
+        .toList();
+  }
+
+  /** Removes every container, stops the daemon by its pid, kills any straggler, removes the folder. */
+  @Override
+  public void close() {
+    if (process == null) {
+      return;
+    }
+    if (process.isAlive()) {
+      Optional.of(docker(List.of("ps", "-aq"))).filter(r -> r.exitCode() == 0)
+          .map(r -> r.stdout().lines().filter(s -> !s.isBlank()).toList())
+          .filter(ids -> !ids.isEmpty())
+          .ifPresent(ids -> {
+            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+            rm.addAll(ids);
+            docker(rm);
+          });
+    }
+    process.stop(Duration.ofSeconds(30));
+    for (ProcessHandle p : leftoverProcesses()) {
+      p.destroyForcibly();
+    }
+    // Overlay mounts are gone once dockerd stopped; what cannot be removed stays in /tmp.
+    Commands.run(List.of("rm", "-rf", root.toString()), Map.of(), null, Duration.ofSeconds(60));
+    process = null;
+  }
+
+  @Override
+  public String toString() {
+    return "dockerd at " + socket();
+  }
+}
