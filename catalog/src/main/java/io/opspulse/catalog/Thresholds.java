@@ -30,6 +30,8 @@ public final class Thresholds {
       "Sum of container limits over host capacity above which the host is overcommitted.");
   public static final Threshold GPU_IDLE_UTILIZATION = new Threshold("gpu_idle_utilization", 0.01,
       Unit.RATIO, "30m", "GPU utilisation under which a GPU holding memory counts as idle.");
+  public static final Threshold GPU_IDLE_MEMORY = new Threshold("gpu_idle_memory", 0.1, Unit.RATIO, "30m",
+      "Share of a GPU's memory allocated above which an idle GPU is holding memory for nothing.");
   public static final Threshold GPU_LOW_UTILIZATION = new Threshold("gpu_low_utilization", 0.15, Unit.RATIO,
       "1h", "GPU utilisation under which a GPU is underused.");
   public static final Threshold JVM_CPU_HIGH = new Threshold("jvm_cpu_high", 0.8, Unit.RATIO, "5m",
@@ -38,6 +40,8 @@ public final class Thresholds {
       "p95 HTTP server latency above which an API is slow.");
   public static final Threshold HTTP_5XX_RATIO = new Threshold("http_5xx_ratio", 0.05, Unit.RATIO, "5m",
       "Share of HTTP server responses that may be 5xx.");
+  public static final Threshold HTTP_503_RATIO = new Threshold("http_503_ratio", 0.01, Unit.RATIO, "5m",
+      "Share of one route's responses that may be 503 (the route says a dependency is unavailable).");
   public static final Threshold DEPENDENCY_FAILURE_RATIO = new Threshold("dependency_failure_ratio", 0.1,
       Unit.RATIO, "5m", "Share of calls to one dependency that may fail.");
   public static final Threshold DB_P95 = new Threshold("db_p95", 0.1, Unit.SECONDS, "10m",
@@ -52,6 +56,6 @@ public final class Thresholds {
   public static final List<Threshold> ALL = List.of(
       CONTAINERS_OVER_DECLARED, EXITED_CONTAINERS, RESTARTS_PER_HOUR, MEMORY_NEAR_LIMIT, CPU_NEAR_LIMIT,
       HEALTH_RATIO_WARNING, HEALTH_RATIO_CRITICAL, HEALTHCHECK_TIMEOUT_FLOOR, LIMITS_OVERCOMMIT,
-      GPU_IDLE_UTILIZATION, GPU_LOW_UTILIZATION, JVM_CPU_HIGH, HTTP_P95, HTTP_5XX_RATIO,
-      DEPENDENCY_FAILURE_RATIO, DB_P95, GC_TIME_RATIO, HEAP_AFTER_GC, JVM_RECENT_STARTS);
+      GPU_IDLE_UTILIZATION, GPU_IDLE_MEMORY, GPU_LOW_UTILIZATION, JVM_CPU_HIGH, HTTP_P95, HTTP_5XX_RATIO,
+      HTTP_503_RATIO, DEPENDENCY_FAILURE_RATIO, DB_P95, GC_TIME_RATIO, HEAP_AFTER_GC, JVM_RECENT_STARTS);
 }
