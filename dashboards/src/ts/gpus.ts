@@ -1,0 +1,172 @@
+// GPUs: utilisation against memory held — the report where every GPU sat at 0% while models held
+// their memory — plus power, temperature, throttling, errors, and the per-container view of which
+// container holds which GPU memory and how much work it does.
+import { Catalog } from "./catalog";
+import { Board, unit } from "./board";
+
+export function gpus(catalog: Catalog): Board {
+  const b = new Board(catalog, "opspulse-gpus",
+    "GPU utilisation against the memory held, power, temperature, throttling and errors, and which container holds which GPU memory and does how much work.",
+    ["gpu", "nvidia"],
+    { job: "job", instance: "instance", gpu: "gpu", compose_service: "compose_service" });
+  const q = b.q;
+  const util = "hw_gpu_utilization_ratio";
+  const byGpu = (metric: string | string[]) => q.by(metric, "instance", "gpu", "hw_name");
+  const usage = "hw_gpu_memory_usage_bytes";
+  const utilisationThresholds = { base: "red", steps: [["gpu_idle_utilization", "orange"], ["gpu_low_utilization", "green"]] as Array<[string, string]> };
+
+  b.variable("job", "job", "opspulse_gpu_probe_up", {}, "Exporter job")
+    .variable("instance", "instance", "opspulse_gpu_probe_up", { job: "job" }, "Host")
+    .variable("gpu", "gpu", "hw_gpu_memory_limit_bytes", { job: "job", instance: "instance" }, "GPU")
+    .variable("compose_service", "compose_service", "opspulse_gpu_container_memory_bytes", { job: "job", instance: "instance" }, "Compose service");
+
+  // --- the probe itself ---
+  b.stat({
+    title: "GPU probe",
+    description: "Whether NVML is loaded and answering on each host (opspulse_gpu_probe_up); DOWN on a host without NVIDIA drivers is expected.",
+    unit: "short", w: 4, h: 4,
+    mappings: { "0": { text: "DOWN", color: "red" }, "1": { text: "UP", color: "green" } },
+    queries: [{ expr: `min(${q.sel("opspulse_gpu_probe_up")})`, instant: true }],
+  });
+  b.table({
+    title: "GPU probe status",
+    description: "Why the probe is or is not reporting: ok, library_missing, init_failed, ...",
+    unit: "short", w: 8, h: 4,
+    queries: [{ expr: `max ${q.by("opspulse_gpu_probe_status", "instance", "status")} (${q.sel("opspulse_gpu_probe_status")} == 1)`, instant: true }],
+  });
+  b.stat({
+    title: "GPUs",
+    description: "GPUs NVML reports on the selected hosts.",
+    unit: "short", w: 4, h: 4,
+    queries: [{ expr: `sum(${q.sel("opspulse_gpu_devices")})`, instant: true }],
+  });
+  b.stat({
+    title: "GPUs lost",
+    description: "GPUs NVML reported lost (GPU_IS_LOST); their other readings stop until the driver recovers them.",
+    unit: "short", w: 4, h: 4,
+    mappings: { "0": { text: "0", color: "green" } },
+    queries: [{ expr: `sum(${q.sel("opspulse_gpu_lost")}) or vector(0)`, instant: true }],
+  });
+  b.stat({
+    title: "NVML poll duration",
+    description: "How long the last NVML poll of all GPUs took.",
+    unit: unit(catalog, "opspulse_gpu_poll_duration_seconds"), w: 4, h: 4,
+    queries: [{ expr: `max(${q.sel("opspulse_gpu_poll_duration_seconds")})`, instant: true }],
+  });
+
+  // --- utilisation against memory ---
+  b.newLine().timeseries({
+    title: "GPU utilisation",
+    description: "Share of the sample period each GPU was busy; under the low line it is underused, under the idle line it does nothing.",
+    unit: unit(catalog, util), min: 0, max: 1, w: 12, h: 8,
+    thresholds: utilisationThresholds,
+    queries: [{ expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="general"`)})`, legend: "GPU {{gpu}} {{hw_name}}" }],
+  });
+  b.timeseries({
+    title: "GPU memory used against total",
+    description: "GPU memory allocated and the GPU's total memory.",
+    unit: unit(catalog, usage), min: 0, w: 12, h: 8,
+    queries: [
+      { expr: `sum ${byGpu(usage)} (${q.sel(usage)})`, legend: "GPU {{gpu}} used" },
+      { expr: `sum ${byGpu("hw_gpu_memory_limit_bytes")} (${q.sel("hw_gpu_memory_limit_bytes")})`, legend: "GPU {{gpu}} total" },
+    ],
+  });
+  b.newLine().bargauge({
+    title: "Idle but allocated: utilisation of GPUs holding memory",
+    description: "Utilisation of every GPU that holds memory now; red is a GPU holding memory while doing (almost) nothing — allocated but idle.",
+    unit: unit(catalog, util), min: 0, max: 1, w: 12, h: 8,
+    thresholds: utilisationThresholds,
+    queries: [{
+      expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="general"`)}) and ${q.on([util, usage], "instance", "gpu")} (sum ${byGpu(usage)} (${q.sel(usage)}) > 0)`,
+      legend: "GPU {{gpu}} {{hw_name}}", instant: true,
+    }],
+  });
+  b.timeseries({
+    title: "GPU memory bandwidth utilisation",
+    description: "Share of the sample period each GPU's memory was read or written.",
+    unit: unit(catalog, util), min: 0, max: 1, w: 12, h: 8,
+    queries: [{ expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="memory"`)})`, legend: "GPU {{gpu}}" }],
+  });
+
+  // --- per container ---
+  b.newLine().table({
+    title: "GPU memory by container",
+    description: "GPU memory the processes of each container hold on each GPU: which service keeps a model loaded.",
+    unit: unit(catalog, "opspulse_gpu_container_memory_bytes"), w: 12, h: 8,
+    queries: [{
+      expr: `sum ${q.by("opspulse_gpu_container_memory_bytes", "instance", "gpu", "container_name", "compose_service")} (${q.sel("opspulse_gpu_container_memory_bytes")})`,
+      instant: true,
+    }],
+  }, { field: "Value", desc: true });
+  b.timeseries({
+    title: "SM utilisation by container",
+    description: "Share of the GPU's SMs each container's processes kept busy; a container holding GPU memory with a flat zero here is idle but allocated.",
+    unit: unit(catalog, "opspulse_gpu_container_sm_utilization_ratio"), min: 0, max: 1, w: 12, h: 8,
+    thresholds: utilisationThresholds,
+    queries: [{
+      expr: `max ${q.by("opspulse_gpu_container_sm_utilization_ratio", "instance", "gpu", "container_name")} (${q.sel("opspulse_gpu_container_sm_utilization_ratio")})`,
+      legend: "{{container_name}} on GPU {{gpu}}",
+    }],
+  });
+  b.newLine().table({
+    title: "GPU memory by process",
+    description: "GPU memory each process holds, with its container (empty for host processes); memory held by a pid that no longer exists is leaked.",
+    unit: unit(catalog, "opspulse_gpu_process_memory_bytes"), w: 24, h: 6,
+    queries: [{
+      expr: `sum ${q.by("opspulse_gpu_process_memory_bytes", "instance", "gpu", "pid", "container_name", "compose_service")} (${q.sel("opspulse_gpu_process_memory_bytes")})`,
+      instant: true,
+    }],
+  }, { field: "Value", desc: true });
+
+  // --- power, heat, clocks, errors ---
+  b.newLine().timeseries({
+    title: "Power against limit",
+    description: "Power each GPU draws, with the power limit the driver enforces.",
+    unit: unit(catalog, "hw_power_watts"), min: 0, w: 12, h: 8,
+    queries: [
+      { expr: `max ${byGpu("hw_power_watts")} (${q.sel("hw_power_watts")})`, legend: "GPU {{gpu}}" },
+      { expr: `max ${byGpu("opspulse_gpu_power_limit_watts")} (${q.sel("opspulse_gpu_power_limit_watts")})`, legend: "GPU {{gpu}} limit" },
+    ],
+  });
+  b.timeseries({
+    title: "Temperature",
+    description: "The GPU die's temperature.",
+    unit: unit(catalog, "hw_temperature_celsius"), w: 12, h: 8,
+    queries: [{ expr: `max ${byGpu("hw_temperature_celsius")} (${q.sel("hw_temperature_celsius")})`, legend: "GPU {{gpu}}" }],
+  });
+  b.newLine().stateTimeline({
+    title: "Throttle reasons",
+    description: "Clock event (throttle) reasons holding each GPU's clocks down: power cap, thermal, idle, ...",
+    unit: "short", w: 12, h: 8,
+    mappings: { "0": { text: "off", color: "transparent" }, "1": { text: "active", color: "orange" } },
+    queries: [{
+      expr: `max ${q.by("opspulse_gpu_throttle_active", "instance", "gpu", "reason")} (${q.sel("opspulse_gpu_throttle_active")})`,
+      legend: "GPU {{gpu}} {{reason}}",
+    }],
+  });
+  b.timeseries({
+    title: "Clocks",
+    description: "Current SM and memory clocks of each GPU.",
+    unit: unit(catalog, "opspulse_gpu_clock_hertz"), min: 0, w: 12, h: 8,
+    queries: [{
+      expr: `max ${q.by("opspulse_gpu_clock_hertz", "instance", "gpu", "clock")} (${q.sel("opspulse_gpu_clock_hertz")})`,
+      legend: "GPU {{gpu}} {{clock}}",
+    }],
+  });
+  b.newLine().timeseries({
+    title: "ECC errors",
+    description: "ECC memory errors per second by type; any uncorrected error is a hardware problem.",
+    unit: "cps", min: 0, w: 12, h: 8,
+    queries: [{
+      expr: `sum ${q.by("hw_errors_total", "instance", "gpu", "error_type")} (${q.rate(q.sel("hw_errors_total"))})`,
+      legend: "GPU {{gpu}} {{error_type}}",
+    }],
+  });
+  b.timeseries({
+    title: "Energy use",
+    description: "Average power over the interval from the energy counter, which never misses a spike between samples.",
+    unit: unit(catalog, "hw_power_watts"), min: 0, w: 12, h: 8,
+    queries: [{ expr: `sum ${byGpu("hw_energy_joules_total")} (${q.rate(q.sel("hw_energy_joules_total"))})`, legend: "GPU {{gpu}}" }],
+  });
+  return b;
+}

@@ -1,0 +1,254 @@
+// JVM service, RED and USE: request rate, errors and latency by route, the dependencies it calls
+// and how often they fail, then the resources — executor queues and threads, connection pools, GC,
+// heap after GC, CPU, threads — and the restarts and dev mode the reload-loop incident hid.
+import { Catalog } from "./catalog";
+import { Board, unit } from "./board";
+
+export function jvm(catalog: Catalog): Board {
+  const b = new Board(catalog, "opspulse-jvm",
+    "One JVM service with the opspulse agent: RED (rate, errors, duration by route; dependency calls and failures) and USE (executors, connection pools, GC, heap, CPU, threads), restarts and dev mode.",
+    ["jvm", "red", "use"], { job: "job", instance: "instance", http_route: "route" });
+  const q = b.q;
+  const server = "http_server_request_duration_seconds";
+  const client = "http_client_request_duration_seconds";
+  const db = "db_client_operation_duration_seconds";
+  const byRoute = q.by(server, "http_route");
+  const requests = q.rate(q.hist(server, "count"));
+  const quantile = (phi: number, metric: string, ...labels: string[]) =>
+    `histogram_quantile(${phi}, sum ${q.by(metric, "le", ...labels)} (${q.rate(q.hist(metric, "bucket"))}))`;
+
+  b.variable("job", "job", "jvm_class_count", {}, "Service (job)")
+    .variable("instance", "instance", "jvm_class_count", { job: "job" }, "Instance")
+    .variable("route", "http_route", server, { job: "job", instance: "instance" }, "Route");
+
+  // --- RED ---
+  b.timeseries({
+    title: "Request rate by route",
+    description: "HTTP requests the service serves per second, by route.",
+    unit: "reqps", min: 0, w: 8, h: 8,
+    queries: [{ expr: `sum ${byRoute} (${requests})`, legend: "{{http_route}}" }],
+  });
+  b.timeseries({
+    title: "5xx ratio by route",
+    description: "Share of responses with a 5xx status, by route; above the line the API is failing its callers.",
+    unit: "percentunit", min: 0, w: 8, h: 8,
+    thresholds: { base: "green", steps: [["http_5xx_ratio", "red"]] },
+    queries: [{
+      // "or ... * 0" keeps routes without 5xx on the graph at zero instead of dropping them.
+      expr: `(sum ${byRoute} (${q.rate(q.hist(server, "count", `http_response_status_code=~"5.."`))}) or sum ${byRoute} (${requests}) * 0) / sum ${byRoute} (${requests})`,
+      legend: "{{http_route}}",
+    }],
+  });
+  b.timeseries({
+    title: "Latency p95 by route",
+    description: "95th percentile of HTTP server request duration by route; above the line the API is slow.",
+    unit: unit(catalog, server), min: 0, w: 8, h: 8,
+    thresholds: { base: "green", steps: [["http_p95", "red"]] },
+    queries: [{ expr: quantile(0.95, server, "http_route"), legend: "{{http_route}}" }],
+  });
+  b.newLine().timeseries({
+    title: "Latency p50 / p95 / p99",
+    description: "Median, 95th and 99th percentile of HTTP server request duration over the selected routes.",
+    unit: unit(catalog, server), min: 0, w: 12, h: 8,
+    thresholds: { base: "green", steps: [["http_p95", "red"]] },
+    queries: [
+      { expr: quantile(0.5, server), legend: "p50" },
+      { expr: quantile(0.95, server), legend: "p95" },
+      { expr: quantile(0.99, server), legend: "p99" },
+    ],
+  });
+  b.timeseries({
+    title: "Responses by status code",
+    description: "HTTP responses per second by status code, over the selected routes.",
+    unit: "reqps", min: 0, w: 12, h: 8,
+    queries: [{ expr: `sum ${q.by(server, "http_response_status_code")} (${requests})`, legend: "{{http_response_status_code}}" }],
+  });
+
+  // --- dependencies ---
+  const calls = q.rate(q.hist(client, "count"));
+  const byServer = q.by(client, "server_address");
+  b.newLine().timeseries({
+    title: "Dependency calls",
+    description: "Outgoing HTTP calls per second, by the server called.",
+    unit: "reqps", min: 0, w: 8, h: 8,
+    queries: [{ expr: `sum ${byServer} (${calls})`, legend: "{{server_address}}" }],
+  });
+  b.timeseries({
+    title: "Dependency failure ratio",
+    description: "Share of outgoing calls that failed (error_type set: connection errors, timeouts, 4xx/5xx), by server; above the line a dependency is failing.",
+    unit: "percentunit", min: 0, w: 8, h: 8,
+    thresholds: { base: "green", steps: [["dependency_failure_ratio", "red"]] },
+    queries: [{
+      expr: `(sum ${byServer} (${q.rate(q.hist(client, "count", `error_type!=""`))}) or sum ${byServer} (${calls}) * 0) / sum ${byServer} (${calls})`,
+      legend: "{{server_address}}",
+    }],
+  });
+  b.timeseries({
+    title: "Dependency latency p95",
+    description: "95th percentile of outgoing HTTP call duration, by server.",
+    unit: unit(catalog, client), min: 0, w: 8, h: 8,
+    queries: [{ expr: quantile(0.95, client, "server_address"), legend: "{{server_address}}" }],
+  });
+  b.newLine().timeseries({
+    title: "Database p95 by operation",
+    description: "95th percentile of JDBC statement duration by operation; above the line the database is slow.",
+    unit: unit(catalog, db), min: 0, w: 12, h: 8,
+    thresholds: { base: "green", steps: [["db_p95", "red"]] },
+    queries: [{ expr: quantile(0.95, db, "db_system_name", "db_operation_name"), legend: "{{db_system_name}} {{db_operation_name}}" }],
+  });
+  b.timeseries({
+    title: "Statements per request p95",
+    description: "95th percentile of JDBC statements executed while serving one request, by route; a high tail means N+1 queries.",
+    unit: unit(catalog, "opspulse_db_statements_per_request"), min: 0, w: 12, h: 8,
+    queries: [{ expr: quantile(0.95, "opspulse_db_statements_per_request", "http_route"), legend: "{{http_route}}" }],
+  });
+
+  // --- USE: executors and pools ---
+  const byPool = (metric: string) => q.by(metric, "pool");
+  b.newLine().timeseries({
+    title: "Executor queue depth",
+    description: "Tasks waiting in each executor's queue: the saturation of the service's worker pools.",
+    unit: unit(catalog, "opspulse_executor_queue_depth"), min: 0, w: 8, h: 8,
+    queries: [{ expr: `sum ${byPool("opspulse_executor_queue_depth")} (${q.sel("opspulse_executor_queue_depth")})`, legend: "{{pool}}" }],
+  });
+  b.timeseries({
+    title: "Executor threads: active against max",
+    description: "Threads running a task, threads the executor has, and the most it may grow to, by pool; active at max means the queue grows.",
+    unit: "short", min: 0, w: 8, h: 8,
+    queries: [
+      { expr: `sum ${byPool("opspulse_executor_active_threads")} (${q.sel("opspulse_executor_active_threads")})`, legend: "{{pool}} active" },
+      { expr: `sum ${byPool("opspulse_executor_pool_threads")} (${q.sel("opspulse_executor_pool_threads")})`, legend: "{{pool}} threads" },
+      { expr: `sum ${byPool("opspulse_executor_max_threads")} (${q.sel("opspulse_executor_max_threads")})`, legend: "{{pool}} max" },
+    ],
+  });
+  b.timeseries({
+    title: "Executor tasks completed and rejected",
+    description: "Tasks each executor completes and rejects per second; any rejection is work the service dropped.",
+    unit: "cps", min: 0, w: 8, h: 8,
+    queries: [
+      { expr: `sum ${byPool("opspulse_executor_completed_tasks_total")} (${q.rate(q.sel("opspulse_executor_completed_tasks_total"))})`, legend: "{{pool}} completed" },
+      { expr: `sum ${byPool("opspulse_executor_rejected_tasks_total")} (${q.rate(q.sel("opspulse_executor_rejected_tasks_total"))})`, legend: "{{pool}} rejected" },
+    ],
+  });
+  const poolName = "db_client_connection_pool_name";
+  b.newLine().timeseries({
+    title: "Connection pool usage",
+    description: "Connections of each pool by state (idle, used) against the pool's maximum.",
+    unit: unit(catalog, "db_client_connection_count"), min: 0, w: 12, h: 8,
+    queries: [
+      { expr: `sum ${q.by("db_client_connection_count", poolName, "db_client_connection_state")} (${q.sel("db_client_connection_count")})`, legend: "{{db_client_connection_pool_name}} {{db_client_connection_state}}" },
+      { expr: `sum ${q.by("db_client_connection_max", poolName)} (${q.sel("db_client_connection_max")})`, legend: "{{db_client_connection_pool_name}} max" },
+    ],
+  });
+  b.timeseries({
+    title: "Connection pool waiters",
+    description: "Callers waiting for a connection, by pool: the pool is the bottleneck when this is above zero.",
+    unit: unit(catalog, "db_client_connection_pending_requests"), min: 0, w: 12, h: 8,
+    queries: [{ expr: `sum ${q.by("db_client_connection_pending_requests", poolName)} (${q.sel("db_client_connection_pending_requests")})`, legend: "{{db_client_connection_pool_name}}" }],
+  });
+
+  // --- USE: memory, GC, CPU, threads ---
+  const heap = `jvm_memory_type="heap"`;
+  const after = "jvm_memory_used_after_last_gc_bytes";
+  const limit = "jvm_memory_limit_bytes";
+  const byInstance = (metric: string | string[]) => q.by(metric, "job", "instance");
+  b.newLine().timeseries({
+    title: "GC time ratio",
+    description: "Share of wall time each instance spends in garbage collection; above the line the JVM is collecting more than working.",
+    unit: "percentunit", min: 0, w: 8, h: 8,
+    thresholds: { base: "green", steps: [["gc_time_ratio", "red"]] },
+    queries: [{ expr: `sum ${byInstance("jvm_gc_duration_seconds")} (${q.rate(q.hist("jvm_gc_duration_seconds", "sum"))})`, legend: "{{instance}}" }],
+  });
+  b.timeseries({
+    title: "Heap after GC",
+    description: "Heap still used right after the last collection, as a share of the limit of the same pools; above the line the live set fills the heap.",
+    unit: "percentunit", min: 0, max: 1, w: 8, h: 8,
+    thresholds: { base: "green", steps: [["heap_after_gc", "red"]] },
+    queries: [{
+      expr: `sum ${byInstance(after)} (${q.sel(after, heap)}) / sum ${byInstance(limit)} (${q.sel(limit, heap)} `
+        + `and ${q.on([limit, after], "job", "instance", "jvm_memory_pool_name")} ${q.sel(after, heap)})`,
+      legend: "{{instance}}",
+    }],
+  });
+  b.timeseries({
+    title: "Heap used by pool",
+    description: "Heap used now by each memory pool.",
+    unit: unit(catalog, "jvm_memory_used_bytes"), min: 0, w: 8, h: 8,
+    queries: [{ expr: `sum ${q.by("jvm_memory_used_bytes", "instance", "jvm_memory_pool_name")} (${q.sel("jvm_memory_used_bytes", heap)})`, legend: "{{instance}} {{jvm_memory_pool_name}}" }],
+  });
+  b.newLine().timeseries({
+    title: "GC collections",
+    description: "Collections per second by collector and action.",
+    unit: "cps", min: 0, w: 8, h: 8,
+    queries: [{ expr: `sum ${q.by("jvm_gc_duration_seconds", "jvm_gc_name", "jvm_gc_action")} (${q.rate(q.hist("jvm_gc_duration_seconds", "count"))})`, legend: "{{jvm_gc_name}} {{jvm_gc_action}}" }],
+  });
+  b.timeseries({
+    title: "CPU",
+    description: "Recent CPU use of each JVM as a share of all CPUs; above the line the service is hot (a reload loop pins a core here).",
+    unit: "percentunit", min: 0, w: 8, h: 8,
+    thresholds: { base: "green", steps: [["jvm_cpu_high", "red"]] },
+    queries: [
+      { expr: `max ${byInstance("jvm_cpu_recent_utilization_ratio")} (${q.sel("jvm_cpu_recent_utilization_ratio")})`, legend: "{{instance}} recent" },
+      {
+        expr: `sum ${byInstance("jvm_cpu_time_seconds_total")} (${q.rate(q.sel("jvm_cpu_time_seconds_total"))}) / ${q.on(["jvm_cpu_time_seconds_total", "jvm_cpu_count"], "job", "instance")} max ${byInstance("jvm_cpu_count")} (${q.sel("jvm_cpu_count")})`,
+        legend: "{{instance}} over the interval",
+      },
+    ],
+  });
+  b.timeseries({
+    title: "Threads by state",
+    description: "Platform threads by state; deadlocked threads are drawn separately.",
+    unit: unit(catalog, "jvm_thread_count"), min: 0, w: 8, h: 8,
+    queries: [
+      { expr: `sum ${q.by("jvm_thread_count", "jvm_thread_state")} (${q.sel("jvm_thread_count")})`, legend: "{{jvm_thread_state}}" },
+      { expr: `sum(${q.sel("opspulse_jvm_deadlocked_threads")})`, legend: "deadlocked" },
+    ],
+  });
+
+  // --- restarts and dev mode ---
+  b.newLine().timeseries({
+    title: "JVM starts within the agent's window",
+    description: "Times the service's JVM started within the agent's window (from its state file); above the line the service is restart-looping.",
+    unit: "short", min: 0, w: 8, h: 8,
+    thresholds: { base: "green", steps: [["jvm_recent_starts", "red"]] },
+    queries: [{ expr: `max ${q.by("opspulse_jvm_recent_starts", "job", "instance", "window")} (${q.sel("opspulse_jvm_recent_starts")})`, legend: "{{instance}} in {{window}}" }],
+  });
+  b.timeseries({
+    title: "In-process restarts",
+    description: "Application restarts inside the JVM (DevTools restart class loaders), per hour: a reload loop in production.",
+    unit: "suffix:/h", min: 0, w: 8, h: 8,
+    queries: [{ expr: `sum ${byInstance("opspulse_in_process_restarts_total")} (${q.rate(q.sel("opspulse_in_process_restarts_total"))}) * 3600`, legend: "{{instance}}" }],
+  });
+  b.table({
+    title: "Dev mode",
+    description: "Development machinery running in the process (devtools, jdwp, quarkus_dev, ...), by reason: none of it belongs in production.",
+    unit: "short", w: 8, h: 8,
+    mappings: { "0": { text: "off", color: "green" }, "1": { text: "ON", color: "red" } },
+    queries: [{ expr: `max ${q.by("opspulse_dev_mode", "job", "instance", "reason")} (${q.sel("opspulse_dev_mode")})`, instant: true }],
+  });
+  b.newLine().stat({
+    title: "Instances up",
+    description: "Scrape targets of the selected service that answered their last scrape, out of all of them.",
+    unit: "percentunit", min: 0, max: 1, w: 6, h: 4,
+    queries: [{ expr: `sum(${q.sel("up")}) / count(${q.sel("up")})`, instant: true }],
+  });
+  b.stat({
+    title: "Open file descriptors",
+    description: "File descriptors the process holds open; a leak climbs steadily.",
+    unit: unit(catalog, "opspulse_jvm_open_file_descriptors"), w: 6, h: 4,
+    queries: [{ expr: `max(${q.sel("opspulse_jvm_open_file_descriptors")})`, instant: true }],
+  });
+  b.stat({
+    title: "Classes loaded",
+    description: "Classes loaded now; a class count that keeps growing across reloads is a class-loader leak.",
+    unit: unit(catalog, "jvm_class_count"), w: 6, h: 4,
+    queries: [{ expr: `sum(${q.sel("jvm_class_count")})`, instant: true }],
+  });
+  b.stat({
+    title: "Agent errors",
+    description: "Failures inside the opspulse agent that it contained, per second; the service ran on, but some metrics may be missing.",
+    unit: "cps", w: 6, h: 4,
+    queries: [{ expr: `sum(${q.rate(q.sel("opspulse_agent_errors_total"))}) or vector(0)`, instant: true }],
+  });
+  return b;
+}
