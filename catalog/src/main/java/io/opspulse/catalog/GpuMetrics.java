@@ -45,15 +45,26 @@ public final class GpuMetrics {
   public static final MetricDefinition LOST = gauge("opspulse_gpu_lost")
       .labels(GPU_LABELS).help("1 when NVML reported the GPU lost (GPU_IS_LOST); its other readings stop.")
       .build(Source.GPU);
+  /** Labels of per-process series: container_id is the 12-digit short id, empty for host processes. */
+  public static final List<String> PROCESS_LABELS =
+      List.of("gpu", "hw_id", "pid", "container_id", "container_name", "compose_service");
+  /** Labels of per-container series. */
+  public static final List<String> CONTAINER_LABELS =
+      List.of("gpu", "hw_id", "container_id", "container_name", "compose_service");
+
   public static final MetricDefinition PROCESS_MEMORY = gauge("opspulse_gpu_process_memory_bytes").unit(Unit.BYTES)
-      .labels("gpu", "hw_id", "pid", "container_id", "container_name", "compose_service")
+      .labels(PROCESS_LABELS, "pid_exists")
       .help("GPU memory a process holds; container labels empty for host processes, pid_exists=0 shows memory held by a gone pid.")
       .build(Source.GPU);
+  public static final MetricDefinition PROCESS_SM_UTILIZATION = gauge("opspulse_gpu_process_sm_utilization_ratio")
+      .unit(Unit.RATIO).labels(PROCESS_LABELS)
+      .help("Share of the GPU's SMs a process kept busy over the samples since the previous poll (0 when it did no work).")
+      .build(Source.GPU);
   public static final MetricDefinition CONTAINER_MEMORY = gauge("opspulse_gpu_container_memory_bytes").unit(Unit.BYTES)
-      .labels("gpu", "hw_id", "container_id", "container_name", "compose_service")
-      .help("GPU memory the processes of one container hold on one GPU.").build(Source.GPU);
+      .labels(CONTAINER_LABELS)
+      .help("GPU memory the processes of one container hold on one GPU; container_id empty sums host processes and gone pids.").build(Source.GPU);
   public static final MetricDefinition CONTAINER_SM_UTILIZATION = gauge("opspulse_gpu_container_sm_utilization_ratio")
-      .unit(Unit.RATIO).labels("gpu", "hw_id", "container_id", "container_name", "compose_service")
+      .unit(Unit.RATIO).labels(CONTAINER_LABELS)
       .help("Share of the GPU's SMs the processes of one container kept busy over the last sample period.")
       .build(Source.GPU);
   public static final MetricDefinition PROBE_UP = gauge("opspulse_gpu_probe_up")
@@ -67,8 +78,26 @@ public final class GpuMetrics {
   public static final MetricDefinition POLL_DURATION = gauge("opspulse_gpu_poll_duration_seconds").unit(Unit.SECONDS)
       .help("How long the last NVML poll of all GPUs took.").build(Source.GPU);
 
+  /** {@code reason} on opspulse_gpu_throttle_active: NVML's clock event reasons, one series each. */
+  public static final List<String> THROTTLE_REASONS = List.of(
+      "gpu_idle", "applications_clocks_setting", "sw_power_cap", "hw_slowdown", "sync_boost",
+      "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown", "display_clock_setting");
+
+  /** {@code status} on opspulse_gpu_probe_status: exactly one is 1. */
+  public static final List<String> PROBE_STATUSES =
+      List.of("ok", "library_missing", "symbol_missing", "init_failed", "poll_failed", "closed");
+
+  /** {@code hw_gpu_task} on hw_gpu_utilization_ratio. */
+  public static final List<String> UTILIZATION_TASKS = List.of("general", "memory");
+
+  /** {@code error_type} on hw_errors_total. */
+  public static final List<String> ERROR_TYPES = List.of("ecc_corrected", "ecc_uncorrected");
+
+  /** {@code clock} on opspulse_gpu_clock_hertz. */
+  public static final List<String> CLOCKS = List.of("sm", "memory");
+
   public static final List<MetricDefinition> ALL = List.of(
       UTILIZATION, MEMORY_USAGE, MEMORY_LIMIT, POWER, POWER_LIMIT, ENERGY, TEMPERATURE, ERRORS, CLOCK,
-      THROTTLE, LOST, PROCESS_MEMORY, CONTAINER_MEMORY, CONTAINER_SM_UTILIZATION, PROBE_UP, PROBE_STATUS,
+      THROTTLE, LOST, PROCESS_MEMORY, PROCESS_SM_UTILIZATION, CONTAINER_MEMORY, CONTAINER_SM_UTILIZATION, PROBE_UP, PROBE_STATUS,
       DEVICES, POLL_DURATION);
 }
