@@ -1,0 +1,233 @@
+package io.opspulse.exporter;
+
+import io.opspulse.exporter.FleetView.ContainerView;
+import io.opspulse.exporter.FleetView.EngineFacts;
+import io.opspulse.exporter.FleetView.LastExit;
+import io.opspulse.exporter.FleetView.ServiceView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The exporter's memory of the fleet, fed by list+inspect resyncs and by events, read by scrapes.
+ *
+ * <p>Counters here never go backwards: restarts grow by the increase of Docker's RestartCount between
+ * two inspects (a drop, after a manual start or an engine restart, starts a new base instead of
+ * subtracting), and exits are counted from die events, de-duplicated by their time so an event stream
+ * replayed after a reconnect counts nothing twice. Service exit counts are kept by compose project and
+ * service, so they survive containers being removed and re-created with new ids.
+ */
+final class FleetModel {
+  private final Map<String, Tracked> containers = new HashMap<>();
+  private final Map<ServiceKey, EnumMap<ExitReason, Long>> serviceExits = new HashMap<>();
+  private EngineFacts engine = EngineFacts.UNKNOWN;
+  private boolean up;
+  private long version;
+
+  synchronized void setUp(boolean up) {
+    if (this.up != up) {
+      this.up = up;
+      version++;
+    }
+  }
+
+  synchronized boolean isUp() {
+    return up;
+  }
+
+  synchronized void setEngine(EngineFacts facts) {
+    if (!facts.equals(engine)) {
+      engine = facts;
+      version++;
+    }
+  }
+
+  /** A full resync: every container the engine listed and could inspect. Others are gone. */
+  synchronized void replaceAll(Collection<ContainerInfo> infos) {
+    Set<String> present = new HashSet<>();
+    for (ContainerInfo info : infos) {
+      present.add(info.id());
+      upsertLocked(info);
+    }
+    containers.keySet().retainAll(present);
+    version++;
+  }
+
+  synchronized void upsert(ContainerInfo info) {
+    upsertLocked(info);
+    version++;
+  }
+
+  private void upsertLocked(ContainerInfo info) {
+    Tracked t = containers.get(info.id());
+    if (t == null) {
+      t = new Tracked(info);
+      // First sight: Docker's own count is the best start a fresh exporter has.
+      t.restarts = info.restartCount();
+      containers.put(info.id(), t);
+    } else if (info.restartCount() > t.lastRestartCount) {
+      t.restarts += info.restartCount() - t.lastRestartCount;
+    }
+    t.lastRestartCount = info.restartCount();
+    // Inspect tells the last exit only while the container is not running again: Docker clears the
+    // exit code on start. Events fill in the rest.
+    if (!info.isRunning() && info.hasExited()
+        && (t.lastExit == null || info.finishedAt().isAfter(t.lastExit.at()))) {
+      t.lastExit = new LastExit(info.exitCode(), info.lastExitReason(), info.finishedAt());
+    }
+    t.info = info;
+  }
+
+  synchronized void remove(String id) {
+    if (containers.remove(id) != null) {
+      version++;
+    }
+  }
+
+  /**
+   * A die event. {@code project}/{@code service} come from the event's own attributes, so the exit
+   * counts for the service even when the container is already gone.
+   */
+  synchronized void recordExit(String id, int exitCode, long timeNano, String project, String service) {
+    Tracked t = containers.get(id);
+    if (t != null) {
+      if (timeNano <= t.lastDieNano) {
+        return; // replayed after a reconnect: already counted
+      }
+      t.lastDieNano = timeNano;
+    }
+    boolean oom = t != null && t.oomSinceStart;
+    ExitReason reason = ExitReason.classify(exitCode, oom);
+    if (t != null) {
+      t.exits.merge(reason, 1L, Long::sum);
+      t.lastExit = new LastExit(exitCode, reason, Instant.ofEpochSecond(0, timeNano));
+      t.oomSinceStart = false;
+    }
+    if (!project.isEmpty() && !service.isEmpty()) {
+      serviceExits.computeIfAbsent(new ServiceKey(project, service), k -> new EnumMap<>(ExitReason.class))
+          .merge(reason, 1L, Long::sum);
+    }
+    version++;
+  }
+
+  /** An oom event: the kernel killed a process of the container. */
+  synchronized void recordOom(String id, long timeNano) {
+    Tracked t = containers.get(id);
+    if (t == null || timeNano <= t.lastOomNano) {
+      return;
+    }
+    t.lastOomNano = timeNano;
+    t.oomKills++;
+    t.oomSinceStart = true;
+    version++;
+  }
+
+  synchronized void updateUsage(Map<String, ContainerUsage> usage) {
+    usage.forEach((id, u) -> {
+      Tracked t = containers.get(id);
+      if (t != null) {
+        t.usage = u;
+      }
+    });
+    version++;
+  }
+
+  /** Running containers and their init pids: what the cgroup sampler reads. */
+  synchronized Map<String, Long> runningPids() {
+    Map<String, Long> out = new HashMap<>();
+    containers.forEach((id, t) -> {
+      if (t.info.isRunning() && t.info.pid() > 0) {
+        out.put(id, t.info.pid());
+      }
+    });
+    return out;
+  }
+
+  /** Compose projects seen on containers, with the files their labels name. */
+  synchronized Map<String, List<String>> composeFilesFromLabels() {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (Tracked t : containers.values()) {
+      String project = t.info.composeProject();
+      if (!project.isEmpty()) {
+        List<String> files = out.computeIfAbsent(project, k -> new ArrayList<>());
+        for (String f : t.info.composeConfigFiles()) {
+          if (!files.contains(f)) {
+            files.add(f);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Something outside the model that views depend on (the declared state) changed. */
+  synchronized void touch() {
+    version++;
+  }
+
+  synchronized long version() {
+    return version;
+  }
+
+  synchronized FleetView view(DeclaredState declared, OriginClassifier origins) {
+    List<ContainerView> views = new ArrayList<>(containers.size());
+    Map<ServiceKey, int[]> running = new HashMap<>();
+    for (Tracked t : containers.values()) {
+      ContainerInfo info = t.info;
+      views.add(new ContainerView(info, origins.classify(info, declared), t.restarts, t.exits, t.oomKills,
+          t.lastExit, t.usage));
+      if (!info.composeProject().isEmpty() && !info.composeService().isEmpty() && !info.isOneOff()) {
+        int[] n = running.computeIfAbsent(new ServiceKey(info.composeProject(), info.composeService()), k -> new int[1]);
+        if (info.isRunning()) {
+          n[0]++;
+        }
+      }
+    }
+    views.sort(Comparator.comparing((ContainerView v) -> v.info().name()).thenComparing(v -> v.info().id()));
+
+    Map<ServiceKey, ServiceView> services = new LinkedHashMap<>();
+    declared.projects().forEach((project, svcs) -> svcs.forEach((name, svc) -> {
+      ServiceKey key = new ServiceKey(project, name);
+      services.put(key, new ServiceView(project, name, svc.desiredReplicas(declared.activeProfiles()),
+          running.getOrDefault(key, new int[1])[0], true, serviceExits.getOrDefault(key, new EnumMap<>(ExitReason.class))));
+    }));
+    // Services seen only on containers or in exit counts: not (or no longer) declared.
+    Set<ServiceKey> others = new HashSet<>(running.keySet());
+    others.addAll(serviceExits.keySet());
+    for (ServiceKey key : others) {
+      services.computeIfAbsent(key, k -> new ServiceView(k.project(), k.service(), 0,
+          running.getOrDefault(k, new int[1])[0], false, serviceExits.getOrDefault(k, new EnumMap<>(ExitReason.class))));
+    }
+    List<ServiceView> serviceList = new ArrayList<>(services.values());
+    serviceList.sort(Comparator.comparing(ServiceView::project).thenComparing(ServiceView::service));
+    return new FleetView(version, up, engine, views, serviceList, declared.fileErrors());
+  }
+
+  private record ServiceKey(String project, String service) {}
+
+  private static final class Tracked {
+    ContainerInfo info;
+    long restarts;
+    int lastRestartCount;
+    final EnumMap<ExitReason, Long> exits = new EnumMap<>(ExitReason.class);
+    long oomKills;
+    boolean oomSinceStart;
+    long lastDieNano;
+    long lastOomNano;
+    LastExit lastExit;
+    ContainerUsage usage = ContainerUsage.NONE;
+
+    Tracked(ContainerInfo info) {
+      this.info = info;
+    }
+  }
+}

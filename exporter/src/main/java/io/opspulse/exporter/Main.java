@@ -1,0 +1,170 @@
+package io.opspulse.exporter;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar opspulse-exporter.jar [serve|report] [options]}. */
+@Command(name = "opspulse-exporter", mixinStandardHelpOptions = true, version = "opspulse-exporter 0.1.0",
+    description = "Prometheus exporter for a Docker host: fleet, sprawl against compose files, crash loops, health, limits.",
+    subcommands = {Main.Serve.class, Main.ReportCommand.class})
+public final class Main implements Callable<Integer> {
+  @Mixin
+  Options options = new Options();
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ConfigFileException || e instanceof IllegalArgumentException) {
+        cmd.getErr().println("opspulse-exporter: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+
+  /** With no subcommand, serve. */
+  @Override
+  public Integer call() throws Exception {
+    return new Serve(options).call();
+  }
+
+  /** Options every command takes; flags win over the file, the file over defaults. */
+  static final class Options {
+    @Option(names = "--config.file", description = "YAML configuration file.")
+    Path configFile;
+
+    @Option(names = "--docker.host", description = "Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+    String dockerHost;
+
+    @Option(names = "--web.listen-address", description = "Address to serve on (default :${sys:opspulse.port:-9838}).")
+    String listenAddress;
+
+    @Option(names = "--web.telemetry-path", description = "Path of the metrics (default /metrics).")
+    String telemetryPath;
+
+    @Option(names = "--compose.file", description = "Compose file or folder with the declared state (repeatable).")
+    List<Path> composeFiles = new ArrayList<>();
+
+    @Option(names = "--compose.profile", description = "Active compose profile (repeatable).")
+    List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--deprecated.image", description = "Image glob marking a container deprecated (repeatable).")
+    List<String> deprecatedImages = new ArrayList<>();
+
+    @Option(names = "--deprecated.name", description = "Name glob marking a container deprecated (repeatable).")
+    List<String> deprecatedNames = new ArrayList<>();
+
+    @Option(names = "--label.allow", description = "Docker label copied onto docker_container_info (repeatable).")
+    List<String> allowLabels = new ArrayList<>();
+
+    @Option(names = "--limits.max-containers", description = "Cap on containers with per-container series.")
+    Integer maxContainers;
+
+    @Option(names = "--resync.period", description = "Full resync period (default 60s).")
+    String resyncPeriod;
+
+    @Option(names = "--cgroup.interval", description = "cgroup sampling interval (default 5s).")
+    String cgroupInterval;
+
+    ExporterConfig resolve() throws ConfigFileException {
+      ExporterConfig.Builder b = ExporterConfig.builder();
+      String envHost = System.getenv("DOCKER_HOST");
+      if (envHost != null && !envHost.isBlank()) {
+        b.dockerHost(envHost);
+      }
+      if (configFile != null) {
+        ConfigFile.apply(configFile, b);
+      }
+      if (dockerHost != null) {
+        b.dockerHost(dockerHost);
+      }
+      if (listenAddress != null) {
+        Exporter.listenAddress(listenAddress);
+        b.listenAddress(listenAddress);
+      }
+      if (telemetryPath != null) {
+        b.telemetryPath(telemetryPath);
+      }
+      composeFiles.forEach(b::composeFile);
+      profiles.forEach(b::composeProfile);
+      deprecatedImages.forEach(b::deprecatedImage);
+      deprecatedNames.forEach(b::deprecatedName);
+      allowLabels.forEach(b::allowLabel);
+      if (maxContainers != null) {
+        b.maxContainers(maxContainers);
+      }
+      if (resyncPeriod != null) {
+        b.resyncPeriod(ConfigFile.parseDuration(resyncPeriod));
+      }
+      if (cgroupInterval != null) {
+        b.cgroupInterval(ConfigFile.parseDuration(cgroupInterval));
+      }
+      return b.build();
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve metrics (the default).")
+  static final class Serve implements Callable<Integer> {
+    @Mixin
+    Options options;
+
+    Serve() {
+      this(new Options());
+    }
+
+    Serve(Options options) {
+      this.options = options;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      ExporterConfig config = options.resolve();
+      Exporter exporter = new Exporter(config).start();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        exporter.close();
+        stop.countDown();
+      }, "opspulse-shutdown"));
+      stop.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Print a one-shot diagnosis of the Docker host: sprawl, crash loops, health, limits.")
+  static final class ReportCommand implements Callable<Integer> {
+    @Mixin
+    Options options;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      ExporterConfig config = options.resolve();
+      FleetView view;
+      try {
+        view = Exporter.snapshotOnce(config);
+      } catch (EngineException e) {
+        System.err.println("opspulse-exporter: cannot reach the Docker engine: " + e.getMessage());
+        return 1;
+      }
+      Report report = new Report(view, Instant.now());
+      System.out.print(json ? report.json() : report.text());
+      return 0;
+    }
+  }
+}

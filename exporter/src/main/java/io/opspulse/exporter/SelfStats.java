@@ -1,0 +1,68 @@
+package io.opspulse.exporter;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The exporter's account of itself: events, resyncs, API errors, dropped series, scrape time. */
+final class SelfStats {
+  private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> resyncs = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> apiErrors = new ConcurrentHashMap<>();
+  private final LongAdder seriesDropped = new LongAdder();
+  private final AtomicLong lastScrapeNanos = new AtomicLong();
+  private volatile double lastEventTimeSeconds;
+
+  void event(String action, double timeSeconds) {
+    events.computeIfAbsent(action, k -> new LongAdder()).increment();
+    lastEventTimeSeconds = timeSeconds;
+  }
+
+  void resync(String cause) {
+    resyncs.computeIfAbsent(cause, k -> new LongAdder()).increment();
+  }
+
+  void apiError(String operation) {
+    apiErrors.computeIfAbsent(operation, k -> new LongAdder()).increment();
+  }
+
+  void seriesDropped(long n) {
+    seriesDropped.add(n);
+  }
+
+  void scrapeNanos(long nanos) {
+    lastScrapeNanos.set(nanos);
+  }
+
+  Map<String, Long> events() {
+    return snapshot(events);
+  }
+
+  Map<String, Long> resyncs() {
+    return snapshot(resyncs);
+  }
+
+  Map<String, Long> apiErrors() {
+    return snapshot(apiErrors);
+  }
+
+  long seriesDropped() {
+    return seriesDropped.sum();
+  }
+
+  double lastScrapeSeconds() {
+    return lastScrapeNanos.get() / 1e9;
+  }
+
+  double lastEventTimeSeconds() {
+    return lastEventTimeSeconds;
+  }
+
+  private static Map<String, Long> snapshot(Map<String, LongAdder> m) {
+    Map<String, Long> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+}
