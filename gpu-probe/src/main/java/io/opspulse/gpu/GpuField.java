@@ -1,0 +1,7 @@
+package io.opspulse.gpu;
+
+/** The readings of one GPU that can each be unavailable on their own (NOT_SUPPORTED, NO_PERMISSION, ...). */
+public enum GpuField {
+  NAME, UUID, PCI_BUS_ID, UTILIZATION, MEMORY, TEMPERATURE, POWER, POWER_LIMIT, ENERGY, SM_CLOCK,
+  MEMORY_CLOCK, THROTTLE_REASONS, ECC_CORRECTED, ECC_UNCORRECTED, PROCESSES, PROCESS_UTILIZATION
+}

@@ -1,0 +1,140 @@
+package io.opspulse.gpu;
+
+import io.opspulse.catalog.GpuMetrics;
+import io.opspulse.catalog.MetricDefinition;
+import io.opspulse.catalog.MetricType;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one {@link GpuSnapshot} into the catalog's GPU metric families. Names, types, units, help and
+ * label names all come from {@link GpuMetrics}; a series whose label values do not match its
+ * definition's labels is a bug and throws.
+ */
+final class GpuMetricsWriter {
+  private final Map<MetricDefinition, List<Object[]>> series = new LinkedHashMap<>();
+
+  private GpuMetricsWriter() {}
+
+  static MetricSnapshots write(GpuSnapshot snapshot, ContainerDirectory directory) {
+    GpuMetricsWriter w = new GpuMetricsWriter();
+    w.probe(snapshot);
+    if (snapshot.ok()) {
+      w.add(GpuMetrics.DEVICES, snapshot.devices().size());
+      w.add(GpuMetrics.POLL_DURATION, snapshot.pollDuration().toNanos() / 1e9);
+      for (GpuDevice d : snapshot.devices()) {
+        w.device(d, directory);
+      }
+    }
+    return w.build();
+  }
+
+  private void probe(GpuSnapshot snapshot) {
+    add(GpuMetrics.PROBE_UP, snapshot.ok() ? 1 : 0);
+    for (ProbeStatus s : ProbeStatus.values()) {
+      add(GpuMetrics.PROBE_STATUS, s == snapshot.status() ? 1 : 0, s.label());
+    }
+  }
+
+  private void device(GpuDevice d, ContainerDirectory directory) {
+    String gpu = Integer.toString(d.index());
+    String id = d.uuid();
+    String name = d.name();
+    add(GpuMetrics.LOST, d.lost() ? 1 : 0, gpu, id, name);
+    if (d.lost()) {
+      return;
+    }
+    d.gpuUtilizationPercent().ifPresent(v -> add(GpuMetrics.UTILIZATION, v / 100.0, gpu, id, name, "general"));
+    d.memoryUtilizationPercent().ifPresent(v -> add(GpuMetrics.UTILIZATION, v / 100.0, gpu, id, name, "memory"));
+    d.memoryUsedBytes().ifPresent(v -> add(GpuMetrics.MEMORY_USAGE, v, gpu, id, name));
+    d.memoryTotalBytes().ifPresent(v -> add(GpuMetrics.MEMORY_LIMIT, v, gpu, id, name));
+    d.powerMilliwatts().ifPresent(v -> add(GpuMetrics.POWER, v / 1000.0, gpu, id, name));
+    d.powerLimitMilliwatts().ifPresent(v -> add(GpuMetrics.POWER_LIMIT, v / 1000.0, gpu, id, name));
+    d.energyMillijoules().ifPresent(v -> add(GpuMetrics.ENERGY, v / 1000.0, gpu, id, name));
+    d.temperatureCelsius().ifPresent(v -> add(GpuMetrics.TEMPERATURE, v, gpu, id, name));
+    d.eccCorrected().ifPresent(v -> add(GpuMetrics.ERRORS, v, gpu, id, name, "ecc_corrected"));
+    d.eccUncorrected().ifPresent(v -> add(GpuMetrics.ERRORS, v, gpu, id, name, "ecc_uncorrected"));
+    d.smClockMhz().ifPresent(v -> add(GpuMetrics.CLOCK, v * 1e6, gpu, id, name, "sm"));
+    d.memoryClockMhz().ifPresent(v -> add(GpuMetrics.CLOCK, v * 1e6, gpu, id, name, "memory"));
+    d.throttleReasons().ifPresent(active -> {
+      for (ThrottleReason r : ThrottleReason.values()) {
+        add(GpuMetrics.THROTTLE, active.contains(r) ? 1 : 0, gpu, id, name, r.label());
+      }
+    });
+    Map<Attribution, double[]> byContainer = new LinkedHashMap<>();
+    for (GpuProcess p : d.processes()) {
+      Attribution a = Attribution.of(p.owner(), directory);
+      String pid = Long.toString(p.pid());
+      // {memory sum, sm sum, processes with an sm share}
+      double[] sums = byContainer.computeIfAbsent(a, k -> new double[3]);
+      p.usedMemoryBytes().ifPresent(v -> {
+        add(GpuMetrics.PROCESS_MEMORY, v, gpu, id, pid, a.containerId(), a.containerName(), a.composeService(),
+            p.pidExists() ? "1" : "0");
+        sums[0] += v;
+      });
+      p.smUtilizationPercent().ifPresent(v -> {
+        add(GpuMetrics.PROCESS_SM_UTILIZATION, v / 100.0, gpu, id, pid, a.containerId(), a.containerName(),
+            a.composeService());
+        sums[1] += v;
+        sums[2]++;
+      });
+    }
+    byContainer.forEach((a, sums) -> {
+      add(GpuMetrics.CONTAINER_MEMORY, sums[0], gpu, id, a.containerId(), a.containerName(), a.composeService());
+      if (sums[2] > 0) {
+        add(GpuMetrics.CONTAINER_SM_UTILIZATION, Math.min(1.0, sums[1] / 100.0), gpu, id, a.containerId(),
+            a.containerName(), a.composeService());
+      }
+    });
+  }
+
+  private void add(MetricDefinition def, double value, String... labelValues) {
+    if (labelValues.length != def.labels().size()) {
+      throw new IllegalStateException(def.name() + " takes labels " + def.labels() + ", got "
+          + labelValues.length + " values");
+    }
+    series.computeIfAbsent(def, k -> new ArrayList<>()).add(new Object[] {value, labelValues});
+  }
+
+  private MetricSnapshots build() {
+    List<MetricSnapshot> out = new ArrayList<>(series.size());
+    series.forEach((def, points) -> out.add(family(def, points)));
+    return new MetricSnapshots(out);
+  }
+
+  private static MetricSnapshot family(MetricDefinition def, List<Object[]> points) {
+    Unit unit = def.unit().suffix().isEmpty() ? null : new Unit(def.unit().suffix());
+    String[] names = def.labels().toArray(String[]::new);
+    if (def.type() == MetricType.COUNTER) {
+      CounterSnapshot.Builder b = CounterSnapshot.builder().name(def.baseName()).help(def.help());
+      if (unit != null) {
+        b.unit(unit);
+      }
+      for (Object[] p : points) {
+        b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value((double) p[0])
+            .labels(Labels.of(names, (String[]) p[1])).build());
+      }
+      return b.build();
+    }
+    if (def.type() != MetricType.GAUGE) {
+      throw new IllegalStateException(def.name() + ": the GPU collector only writes gauges and counters");
+    }
+    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(def.name()).help(def.help());
+    if (unit != null) {
+      b.unit(unit);
+    }
+    for (Object[] p : points) {
+      b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value((double) p[0])
+          .labels(Labels.of(names, (String[]) p[1])).build());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,162 @@
+package io.opspulse.gpu;
+
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * libnvidia-ml.so.1, loaded once per file per JVM, with every symbol the probe calls resolved once: the
+ * newest version the driver exports, falling back to older ones. Required symbols (init, count, handle,
+ * error string) missing means this is not NVML; any other missing symbol only makes its field unavailable.
+ */
+final class NvmlLibrary {
+  /** The driver's soname: what the NVIDIA container toolkit mounts and the dynamic linker finds. */
+  static final String SONAME = "libnvidia-ml.so.1";
+  /** A system property naming the library file exactly; when set, nothing else is tried. */
+  static final String LIBRARY_PROPERTY = "opspulse.nvml.library";
+
+  private static final Map<String, NvmlLibrary> LOADED = new ConcurrentHashMap<>();
+
+  enum ProcessLayout { V3_GUARDED, V2, V1 }
+  enum PciLayout { V3, V1 }
+
+  final String file;
+  final Function init;
+  final Function shutdown;
+  final Function deviceCount;
+  final Function handleByIndex;
+  final Function errorString;
+  final Function driverVersion;
+  final Function name;
+  final Function uuid;
+  final Function pciInfo;
+  final PciLayout pciLayout;
+  final Function memoryInfo;
+  final boolean memoryV2;
+  final Function utilization;
+  final Function temperature;
+  final Function powerUsage;
+  final Function powerLimit;
+  final Function energy;
+  final Function clockInfo;
+  final Function clockEventReasons;
+  final Function eccErrors;
+  final Function runningProcesses;
+  final ProcessLayout processLayout;
+  final Function processUtilization;
+
+  private NvmlLibrary(NativeLibrary lib) {
+    this.file = lib.getFile() == null ? lib.getName() : lib.getFile().getPath();
+    init = required(lib, "nvmlInit_v2", "nvmlInit");
+    shutdown = required(lib, "nvmlShutdown");
+    deviceCount = required(lib, "nvmlDeviceGetCount_v2", "nvmlDeviceGetCount");
+    handleByIndex = required(lib, "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetHandleByIndex");
+    errorString = required(lib, "nvmlErrorString");
+    driverVersion = optional(lib, "nvmlSystemGetDriverVersion");
+    name = optional(lib, "nvmlDeviceGetName");
+    uuid = optional(lib, "nvmlDeviceGetUUID");
+    Function pciV3 = optional(lib, "nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2");
+    pciInfo = pciV3 != null ? pciV3 : optional(lib, "nvmlDeviceGetPciInfo");
+    pciLayout = pciV3 != null ? PciLayout.V3 : PciLayout.V1;
+    Function memV2 = optional(lib, "nvmlDeviceGetMemoryInfo_v2");
+    memoryInfo = memV2 != null ? memV2 : optional(lib, "nvmlDeviceGetMemoryInfo");
+    memoryV2 = memV2 != null;
+    utilization = optional(lib, "nvmlDeviceGetUtilizationRates");
+    temperature = optional(lib, "nvmlDeviceGetTemperature");
+    powerUsage = optional(lib, "nvmlDeviceGetPowerUsage");
+    powerLimit = optional(lib, "nvmlDeviceGetEnforcedPowerLimit");
+    energy = optional(lib, "nvmlDeviceGetTotalEnergyConsumption");
+    clockInfo = optional(lib, "nvmlDeviceGetClockInfo");
+    // Renamed in CUDA 12.2; same signature and bits.
+    clockEventReasons = optional(lib, "nvmlDeviceGetCurrentClocksEventReasons",
+        "nvmlDeviceGetCurrentClocksThrottleReasons");
+    eccErrors = optional(lib, "nvmlDeviceGetTotalEccErrors");
+    Function v3 = optional(lib, "nvmlDeviceGetComputeRunningProcesses_v3");
+    Function v2 = v3 != null ? null : optional(lib, "nvmlDeviceGetComputeRunningProcesses_v2");
+    Function v1 = v3 != null || v2 != null ? null : optional(lib, "nvmlDeviceGetComputeRunningProcesses");
+    runningProcesses = v3 != null ? v3 : v2 != null ? v2 : v1;
+    processLayout = v3 != null ? ProcessLayout.V3_GUARDED : v2 != null ? ProcessLayout.V2 : ProcessLayout.V1;
+    processUtilization = optional(lib, "nvmlDeviceGetProcessUtilization");
+  }
+
+  /** What loading found: the library, or why there is none. */
+  record LoadResult(Optional<NvmlLibrary> library, ProbeStatus status, String reason) {}
+
+  /**
+   * Finds and binds NVML: the file named by {@value #LIBRARY_PROPERTY} if set (and only it), else
+   * {@value #SONAME} in each folder of {@code jna.library.path}, else the dynamic linker's search.
+   */
+  static LoadResult load() {
+    String explicit = System.getProperty(LIBRARY_PROPERTY);
+    List<String> candidates = new ArrayList<>();
+    if (explicit != null && !explicit.isBlank()) {
+      candidates.add(explicit);
+    } else {
+      String jnaPath = System.getProperty("jna.library.path", "");
+      for (String dir : jnaPath.split(File.pathSeparator)) {
+        if (!dir.isBlank() && Files.isRegularFile(Path.of(dir, SONAME))) {
+          candidates.add(Path.of(dir, SONAME).toAbsolutePath().toString());
+        }
+      }
+      candidates.add(SONAME);
+    }
+    List<String> failures = new ArrayList<>();
+    for (String candidate : candidates) {
+      NvmlLibrary cached = LOADED.get(candidate);
+      if (cached != null) {
+        return new LoadResult(Optional.of(cached), ProbeStatus.OK, "loaded " + cached.file);
+      }
+      NativeLibrary lib;
+      try {
+        lib = NativeLibrary.getInstance(candidate);
+      } catch (UnsatisfiedLinkError e) {
+        failures.add(candidate + ": " + firstLine(e.getMessage()));
+        continue;
+      }
+      try {
+        NvmlLibrary nvml = LOADED.computeIfAbsent(candidate, c -> new NvmlLibrary(lib));
+        return new LoadResult(Optional.of(nvml), ProbeStatus.OK, "loaded " + nvml.file);
+      } catch (UnsatisfiedLinkError e) {
+        return new LoadResult(Optional.empty(), ProbeStatus.SYMBOL_MISSING,
+            candidate + " is not a usable NVML: " + firstLine(e.getMessage()));
+      }
+    }
+    return new LoadResult(Optional.empty(), ProbeStatus.LIBRARY_MISSING,
+        "no NVML library (" + SONAME + ") could be loaded; tried " + String.join("; ", failures)
+            + ". Mount the driver's " + SONAME + " (or use the NVIDIA container toolkit) to get GPU metrics");
+  }
+
+  private static Function required(NativeLibrary lib, String... names) {
+    Function f = optional(lib, names);
+    if (f == null) {
+      throw new UnsatisfiedLinkError("none of " + String.join(", ", names) + " in " + lib.getName());
+    }
+    return f;
+  }
+
+  private static Function optional(NativeLibrary lib, String... names) {
+    for (String name : names) {
+      try {
+        return lib.getFunction(name);
+      } catch (UnsatisfiedLinkError e) {
+        // Older or newer driver: try the next version of the symbol.
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "not found";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

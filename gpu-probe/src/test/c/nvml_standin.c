@@ -1,0 +1,504 @@
+/*
+ * A stand-in for NVIDIA's libnvidia-ml.so.1, for tests on machines without a GPU.
+ *
+ * It exports the NVML symbols gpu-probe binds, with the calling conventions and struct layouts of
+ * nvml.h (restated below from NVIDIA's public header, not included, so the build needs no CUDA).
+ * What it answers comes from a scenario file named by OPSPULSE_NVML_SCENARIO: lines of
+ * "key = value". Keys (N = GPU index):
+ *
+ * The file is read in full at every nvmlInit, and again at nvmlDeviceGetCount when its mtime or size
+ * changed (tests move the mtime forward explicitly: file systems keep it at a few ms' grain).
+ *
+ *   init = SUCCESS | <error name or number>     what nvmlInit returns
+ *   gpus = <count>
+ *   driver_version = 550.54.15
+ *   process_struct_bytes = 24 | 32              32 mimics the R535 drivers that grew the struct
+ *   gpu.N.name / uuid / pci_bus_id = <text>
+ *   gpu.N.utilization.gpu / utilization.memory = <percent>
+ *   gpu.N.memory.total / memory.used / memory.reserved = <bytes>
+ *   gpu.N.temperature = <celsius>      gpu.N.power / power_limit = <milliwatts>
+ *   gpu.N.energy = <millijoules>       gpu.N.clock.sm / clock.memory = <MHz>
+ *   gpu.N.clock_event_reasons = <bit mask, 0x.. allowed>
+ *   gpu.N.ecc.corrected / ecc.uncorrected = <count>
+ *   gpu.N.processes = pid:bytes:smPercent, ...  ("-" for bytes: NVML_VALUE_NOT_AVAILABLE)
+ *   gpu.N.fail.<field> = <error name>  field: name uuid pci utilization memory temperature power
+ *                                       power_limit energy clock.sm clock.memory clock_event_reasons
+ *                                       ecc processes process_utilization
+ *   gpu.N.lost = 1                     every call on the device but the handle returns GPU_IS_LOST
+ *   gpu.N.processes_always_grow = 1    the count never fits: tests the growth loop's bound
+ *
+ * Built twice: as-is ("current": versioned symbols) and with -DOPSPULSE_LEGACY_NVML (only the
+ * unversioned symbols of old drivers: nvmlInit, nvmlDeviceGetMemoryInfo, 16-byte process structs,
+ * nvmlDeviceGetPciInfo, nvmlDeviceGetCurrentClocksThrottleReasons) to prove the fallbacks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <stddef.h>
+#include <time.h>
+
+typedef int nvmlReturn_t;
+enum {
+  NVML_SUCCESS = 0, NVML_ERROR_UNINITIALIZED = 1, NVML_ERROR_INVALID_ARGUMENT = 2,
+  NVML_ERROR_NOT_SUPPORTED = 3, NVML_ERROR_NO_PERMISSION = 4, NVML_ERROR_NOT_FOUND = 6,
+  NVML_ERROR_INSUFFICIENT_SIZE = 7, NVML_ERROR_DRIVER_NOT_LOADED = 9, NVML_ERROR_GPU_IS_LOST = 15,
+  NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25, NVML_ERROR_UNKNOWN = 999
+};
+
+/* Layouts as in nvml.h. */
+typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
+typedef struct { unsigned int version; unsigned long long total, reserved, free, used; } nvmlMemory_v2_t;
+typedef struct { unsigned int gpu, memory; } nvmlUtilization_t;
+typedef struct { unsigned int pid; unsigned long long usedGpuMemory; } nvmlProcessInfo_v1_t;
+typedef struct {
+  unsigned int pid; unsigned long long usedGpuMemory; unsigned int gpuInstanceId, computeInstanceId;
+} nvmlProcessInfo_v2_t;
+typedef struct {
+  unsigned int pid; unsigned long long usedGpuMemory; unsigned int gpuInstanceId, computeInstanceId;
+  unsigned long long usedGpuCcProtectedMemory;
+} nvmlProcessInfo_r535_t;
+typedef struct {
+  unsigned int pid; unsigned long long timeStamp; unsigned int smUtil, memUtil, encUtil, decUtil;
+} nvmlProcessUtilizationSample_t;
+typedef struct {
+  char busIdLegacy[16]; unsigned int domain, bus, device, pciDeviceId, pciSubSystemId; char busId[32];
+} nvmlPciInfo_t;
+typedef struct {
+  char busId[16]; unsigned int domain, bus, device, pciDeviceId, pciSubSystemId;
+  unsigned int reserved0, reserved1, reserved2, reserved3;
+} nvmlPciInfo_v1_t;
+
+#define NVML_STRUCT_VERSION(type, ver) (unsigned int)(sizeof(type) | ((ver) << 24U))
+#define NVML_VALUE_NOT_AVAILABLE (~0ULL)
+#define MAX_KEYS 1024
+#define MAX_GPUS 64
+#define MAX_PROCS 4096
+
+struct nvmlDevice_st { unsigned int index; };
+typedef struct nvmlDevice_st *nvmlDevice_t;
+
+static char *keys[MAX_KEYS], *values[MAX_KEYS];
+static int nkeys;
+static struct timespec loaded_mtime;
+static off_t loaded_size;
+static int initialized;
+static unsigned int init_calls;
+static struct nvmlDevice_st devices[MAX_GPUS];
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  char *e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) *--e = 0;
+  return s;
+}
+
+static void clear_scenario(void) {
+  for (int i = 0; i < nkeys; i++) { free(keys[i]); free(values[i]); }
+  nkeys = 0;
+}
+
+/* Loads the scenario when it is new or changed; a missing variable or file means "no GPUs". */
+static void load_scenario(int force) {
+  const char *path = getenv("OPSPULSE_NVML_SCENARIO");
+  struct stat st;
+  if (path == NULL || stat(path, &st) != 0) { clear_scenario(); return; }
+  if (!force && nkeys > 0 && st.st_mtim.tv_sec == loaded_mtime.tv_sec && st.st_mtim.tv_nsec == loaded_mtime.tv_nsec
+      && st.st_size == loaded_size) return;
+  FILE *f = fopen(path, "r");
+  if (f == NULL) { clear_scenario(); return; }
+  clear_scenario();
+  char line[65536];
+  while (fgets(line, sizeof line, f) != NULL && nkeys < MAX_KEYS) {
+    char *l = trim(line);
+    if (*l == 0 || *l == '#') continue;
+    char *eq = strchr(l, '=');
+    if (eq == NULL) continue;
+    *eq = 0;
+    keys[nkeys] = strdup(trim(l));
+    values[nkeys] = strdup(trim(eq + 1));
+    nkeys++;
+  }
+  fclose(f);
+  loaded_mtime = st.st_mtim;
+  loaded_size = st.st_size;
+}
+
+static const char *get(const char *key) {
+  for (int i = nkeys - 1; i >= 0; i--) if (strcmp(keys[i], key) == 0) return values[i];
+  return NULL;
+}
+
+static const char *gpu_get(unsigned int index, const char *field) {
+  char key[256];
+  snprintf(key, sizeof key, "gpu.%u.%s", index, field);
+  return get(key);
+}
+
+static unsigned long long gpu_num(unsigned int index, const char *field, unsigned long long dflt) {
+  const char *v = gpu_get(index, field);
+  return v == NULL ? dflt : strtoull(v, NULL, 0);
+}
+
+static const struct { const char *name; nvmlReturn_t code; } ERROR_NAMES[] = {
+  {"SUCCESS", 0}, {"UNINITIALIZED", 1}, {"INVALID_ARGUMENT", 2}, {"NOT_SUPPORTED", 3},
+  {"NO_PERMISSION", 4}, {"ALREADY_INITIALIZED", 5}, {"NOT_FOUND", 6}, {"INSUFFICIENT_SIZE", 7},
+  {"INSUFFICIENT_POWER", 8}, {"DRIVER_NOT_LOADED", 9}, {"TIMEOUT", 10}, {"IRQ_ISSUE", 11},
+  {"LIBRARY_NOT_FOUND", 12}, {"FUNCTION_NOT_FOUND", 13}, {"CORRUPTED_INFOROM", 14}, {"GPU_IS_LOST", 15},
+  {"RESET_REQUIRED", 16}, {"OPERATING_SYSTEM", 17}, {"LIB_RM_VERSION_MISMATCH", 18}, {"IN_USE", 19},
+  {"MEMORY", 20}, {"NO_DATA", 21}, {"ARGUMENT_VERSION_MISMATCH", 25}, {"UNKNOWN", 999},
+};
+
+static nvmlReturn_t parse_error(const char *v) {
+  if (v == NULL) return NVML_SUCCESS;
+  for (size_t i = 0; i < sizeof ERROR_NAMES / sizeof ERROR_NAMES[0]; i++)
+    if (strcasecmp(v, ERROR_NAMES[i].name) == 0) return ERROR_NAMES[i].code;
+  return (nvmlReturn_t) strtol(v, NULL, 0);
+}
+
+static unsigned int gpu_count(void) {
+  const char *v = get("gpus");
+  unsigned int n = v == NULL ? 0 : (unsigned int) strtoul(v, NULL, 0);
+  return n > MAX_GPUS ? MAX_GPUS : n;
+}
+
+/* The common prologue of every device query: initialised, valid handle, not lost, field not failed. */
+static nvmlReturn_t check(nvmlDevice_t device, const char *field) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (device == NULL || device < devices || device >= devices + MAX_GPUS) return NVML_ERROR_INVALID_ARGUMENT;
+  if (device->index >= gpu_count()) return NVML_ERROR_INVALID_ARGUMENT;
+  if (gpu_num(device->index, "lost", 0) != 0) return NVML_ERROR_GPU_IS_LOST;
+  char key[128];
+  snprintf(key, sizeof key, "fail.%s", field);
+  return parse_error(gpu_get(device->index, key));
+}
+
+#define CHECK(device, field) do { nvmlReturn_t r_ = check(device, field); if (r_ != NVML_SUCCESS) return r_; } while (0)
+
+static nvmlReturn_t copy_text(const char *text, char *out, unsigned int length) {
+  if (out == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  if (strlen(text) + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
+  strcpy(out, text);
+  return NVML_SUCCESS;
+}
+
+static nvmlReturn_t do_init(void) {
+  init_calls++;
+  load_scenario(1);
+  nvmlReturn_t r = parse_error(get("init"));
+  if (r != NVML_SUCCESS) return r;
+  for (unsigned int i = 0; i < MAX_GPUS; i++) devices[i].index = i;
+  initialized++;
+  return NVML_SUCCESS;
+}
+
+static nvmlReturn_t do_count(unsigned int *count) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  load_scenario(0);
+  *count = gpu_count();
+  return NVML_SUCCESS;
+}
+
+static nvmlReturn_t do_handle(unsigned int index, nvmlDevice_t *device) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (device == NULL || index >= gpu_count()) return NVML_ERROR_INVALID_ARGUMENT;
+  *device = &devices[index];
+  return NVML_SUCCESS;
+}
+
+/* --- Process lists: the caller passes its capacity in *count; too small -> INSUFFICIENT_SIZE. --- */
+struct proc { unsigned int pid; unsigned long long bytes; unsigned int sm; };
+
+static int parse_processes(unsigned int index, struct proc *out, int max) {
+  const char *v = gpu_get(index, "processes");
+  if (v == NULL || *v == 0) return 0;
+  char *copy = strdup(v), *save = NULL;
+  int n = 0;
+  for (char *tok = strtok_r(copy, ",", &save); tok != NULL && n < max; tok = strtok_r(NULL, ",", &save)) {
+    char *t = trim(tok);
+    char *c1 = strchr(t, ':');
+    out[n].pid = (unsigned int) strtoul(t, NULL, 10);
+    out[n].bytes = 0;
+    out[n].sm = 0;
+    if (c1 != NULL) {
+      out[n].bytes = c1[1] == '-' ? NVML_VALUE_NOT_AVAILABLE : strtoull(c1 + 1, NULL, 10);
+      char *c2 = strchr(c1 + 1, ':');
+      if (c2 != NULL) out[n].sm = (unsigned int) strtoul(c2 + 1, NULL, 10);
+    }
+    n++;
+  }
+  free(copy);
+  return n;
+}
+
+static struct proc procs[MAX_PROCS];
+
+static nvmlReturn_t running_processes(nvmlDevice_t device, unsigned int *count, void *infos, size_t stride) {
+  CHECK(device, "processes");
+  if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  int n = parse_processes(device->index, procs, MAX_PROCS);
+  unsigned int capacity = *count;
+  if (gpu_num(device->index, "processes_always_grow", 0)) { *count = capacity + 1; return NVML_ERROR_INSUFFICIENT_SIZE; }
+  *count = (unsigned int) n;
+  if ((unsigned int) n > capacity) return NVML_ERROR_INSUFFICIENT_SIZE;
+  if (n > 0 && infos == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  for (int i = 0; i < n; i++) {
+    char *entry = (char *) infos + (size_t) i * stride;
+    if (stride == sizeof(nvmlProcessInfo_v1_t)) {
+      nvmlProcessInfo_v1_t p = { procs[i].pid, procs[i].bytes };
+      memcpy(entry, &p, sizeof p);
+    } else {
+      nvmlProcessInfo_r535_t p = { procs[i].pid, procs[i].bytes, 0xFFFFFFFFu, 0xFFFFFFFFu, 0 };
+      memcpy(entry, &p, stride);
+    }
+  }
+  return NVML_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+
+#ifdef OPSPULSE_LEGACY_NVML
+nvmlReturn_t nvmlInit(void) { return do_init(); }
+nvmlReturn_t nvmlDeviceGetCount(unsigned int *count) { return do_count(count); }
+nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device) { return do_handle(index, device); }
+#else
+nvmlReturn_t nvmlInit_v2(void) { return do_init(); }
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) { return do_count(count); }
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) { return do_handle(index, device); }
+#endif
+
+nvmlReturn_t nvmlShutdown(void) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  initialized--;
+  return NVML_SUCCESS;
+}
+
+const char *nvmlErrorString(nvmlReturn_t result) {
+  switch (result) {
+    case NVML_SUCCESS: return "Success";
+    case NVML_ERROR_UNINITIALIZED: return "Uninitialized";
+    case NVML_ERROR_NOT_SUPPORTED: return "Not Supported";
+    case NVML_ERROR_NO_PERMISSION: return "Insufficient Permissions";
+    case NVML_ERROR_NOT_FOUND: return "Not Found";
+    case NVML_ERROR_INSUFFICIENT_SIZE: return "Insufficient Size";
+    case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+    case NVML_ERROR_GPU_IS_LOST: return "GPU is lost";
+    case NVML_ERROR_ARGUMENT_VERSION_MISMATCH: return "Argument version mismatch";
+    default: return "Unknown Error";
+  }
+}
+
+nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  const char *v = get("driver_version");
+  return copy_text(v == NULL ? "000.00.00-standin" : v, version, length);
+}
+
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
+  CHECK(device, "name");
+  const char *v = gpu_get(device->index, "name");
+  return copy_text(v == NULL ? "Stand-in GPU" : v, name, length);
+}
+
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length) {
+  CHECK(device, "uuid");
+  const char *v = gpu_get(device->index, "uuid");
+  char fallback[64];
+  snprintf(fallback, sizeof fallback, "GPU-00000000-0000-0000-0000-%012u", device->index);
+  return copy_text(v == NULL ? fallback : v, uuid, length);
+}
+
+static const char *bus_id(nvmlDevice_t device, char *fallback, size_t size) {
+  const char *v = gpu_get(device->index, "pci_bus_id");
+  if (v != NULL) return v;
+  snprintf(fallback, size, "00000000:%02X:00.0", device->index + 1);
+  return fallback;
+}
+
+#ifdef OPSPULSE_LEGACY_NVML
+nvmlReturn_t nvmlDeviceGetPciInfo(nvmlDevice_t device, nvmlPciInfo_v1_t *pci) {
+  CHECK(device, "pci");
+  if (pci == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  char fb[32];
+  const char *id = bus_id(device, fb, sizeof fb);
+  memset(pci, 0, sizeof *pci);
+  /* Old drivers report the 4-digit domain form. */
+  snprintf(pci->busId, sizeof pci->busId, "%s", strlen(id) > 12 ? id + strlen(id) - 12 : id);
+  pci->bus = device->index + 1;
+  return NVML_SUCCESS;
+}
+#else
+nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t device, nvmlPciInfo_t *pci) {
+  CHECK(device, "pci");
+  if (pci == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  char fb[32];
+  const char *id = bus_id(device, fb, sizeof fb);
+  memset(pci, 0, sizeof *pci);
+  snprintf(pci->busIdLegacy, sizeof pci->busIdLegacy, "%s", strlen(id) > 12 ? id + strlen(id) - 12 : id);
+  snprintf(pci->busId, sizeof pci->busId, "%s", id);
+  pci->bus = device->index + 1;
+  return NVML_SUCCESS;
+}
+#endif
+
+nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t *utilization) {
+  CHECK(device, "utilization");
+  if (utilization == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  utilization->gpu = (unsigned int) gpu_num(device->index, "utilization.gpu", 0);
+  utilization->memory = (unsigned int) gpu_num(device->index, "utilization.memory", 0);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
+  CHECK(device, "memory");
+  if (memory == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  memory->total = gpu_num(device->index, "memory.total", 0);
+  /* v1 counts the driver's reservation as used. */
+  memory->used = gpu_num(device->index, "memory.used", 0) + gpu_num(device->index, "memory.reserved", 0);
+  memory->free = memory->total - memory->used;
+  return NVML_SUCCESS;
+}
+
+#ifndef OPSPULSE_LEGACY_NVML
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
+  CHECK(device, "memory");
+  if (memory == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  if (memory->version != NVML_STRUCT_VERSION(nvmlMemory_v2_t, 2)) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+  memory->total = gpu_num(device->index, "memory.total", 0);
+  memory->reserved = gpu_num(device->index, "memory.reserved", 0);
+  memory->used = gpu_num(device->index, "memory.used", 0);
+  memory->free = memory->total - memory->reserved - memory->used;
+  return NVML_SUCCESS;
+}
+#endif
+
+nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, unsigned int *temp) {
+  CHECK(device, "temperature");
+  if (temp == NULL || sensor != 0) return NVML_ERROR_INVALID_ARGUMENT;
+  *temp = (unsigned int) gpu_num(device->index, "temperature", 0);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power) {
+  CHECK(device, "power");
+  if (power == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *power = (unsigned int) gpu_num(device->index, "power", 0);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *limit) {
+  CHECK(device, "power_limit");
+  if (limit == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *limit = (unsigned int) gpu_num(device->index, "power_limit", 0);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long *energy) {
+  CHECK(device, "energy");
+  if (energy == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *energy = gpu_num(device->index, "energy", 0);
+  return NVML_SUCCESS;
+}
+
+/* nvmlClockType_t: GRAPHICS 0, SM 1, MEM 2, VIDEO 3. */
+nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, int type, unsigned int *clock) {
+  if (clock == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  if (type == 1) { CHECK(device, "clock.sm"); *clock = (unsigned int) gpu_num(device->index, "clock.sm", 0); }
+  else if (type == 2) { CHECK(device, "clock.memory"); *clock = (unsigned int) gpu_num(device->index, "clock.memory", 0); }
+  else return NVML_ERROR_INVALID_ARGUMENT;
+  return NVML_SUCCESS;
+}
+
+static nvmlReturn_t clock_reasons(nvmlDevice_t device, unsigned long long *reasons) {
+  CHECK(device, "clock_event_reasons");
+  if (reasons == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *reasons = gpu_num(device->index, "clock_event_reasons", 0);
+  return NVML_SUCCESS;
+}
+
+#ifndef OPSPULSE_LEGACY_NVML
+nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t device, unsigned long long *reasons) {
+  return clock_reasons(device, reasons);
+}
+#endif
+nvmlReturn_t nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t device, unsigned long long *reasons) {
+  return clock_reasons(device, reasons);
+}
+
+/* errorType: CORRECTED 0, UNCORRECTED 1; counterType: VOLATILE 0, AGGREGATE 1. */
+nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, int errorType, int counterType,
+                                         unsigned long long *eccCounts) {
+  CHECK(device, "ecc");
+  if (eccCounts == NULL || counterType < 0 || counterType > 1) return NVML_ERROR_INVALID_ARGUMENT;
+  if (errorType == 0) *eccCounts = gpu_num(device->index, "ecc.corrected", 0);
+  else if (errorType == 1) *eccCounts = gpu_num(device->index, "ecc.uncorrected", 0);
+  else return NVML_ERROR_INVALID_ARGUMENT;
+  return NVML_SUCCESS;
+}
+
+#ifdef OPSPULSE_LEGACY_NVML
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v1_t *infos) {
+  return running_processes(device, count, infos, sizeof(nvmlProcessInfo_v1_t));
+}
+#else
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v2_t *infos) {
+  const char *b = get("process_struct_bytes");
+  size_t stride = b != NULL && strtoul(b, NULL, 10) == 32 ? sizeof(nvmlProcessInfo_r535_t) : sizeof(nvmlProcessInfo_v2_t);
+  return running_processes(device, count, infos, stride);
+}
+#endif
+
+nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUtilizationSample_t *utilization,
+                                             unsigned int *processSamplesCount, unsigned long long lastSeenTimeStamp) {
+  CHECK(device, "process_utilization");
+  if (processSamplesCount == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  int n = parse_processes(device->index, procs, MAX_PROCS);
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  unsigned long long stamp = (unsigned long long) now.tv_sec * 1000000ULL + (unsigned long long) now.tv_nsec / 1000ULL;
+  if (stamp <= lastSeenTimeStamp) n = 0;
+  if (n == 0) { *processSamplesCount = 0; return NVML_ERROR_NOT_FOUND; }
+  if (utilization == NULL || *processSamplesCount < (unsigned int) n) {
+    *processSamplesCount = (unsigned int) n;
+    return NVML_ERROR_INSUFFICIENT_SIZE;
+  }
+  for (int i = 0; i < n; i++) {
+    nvmlProcessUtilizationSample_t s = { procs[i].pid, stamp, procs[i].sm, 0, 0, 0 };
+    utilization[i] = s;
+  }
+  *processSamplesCount = (unsigned int) n;
+  return NVML_SUCCESS;
+}
+
+/* ---- Test hooks: not NVML, named so that no real driver could export them. ---- */
+
+unsigned int opspulse_standin_init_calls(void) { return init_calls; }
+
+/* sizeof and offsetof of the nvml.h layouts as gcc lays them out, so the Java offsets are checked. */
+int opspulse_standin_layout(const char *what) {
+#define L(name, expr) if (strcmp(what, name) == 0) return (int) (expr)
+  L("nvmlMemory_t", sizeof(nvmlMemory_t));
+  L("nvmlMemory_t.used", offsetof(nvmlMemory_t, used));
+  L("nvmlMemory_v2_t", sizeof(nvmlMemory_v2_t));
+  L("nvmlMemory_v2_t.total", offsetof(nvmlMemory_v2_t, total));
+  L("nvmlMemory_v2_t.reserved", offsetof(nvmlMemory_v2_t, reserved));
+  L("nvmlMemory_v2_t.used", offsetof(nvmlMemory_v2_t, used));
+  L("nvmlMemory_v2", NVML_STRUCT_VERSION(nvmlMemory_v2_t, 2));
+  L("nvmlUtilization_t", sizeof(nvmlUtilization_t));
+  L("nvmlProcessInfo_v1_t", sizeof(nvmlProcessInfo_v1_t));
+  L("nvmlProcessInfo_v1_t.usedGpuMemory", offsetof(nvmlProcessInfo_v1_t, usedGpuMemory));
+  L("nvmlProcessInfo_v2_t", sizeof(nvmlProcessInfo_v2_t));
+  L("nvmlProcessInfo_v2_t.usedGpuMemory", offsetof(nvmlProcessInfo_v2_t, usedGpuMemory));
+  L("nvmlProcessInfo_r535_t", sizeof(nvmlProcessInfo_r535_t));
+  L("nvmlProcessUtilizationSample_t", sizeof(nvmlProcessUtilizationSample_t));
+  L("nvmlProcessUtilizationSample_t.timeStamp", offsetof(nvmlProcessUtilizationSample_t, timeStamp));
+  L("nvmlProcessUtilizationSample_t.smUtil", offsetof(nvmlProcessUtilizationSample_t, smUtil));
+  L("nvmlPciInfo_t", sizeof(nvmlPciInfo_t));
+  L("nvmlPciInfo_t.busId", offsetof(nvmlPciInfo_t, busId));
+  L("nvmlPciInfo_v1_t", sizeof(nvmlPciInfo_v1_t));
+#undef L
+  return -1;
+}
