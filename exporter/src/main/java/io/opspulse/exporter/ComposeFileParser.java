@@ -167,10 +167,17 @@ final class ComposeFileParser {
   }
 
   private static MappingNode mapping(Path path, Node node, String field) throws ComposeFileException {
-    if (node instanceof MappingNode m) {
-      return m;
+    if (!(node instanceof MappingNode m)) {
+      throw new ComposeFileException(path + ":" + line(node) + ": " + field + ": expected a mapping");
     }
-    throw new ComposeFileException(path + ":" + line(node) + ": " + field + ": expected a mapping");
+    // SnakeYAML refuses duplicate keys only when constructing objects; at the node level it is ours to do.
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (NodeTuple t : m.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && !keys.add(k.getValue())) {
+        throw new ComposeFileException(path + ":" + line(k) + ": " + field + ": duplicate key '" + k.getValue() + "'");
+      }
+    }
+    return m;
   }
 
   private static SequenceNode sequence(Path path, Node node, String field) throws ComposeFileException {

@@ -80,8 +80,12 @@ final class ConfigFile {
     if (!(node instanceof MappingNode mapping)) {
       throw error(file, node, prefix.isEmpty() ? "(top level)" : prefix, "expected a mapping");
     }
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (NodeTuple t : mapping.getValue()) {
       String key = scalar(file, t.getKeyNode(), prefix + "(key)");
+      if (!seen.add(key)) {
+        throw error(file, t.getKeyNode(), prefix.isEmpty() ? key : prefix + "." + key, "set twice");
+      }
       String path = prefix.isEmpty() ? key : prefix + "." + key;
       Node value = t.getValueNode();
       if (!KEYS.containsKey(path)) {

@@ -1,0 +1,99 @@
+package io.opspulse.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FleetModelTest {
+  private static final String ID = "b".repeat(64);
+  private static final Map<String, String> AGENT =
+      Map.of(ContainerInfo.PROJECT, "mcp", ContainerInfo.SERVICE, "agent");
+  private final OriginClassifier origins = new OriginClassifier(List.of(), List.of());
+
+  static ContainerInfo info(String id, String state, int restartCount, Map<String, String> labels) {
+    return new ContainerInfo(id, "c-" + id.substring(0, 3), "img", labels, state, 0, false, Instant.EPOCH, null,
+        restartCount, 1, "", 0, 0, 0, 0, 0, 0);
+  }
+
+  private FleetView.ContainerView only(FleetModel m) {
+    return m.view(DeclaredState.EMPTY, origins).containers().get(0);
+  }
+
+  @Test
+  void restartsNeverGoBackwardsWhenDockersCountResets() {
+    FleetModel m = new FleetModel();
+    m.upsert(info(ID, "running", 4, AGENT));
+    m.upsert(info(ID, "running", 6, AGENT));
+    assertThat(only(m).restarts()).isEqualTo(6);
+    // The engine restarted (or someone ran docker start): Docker's count starts over.
+    m.replaceAll(List.of(info(ID, "running", 0, AGENT)));
+    assertThat(only(m).restarts()).isEqualTo(6);
+    m.upsert(info(ID, "running", 2, AGENT));
+    assertThat(only(m).restarts()).isEqualTo(8);
+  }
+
+  @Test
+  void aReplayedDieEventIsNotCountedTwice() {
+    FleetModel m = new FleetModel();
+    m.upsert(info(ID, "running", 0, AGENT));
+    m.recordExit(ID, 127, 1_000, "mcp", "agent");
+    m.recordExit(ID, 127, 1_000, "mcp", "agent");
+    m.recordExit(ID, 127, 2_000, "mcp", "agent");
+    assertThat(only(m).exits()).containsEntry(ExitReason.COMMAND_NOT_FOUND, 2L);
+    assertThat(only(m).lastExit().code()).isEqualTo(127);
+  }
+
+  @Test
+  void serviceExitsSurviveTheContainerBeingRecreated() {
+    FleetModel m = new FleetModel();
+    m.upsert(info(ID, "running", 0, AGENT));
+    m.recordExit(ID, 127, 1_000, "mcp", "agent");
+    m.remove(ID);
+    String other = "c".repeat(64);
+    m.upsert(info(other, "running", 0, AGENT));
+    m.recordExit(other, 127, 2_000, "mcp", "agent");
+    FleetView v = m.view(DeclaredState.EMPTY, origins);
+    assertThat(v.services()).singleElement().satisfies(s -> {
+      assertThat(s.exits()).containsEntry(ExitReason.COMMAND_NOT_FOUND, 2L);
+      assertThat(s.declared()).isFalse();
+    });
+  }
+
+  @Test
+  void anOomEventMakesTheNextExitAnOomKill() {
+    FleetModel m = new FleetModel();
+    m.upsert(info(ID, "running", 0, Map.of()));
+    m.recordOom(ID, 500);
+    m.recordExit(ID, 137, 600, "", "");
+    m.recordExit(ID, 137, 700, "", "");
+    FleetView.ContainerView c = only(m);
+    assertThat(c.oomKills()).isEqualTo(1);
+    assertThat(c.exits()).containsEntry(ExitReason.OOM_KILLED, 1L).containsEntry(ExitReason.KILLED, 1L);
+  }
+
+  @Test
+  void declaredServicesWithoutContainersAreVisible() {
+    FleetModel m = new FleetModel();
+    DeclaredState declared = new DeclaredState(Map.of("infra", Map.of(
+        "consul", new DeclaredService("infra", "consul", "consul", 1, false, List.of(), "f"),
+        "kong", new DeclaredService("infra", "kong", "kong", 2, true, List.of(), "f"))), Map.of(), List.of());
+    FleetView v = m.view(declared, origins);
+    assertThat(v.services()).extracting(s -> s.service() + "=" + s.desiredReplicas() + "/" + s.runningReplicas())
+        .containsExactly("consul=1/0", "kong=2/0");
+  }
+
+  @Test
+  void everyChangeMovesTheVersion() {
+    FleetModel m = new FleetModel();
+    long v0 = m.version();
+    m.upsert(info(ID, "running", 0, Map.of()));
+    long v1 = m.version();
+    m.recordOom(ID, 1);
+    long v2 = m.version();
+    m.touch();
+    assertThat(List.of(v0, v1, v2, m.version())).doesNotHaveDuplicates();
+  }
+}
