@@ -71,13 +71,16 @@ export function gpus(catalog: Catalog): Board {
       { expr: `sum ${byGpu("hw_gpu_memory_limit_bytes")} (${q.sel("hw_gpu_memory_limit_bytes")})`, legend: "GPU {{gpu}} total" },
     ],
   });
+  const heldShare = catalog.threshold("gpu_idle_memory");
   b.newLine().bargauge({
     title: "Idle but allocated: utilisation of GPUs holding memory",
-    description: "Utilisation of every GPU that holds memory now; red is a GPU holding memory while doing (almost) nothing — allocated but idle.",
+    description: `Utilisation of every GPU holding more than ${heldShare.value * 100}% of its memory (${heldShare.key}); `
+      + "red is a GPU holding memory while doing (almost) nothing: allocated but idle.",
     unit: unit(catalog, util), min: 0, max: 1, w: 12, h: 8,
     thresholds: utilisationThresholds,
     queries: [{
-      expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="general"`)}) and ${q.on([util, usage], "instance", "gpu")} (sum ${byGpu(usage)} (${q.sel(usage)}) > 0)`,
+      expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="general"`)}) and ${q.on([util, usage, "hw_gpu_memory_limit_bytes"], "instance", "gpu")} `
+        + `(sum ${byGpu(usage)} (${q.sel(usage)}) / sum ${byGpu("hw_gpu_memory_limit_bytes")} (${q.sel("hw_gpu_memory_limit_bytes")}) > ${q.threshold(heldShare.key)})`,
       legend: "GPU {{gpu}} {{hw_name}}", instant: true,
     }],
   });

@@ -25,13 +25,13 @@ export function jvm(catalog: Catalog): Board {
   b.timeseries({
     title: "Request rate by route",
     description: "HTTP requests the service serves per second, by route.",
-    unit: "reqps", min: 0, w: 8, h: 8,
+    unit: "reqps", min: 0, w: 6, h: 8,
     queries: [{ expr: `sum ${byRoute} (${requests})`, legend: "{{http_route}}" }],
   });
   b.timeseries({
     title: "5xx ratio by route",
     description: "Share of responses with a 5xx status, by route; above the line the API is failing its callers.",
-    unit: "percentunit", min: 0, w: 8, h: 8,
+    unit: "percentunit", min: 0, w: 6, h: 8,
     thresholds: { base: "green", steps: [["http_5xx_ratio", "red"]] },
     queries: [{
       // "or ... * 0" keeps routes without 5xx on the graph at zero instead of dropping them.
@@ -40,9 +40,19 @@ export function jvm(catalog: Catalog): Board {
     }],
   });
   b.timeseries({
+    title: "503 ratio by route",
+    description: "Share of responses with status 503 by route: the route says a dependency it needs is unavailable; above the line it is down for its callers.",
+    unit: "percentunit", min: 0, w: 6, h: 8,
+    thresholds: { base: "green", steps: [["http_503_ratio", "red"]] },
+    queries: [{
+      expr: `(sum ${byRoute} (${q.rate(q.hist(server, "count", `http_response_status_code="503"`))}) or sum ${byRoute} (${requests}) * 0) / sum ${byRoute} (${requests})`,
+      legend: "{{http_route}}",
+    }],
+  });
+  b.timeseries({
     title: "Latency p95 by route",
     description: "95th percentile of HTTP server request duration by route; above the line the API is slow.",
-    unit: unit(catalog, server), min: 0, w: 8, h: 8,
+    unit: unit(catalog, server), min: 0, w: 6, h: 8,
     thresholds: { base: "green", steps: [["http_p95", "red"]] },
     queries: [{ expr: quantile(0.95, server, "http_route"), legend: "{{http_route}}" }],
   });

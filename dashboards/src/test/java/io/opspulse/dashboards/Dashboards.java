@@ -1,0 +1,65 @@
+package io.opspulse.dashboards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Where the tests find the committed dashboards, the build's fresh ones, the catalog and the generator. */
+final class Dashboards {
+  static final List<String> FILES = List.of(
+      "opspulse-containers.json", "opspulse-fleet.json", "opspulse-gpus.json", "opspulse-jvm.json");
+
+  private Dashboards() {}
+
+  static Path committed() {
+    return Path.of(System.getProperty("dashboards.committed", "json"));
+  }
+
+  static Path generated() {
+    return Path.of(System.getProperty("dashboards.generated", "target/generated-dashboards"));
+  }
+
+  static Path catalogJson() {
+    return Path.of(System.getProperty("dashboards.catalog", "../catalog/catalog.json"));
+  }
+
+  static Path generator() {
+    return Path.of(System.getProperty("dashboards.generator", "target/ts/generate.js"));
+  }
+
+  static List<Path> jsonFiles(Path folder) {
+    try (Stream<Path> list = Files.list(folder)) {
+      return list.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode read(Path file) {
+    try {
+      return new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every panel of a dashboard, rows' nested panels included. */
+  static List<JsonNode> panels(JsonNode dashboard) {
+    List<JsonNode> out = new ArrayList<>();
+    collect(dashboard.path("panels"), out);
+    return out;
+  }
+
+  private static void collect(JsonNode panels, List<JsonNode> out) {
+    for (JsonNode p : panels) {
+      out.add(p);
+      collect(p.path("panels"), out);
+    }
+  }
+}
