@@ -1,0 +1,49 @@
+package io.opspulse.exporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opspulse.testkit.Poll;
+import io.opspulse.testkit.PrivateDockerDaemon;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The engine goes away under the exporter and comes back: it keeps serving, recovers, counts on. */
+class EngineRestartIT {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @Test
+  void theExporterSurvivesTheEngineRestartingAndItsCountersNeverDecrease() throws Exception {
+    try (PrivateDockerDaemon docker = PrivateDockerDaemon.start().withBusybox()) {
+      String id12 = docker.run("--name", "looper", "--restart", "always",
+          PrivateDockerDaemon.BUSYBOX, "sh", "-c", "sleep 0.3; exit 3").substring(0, 12);
+      try (Exporter exporter = new Exporter(ExporterConfig.builder().dockerHost(docker.dockerHost())
+          .listenAddress("127.0.0.1:0").resyncPeriod(Duration.ofSeconds(2)).build()).start()) {
+        String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
+        double restartsBefore = Poll.until("restarts before the engine stops", WAIT, () -> MetricsText.scrape(url)
+            .value("docker_container_restarts_total", "id", id12).filter(v -> v >= 2).orElse(null));
+        double exitsBefore = MetricsText.scrape(url).value("docker_container_exits_total", "id", id12, "reason", "error")
+            .orElseThrow();
+
+        docker.stopDaemon();
+        // Still serving, and saying the engine is gone; the last known fleet is kept, not dropped.
+        Poll.untilTrue("docker_up 0", WAIT, () -> MetricsText.scrape(url).value("docker_up").orElse(-1.0) == 0);
+        MetricsText down = MetricsText.scrape(url);
+        assertThat(down.value("docker_container_restarts_total", "id", id12)).hasValueSatisfying(
+            v -> assertThat(v).isGreaterThanOrEqualTo(restartsBefore));
+        assertThat(down.value("opspulse_exporter_docker_api_errors_total", "operation", "info"))
+            .hasValueSatisfying(v -> assertThat(v).isGreaterThan(0));
+
+        docker.restartDaemon();
+        Poll.untilTrue("docker_up 1 again", WAIT, () -> MetricsText.scrape(url).value("docker_up").orElse(-1.0) == 1);
+        // The restart policy brings the container back, Docker's RestartCount starts over, ours does not.
+        Poll.until("restarts to grow past the count before the engine restart", WAIT, () -> MetricsText.scrape(url)
+            .value("docker_container_restarts_total", "id", id12).filter(v -> v > restartsBefore).orElse(null));
+        MetricsText up = MetricsText.scrape(url);
+        assertThat(up.value("docker_container_exits_total", "id", id12, "reason", "error")).hasValueSatisfying(
+            v -> assertThat(v).isGreaterThanOrEqualTo(exitsBefore));
+        assertThat(up.value("opspulse_exporter_resyncs_total", "cause", "reconnect")).hasValueSatisfying(
+            v -> assertThat(v).isGreaterThanOrEqualTo(1));
+      }
+    }
+  }
+}
