@@ -1,0 +1,143 @@
+package io.opspulse.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The conventions every alert keeps, checked on the committed file as Prometheus reads it. */
+class AlertConventionsTest {
+  private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d|w|y)");
+  private static List<Map<String, Object>> alerts;
+  private static List<Map<String, Object>> rules;
+
+  @BeforeAll
+  static void load() throws Exception {
+    String text = Files.readString(Path.of(RuleFiles.PROMETHEUS_RULES));
+    alerts = RenderedRules.alerts(text);
+    rules = RenderedRules.rules(text);
+  }
+
+  @Test
+  void theIssuesAlertsAreAllThere() {
+    assertThat(alerts).extracting(a -> a.get("alert")).doesNotHaveDuplicates().contains(
+        "OpspulseContainersOverDeclared", "OpspulseUnexpectedContainerRunning", "OpspulseComposeServiceDown",
+        "OpspulseExitedContainersPilingUp", "OpspulseContainerCrashLooping", "OpspulseComposeServiceCrashLooping",
+        "OpspulseContainerCommandNotFound", "OpspulseContainerOomKilled", "OpspulseContainerUnhealthy",
+        "OpspulseFleetHealthDegraded", "OpspulseFleetHealthCritical", "OpspulseHealthcheckTimeoutTooShort",
+        "OpspulseHostCpuOvercommitted", "OpspulseHostMemoryOvercommitted", "OpspulseContainerMemoryNearLimit",
+        "OpspulseContainerCpuNearLimit", "OpspulseExporterDown", "OpspulseExporterAbsent",
+        "OpspulseGpuIdleWithMemoryAllocated", "OpspulseGpuUnderutilized", "OpspulseGpuThrottled",
+        "OpspulseGpuEccErrors", "OpspulseGpuLost", "OpspulseGpuProbeDown", "OpspulseJvmRestartLoop",
+        "OpspulseJvmDevModeEnabled", "OpspulseJvmCpuHigh", "OpspulseHttpLatencyHigh", "OpspulseHttp5xxRatioHigh",
+        "OpspulseHttpServiceUnavailable", "OpspulseDependencyFailureRatioHigh", "OpspulseExecutorSaturated",
+        "OpspulseConnectionPoolExhausted", "OpspulseJvmGcTimeHigh", "OpspulseJvmHeapAfterGcHigh",
+        "OpspulseJvmDeadlockedThreads", "OpspulseDatabaseLatencyHigh");
+  }
+
+  @Test
+  void everyAlertHasSeveritySummaryDescriptionAndRunbook() {
+    for (Map<String, Object> alert : alerts) {
+      String name = (String) alert.get("alert");
+      assertThat(name).matches("Opspulse[A-Z][A-Za-z0-9]+");
+      assertThat(RenderedRules.map(alert, "labels")).as(name).containsOnlyKeys("severity");
+      assertThat(RenderedRules.map(alert, "labels").get("severity")).as(name).isIn("critical", "warning", "info");
+      Map<String, String> annotations = RenderedRules.map(alert, "annotations");
+      assertThat(annotations).as(name).containsOnlyKeys("summary", "description", "runbook_url");
+      assertThat(annotations.get("summary")).as(name + " summary is static").doesNotContain("{{").endsWith(".");
+      if (!((String) alert.get("expr")).startsWith("absent(")) {
+        // absent() has no series to name: its description can only be static
+        assertThat(annotations.get("description")).as(name + " description is templated").contains("{{");
+      }
+      assertThat(annotations.get("runbook_url")).isEqualTo(
+          "https://github.com/opspulse/opspulse/blob/main/docs/runbooks.md#" + name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** Templates in descriptions only use what an alert has: $labels.x for a label its expression keeps, $value. */
+  @Test
+  void descriptionsUseOnlyValueAndLabels() {
+    Pattern template = Pattern.compile("\\{\\{(.*?)}}");
+    for (Map<String, Object> alert : alerts) {
+      Matcher m = template.matcher(RenderedRules.map(alert, "annotations").get("description"));
+      while (m.find()) {
+        assertThat(m.group(1).strip()).as(alert.get("alert") + "").matches(
+            "\\$labels\\.[a-z_]+|\\$value( \\| (humanizePercentage|humanizeDuration|printf \"%\\.0f\"))?");
+      }
+    }
+  }
+
+  /** Alerts without `for` are the event-like ones, each with its reason in the Java definition. */
+  @Test
+  void everyAlertWaitsUnlessItIsEventLike() {
+    for (AlertRule alert : OpspulseRules.alerts(OpspulseRules.defaults())) {
+      if (alert.instant()) {
+        assertThat(alert.instantReason()).as(alert.name()).isNotBlank();
+      }
+    }
+    assertThat(alerts).filteredOn(a -> !a.containsKey("for")).extracting(a -> a.get("alert"))
+        .containsExactlyInAnyOrder("OpspulseContainerOomKilled", "OpspulseGpuEccErrors", "OpspulseJvmRestartLoop");
+    assertThat(alerts).filteredOn(a -> a.containsKey("for")).allSatisfy(a ->
+        assertThat(seconds((String) a.get("for"))).as(a.get("alert") + "").isPositive());
+  }
+
+  /** With a 15 s scrape, rate() needs at least four samples: no window under a minute. */
+  @Test
+  void everyWindowIsAtLeastFourScrapes() {
+    for (Map<String, Object> rule : rules) {
+      for (PromqlSelectors.Window w : PromqlSelectors.windows((String) rule.get("expr"))) {
+        assertThat(seconds(w.text().split(":")[0])).as("%s in %s", w.text(), rule.get("expr")).isGreaterThanOrEqualTo(60);
+      }
+    }
+  }
+
+  @Test
+  void noLabelIsTemplated() {
+    for (Map<String, Object> alert : alerts) {
+      assertThat(RenderedRules.map(alert, "labels").values()).as(alert.get("alert") + "")
+          .noneMatch(v -> v.contains("{{") || v.contains("$value"));
+    }
+  }
+
+  @Test
+  void recordNamesFollowLevelMetricOperation() {
+    assertThat(rules).filteredOn(r -> r.containsKey("record"))
+        .allSatisfy(r -> assertThat((String) r.get("record")).matches("[a-z_]+:[a-zA-Z0-9_]+:[a-z0-9_]+"));
+  }
+
+  /** Normal stops end in SIGTERM (143) or exit 0; no rule may count them as failures. */
+  @Test
+  void exitReasonsOfNormalStopsAreNeverAlertedOn() {
+    for (Map<String, Object> rule : rules) {
+      String expr = (String) rule.get("expr");
+      if (expr.contains("exits_total")) {
+        assertThat(expr).as("exit counts leave out normal stops").contains("reason!~\"completed|terminated\"");
+      }
+    }
+  }
+
+  private static long seconds(String duration) {
+    Matcher m = DURATION.matcher(duration);
+    long total = 0;
+    while (m.find()) {
+      long n = Long.parseLong(m.group(1));
+      total += switch (m.group(2)) {
+        case "ms" -> 0;
+        case "s" -> n;
+        case "m" -> n * 60;
+        case "h" -> n * 3600;
+        case "d" -> n * 86400;
+        case "w" -> n * 604800;
+        default -> n * 31536000;
+      };
+    }
+    return total;
+  }
+}
