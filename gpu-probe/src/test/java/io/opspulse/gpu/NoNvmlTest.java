@@ -1,0 +1,41 @@
+package io.opspulse.gpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** A host without NVML: the probe and the collector run, say why, and publish only their status. */
+class NoNvmlTest {
+  @Test
+  void aMissingLibraryIsReportedNotThrown() {
+    System.setProperty(NvmlLibrary.LIBRARY_PROPERTY, "/nonexistent/" + NvmlLibrary.SONAME);
+    try (GpuCollector collector = GpuCollector.builder().start()) {
+      GpuSnapshot s = collector.lastSnapshot();
+      assertThat(s.status()).isEqualTo(ProbeStatus.LIBRARY_MISSING);
+      assertThat(s.reason()).contains("/nonexistent/libnvidia-ml.so.1").contains("NVIDIA container toolkit");
+      var families = collector.collect();
+      assertThat(families.stream().map(m -> m.getMetadata().getPrometheusName()))
+          .containsExactlyInAnyOrder("opspulse_gpu_probe_up", "opspulse_gpu_probe_status");
+      assertThat(MetricsText.render(families))
+          .contains("opspulse_gpu_probe_up 0.0")
+          .contains("opspulse_gpu_probe_status{status=\"library_missing\"} 1.0")
+          .contains("opspulse_gpu_probe_status{status=\"ok\"} 0.0");
+    } finally {
+      System.clearProperty(NvmlLibrary.LIBRARY_PROPERTY);
+    }
+  }
+
+  @Test
+  void aLibraryThatIsNotNvmlIsRecognisedAsSuch() {
+    Path notNvml = Path.of(System.getProperty("java.home"), "lib", "libjava.so");
+    System.setProperty(NvmlLibrary.LIBRARY_PROPERTY, notNvml.toString());
+    try (GpuProbe probe = GpuProbe.open()) {
+      GpuSnapshot s = probe.poll();
+      assertThat(s.status()).isEqualTo(ProbeStatus.SYMBOL_MISSING);
+      assertThat(s.reason()).contains("nvmlInit");
+    } finally {
+      System.clearProperty(NvmlLibrary.LIBRARY_PROPERTY);
+    }
+  }
+}
