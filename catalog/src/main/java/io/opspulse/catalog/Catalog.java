@@ -18,6 +18,7 @@ public final class Catalog {
     all.addAll(DockerMetrics.ALL);
     all.addAll(GpuMetrics.ALL);
     all.addAll(JvmMetrics.ALL);
+    all.addAll(ProfilerMetrics.ALL);
     all.addAll(ExternalMetrics.ALL);
     for (MetricDefinition m : all) {
       if (metrics.putIfAbsent(m.name(), m) != null) {
