@@ -27,6 +27,37 @@ class NoNvmlTest {
   }
 
   @Test
+  void theReasonIsLoggedOnceNotPerPoll() {
+    System.setProperty(NvmlLibrary.LIBRARY_PROPERTY, "/nonexistent/" + NvmlLibrary.SONAME);
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger(GpuCollector.class.getName());
+    java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        records.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    jul.addHandler(handler);
+    try (GpuCollector collector = GpuCollector.builder().start()) {
+      for (int i = 0; i < 5; i++) {
+        collector.pollNow();
+        collector.collect();
+      }
+      assertThat(records).singleElement().satisfies(r ->
+          assertThat(r.getMessage()).contains("No GPU metrics").contains("library_missing").contains("/nonexistent/"));
+    } finally {
+      jul.removeHandler(handler);
+      System.clearProperty(NvmlLibrary.LIBRARY_PROPERTY);
+    }
+  }
+
+  @Test
   void aLibraryThatIsNotNvmlIsRecognisedAsSuch() {
     Path notNvml = Path.of(System.getProperty("java.home"), "lib", "libjava.so");
     System.setProperty(NvmlLibrary.LIBRARY_PROPERTY, notNvml.toString());
