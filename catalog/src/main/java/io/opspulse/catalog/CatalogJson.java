@@ -59,7 +59,7 @@ public final class CatalogJson {
     Files.writeString(Path.of(args[0]), render(), StandardCharsets.UTF_8);
   }
 
-  private static String number(double v) {
+  static String number(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 

@@ -99,6 +99,10 @@ public final class JvmMetrics {
       .help("File descriptors the process holds open.").otel("opspulse.jvm.open_file_descriptors")
       .build(Source.AGENT);
 
+  public static final MetricDefinition PROCESS_START_TIME = gauge("process_start_time_seconds").unit(Unit.SECONDS)
+      .help("When the JVM process started, in seconds since the epoch.").otel("process.start_time")
+      .build(Source.AGENT);
+
   // --- restart loops and dev mode ---
   public static final MetricDefinition STARTS_RECENT = gauge("opspulse_jvm_recent_starts")
       .labels("window")
@@ -121,6 +125,7 @@ public final class JvmMetrics {
       EXECUTOR_QUEUE_DEPTH, EXECUTOR_ACTIVE, EXECUTOR_POOL_SIZE, EXECUTOR_MAX, EXECUTOR_COMPLETED,
       EXECUTOR_REJECTED, POOL_CONNECTIONS, POOL_MAX, POOL_PENDING, JVM_MEMORY_USED, JVM_MEMORY_LIMIT,
       JVM_MEMORY_USED_AFTER_GC, JVM_GC_DURATION, JVM_THREADS, JVM_CLASSES_LOADED, JVM_CPU_TIME,
-      JVM_CPU_UTILIZATION, JVM_CPU_COUNT, JVM_DEADLOCKED_THREADS, JVM_FILE_DESCRIPTORS, STARTS_RECENT,
+      JVM_CPU_UTILIZATION, JVM_CPU_COUNT, JVM_DEADLOCKED_THREADS, JVM_FILE_DESCRIPTORS, PROCESS_START_TIME,
+      STARTS_RECENT,
       DEV_MODE, IN_PROCESS_RESTARTS, AGENT_ERRORS);
 }

@@ -72,4 +72,15 @@ class CatalogTest {
         .as("catalog.json is stale: run `mvn -pl catalog -q exec:java` or see README")
         .isEqualTo(CatalogJson.render());
   }
+
+  /** The README is the front door: its metric tables must be exactly what the catalog declares. */
+  @Test
+  void readmeDocumentsEveryMetricAndThreshold() throws Exception {
+    String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+    assertThat(readme).as("README.md's catalog section is stale: run `mvn -pl catalog compile exec:java`")
+        .isEqualTo(CatalogMarkdown.update(readme));
+    for (MetricDefinition m : Catalog.metrics()) {
+      assertThat(readme).contains("`" + m.name() + "`");
+    }
+  }
 }
