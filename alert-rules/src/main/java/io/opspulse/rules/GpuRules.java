@@ -7,7 +7,11 @@ import static io.opspulse.catalog.GpuMetrics.MEMORY_LIMIT;
 import static io.opspulse.catalog.GpuMetrics.MEMORY_USAGE;
 import static io.opspulse.catalog.GpuMetrics.PROBE_UP;
 import static io.opspulse.catalog.GpuMetrics.THROTTLE;
+import static io.opspulse.catalog.GpuMetrics.THROTTLE_REASONS;
 import static io.opspulse.catalog.GpuMetrics.UTILIZATION;
+import static io.opspulse.catalog.GpuMetrics.UTILIZATION_TASKS;
+import static io.opspulse.catalog.GpuMetrics.ERROR_TYPES;
+import static io.opspulse.rules.Promql.oneOf;
 
 import io.opspulse.catalog.ExternalMetrics;
 import io.opspulse.catalog.Thresholds;
@@ -26,10 +30,11 @@ final class GpuRules {
   private GpuRules() {}
 
   static RuleGroup group(Promql q) {
-    // The catalog has no closed set for these yet (see the report): NVML's clock-event reasons as the
-    // probe names them, and the ECC error types.
-    String throttleReasons = "reason=~\".*(thermal|power|slowdown).*\"";
-    String general = "hw_gpu_task=\"general\"";
+    // Thermal slowdowns and the external power brake hold clocks down below what the workload asks
+    // for. sw_power_cap is left out: a fully loaded GPU sits at its power limit as a matter of course.
+    String throttleReasons = "reason=~\"" + oneOf(THROTTLE_REASONS, "hw_slowdown", "sw_thermal_slowdown",
+        "hw_thermal_slowdown", "hw_power_brake_slowdown") + "\"";
+    String general = "hw_gpu_task=\"" + oneOf(UTILIZATION_TASKS, "general") + "\"";
 
     List<Rule> rules = List.of(
         new RecordingRule(MEMORY_RATIO, q.m(MEMORY_USAGE) + " / " + q.m(MEMORY_LIMIT)),
@@ -59,12 +64,12 @@ final class GpuRules {
             .expr(q.m(THROTTLE, throttleReasons) + " == 1")
             .forDuration("10m")
             .severity(Severity.WARNING)
-            .summary("A GPU's clocks are held down by thermal or power throttling.")
+            .summary("A GPU's clocks are held down by a thermal slowdown or a power brake.")
             .description("GPU {{ $labels.gpu }} ({{ $labels.hw_name }}) on {{ $labels.instance }} is throttled:"
                 + " {{ $labels.reason }}.")
             .build(),
         AlertRule.builder("OpspulseGpuEccErrors")
-            .expr("increase(" + q.m(ERRORS, "error_type=\"ecc_uncorrected\"") + "[15m]) > 0")
+            .expr("increase(" + q.m(ERRORS, "error_type=\"" + oneOf(ERROR_TYPES, "ecc_uncorrected") + "\"") + "[15m]) > 0")
             // An uncorrectable ECC error is an event: the counter steps once, and the 15m window already
             // holds it; a pending period would only delay draining the GPU.
             .instantBecause("an uncorrectable ECC error is an event; the 15m increase window already holds it")
