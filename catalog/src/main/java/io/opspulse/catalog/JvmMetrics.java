@@ -9,7 +9,10 @@ import java.util.List;
 /**
  * What the Java agent publishes from inside a JVM service. Names are OpenTelemetry instrument names
  * ({@code otelName}) and, beside them, the Prometheus names OpenTelemetry's Prometheus exporter turns
- * them into (dots to underscores, unit suffix, {@code _total} on counters).
+ * them into (dots to underscores, unit suffix, {@code _total} on counters). Labels are exactly what that
+ * exporter emits: the agent turns its {@code otel_scope_*} labels off, and a label whose attribute is
+ * not set on a point (no {@code error_type} on a success) is absent from that series. The javaagent's
+ * integration test scrapes a real agent and holds every name and label here to what it finds.
  */
 public final class JvmMetrics {
   private JvmMetrics() {}
@@ -70,6 +73,9 @@ public final class JvmMetrics {
   public static final MetricDefinition JVM_MEMORY_USED = gauge("jvm_memory_used_bytes").unit(Unit.BYTES)
       .labels("jvm_memory_type", "jvm_memory_pool_name")
       .help("Memory used, by pool.").otel("jvm.memory.used").build(Source.AGENT);
+  public static final MetricDefinition JVM_MEMORY_COMMITTED = gauge("jvm_memory_committed_bytes")
+      .unit(Unit.BYTES).labels("jvm_memory_type", "jvm_memory_pool_name")
+      .help("Memory committed (reserved from the OS), by pool.").otel("jvm.memory.committed").build(Source.AGENT);
   public static final MetricDefinition JVM_MEMORY_LIMIT = gauge("jvm_memory_limit_bytes").unit(Unit.BYTES)
       .labels("jvm_memory_type", "jvm_memory_pool_name")
       .help("Memory a pool may grow to.").otel("jvm.memory.limit").build(Source.AGENT);
@@ -85,10 +91,18 @@ public final class JvmMetrics {
       .help("Platform threads, by state.").otel("jvm.thread.count").build(Source.AGENT);
   public static final MetricDefinition JVM_CLASSES_LOADED = gauge("jvm_class_count")
       .help("Classes loaded now.").otel("jvm.class.count").build(Source.AGENT);
+  public static final MetricDefinition JVM_CLASSES_LOADED_TOTAL = counter("jvm_class_loaded_total")
+      .help("Classes loaded since the JVM started.").otel("jvm.class.loaded").build(Source.AGENT);
+  public static final MetricDefinition JVM_CLASSES_UNLOADED_TOTAL = counter("jvm_class_unloaded_total")
+      .help("Classes unloaded since the JVM started.").otel("jvm.class.unloaded").build(Source.AGENT);
   public static final MetricDefinition JVM_CPU_TIME = counter("jvm_cpu_time_seconds_total").unit(Unit.SECONDS)
       .help("CPU time the JVM process used.").otel("jvm.cpu.time").build(Source.AGENT);
-  public static final MetricDefinition JVM_CPU_UTILIZATION = gauge("jvm_cpu_recent_utilization_ratio")
-      .unit(Unit.RATIO).help("Recent CPU use of the JVM process, as a share of all CPUs.")
+  /**
+   * A share of all CPUs (0..1). Unit "1", which OpenTelemetry's Prometheus exporter does not turn into a
+   * {@code _ratio} suffix for this instrument, so the scraped name carries none.
+   */
+  public static final MetricDefinition JVM_CPU_UTILIZATION = gauge("jvm_cpu_recent_utilization")
+      .help("Recent CPU use of the JVM process, as a share of all CPUs (0..1).")
       .otel("jvm.cpu.recent_utilization").build(Source.AGENT);
   public static final MetricDefinition JVM_CPU_COUNT = gauge("jvm_cpu_count")
       .help("CPUs available to the JVM.").otel("jvm.cpu.count").build(Source.AGENT);
@@ -123,8 +137,9 @@ public final class JvmMetrics {
   public static final List<MetricDefinition> ALL = List.of(
       HTTP_SERVER_DURATION, HTTP_CLIENT_DURATION, DB_CLIENT_DURATION, DB_STATEMENTS_PER_REQUEST,
       EXECUTOR_QUEUE_DEPTH, EXECUTOR_ACTIVE, EXECUTOR_POOL_SIZE, EXECUTOR_MAX, EXECUTOR_COMPLETED,
-      EXECUTOR_REJECTED, POOL_CONNECTIONS, POOL_MAX, POOL_PENDING, JVM_MEMORY_USED, JVM_MEMORY_LIMIT,
-      JVM_MEMORY_USED_AFTER_GC, JVM_GC_DURATION, JVM_THREADS, JVM_CLASSES_LOADED, JVM_CPU_TIME,
+      EXECUTOR_REJECTED, POOL_CONNECTIONS, POOL_MAX, POOL_PENDING, JVM_MEMORY_USED, JVM_MEMORY_COMMITTED,
+      JVM_MEMORY_LIMIT, JVM_MEMORY_USED_AFTER_GC, JVM_GC_DURATION, JVM_THREADS, JVM_CLASSES_LOADED,
+      JVM_CLASSES_LOADED_TOTAL, JVM_CLASSES_UNLOADED_TOTAL, JVM_CPU_TIME,
       JVM_CPU_UTILIZATION, JVM_CPU_COUNT, JVM_DEADLOCKED_THREADS, JVM_FILE_DESCRIPTORS, PROCESS_START_TIME,
       STARTS_RECENT,
       DEV_MODE, IN_PROCESS_RESTARTS, AGENT_ERRORS);

@@ -1,0 +1,57 @@
+package io.opspulse.agent.advice;
+
+import io.opspulse.agent.bootstrap.Hooks;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Inlined into {@code jakarta.servlet.Servlet.service} and {@code Filter.doFilter} implementations. The
+ * outermost of them on a thread spans the whole request, filters included. Reads what it needs from the
+ * servlet API here, where the types are visible, and passes plain values to {@link Hooks}.
+ */
+public final class JakartaServletAdvice {
+  private JakartaServletAdvice() {}
+
+  @Advice.OnMethodEnter(suppress = Throwable.class)
+  public static long enter() {
+    return Hooks.serverEnter();
+  }
+
+  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+  public static void exit(@Advice.Enter long start, @Advice.Argument(0) ServletRequest request,
+      @Advice.Argument(1) ServletResponse response, @Advice.Thrown Throwable thrown) {
+    String method = null;
+    String context = null;
+    String pattern = null;
+    String path = null;
+    int status = 0;
+    if (start >= 0) {
+      try {
+        if (request instanceof HttpServletRequest) {
+          HttpServletRequest http = (HttpServletRequest) request;
+          method = http.getMethod();
+          context = http.getContextPath();
+          path = http.getRequestURI();
+          try {
+            HttpServletMapping mapping = http.getHttpServletMapping();
+            if (mapping != null) {
+              pattern = mapping.getPattern();
+            }
+          } catch (Throwable olderThanServlet4) {
+            pattern = null;
+          }
+        }
+        if (response instanceof HttpServletResponse) {
+          status = ((HttpServletResponse) response).getStatus();
+        }
+      } catch (Throwable t) {
+        Hooks.failed("servlet", t);
+      }
+    }
+    Hooks.serverExit(start, method, context, pattern, path, status, thrown);
+  }
+}

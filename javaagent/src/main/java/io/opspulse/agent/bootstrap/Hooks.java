@@ -1,0 +1,272 @@
+package io.opspulse.agent.bootstrap;
+
+/**
+ * The only class that advice inlined into application and JDK classes calls. It is appended to the
+ * bootstrap class path, so every class loader sees this one copy. Its job: keep per-thread nesting
+ * state (so that only the outermost call of a chain is measured), read the clock, and hand the rest to
+ * the {@link Recorder}. Nothing here may throw into the instrumented code.
+ */
+public final class Hooks {
+  private static volatile Recorder recorder;
+
+  private static final ThreadLocal<Frame> FRAME = new ThreadLocal<Frame>() {
+    @Override
+    protected Frame initialValue() {
+      return new Frame();
+    }
+  };
+
+  /** Nesting state of one thread. */
+  static final class Frame {
+    int serverDepth;
+    int dbDepth;
+    int dbStatements;
+    Object dbInnermost;
+    int urlConnectionDepth;
+  }
+
+  private Hooks() {}
+
+  public static void install(Recorder r) {
+    recorder = r;
+  }
+
+  public static boolean installed() {
+    return recorder != null;
+  }
+
+  // --- HTTP server ---
+
+  /** Start time, or -1 when this call is nested inside another measured request on the thread. */
+  public static long serverEnter() {
+    if (recorder == null) {
+      return -1;
+    }
+    try {
+      Frame f = FRAME.get();
+      if (f.serverDepth++ > 0) {
+        return -1;
+      }
+      f.dbStatements = 0;
+      return System.nanoTime();
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  /**
+   * Must be called once for every {@link #serverEnter()}, nested or not. A null {@code method} means
+   * "do not record this one".
+   */
+  public static void serverExit(long start, String method, String routeBase, String pattern, String path,
+      int status, Throwable error) {
+    Recorder r = recorder;
+    if (r == null) {
+      return;
+    }
+    try {
+      Frame f = FRAME.get();
+      if (f.serverDepth > 0) {
+        f.serverDepth--;
+      }
+      if (start < 0 || method == null) {
+        return; // nested, or not an HTTP request we measure (the agent's own endpoint)
+      }
+      r.serverRequest(System.nanoTime() - start, method, routeBase, pattern, path, status, error, f.dbStatements);
+    } catch (Throwable t) {
+      failed("http-server", t);
+    }
+  }
+
+  // --- HTTP client ---
+
+  public static long clientEnter() {
+    return recorder == null ? -1 : System.nanoTime();
+  }
+
+  public static void httpClientExit(long start, Object request, Object response, Throwable error) {
+    Recorder r = recorder;
+    if (r == null || start < 0) {
+      return;
+    }
+    try {
+      r.httpClientExchange(System.nanoTime() - start, request, response, error);
+    } catch (Throwable t) {
+      failed("http-client", t);
+    }
+  }
+
+  public static void httpClientAsync(long start, Object request, Object future, Throwable error) {
+    Recorder r = recorder;
+    if (r == null || start < 0) {
+      return;
+    }
+    try {
+      if (error != null || future == null) {
+        r.httpClientExchange(System.nanoTime() - start, request, null, error);
+      } else {
+        r.httpClientAsync(start, request, future);
+      }
+    } catch (Throwable t) {
+      failed("http-client", t);
+    }
+  }
+
+  /**
+   * HttpURLConnection calls itself (getResponseCode, getHeaderField and getInputStream re-enter each
+   * other): only the outermost call that starts while no response code is known performs the exchange.
+   */
+  public static long urlConnectionEnter(int responseCode) {
+    if (recorder == null) {
+      return -1;
+    }
+    try {
+      Frame f = FRAME.get();
+      return f.urlConnectionDepth++ == 0 && responseCode == -1 ? System.nanoTime() : -1;
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  public static void urlConnectionExit(long start, java.net.HttpURLConnection connection, int status,
+      Throwable error) {
+    Recorder r = recorder;
+    if (r == null) {
+      return;
+    }
+    try {
+      Frame f = FRAME.get();
+      if (f.urlConnectionDepth > 0) {
+        f.urlConnectionDepth--;
+      }
+      if (start < 0) {
+        return;
+      }
+      r.urlConnectionExchange(System.nanoTime() - start, connection, status, error);
+    } catch (Throwable t) {
+      failed("http-client", t);
+    }
+  }
+
+  // --- executors ---
+
+  public static void executorCreated(Object executor) {
+    Recorder r = recorder;
+    if (r != null) {
+      try {
+        r.executorCreated(executor);
+      } catch (Throwable t) {
+        failed("executor", t);
+      }
+    }
+  }
+
+  public static void executorWorkerStarted(Object executor) {
+    Recorder r = recorder;
+    if (r != null) {
+      try {
+        r.executorWorkerStarted(executor);
+      } catch (Throwable t) {
+        failed("executor", t);
+      }
+    }
+  }
+
+  public static void executorRejected(Object executor) {
+    Recorder r = recorder;
+    if (r != null) {
+      try {
+        r.executorRejected(executor);
+      } catch (Throwable t) {
+        failed("executor", t);
+      }
+    }
+  }
+
+  // --- JDBC ---
+
+  public static void statementPrepared(Object statement, String sql) {
+    Recorder r = recorder;
+    if (r != null && statement != null) {
+      try {
+        r.statementPrepared(statement, sql);
+      } catch (Throwable t) {
+        failed("jdbc", t);
+      }
+    }
+  }
+
+  /** Start time for the outermost execute call on the thread, -1 for a nested one (a pool's proxy). */
+  public static long dbEnter(Object statement) {
+    if (recorder == null) {
+      return -1;
+    }
+    try {
+      Frame f = FRAME.get();
+      f.dbInnermost = statement;
+      return f.dbDepth++ == 0 ? System.nanoTime() : -1;
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  public static void dbExit(long start, Object statement, String sql, Throwable error) {
+    Recorder r = recorder;
+    if (r == null) {
+      return;
+    }
+    try {
+      Frame f = FRAME.get();
+      if (f.dbDepth > 0) {
+        f.dbDepth--;
+      }
+      if (start < 0) {
+        return;
+      }
+      Object innermost = f.dbInnermost;
+      f.dbInnermost = null;
+      if (f.serverDepth > 0) {
+        f.dbStatements++;
+      }
+      r.dbStatement(System.nanoTime() - start, statement, innermost, sql, error);
+    } catch (Throwable t) {
+      failed("jdbc", t);
+    }
+  }
+
+  // --- pools, dev mode ---
+
+  public static void connectionPoolCreated(Object pool, Object config) {
+    Recorder r = recorder;
+    if (r != null) {
+      try {
+        r.connectionPoolCreated(pool, config);
+      } catch (Throwable t) {
+        failed("connection-pool", t);
+      }
+    }
+  }
+
+  public static void restartClassLoaderCreated(Object loader) {
+    Recorder r = recorder;
+    if (r != null) {
+      try {
+        r.restartClassLoaderCreated(loader);
+      } catch (Throwable t) {
+        failed("dev-mode", t);
+      }
+    }
+  }
+
+  /** Advice reports its own failures here; never throws. */
+  public static void failed(String component, Throwable error) {
+    Recorder r = recorder;
+    if (r != null) {
+      try {
+        r.failed(component, error);
+      } catch (Throwable ignored) {
+        // nothing left to tell
+      }
+    }
+  }
+}

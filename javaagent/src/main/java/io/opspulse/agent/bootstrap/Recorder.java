@@ -1,0 +1,36 @@
+package io.opspulse.agent.bootstrap;
+
+/**
+ * What the agent does with an observation. Lives on the bootstrap class path together with
+ * {@link Hooks}, so it may name only JDK types that the bootstrap loader sees; everything else is passed
+ * as Object and cast by the implementation, which lives in the agent's own class loader.
+ */
+public interface Recorder {
+  void serverRequest(long nanos, String method, String routeBase, String pattern, String path, int status,
+      Throwable error, int dbStatements);
+
+  /** A java.net.http exchange that finished: request, response or null, error or null. */
+  void httpClientExchange(long nanos, Object request, Object response, Throwable error);
+
+  /** A java.net.http sendAsync call returned this future (a CompletableFuture of HttpResponse). */
+  void httpClientAsync(long startNanos, Object request, Object future);
+
+  void urlConnectionExchange(long nanos, java.net.HttpURLConnection connection, int status, Throwable error);
+
+  void executorCreated(Object executor);
+
+  void executorWorkerStarted(Object executor);
+
+  void executorRejected(Object executor);
+
+  void statementPrepared(Object statement, String sql);
+
+  void dbStatement(long nanos, Object outer, Object innermost, String sql, Throwable error);
+
+  void connectionPoolCreated(Object pool, Object config);
+
+  /** Called by every constructor of the loader, so the same loader may be reported more than once. */
+  void restartClassLoaderCreated(Object loader);
+
+  void failed(String component, Throwable error);
+}

@@ -1,0 +1,243 @@
+package io.opspulse.agent.core;
+
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.Meter;
+import io.opspulse.agent.bootstrap.Recorder;
+import io.opspulse.catalog.JvmMetrics;
+import java.net.HttpURLConnection;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+/** Turns what the advice observed into OpenTelemetry measurements named by the catalog. */
+final class AgentRecorder implements Recorder {
+  static final AttributeKey<String> METHOD = stringKey("http.request.method");
+  static final AttributeKey<String> ROUTE = stringKey("http.route");
+  static final AttributeKey<Long> STATUS = longKey("http.response.status_code");
+  static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
+  static final AttributeKey<String> SERVER_ADDRESS = stringKey("server.address");
+  static final AttributeKey<String> DB_SYSTEM = stringKey("db.system.name");
+  static final AttributeKey<String> DB_OPERATION = stringKey("db.operation.name");
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  private static final int MAX_CACHED_ATTRIBUTES = 5000;
+  private static final int MAX_HOSTS = 200;
+
+  private final AgentErrors errors;
+  private final RouteNormalizer routes;
+  private final ExecutorRegistry executors;
+  private final ConnectionPools connectionPools;
+  private final DevMode devMode;
+  private final DoubleHistogram serverDuration;
+  private final DoubleHistogram clientDuration;
+  private final DoubleHistogram dbDuration;
+  private final LongHistogram statementsPerRequest;
+  private final Map<Key, Attributes> attributes = new ConcurrentHashMap<>();
+  private final Set<String> hosts = ConcurrentHashMap.newKeySet();
+  private final Map<Object, String> preparedOperations = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** The values that make one series; records hash and compare cheaply. */
+  private record Key(int kind, String a, String b, String c, long status, String error) {}
+
+  AgentRecorder(Meter meter, int maxRoutes, AgentErrors errors, ExecutorRegistry executors,
+      ConnectionPools connectionPools, DevMode devMode) {
+    this.errors = errors;
+    this.routes = new RouteNormalizer(maxRoutes);
+    this.executors = executors;
+    this.connectionPools = connectionPools;
+    this.devMode = devMode;
+    this.serverDuration = Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION);
+    this.clientDuration = Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION);
+    this.dbDuration = Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION);
+    this.statementsPerRequest = Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST);
+  }
+
+  // --- HTTP server ---
+
+  @Override
+  public void serverRequest(long nanos, String method, String routeBase, String pattern, String path, int status,
+      Throwable error, int dbStatements) {
+    String route = routes.route(routeBase, pattern, path);
+    String m = method(method);
+    String errorType = error != null ? error.getClass().getName() : status >= 500 ? Integer.toString(status) : null;
+    // An exception escaping the handler becomes a 500, whatever status was set before it was thrown.
+    long code = error != null && status < 500 ? 500 : Math.max(status, 0);
+    Attributes attrs = attributes(new Key(0, m, route, null, code, errorType));
+    serverDuration.record(nanos / 1e9, attrs);
+    if (dbStatements > 0) {
+      statementsPerRequest.record(dbStatements, attributes(new Key(1, null, route, null, 0, null)));
+    }
+  }
+
+  // --- HTTP clients ---
+
+  @Override
+  public void httpClientExchange(long nanos, Object request, Object response, Throwable error) {
+    HttpRequest req = (HttpRequest) request;
+    int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
+    client(nanos, req.method(), req.uri().getHost(), status, error);
+  }
+
+  @Override
+  public void httpClientAsync(long startNanos, Object request, Object future) {
+    HttpRequest req = (HttpRequest) request;
+    ((CompletableFuture<?>) future).whenComplete((response, error) -> {
+      try {
+        int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
+        client(System.nanoTime() - startNanos, req.method(), req.uri().getHost(), status, unwrap(error));
+      } catch (RuntimeException e) {
+        errors.record("http-client", e);
+      }
+    });
+  }
+
+  @Override
+  public void urlConnectionExchange(long nanos, HttpURLConnection connection, int status, Throwable error) {
+    // getInputStream throws for any status >= 400 although the exchange itself completed: then the
+    // status is the outcome, as it is for java.net.http.
+    client(nanos, connection.getRequestMethod(), connection.getURL().getHost(), status, status > 0 ? null : error);
+  }
+
+  private void client(long nanos, String method, String host, int status, Throwable error) {
+    String errorType = error != null ? error.getClass().getName() : status >= 400 ? Integer.toString(status) : null;
+    String address = host == null ? "unknown" : host.toLowerCase(Locale.ROOT);
+    if (!hosts.contains(address)) {
+      if (hosts.size() < MAX_HOSTS) {
+        hosts.add(address);
+      } else {
+        address = "other";
+      }
+    }
+    clientDuration.record(nanos / 1e9, attributes(new Key(2, method(method), address, null, status, errorType)));
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  // --- executors, pools, dev mode ---
+
+  @Override
+  public void executorCreated(Object executor) {
+    executors.created(executor);
+  }
+
+  @Override
+  public void executorWorkerStarted(Object executor) {
+    executors.workerStarted(executor);
+  }
+
+  @Override
+  public void executorRejected(Object executor) {
+    executors.rejected(executor);
+  }
+
+  @Override
+  public void connectionPoolCreated(Object pool, Object config) {
+    try {
+      connectionPools.created(pool, config);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      errors.record("connection-pool", e);
+    }
+  }
+
+  @Override
+  public void restartClassLoaderCreated(Object loader) {
+    devMode.restartClassLoaderCreated(loader);
+  }
+
+  // --- JDBC ---
+
+  @Override
+  public void statementPrepared(Object statement, String sql) {
+    preparedOperations.put(statement, SqlOperation.of(sql));
+  }
+
+  @Override
+  public void dbStatement(long nanos, Object outer, Object innermost, String sql, Throwable error) {
+    String operation;
+    if (sql != null) {
+      operation = sql.equals("BATCH") ? "BATCH" : SqlOperation.of(sql);
+    } else {
+      operation = preparedOperations.get(outer);
+      if (operation == null && innermost != null) {
+        operation = preparedOperations.get(innermost);
+      }
+      if (operation == null) {
+        operation = SqlOperation.OTHER;
+      }
+    }
+    String system = SqlOperation.system(innermost != null ? innermost : outer);
+    String errorType = error == null ? null : error.getClass().getName();
+    dbDuration.record(nanos / 1e9, attributes(new Key(3, system, operation, null, 0, errorType)));
+  }
+
+  @Override
+  public void failed(String component, Throwable error) {
+    errors.record(component, error);
+  }
+
+  // --- attributes ---
+
+  private static String method(String method) {
+    if (method == null) {
+      return "_OTHER";
+    }
+    return KNOWN_METHODS.contains(method) ? method : "_OTHER";
+  }
+
+  private Attributes attributes(Key key) {
+    Attributes cached = attributes.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    Attributes built = build(key);
+    if (attributes.size() < MAX_CACHED_ATTRIBUTES) {
+      attributes.putIfAbsent(key, built);
+    }
+    return built;
+  }
+
+  private static Attributes build(Key key) {
+    AttributesBuilder b = Attributes.builder();
+    switch (key.kind()) {
+      case 0 -> {
+        b.put(METHOD, key.a()).put(ROUTE, key.b());
+        if (key.status() > 0) {
+          b.put(STATUS, key.status());
+        }
+      }
+      case 1 -> b.put(ROUTE, key.b());
+      case 2 -> {
+        b.put(METHOD, key.a()).put(SERVER_ADDRESS, key.b());
+        if (key.status() > 0) {
+          b.put(STATUS, key.status());
+        }
+      }
+      default -> b.put(DB_SYSTEM, key.a()).put(DB_OPERATION, key.b());
+    }
+    if (key.error() != null) {
+      b.put(ERROR_TYPE, key.error());
+    }
+    return b.build();
+  }
+}

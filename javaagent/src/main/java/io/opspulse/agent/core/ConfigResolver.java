@@ -1,0 +1,213 @@
+package io.opspulse.agent.core;
+
+import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves {@link AgentConfig} from the agent argument ({@code key=value,...}), then {@code -Dopspulse.KEY}
+ * system properties, then {@code OPSPULSE_KEY} environment variables, then defaults: the first source
+ * that sets a key wins. A bad value is an error naming the key, the source and what was expected.
+ */
+public final class ConfigResolver {
+  /** Every key, with its default; README's configuration table lists the same. */
+  public static final Map<String, String> DEFAULTS;
+
+  static {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("service.name", "");
+    d.put("prometheus.host", "0.0.0.0");
+    d.put("prometheus.port", "9464");
+    d.put("otlp.endpoint", "off");
+    d.put("otlp.interval", "60");
+    d.put("instrument", "all");
+    d.put("state.dir", "");
+    d.put("routes.max", "100");
+    DEFAULTS = Map.copyOf(d);
+  }
+
+  /** Short names accepted in the agent argument. */
+  private static final Map<String, String> ALIASES = Map.of(
+      "port", "prometheus.port", "host", "prometheus.host", "service", "service.name");
+
+  private final Map<String, String> args;
+  private final Map<String, String> systemProperties;
+  private final Map<String, String> env;
+
+  ConfigResolver(String agentArgs, Map<String, String> systemProperties, Map<String, String> env) {
+    this.args = parseArgs(agentArgs);
+    this.systemProperties = systemProperties;
+    this.env = env;
+  }
+
+  public static AgentConfig resolve(String agentArgs) {
+    Map<String, String> props = new LinkedHashMap<>();
+    System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+    return new ConfigResolver(agentArgs, props, System.getenv()).resolve();
+  }
+
+  AgentConfig resolve() {
+    String service = value("service.name").text();
+    if (service.isBlank()) {
+      service = defaultServiceName(systemProperties.getOrDefault("sun.java.command", ""));
+    }
+    Value stateDir = value("state.dir");
+    Path state = stateDir.text().isBlank()
+        ? Path.of(systemProperties.getOrDefault("java.io.tmpdir", "/tmp"), "opspulse-agent")
+        : Path.of(stateDir.text());
+    Value otlp = value("otlp.endpoint");
+    String otlpEndpoint = isOff(otlp.text()) ? null : otlp.text();
+    if (otlpEndpoint != null && !otlpEndpoint.startsWith("http://") && !otlpEndpoint.startsWith("https://")) {
+      throw otlp.invalid("an http:// or https:// URL, or off");
+    }
+    return new AgentConfig(service, value("prometheus.host").text(), port(value("prometheus.port")),
+        otlpEndpoint, positive(value("otlp.interval")), instrumentations(value("instrument")), state,
+        positive(value("routes.max")));
+  }
+
+  /** One setting's text and where it came from, for error messages. */
+  record Value(String key, String text, String source) {
+    IllegalArgumentException invalid(String expected) {
+      return new IllegalArgumentException(
+          "opspulse agent: " + key + "=" + text + " (" + source + "): expected " + expected);
+    }
+  }
+
+  Value value(String key) {
+    if (args.containsKey(key)) {
+      return new Value(key, args.get(key), "agent argument");
+    }
+    String prop = "opspulse." + key;
+    if (systemProperties.containsKey(prop)) {
+      return new Value(key, systemProperties.get(prop), "system property -D" + prop);
+    }
+    String var = envName(key);
+    if (env.containsKey(var)) {
+      return new Value(key, env.get(var), "environment variable " + var);
+    }
+    return new Value(key, DEFAULTS.get(key), "default");
+  }
+
+  static String envName(String key) {
+    return "OPSPULSE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  static Map<String, String> parseArgs(String agentArgs) {
+    Map<String, String> parsed = new LinkedHashMap<>();
+    if (agentArgs == null || agentArgs.isBlank()) {
+      return parsed;
+    }
+    for (String part : agentArgs.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("opspulse agent: argument '" + part
+            + "' is not key=value (keys: " + String.join(", ", DEFAULTS.keySet()) + ")");
+      }
+      String key = part.substring(0, eq).trim();
+      key = ALIASES.getOrDefault(key, key);
+      if (!DEFAULTS.containsKey(key)) {
+        throw new IllegalArgumentException("opspulse agent: unknown argument key '" + key
+            + "' (keys: " + String.join(", ", DEFAULTS.keySet()) + ")");
+      }
+      parsed.put(key, part.substring(eq + 1).trim());
+    }
+    return parsed;
+  }
+
+  private static boolean isOff(String text) {
+    return text.isBlank() || text.equalsIgnoreCase("off") || text.equalsIgnoreCase("none")
+        || text.equalsIgnoreCase("false");
+  }
+
+  private static int port(Value v) {
+    if (isOff(v.text())) {
+      return AgentConfig.OFF;
+    }
+    try {
+      int port = Integer.parseInt(v.text().trim());
+      if (port >= 1 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw v.invalid("a port number 1-65535, or off");
+  }
+
+  private static int positive(Value v) {
+    try {
+      int n = Integer.parseInt(v.text().trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw v.invalid("a positive whole number");
+  }
+
+  private static Set<Instrumentation> instrumentations(Value v) {
+    String text = v.text().trim().toLowerCase(Locale.ROOT);
+    Set<Instrumentation> chosen = EnumSet.noneOf(Instrumentation.class);
+    if (text.equals("all")) {
+      return EnumSet.allOf(Instrumentation.class);
+    }
+    if (isOff(text)) {
+      return chosen;
+    }
+    List<String> known = new ArrayList<>();
+    for (Instrumentation i : Instrumentation.values()) {
+      known.add(i.key());
+    }
+    // "all,-jdbc" or "-jdbc" removes from everything; "servlet;jdbc" picks (';' because ',' splits args).
+    boolean subtractive = text.startsWith("all") || text.startsWith("-");
+    if (subtractive) {
+      chosen = EnumSet.allOf(Instrumentation.class);
+    }
+    for (String raw : text.split("[;+ ]|,")) {
+      String name = raw.trim();
+      if (name.isEmpty() || name.equals("all")) {
+        continue;
+      }
+      boolean remove = name.startsWith("-");
+      String key = remove ? name.substring(1) : name;
+      Instrumentation found = null;
+      for (Instrumentation i : Instrumentation.values()) {
+        if (i.key().equals(key)) {
+          found = i;
+        }
+      }
+      if (found == null) {
+        throw v.invalid("all, off, or instrumentation names from " + known + " separated by ';'"
+            + " (prefix '-' to leave one out)");
+      }
+      if (remove) {
+        chosen.remove(found);
+      } else {
+        chosen.add(found);
+      }
+    }
+    return chosen;
+  }
+
+  /** The main class or jar file the JVM was launched with, without package or extension. */
+  static String defaultServiceName(String javaCommand) {
+    String first = javaCommand.isBlank() ? "" : javaCommand.trim().split("\\s+")[0];
+    if (first.endsWith(".jar")) {
+      first = Path.of(first).getFileName().toString();
+      first = first.substring(0, first.length() - 4);
+    } else if (first.contains(".")) {
+      first = first.substring(first.lastIndexOf('.') + 1);
+    }
+    return first.isBlank() ? "unknown_service:java" : first;
+  }
+}

@@ -1,0 +1,184 @@
+package io.opspulse.agent.core;
+
+import static net.bytebuddy.matcher.ElementMatchers.failSafe;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.opspulse.agent.advice.ExecutorConstructorAdvice;
+import io.opspulse.agent.advice.ExecutorRejectAdvice;
+import io.opspulse.agent.advice.ExecutorWorkerAdvice;
+import io.opspulse.agent.advice.HikariPoolAdvice;
+import io.opspulse.agent.advice.HttpClientSendAdvice;
+import io.opspulse.agent.advice.HttpClientSendAsyncAdvice;
+import io.opspulse.agent.advice.HttpHandlerAdvice;
+import io.opspulse.agent.advice.JakartaServletAdvice;
+import io.opspulse.agent.advice.JavaxServletAdvice;
+import io.opspulse.agent.advice.PrepareStatementAdvice;
+import io.opspulse.agent.advice.RestartClassLoaderAdvice;
+import io.opspulse.agent.advice.StatementExecuteAdvice;
+import io.opspulse.agent.advice.UrlConnectionAdvice;
+import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.WeakHashMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs the advice with ByteBuddy. Matching is by exact class name for the JDK's classes and by
+ * supertype for the application's, and a class loader is only searched for servlet or HttpServer
+ * handlers when it can see the API at all, which keeps start-up cheap.
+ */
+final class Instrumenter {
+  static final String THREAD_POOL_EXECUTOR = "java.util.concurrent.ThreadPoolExecutor";
+  static final String HTTP_CLIENT_FACADE = "jdk.internal.net.http.HttpClientFacade";
+  static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+  static final String HTTP_SERVER_CHAIN = "com.sun.net.httpserver.Filter$Chain";
+
+  private Instrumenter() {}
+
+  static void install(java.lang.instrument.Instrumentation inst, AgentConfig config, AgentErrors errors) {
+    ClassLoader agentLoader = Instrumenter.class.getClassLoader();
+    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        // Of the classes loaded before us, only these JDK classes are ours to change: retransform just
+        // them instead of matching the few thousand loaded classes one by one.
+        .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(alreadyLoaded(inst)))
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
+        .with(new FailureListener(errors))
+        .ignore(ignored());
+
+    if (config.enabled(Instrumentation.HTTP_SERVER)) {
+      builder = builder.type(named(HTTP_SERVER_CHAIN))
+          .transform(advice(agentLoader).advice(named("doFilter").and(takesArguments(1)),
+              HttpHandlerAdvice.class.getName()));
+    }
+    if (config.enabled(Instrumentation.SERVLET)) {
+      builder = servlet(builder, agentLoader, "jakarta", JakartaServletAdvice.class.getName());
+      builder = servlet(builder, agentLoader, "javax", JavaxServletAdvice.class.getName());
+    }
+    if (config.enabled(Instrumentation.HTTP_CLIENT)) {
+      builder = builder.type(named(HTTP_CLIENT_FACADE))
+          .transform(advice(agentLoader)
+              .advice(named("send").and(takesArguments(2)), HttpClientSendAdvice.class.getName())
+              .advice(named("sendAsync").and(takesArguments(2).or(takesArguments(3))),
+                  HttpClientSendAsyncAdvice.class.getName()))
+          .type(named(URL_CONNECTION))
+          .transform(advice(agentLoader).advice(named("getInputStream").and(takesArguments(0)),
+              UrlConnectionAdvice.class.getName()));
+    }
+    if (config.enabled(Instrumentation.EXECUTOR)) {
+      builder = builder.type(named(THREAD_POOL_EXECUTOR))
+          .transform(advice(agentLoader)
+              .advice(isConstructor().and(takesArguments(7)), ExecutorConstructorAdvice.class.getName())
+              .advice(named("runWorker").and(takesArguments(1)), ExecutorWorkerAdvice.class.getName())
+              .advice(named("reject").and(takesArguments(1)), ExecutorRejectAdvice.class.getName()));
+    }
+    if (config.enabled(Instrumentation.JDBC)) {
+      builder = builder.type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Statement")))),
+              sees("java/sql/Statement.class"))
+          .transform(advice(agentLoader).advice(nameStartsWith("execute").and(isPublic()).and(not(isAbstract())),
+              StatementExecuteAdvice.class.getName()))
+          .type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Connection")))),
+              sees("java/sql/Connection.class"))
+          .transform(advice(agentLoader).advice(namedOneOf("prepareStatement", "prepareCall")
+              .and(takesArgument(0, String.class)).and(isPublic()).and(not(isAbstract())),
+              PrepareStatementAdvice.class.getName()));
+    }
+    if (config.enabled(Instrumentation.HIKARI)) {
+      builder = builder.type(named("com.zaxxer.hikari.pool.HikariPool"))
+          .transform(advice(agentLoader).advice(isConstructor().and(takesArguments(1)),
+              HikariPoolAdvice.class.getName()));
+    }
+    if (config.enabled(Instrumentation.DEV_MODE)) {
+      builder = builder.type(named("org.springframework.boot.devtools.restart.classloader.RestartClassLoader"))
+          .transform(advice(agentLoader).advice(isConstructor(), RestartClassLoaderAdvice.class.getName()));
+    }
+    builder.installOn(inst);
+  }
+
+  private static Class<?>[] alreadyLoaded(java.lang.instrument.Instrumentation inst) {
+    Set<String> jdkTargets = Set.of(THREAD_POOL_EXECUTOR, HTTP_CLIENT_FACADE, URL_CONNECTION, HTTP_SERVER_CHAIN);
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (jdkTargets.contains(c.getName())) {
+        found.add(c);
+      }
+    }
+    return found.toArray(new Class<?>[0]);
+  }
+
+  private static AgentBuilder servlet(AgentBuilder builder, ClassLoader agentLoader, String ns, String advice) {
+    ElementMatcher.Junction<TypeDescription> api = named(ns + ".servlet.Servlet").or(named(ns + ".servlet.Filter"));
+    return builder.type(not(isInterface()).and(failSafe(hasSuperType(api))), sees(ns + "/servlet/Servlet.class"))
+        .transform(advice(agentLoader)
+            .advice(named("service").and(takesArguments(2))
+                .and(takesArgument(0, named(ns + ".servlet.ServletRequest"))).and(not(isAbstract())), advice)
+            .advice(named("doFilter").and(takesArguments(3))
+                .and(takesArgument(0, named(ns + ".servlet.ServletRequest"))).and(not(isAbstract())), advice));
+  }
+
+  private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader agentLoader) {
+    return new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
+  }
+
+  /** The JDK, except the classes we instrument; ourselves; generated classes. */
+  private static ElementMatcher.Junction<TypeDescription> ignored() {
+    return nameStartsWith("io.opspulse.agent.core.").or(nameStartsWith("io.opspulse.agent.advice."))
+        .or(nameStartsWith("io.opspulse.agent.bootstrap.")).or(nameStartsWith("io.opspulse.agent.shaded."))
+        .or(isSynthetic())
+        .or(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
+            .or(nameStartsWith("com.sun.")))
+        .and(not(namedOneOf(THREAD_POOL_EXECUTOR, HTTP_CLIENT_FACADE, URL_CONNECTION, HTTP_SERVER_CHAIN)));
+  }
+
+  /** Whether a class loader can see {@code resource}; cached per loader, which is asked often. */
+  private static ElementMatcher<ClassLoader> sees(String resource) {
+    Map<ClassLoader, Boolean> cache = Collections.synchronizedMap(new WeakHashMap<>());
+    return loader -> {
+      if (loader == null) {
+        return false;
+      }
+      Boolean known = cache.get(loader);
+      if (known == null) {
+        known = loader.getResource(resource) != null;
+        cache.put(loader, known);
+      }
+      return known;
+    };
+  }
+
+  /** Counts (and logs once) instrumentation failures; a class that cannot be transformed runs as it was. */
+  private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+    private final AgentErrors errors;
+
+    FailureListener(AgentErrors errors) {
+      this.errors = errors;
+    }
+
+    @Override
+    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+        Throwable throwable) {
+      errors.record("instrumentation", new IllegalStateException("cannot instrument " + typeName, throwable));
+    }
+  }
+}

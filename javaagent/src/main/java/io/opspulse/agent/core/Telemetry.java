@@ -1,0 +1,68 @@
+package io.opspulse.agent.core;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.ExemplarFilter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.resources.Resource;
+
+/**
+ * The OpenTelemetry SDK the agent records into, private to the agent (never registered as the global
+ * one), and its Prometheus endpoint. A taken port or a failing exporter is counted and the agent runs on
+ * without that endpoint.
+ */
+final class Telemetry {
+  static final String SCOPE = "io.opspulse.agent";
+
+  private final OpenTelemetrySdk sdk;
+  private final Meter meter;
+  private final PrometheusHttpServer prometheus;
+
+  private Telemetry(OpenTelemetrySdk sdk, PrometheusHttpServer prometheus) {
+    this.sdk = sdk;
+    this.prometheus = prometheus;
+    this.meter = sdk.getMeterProvider().meterBuilder(SCOPE).setInstrumentationVersion(Version.get()).build();
+  }
+
+  static Telemetry start(AgentConfig config, AgentErrors errors) {
+    SdkMeterProviderBuilder provider = SdkMeterProvider.builder()
+        .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
+            io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName()))))
+        .setExemplarFilter(ExemplarFilter.alwaysOff());
+    PrometheusHttpServer prometheus = null;
+    if (config.prometheusPort() != AgentConfig.OFF) {
+      try {
+        prometheus = PrometheusHttpServer.builder().setHost(config.prometheusHost())
+            .setPort(config.prometheusPort()).setOtelScopeLabelsEnabled(false).build();
+        provider.registerMetricReader(prometheus);
+      } catch (RuntimeException e) {
+        errors.record("prometheus-endpoint", e);
+        AgentLog.info("no Prometheus endpoint on " + config.prometheusHost() + ":" + config.prometheusPort()
+            + " (" + e.getMessage() + "); the application runs on without it");
+      }
+    }
+    if (config.otlpEndpoint() != null) {
+      AgentLog.info("otlp.endpoint is set, but this build exports only through Prometheus; ignored");
+    }
+    return new Telemetry(OpenTelemetrySdk.builder().setMeterProvider(provider.build()).build(), prometheus);
+  }
+
+  Meter meter() {
+    return meter;
+  }
+
+  OpenTelemetrySdk sdk() {
+    return sdk;
+  }
+
+  boolean prometheusServing() {
+    return prometheus != null;
+  }
+
+  void shutdown() {
+    sdk.getSdkMeterProvider().close();
+  }
+}
