@@ -26,8 +26,9 @@ import java.util.List;
 
 /**
  * Rules over the Java agent's metrics. Every expression aggregates {@code by} the labels it means to
- * keep: OpenTelemetry's Prometheus exporter adds scope labels ({@code otel_scope_name}, ...) that differ
- * between instruments, so unaggregated series of two instruments would not match one another.
+ * keep: OpenTelemetry's Prometheus exporter adds scope labels ({@code otel_scope_name}, ...) by default,
+ * which differ between instruments; the opspulse agent turns them off, but a service exporting through
+ * its own OpenTelemetry setup may not, and series of two instruments must still match.
  */
 final class JvmRules {
   static final String GROUP = "opspulse-jvm";
