@@ -1,0 +1,21 @@
+package io.opspulse.webconfig;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A default handler that serves nothing: 404 with no body, for every path that is not the metrics path
+ * (client_java's {@code HTTPServer.builder().defaultHandler(...)}), so the endpoint has no landing page,
+ * no listing and nothing else to probe.
+ */
+public final class NotFoundHandler implements HttpHandler {
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange; InputStream body = exchange.getRequestBody()) {
+      body.skip(64 * 1024); // leave the connection reusable for a small body; the server drains or closes the rest
+      exchange.sendResponseHeaders(404, -1);
+    }
+  }
+}
