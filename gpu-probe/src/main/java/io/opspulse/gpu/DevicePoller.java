@@ -115,8 +115,17 @@ final class DevicePoller {
         sumAndCount[1]++;
       }
     });
-    List<GpuProcess> out = new ArrayList<>(raw.size());
+    // With MIG a process appears once per GPU instance it uses: one entry per pid, memory summed, so
+    // no two series share their labels.
+    Map<Long, Long> memoryByPid = new java.util.LinkedHashMap<>();
     for (Nvml.RawProcess p : raw) {
+      memoryByPid.merge(p.pid(), p.usedMemory(), (a, b) ->
+          a == NvmlLayouts.VALUE_NOT_AVAILABLE || b == NvmlLayouts.VALUE_NOT_AVAILABLE
+              ? NvmlLayouts.VALUE_NOT_AVAILABLE : a + b);
+    }
+    List<GpuProcess> out = new ArrayList<>(memoryByPid.size());
+    for (Map.Entry<Long, Long> e : memoryByPid.entrySet()) {
+      Nvml.RawProcess p = new Nvml.RawProcess(e.getKey(), e.getValue());
       OptionalLong used = p.usedMemory() == NvmlLayouts.VALUE_NOT_AVAILABLE
           ? OptionalLong.empty() : OptionalLong.of(p.usedMemory());
       OptionalInt sm = OptionalInt.empty();

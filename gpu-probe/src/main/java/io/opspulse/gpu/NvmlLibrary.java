@@ -117,7 +117,7 @@ final class NvmlLibrary {
       try {
         lib = NativeLibrary.getInstance(candidate);
       } catch (UnsatisfiedLinkError e) {
-        failures.add(candidate + ": " + firstLine(e.getMessage()));
+        failures.add(dlopenError(candidate, e.getMessage()));
         continue;
       }
       try {
@@ -129,7 +129,7 @@ final class NvmlLibrary {
       }
     }
     return new LoadResult(Optional.empty(), ProbeStatus.LIBRARY_MISSING,
-        "no NVML library (" + SONAME + ") could be loaded; tried " + String.join("; ", failures)
+        "no NVML library could be loaded (" + String.join("; ", failures) + ")"
             + ". Mount the driver's " + SONAME + " (or use the NVIDIA container toolkit) to get GPU metrics");
   }
 
@@ -150,6 +150,18 @@ final class NvmlLibrary {
       }
     }
     return null;
+  }
+
+  /** JNA's message opens with a generic line; the dynamic linker's own words follow it. */
+  private static String dlopenError(String candidate, String message) {
+    if (message != null) {
+      for (String line : message.split("\n")) {
+        if (line.contains(": ") && !line.startsWith("Unable to load library")) {
+          return line.strip();
+        }
+      }
+    }
+    return candidate + ": " + firstLine(message);
   }
 
   private static String firstLine(String message) {

@@ -240,6 +240,16 @@ class NvmlBindingTest {
   }
 
   @Test
+  void aPidListedOncePerMigInstanceBecomesOneProcessWithItsMemorySummed() {
+    Scenario.fullGpus(1).processes(0, "1234:100:5", "1234:200:5", "1235:50:0").install();
+    try (GpuProbe probe = open()) {
+      List<GpuProcess> ps = probe.poll().devices().get(0).processes();
+      assertThat(ps).extracting(GpuProcess::pid).containsExactly(1234L, 1235L);
+      assertThat(ps.get(0).usedMemoryBytes()).hasValue(300);
+    }
+  }
+
+  @Test
   void nvmlIsInitialisedOnceNotPerPoll() {
     Scenario.fullGpus(2).processes(0, "1:1:1").install();
     try (GpuProbe probe = open()) {
