@@ -1,0 +1,37 @@
+package io.opspulse.gpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opspulse.catalog.GpuMetrics;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The enums behind label values match the closed sets the catalog promises rules and dashboards. */
+class CatalogLabelValuesTest {
+  @Test
+  void throttleReasonsAreTheCatalogs() {
+    assertThat(Arrays.stream(ThrottleReason.values()).map(ThrottleReason::label))
+        .containsExactlyElementsOf(GpuMetrics.THROTTLE_REASONS);
+  }
+
+  @Test
+  void probeStatusesAreTheCatalogs() {
+    assertThat(Arrays.stream(ProbeStatus.values()).map(ProbeStatus::label))
+        .containsExactlyElementsOf(GpuMetrics.PROBE_STATUSES);
+  }
+
+  @Test
+  void throttleBitsAreNvmlsAndDistinct() {
+    assertThat(ThrottleReason.fromMask(0x1FF)).containsExactly(ThrottleReason.values());
+    assertThat(ThrottleReason.fromMask(0x40 | 0x1000)).containsExactly(ThrottleReason.HW_THERMAL_SLOWDOWN);
+    assertThat(ThrottleReason.fromMask(0)).isEmpty();
+  }
+
+  @Test
+  void unknownNvmlCodesMapToUnknown() {
+    assertThat(NvmlReturn.of(15)).isEqualTo(NvmlReturn.GPU_IS_LOST);
+    assertThat(NvmlReturn.of(999)).isEqualTo(NvmlReturn.UNKNOWN);
+    assertThat(NvmlReturn.of(4711)).isEqualTo(NvmlReturn.UNKNOWN);
+    assertThat(NvmlReturn.of(-1)).isEqualTo(NvmlReturn.UNKNOWN);
+  }
+}
