@@ -1,0 +1,187 @@
+package io.opspulse.profiler;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * HTTP endpoints over a {@link ContinuousProfiler}, for the JDK's own {@link HttpServer}:
+ *
+ * <ul>
+ *   <li>{@code GET /debug/profile?seconds=N&event=cpu|alloc|lock}: folded stacks of the last N seconds
+ *       as {@code text/plain} (defaults: the whole window, cpu);
+ *   <li>{@code GET /debug/flamegraph?seconds=N&event=...&format=html|svg}: the same as a flame graph,
+ *       an interactive HTML page by default.
+ * </ul>
+ *
+ * <p>N runs from 1 to the profiler's window in seconds. A bad or unknown parameter gets a 400 naming
+ * it; an event the profiler does not record gets a 400 naming the ones it does; a profiler that
+ * turned itself off gets a 503 with its reason. The handlers never block on the profiler: a snapshot
+ * is a copy of what the window already holds.
+ */
+public final class ProfilerHttpHandlers {
+  public static final String PROFILE_PATH = "/debug/profile";
+  public static final String FLAMEGRAPH_PATH = "/debug/flamegraph";
+
+  private ProfilerHttpHandlers() {}
+
+  /** Adds both endpoints to {@code server} at {@link #PROFILE_PATH} and {@link #FLAMEGRAPH_PATH}. */
+  public static void register(HttpServer server, ContinuousProfiler profiler) {
+    server.createContext(PROFILE_PATH, profile(profiler));
+    server.createContext(FLAMEGRAPH_PATH, flameGraph(profiler));
+  }
+
+  /** Folded stacks, the format flamegraph.pl, speedscope and Pyroscope read. */
+  public static HttpHandler profile(ContinuousProfiler profiler) {
+    return exchange -> serve(exchange, PROFILE_PATH, profiler, Set.of("seconds", "event"), (q, profile) ->
+        new Body("text/plain; charset=utf-8", FoldedStacks.format(profile)));
+  }
+
+  /** The flame graph page ({@code format=html}, default) or a standalone SVG ({@code format=svg}). */
+  public static HttpHandler flameGraph(ContinuousProfiler profiler) {
+    return exchange -> serve(exchange, FLAMEGRAPH_PATH, profiler, Set.of("seconds", "event", "format"),
+        (q, profile) -> {
+          String format = q.getOrDefault("format", "html");
+          return switch (format) {
+            case "html" -> new Body("text/html; charset=utf-8", FlameGraph.html(profile));
+            case "svg" -> new Body("image/svg+xml; charset=utf-8", FlameGraph.svg(profile));
+            default -> throw new BadRequest("format: must be html or svg; got '" + format + "'");
+          };
+        });
+  }
+
+  private interface Renderer {
+    Body render(Map<String, String> query, Profile profile);
+  }
+
+  private record Body(String contentType, String text) {}
+
+  private static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static void serve(HttpExchange ex, String path, ContinuousProfiler profiler, Set<String> allowed,
+      Renderer renderer) throws IOException {
+    try (ex) {
+      String method = ex.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        ex.getResponseHeaders().set("Allow", "GET, HEAD");
+        send(ex, 405, "text/plain; charset=utf-8", "405 Method Not Allowed: use GET\n");
+        return;
+      }
+      if (!ex.getRequestURI().getPath().equals(path)) {
+        send(ex, 404, "text/plain; charset=utf-8", "404 Not Found: " + ex.getRequestURI().getPath() + "\n");
+        return;
+      }
+      Body body;
+      try {
+        Map<String, String> q = query(ex.getRequestURI().getRawQuery(), allowed);
+        long maxSeconds = profiler.window().toSeconds();
+        long seconds = seconds(q.get("seconds"), maxSeconds);
+        ProfileEvent event = parseEvent(q.getOrDefault("event", "cpu"), profiler);
+        ContinuousProfiler.State state = profiler.state();
+        if (state == ContinuousProfiler.State.OFF || state == ContinuousProfiler.State.CLOSED) {
+          String why = state == ContinuousProfiler.State.OFF ? profiler.offReason() : "profiler closed";
+          send(ex, 503, "text/plain; charset=utf-8", "503 Service Unavailable: profiler off: " + why + "\n");
+          return;
+        }
+        body = renderer.render(q, profiler.snapshot(Duration.ofSeconds(seconds), event));
+      } catch (BadRequest e) {
+        send(ex, 400, "text/plain; charset=utf-8", "400 Bad Request: " + e.getMessage() + "\n");
+        return;
+      }
+      if (body.contentType().startsWith("text/html")) {
+        ex.getResponseHeaders().set("Content-Security-Policy", FlameGraph.contentSecurityPolicy());
+      }
+      send(ex, 200, body.contentType(), body.text());
+    }
+  }
+
+  private static ProfileEvent parseEvent(String value, ContinuousProfiler profiler) {
+    ProfileEvent event;
+    try {
+      event = ProfileEvent.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
+    }
+    if (!profiler.events().contains(event)) {
+      throw new BadRequest("event: " + event.key() + " is not recorded by this profiler (recording: "
+          + ContinuousProfiler.keys(profiler.events()) + ")");
+    }
+    return event;
+  }
+
+  static long seconds(String value, long max) {
+    if (value == null) {
+      return max;
+    }
+    long n;
+    try {
+      n = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1 || n > max) {
+      throw new BadRequest("seconds: must be a whole number from 1 to " + max + " (the profiler's window); got '"
+          + abbreviate(value) + "'");
+    }
+    return n;
+  }
+
+  static Map<String, String> query(String raw, Set<String> allowed) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name;
+      String value;
+      try {
+        name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest("query: malformed escape in '" + abbreviate(pair) + "'");
+      }
+      if (!allowed.contains(name)) {
+        throw new BadRequest("unknown parameter '" + abbreviate(name) + "'; accepted: "
+            + String.join(", ", allowed.stream().sorted().toList()));
+      }
+      if (out.putIfAbsent(name, value) != null) {
+        throw new BadRequest(name + ": given more than once");
+      }
+    }
+    return out;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+  }
+
+  private static void send(HttpExchange ex, int status, String contentType, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", contentType);
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    boolean head = ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, head ? -1 : bytes.length == 0 ? -1 : bytes.length);
+    if (!head && bytes.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+}
