@@ -3,7 +3,6 @@ package io.opspulse.webconfig;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * A default handler that serves nothing: 404 with no body, for every path that is not the metrics path
@@ -13,9 +12,8 @@ import java.io.InputStream;
 public final class NotFoundHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    try (exchange; InputStream body = exchange.getRequestBody()) {
-      body.skip(64 * 1024); // leave the connection reusable for a small body; the server drains or closes the rest
-      exchange.sendResponseHeaders(404, -1);
+    try (exchange) {
+      exchange.sendResponseHeaders(404, -1); // closing the exchange drains or drops any request body
     }
   }
 }
