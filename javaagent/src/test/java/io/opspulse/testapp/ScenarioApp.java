@@ -42,6 +42,47 @@ public final class ScenarioApp {
   private static volatile CountDownLatch release = new CountDownLatch(0);
   private static volatile ThreadPoolExecutor orders;
   private static HikariDataSource dataSource;
+  private static final List<Object> brokenPools = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** An executor subclass that breaks an accessor the agent reads: the agent must contain that. */
+  static final class BrokenPool extends ThreadPoolExecutor {
+    BrokenPool() {
+      super(1, 1, 1, TimeUnit.MINUTES, new java.util.concurrent.LinkedBlockingQueue<>(),
+          r -> new Thread(r, "broken-pool-1"));
+    }
+
+    @Override
+    public java.util.concurrent.BlockingQueue<Runnable> getQueue() {
+      throw new UnsupportedOperationException("this pool hides its queue");
+    }
+  }
+
+  /** Two daemon threads, each holding one lock and waiting for the other's. */
+  static void deadlock() {
+    Object a = new Object();
+    Object b = new Object();
+    CountDownLatch bothHold = new CountDownLatch(2);
+    Thread t1 = new Thread(() -> lockBoth(a, b, bothHold), "deadlock-1");
+    Thread t2 = new Thread(() -> lockBoth(b, a, bothHold), "deadlock-2");
+    t1.setDaemon(true);
+    t2.setDaemon(true);
+    t1.start();
+    t2.start();
+  }
+
+  private static void lockBoth(Object first, Object second, CountDownLatch bothHold) {
+    synchronized (first) {
+      bothHold.countDown();
+      try {
+        bothHold.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      synchronized (second) {
+        System.out.println("unreachable");
+      }
+    }
+  }
 
   private ScenarioApp() {}
 
@@ -61,6 +102,22 @@ public final class ScenarioApp {
       respond(ex, 200, "released");
     });
     server.createContext("/orders", ScenarioApp::orders);
+    server.createContext("/bad-sql", ScenarioApp::badSql);
+    server.createContext("/deadlock", ex -> {
+      deadlock();
+      respond(ex, 200, "two threads deadlocked");
+    });
+    server.createContext("/gc", ex -> {
+      System.gc();
+      respond(ex, 200, "collected");
+    });
+    server.createContext("/broken-pool", ex -> {
+      BrokenPool pool = new BrokenPool();
+      pool.execute(() -> { });
+      pool.shutdown();
+      brokenPools.add(pool);
+      respond(ex, 200, "a pool whose getQueue() throws");
+    });
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
     if (args.length > 1) {
@@ -162,9 +219,20 @@ public final class ScenarioApp {
     respond(ex, 200, "rejected=" + rejected);
   }
 
-  /** An N+1 request: one query for the orders, then one per order for its lines. */
-  static void orders(HttpExchange ex) throws IOException {
+  /** A statement the database rejects. */
+  static void badSql(HttpExchange ex) throws IOException {
     try {
+      ensureDatabase();
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        s.executeQuery("SELECT * FROM no_such_table");
+      }
+      respond(ex, 200, "unexpected");
+    } catch (java.sql.SQLException e) {
+      respond(ex, 500, e.getClass().getName());
+    }
+  }
+
+  static void ensureDatabase() throws java.sql.SQLException {
       synchronized (ScenarioApp.class) {
         if (dataSource == null) {
           HikariConfig config = new HikariConfig();
@@ -181,6 +249,12 @@ public final class ScenarioApp {
           }
         }
       }
+  }
+
+  /** An N+1 request: one query for the orders, then one per order for its lines. */
+  static void orders(HttpExchange ex) throws IOException {
+    try {
+      ensureDatabase();
       int lines = 0;
       try (Connection c = dataSource.getConnection()) {
         List<Integer> ids = new ArrayList<>();

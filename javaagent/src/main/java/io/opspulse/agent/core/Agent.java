@@ -20,7 +20,7 @@ public final class Agent {
       return;
     }
     try {
-      BootstrapBridge.append(inst);
+      BootstrapBridge.install(inst);
     } catch (Exception | LinkageError e) {
       AgentLog.info("cannot set up the bootstrap bridge (" + e + "); the agent does nothing in this JVM");
       return;

@@ -20,7 +20,6 @@ final class AgentRuntime {
           + (System.nanoTime() - began) / 1_000_000 + " ms");
     }
     ObservedMetrics observed = new ObservedMetrics(telemetry.meter(), errors);
-    observed.agentErrors();
 
     ExecutorRegistry executors = new ExecutorRegistry();
     ConnectionPools pools = new ConnectionPools();
@@ -54,6 +53,8 @@ final class AgentRuntime {
     step("executor", errors, () -> observed.executors(executors));
     step("connection-pool", errors, () -> observed.connectionPools(pools));
 
+    // Registered last, so that a collection reads it after the callbacks that may count a failure.
+    observed.agentErrors();
     step("instrumentation", errors, () -> {
       Hooks.install(new AgentRecorder(telemetry.meter(), config.maxRoutes(), errors, executors, pools, devMode));
       BootstrapBridge.openModules(inst, Hooks.class);

@@ -1,13 +1,17 @@
 package io.opspulse.agent.core;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.ProtectionDomain;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -15,33 +19,75 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
 /**
- * Puts the {@code io.opspulse.agent.bootstrap} classes on the bootstrap class path, so that advice
- * inlined into JDK classes (loaded by the bootstrap or platform loader) and into application classes
- * calls one and the same {@code Hooks}. They are copied from the agent jar into a small temporary jar.
- * Must run before any class that names them is loaded by the agent's own class loader.
+ * Puts the {@code io.opspulse.agent.bootstrap} classes into the bootstrap class loader, so that advice
+ * inlined into JDK classes (bootstrap or platform loader) and into application classes calls one and the
+ * same {@code Hooks}. Must run before any class that names them is loaded by the agent's own loader.
+ *
+ * <p>First choice: define them directly in the bootstrap loader (jdk.internal.misc.Unsafe, opened to us
+ * through Instrumentation). Appending a jar to the bootstrap search path works as well, but makes the JVM
+ * turn class-data sharing off for application classes (and say so on stdout), which costs every
+ * application start-up time; it is only the fallback.
  */
 final class BootstrapBridge {
   static final String PACKAGE_PATH = "io/opspulse/agent/bootstrap/";
 
   private BootstrapBridge() {}
 
-  static void append(Instrumentation inst) throws IOException, URISyntaxException {
+  static void install(Instrumentation inst) throws IOException, URISyntaxException {
     Path agentJar = Path.of(BootstrapBridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path bridge = Files.createTempFile("opspulse-bootstrap-", ".jar");
-    bridge.toFile().deleteOnExit();
-    try (JarFile source = new JarFile(agentJar.toFile());
-        OutputStream file = Files.newOutputStream(bridge);
-        JarOutputStream out = new JarOutputStream(file)) {
+    Map<String, byte[]> classes = readBridgeClasses(agentJar);
+    try {
+      defineInBootstrap(inst, classes);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      AgentLog.warnOnce("bootstrap-define", "cannot define the bridge in the boot loader, appending a jar", e);
+      appendJar(inst, classes);
+    }
+  }
+
+  private static Map<String, byte[]> readBridgeClasses(Path agentJar) throws IOException {
+    Map<String, byte[]> classes = new LinkedHashMap<>();
+    try (JarFile source = new JarFile(agentJar.toFile())) {
       Enumeration<JarEntry> entries = source.entries();
       while (entries.hasMoreElements()) {
         JarEntry entry = entries.nextElement();
         if (entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class")) {
-          out.putNextEntry(new JarEntry(entry.getName()));
           try (InputStream in = source.getInputStream(entry)) {
-            in.transferTo(out);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            classes.put(entry.getName(), bytes.toByteArray());
           }
-          out.closeEntry();
         }
+      }
+    }
+    if (classes.isEmpty()) {
+      throw new IOException(agentJar + " holds no " + PACKAGE_PATH + " classes");
+    }
+    return classes;
+  }
+
+  private static void defineInBootstrap(Instrumentation inst, Map<String, byte[]> classes)
+      throws ReflectiveOperationException {
+    Module javaBase = Object.class.getModule();
+    Module self = BootstrapBridge.class.getModule();
+    inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(), Set.of(), Map.of());
+    Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+    Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+    Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+        ClassLoader.class, ProtectionDomain.class);
+    for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+      String name = e.getKey().substring(0, e.getKey().length() - ".class".length()).replace('/', '.');
+      define.invoke(unsafe, name, e.getValue(), 0, e.getValue().length, null, null);
+    }
+  }
+
+  private static void appendJar(Instrumentation inst, Map<String, byte[]> classes) throws IOException {
+    Path bridge = Files.createTempFile("opspulse-bootstrap-", ".jar");
+    bridge.toFile().deleteOnExit();
+    try (OutputStream file = Files.newOutputStream(bridge); JarOutputStream out = new JarOutputStream(file)) {
+      for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+        out.putNextEntry(new JarEntry(e.getKey()));
+        out.write(e.getValue());
+        out.closeEntry();
       }
     }
     inst.appendToBootstrapClassLoaderSearch(new JarFile(bridge.toFile()));

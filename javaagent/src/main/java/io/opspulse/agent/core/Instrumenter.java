@@ -56,6 +56,9 @@ final class Instrumenter {
 
   static void install(java.lang.instrument.Instrumentation inst, AgentConfig config, AgentErrors errors) {
     ClassLoader agentLoader = Instrumenter.class.getClassLoader();
+    // Advice needs no class injection; keep ByteBuddy away from sun.misc.Unsafe (JDK 24+ warns on it).
+    // The shaded jar relocates this property name with ByteBuddy, so it only concerns our copy.
+    System.setProperty(net.bytebuddy.dynamic.loading.ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
     AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
         .disableClassFormatChanges()
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
