@@ -22,6 +22,10 @@ import java.util.Set;
  *       an interactive HTML page by default.
  * </ul>
  *
+ * <p>Responses carry {@code X-Profile-Event}, {@code X-Profile-Source} (the JFR event, e.g. {@code
+ * jdk.CPUTimeSample}), {@code X-Profile-Unit}, {@code X-Profile-Total} and {@code X-Profile-Span}
+ * (ISO-8601 {@code from/to}).
+ *
  * <p>N runs from 1 to the profiler's window in seconds. A bad or unknown parameter gets a 400 naming
  * it; an event the profiler does not record gets a 400 naming the ones it does; a profiler that
  * turned itself off gets a 503 with its reason. The handlers never block on the profiler: a snapshot
@@ -95,7 +99,14 @@ public final class ProfilerHttpHandlers {
           send(ex, 503, "text/plain; charset=utf-8", "503 Service Unavailable: profiler off: " + why + "\n");
           return;
         }
-        body = renderer.render(q, profiler.snapshot(Duration.ofSeconds(seconds), event));
+        Profile profile = profiler.snapshot(Duration.ofSeconds(seconds), event);
+        body = renderer.render(q, profile);
+        // What the body holds, for scripts that fetch profiles: the folded format has no header line.
+        ex.getResponseHeaders().set("X-Profile-Event", event.key());
+        ex.getResponseHeaders().set("X-Profile-Source", profile.source());
+        ex.getResponseHeaders().set("X-Profile-Unit", event.unit());
+        ex.getResponseHeaders().set("X-Profile-Total", Long.toString(profile.total()));
+        ex.getResponseHeaders().set("X-Profile-Span", profile.from() + "/" + profile.to());
       } catch (BadRequest e) {
         send(ex, 400, "text/plain; charset=utf-8", "400 Bad Request: " + e.getMessage() + "\n");
         return;

@@ -59,7 +59,11 @@ class ProfilerHttpHandlersTest {
     assertThat(cpu.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
     assertThat(cpu.body()).isEqualTo("main;busy 3\nmain;<b>idle</b> 1\n");
 
-    assertThat(get("/debug/profile?event=alloc").body()).isEqualTo("main;alloc 4096\n");
+    HttpResponse<String> alloc = get("/debug/profile?event=alloc");
+    assertThat(alloc.body()).isEqualTo("main;alloc 4096\n");
+    assertThat(alloc.headers().firstValue("X-Profile-Event")).hasValue("alloc");
+    assertThat(alloc.headers().firstValue("X-Profile-Unit")).hasValue("bytes");
+    assertThat(alloc.headers().firstValue("X-Profile-Total")).hasValue("4096");
     assertThat(get("/debug/profile").body()).as("defaults: cpu over the whole window").startsWith("main;busy 3\n");
   }
 

@@ -37,7 +37,7 @@ public final class HotApp {
     worker("alloc", HotApp::allocateInAllocLoop);
     worker("lock-a", HotApp::holdContendedLock);
     worker("lock-b", HotApp::holdContendedLock);
-    System.out.println("READY port=" + port + " state=" + profiler.state());
+    System.out.println("READY port=" + port + " java=" + Runtime.version().feature() + " state=" + profiler.state());
     while (true) {
       Thread.sleep(1000);
       System.out.println("state=" + profiler.state() + " cpuSamples=" + (profiler.events().contains(ProfileEvent.CPU)
