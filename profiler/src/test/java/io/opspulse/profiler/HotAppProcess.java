@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +52,9 @@ final class HotAppProcess implements AutoCloseable {
     command.add("io.opspulse.profiler.testapp.HotApp");
     command.add(Integer.toString(port));
     command.add(events);
-    ManagedProcess process = ManagedProcess.start(label, command, Map.of(),
-        Path.of("target", "it-logs", label + ".log"));
+    Path log = Path.of("target", "it-logs", label + ".log");
+    Files.deleteIfExists(log); // ManagedProcess appends: a previous run's lines must not answer this one's polls
+    ManagedProcess process = ManagedProcess.start(label, command, Map.of(), log);
     try {
       int feature = Poll.until(label + " ready on port " + port, Duration.ofSeconds(30), () -> {
         if (!process.isAlive()) {
