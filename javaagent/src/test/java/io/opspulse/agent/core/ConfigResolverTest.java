@@ -1,0 +1,84 @@
+package io.opspulse.agent.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigResolverTest {
+  private static AgentConfig resolve(String args, Map<String, String> props, Map<String, String> env) {
+    return new ConfigResolver(args, props, env).resolve();
+  }
+
+  @Test
+  void defaultsFollowOpenTelemetrysPrometheusExporter() {
+    AgentConfig c = resolve(null, Map.of("sun.java.command", "com.example.Shop --x", "java.io.tmpdir", "/t"),
+        Map.of());
+    assertThat(c.prometheusPort()).isEqualTo(9464);
+    assertThat(c.prometheusHost()).isEqualTo("0.0.0.0");
+    assertThat(c.serviceName()).isEqualTo("Shop");
+    assertThat(c.otlpEndpoint()).isNull();
+    assertThat(c.stateDir()).isEqualTo(Path.of("/t", "opspulse-agent"));
+    assertThat(c.instrument()).isEqualTo(EnumSet.allOf(Instrumentation.class));
+    assertThat(c.maxRoutes()).isEqualTo(100);
+  }
+
+  @Test
+  void agentArgumentsBeatSystemPropertiesWhichBeatTheEnvironment() {
+    Map<String, String> env = Map.of("OPSPULSE_PROMETHEUS_PORT", "9001", "OPSPULSE_SERVICE_NAME", "from-env",
+        "OPSPULSE_STATE_DIR", "/env");
+    Map<String, String> props = Map.of("opspulse.prometheus.port", "9002", "opspulse.state.dir", "/props");
+    assertThat(resolve(null, Map.of(), env).prometheusPort()).isEqualTo(9001);
+    AgentConfig c = resolve("port=9003", props, env);
+    assertThat(c.prometheusPort()).isEqualTo(9003);
+    assertThat(c.stateDir()).isEqualTo(Path.of("/props"));
+    assertThat(c.serviceName()).isEqualTo("from-env");
+    assertThat(resolve(null, props, env).prometheusPort()).isEqualTo(9002);
+  }
+
+  @Test
+  void theEndpointCanBeTurnedOff() {
+    assertThat(resolve("port=off", Map.of(), Map.of()).prometheusPort()).isEqualTo(AgentConfig.OFF);
+    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_PROMETHEUS_PORT", "off")).prometheusPort())
+        .isEqualTo(AgentConfig.OFF);
+  }
+
+  @Test
+  void instrumentationsArePickedOrLeftOut() {
+    assertThat(resolve("instrument=servlet;jdbc", Map.of(), Map.of()).instrument())
+        .containsExactlyInAnyOrder(Instrumentation.SERVLET, Instrumentation.JDBC);
+    assertThat(resolve("instrument=-jdbc", Map.of(), Map.of()).instrument())
+        .doesNotContain(Instrumentation.JDBC).contains(Instrumentation.SERVLET, Instrumentation.EXECUTOR);
+    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_INSTRUMENT", "http-client,executor")).instrument())
+        .containsExactlyInAnyOrder(Instrumentation.HTTP_CLIENT, Instrumentation.EXECUTOR);
+    assertThat(resolve("instrument=off", Map.of(), Map.of()).instrument()).isEmpty();
+  }
+
+  @Test
+  void badValuesNameTheKeyTheSourceAndWhatWasExpected() {
+    assertThatThrownBy(() -> resolve("port=94640", Map.of(), Map.of()))
+        .hasMessage("opspulse agent: prometheus.port=94640 (agent argument): expected a port number 1-65535, or off");
+    assertThatThrownBy(() -> resolve(null, Map.of(), Map.of("OPSPULSE_ROUTES_MAX", "many")))
+        .hasMessageContaining("routes.max=many (environment variable OPSPULSE_ROUTES_MAX)");
+    assertThatThrownBy(() -> resolve(null, Map.of("opspulse.instrument", "kafka"), Map.of()))
+        .hasMessageContaining("instrument=kafka (system property -Dopspulse.instrument)")
+        .hasMessageContaining("http-server");
+    assertThatThrownBy(() -> resolve("prot=9464", Map.of(), Map.of()))
+        .hasMessageContaining("unknown argument key 'prot'");
+    assertThatThrownBy(() -> resolve("9464", Map.of(), Map.of())).hasMessageContaining("is not key=value");
+    assertThatThrownBy(() -> resolve("otlp.endpoint=collector:4318", Map.of(), Map.of()))
+        .hasMessageContaining("http:// or https:// URL");
+  }
+
+  @Test
+  void theServiceIsNamedAfterTheJarOrMainClass() {
+    assertThat(ConfigResolver.defaultServiceName("/srv/app/orders-1.2.jar --spring.profiles.active=prod"))
+        .isEqualTo("orders-1.2");
+    assertThat(ConfigResolver.defaultServiceName("io.shop.Main")).isEqualTo("Main");
+    assertThat(ConfigResolver.defaultServiceName("")).isEqualTo("unknown_service:java");
+  }
+}
