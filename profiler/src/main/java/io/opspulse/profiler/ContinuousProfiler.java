@@ -304,7 +304,10 @@ public final class ContinuousProfiler implements AutoCloseable {
       return this;
     }
 
-    /** Distinct stacks each event's window holds before new ones count as {@code [overflow]}; default 4096. */
+    /**
+     * Distinct stacks each event's window holds before new ones count as {@code [overflow]}; default
+     * 4096. Distinct frame names are capped at four times this.
+     */
     public Builder maxStacks(int maxStacks) {
       this.maxStacks = maxStacks;
       return this;

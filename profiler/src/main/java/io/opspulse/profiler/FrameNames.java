@@ -33,7 +33,13 @@ final class FrameNames {
     return i < 0 ? typeName : typeName.substring(0, i + "$$Lambda".length());
   }
 
+  /** Longest frame name kept; generated names can be long, and every name is held in memory. */
+  static final int MAX_LENGTH = 512;
+
   static String clean(String name) {
+    if (name.length() > MAX_LENGTH) {
+      name = name.substring(0, MAX_LENGTH - 3) + "...";
+    }
     StringBuilder out = null;
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);

@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * released, so memory follows what the window holds, never the process's age.
  *
  * <p>Memory is bounded by construction: at most {@code maxStacks} distinct stacks of at most {@code
- * maxDepth + 1} frames, and at most {@code maxStacks + 1} entries in each of the window's buckets.
+ * maxDepth + 1} frames, at most {@code 4 * maxStacks} distinct frame names of at most 512 characters,
+ * and at most {@code 16 * maxStacks} (bucket, stack) weight entries over the window, plus one
+ * overflow entry per bucket. Samples past a cap count under the {@code [overflow]} stack.
  * One thread adds (JFR's stream); HTTP and metric threads take snapshots, so both are synchronized:
  * an add is a few hash lookups, a snapshot copies at most the window's entries.
  */
@@ -36,6 +38,8 @@ final class RollingProfile {
   private volatile long overflowSamples;
   private volatile long lateSamples;
   private long expiredUpTo = NONE;
+  private final int maxEntries;
+  private int entries;
 
   RollingProfile(ProfileEvent event, Duration window, Duration resolution, int maxStacks, int maxDepth,
       LongSupplier clockMillis) {
@@ -53,7 +57,8 @@ final class RollingProfile {
     }
     this.maxDepth = maxDepth;
     this.clockMillis = clockMillis;
-    this.table = new StackTable(maxStacks);
+    this.table = new StackTable(maxStacks, framesFor(maxStacks));
+    this.maxEntries = entriesFor(maxStacks);
     this.stamps = new long[n];
     Arrays.fill(stamps, NONE);
     this.weights = new WeightMap[n];
@@ -61,6 +66,24 @@ final class RollingProfile {
       weights[i] = new WeightMap();
     }
     this.source = "";
+  }
+
+  /**
+   * The cap on distinct frame names: four per stack on average. Real stacks share most frames (the
+   * thread's entry, the framework), so only a flood of unrelated stacks meets it, and without it
+   * {@code maxStacks * maxDepth} distinct names would be the bound.
+   */
+  static int framesFor(int maxStacks) {
+    return maxStacks * 4;
+  }
+
+  /**
+   * The cap on (bucket, stack) entries over the whole window: sixteen per stack. A window where every
+   * bucket holds every stack would otherwise cost {@code buckets * maxStacks} entries; real services
+   * see far fewer (a minute of CPU samples at 20 ms is at most 15,000 samples on JDK 17).
+   */
+  static int entriesFor(int maxStacks) {
+    return maxStacks * 16;
   }
 
   ProfileEvent event() {
@@ -90,12 +113,13 @@ final class RollingProfile {
     int slot = (int) Math.floorMod(idx, (long) stamps.length);
     stamps[slot] = idx; // expire() emptied whatever older bucket used this slot
     int id = table.idOf(capDepth(rootFirst, truncated));
-    if (id == StackTable.NO_ROOM) {
+    if (id == StackTable.NO_ROOM || (entries >= maxEntries && !weights[slot].contains(id))) {
       id = StackTable.OVERFLOW_ID;
       overflowSamples = overflowSamples + 1;
     }
     if (weights[slot].add(id, weight)) {
       table.retain(id);
+      entries++;
     }
     samples = samples + 1;
   }
@@ -169,6 +193,7 @@ final class RollingProfile {
         for (int id : weights[slot].keys()) {
           table.release(id);
         }
+        entries -= weights[slot].size();
         weights[slot].clear();
         stamps[slot] = NONE;
       }

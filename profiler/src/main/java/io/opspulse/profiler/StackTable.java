@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * Interns stacks and their frames, gives each distinct stack a small int id, and forgets a stack when
- * no time bucket refers to it any more. At most {@code maxStacks} stacks are held; the caller folds
- * the rest into {@link #OVERFLOW_ID}. Not thread-safe: {@link RollingProfile} guards it.
+ * no time bucket refers to it any more. At most {@code maxStacks} stacks and {@code maxFrames}
+ * distinct frame names are held; the caller folds the rest into {@link #OVERFLOW_ID}. Not
+ * thread-safe: {@link RollingProfile} guards it.
  */
 final class StackTable {
   /** Id of the {@code [overflow]} stack; it is always present and never counts against the cap. */
@@ -17,16 +18,18 @@ final class StackTable {
   static final int NO_ROOM = -1;
 
   private final int maxStacks;
+  private final int maxFrames;
   private final Map<Key, Integer> ids = new HashMap<>();
   private final List<Key> byId = new ArrayList<>();
   private final List<Integer> freeIds = new ArrayList<>();
   private final Map<String, Frame> frames = new HashMap<>();
 
-  StackTable(int maxStacks) {
-    if (maxStacks < 1) {
-      throw new IllegalArgumentException("maxStacks must be at least 1: " + maxStacks);
+  StackTable(int maxStacks, int maxFrames) {
+    if (maxStacks < 1 || maxFrames < 1) {
+      throw new IllegalArgumentException("maxStacks and maxFrames must be at least 1: " + maxStacks + ", " + maxFrames);
     }
     this.maxStacks = maxStacks;
+    this.maxFrames = maxFrames;
     Key overflow = new Key(new String[] {FrameNames.OVERFLOW});
     overflow.refs = Integer.MAX_VALUE / 2; // pinned
     byId.add(overflow);
@@ -52,7 +55,7 @@ final class StackTable {
     if (id != null) {
       return id;
     }
-    if (ids.size() >= maxStacks) {
+    if (ids.size() >= maxStacks || frames.size() + newFrames(rootFirst) > maxFrames) {
       return NO_ROOM;
     }
     String[] interned = new String[rootFirst.length];
@@ -72,6 +75,16 @@ final class StackTable {
     }
     ids.put(key, newId);
     return newId;
+  }
+
+  private int newFrames(String[] rootFirst) {
+    int n = 0;
+    for (String f : rootFirst) {
+      if (!frames.containsKey(f)) {
+        n++; // a repeated new frame (recursion) is counted twice: erring on the small side is fine
+      }
+    }
+    return n;
   }
 
   void retain(int id) {

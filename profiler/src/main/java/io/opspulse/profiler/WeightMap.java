@@ -46,6 +46,18 @@ final class WeightMap {
     }
   }
 
+  boolean contains(int key) {
+    int mask = keys.length - 1;
+    int i = mix(key) & mask;
+    while (keys[i] != EMPTY) {
+      if (keys[i] == key) {
+        return true;
+      }
+      i = (i + 1) & mask;
+    }
+    return false;
+  }
+
   void forEach(BiConsumer<Integer, Long> action) {
     for (int i = 0; i < keys.length; i++) {
       if (keys[i] != EMPTY) {

@@ -15,6 +15,12 @@ class FrameNamesTest {
   }
 
   @Test
+  void overlongNamesAreCut() {
+    String cut = FrameNames.clean("x".repeat(2000));
+    assertThat(cut).hasSize(FrameNames.MAX_LENGTH).endsWith("...");
+  }
+
+  @Test
   void syntheticFramesAreTheBracketedOnes() {
     assertThat(FrameNames.isSynthetic("[overflow]")).isTrue();
     assertThat(FrameNames.isSynthetic("com.example.App.run")).isFalse();

@@ -104,6 +104,37 @@ class RollingProfileTest {
   }
 
   @Test
+  void stacksThatWouldBringTooManyNewFrameNamesOverflowToo() {
+    RollingProfile p = window(16, 64); // 64 distinct frame names at most
+    String[] wide = new String[60];
+    for (int i = 0; i < wide.length; i++) {
+      wide[i] = "f" + i;
+    }
+    p.add(now.get(), wide, false, 1);
+    p.add(now.get(), stack("g1", "g2", "g3", "g4", "g5"), false, 1); // 65 names: no room
+    p.add(now.get(), stack("f0", "f1", "g1"), false, 1); // 61: fits
+
+    assertThat(p.overflowSamples()).isEqualTo(1);
+    assertThat(p.framesHeld()).isEqualTo(61);
+  }
+
+  @Test
+  void knownStacksOverflowOnceTheWindowHoldsItsCapOfEntries() {
+    RollingProfile p = new RollingProfile(ProfileEvent.CPU, Duration.ofSeconds(60), Duration.ofSeconds(1), 16, 64,
+        now::get); // 16 * 16 = 256 entries
+    for (int second = 0; second < 30; second++) {
+      for (int s = 0; s < 16; s++) {
+        p.add(now.get(), stack("s" + s), false, 1);
+      }
+      now.addAndGet(1_000);
+    }
+    assertThat(p.entriesHeld()).isEqualTo(256 + 14); // 16 full buckets, then 14 buckets of [overflow] alone
+    Profile snap = p.snapshot(Duration.ofSeconds(60));
+    assertThat(snap.total()).isEqualTo(30 * 16);
+    assertThat(snap.overflowWeight()).isEqualTo(14 * 16);
+  }
+
+  @Test
   void theCapFreesUpWhenOldStacksExpire() {
     RollingProfile p = window(2, 64);
     p.add(now.get(), stack("s1"), false, 1);
@@ -153,7 +184,8 @@ class RollingProfileTest {
     }
     assertThat(p.stacksHeld()).isLessThanOrEqualTo(64);
     assertThat(p.framesHeld()).isLessThanOrEqualTo(64 * 9);
-    assertThat(p.entriesHeld()).as("at most cap + overflow per bucket").isLessThanOrEqualTo(10 * 65);
+    assertThat(p.entriesHeld()).as("at most the entry cap + one overflow entry per bucket")
+        .isLessThanOrEqualTo(RollingProfile.entriesFor(64) + 10);
     assertThat(p.overflowSamples()).isGreaterThan(0);
   }
 
