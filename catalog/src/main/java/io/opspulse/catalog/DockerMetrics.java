@@ -130,9 +130,10 @@ public final class DockerMetrics {
       .labels("path", "error")
       .help("1 for each compose file that failed to load on the last attempt; the error says why.")
       .build(Source.EXPORTER);
-  public static final MetricDefinition EXPORTER_SCRAPE_DURATION = gauge("opspulse_exporter_scrape_duration_seconds")
+  public static final MetricDefinition EXPORTER_RENDER_DURATION = gauge("opspulse_exporter_render_duration_seconds")
       .unit(Unit.SECONDS)
-      .help("How long rendering the previous scrape from memory took.").build(Source.EXPORTER);
+      .help("How long the last rendering of the fleet's metrics took; done once per change, scrapes in between reuse it.")
+      .build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_SERIES_DROPPED = counter("opspulse_exporter_series_dropped_total")
       .help("Containers left out of per-container series because the cardinality cap was reached, summed over scrapes.")
       .build(Source.EXPORTER);
@@ -150,5 +151,5 @@ public final class DockerMetrics {
       CONTAINER_MEMORY_LIMIT, CONTAINER_MEMORY_RESERVATION, CONTAINER_CPU_USAGE, CONTAINER_MEMORY_USAGE,
       CONTAINER_PIDS, CONTAINERS, SERVICE_DESIRED_REPLICAS, SERVICE_RUNNING_REPLICAS, SERVICE_EXITS,
       EXPORTER_EVENTS, EXPORTER_RESYNCS, EXPORTER_API_ERRORS, EXPORTER_COMPOSE_FILE_ERRORS,
-      EXPORTER_SCRAPE_DURATION, EXPORTER_SERIES_DROPPED, EXPORTER_LAST_EVENT_TIME);
+      EXPORTER_RENDER_DURATION, EXPORTER_SERIES_DROPPED, EXPORTER_LAST_EVENT_TIME);
 }

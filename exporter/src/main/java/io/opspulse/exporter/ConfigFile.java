@@ -46,6 +46,9 @@ final class ConfigFile {
     KEYS.put("cgroup.interval", "duration");
     KEYS.put("cgroup.proc_root", "path");
     KEYS.put("cgroup.root", "path");
+    KEYS.put("web.config_file", "path of an exporter-toolkit web-config file");
+    KEYS.put("gpu.enabled", "true or false");
+    KEYS.put("gpu.interval", "duration");
   }
 
   static void apply(Path file, ExporterConfig.Builder b) throws ConfigFileException {
@@ -144,6 +147,15 @@ final class ConfigFile {
       case "cgroup.interval" -> b.cgroupInterval(duration(file, value, key));
       case "cgroup.proc_root" -> b.procRoot(Path.of(scalar(file, value, key)));
       case "cgroup.root" -> b.cgroupRoot(Path.of(scalar(file, value, key)));
+      case "web.config_file" -> b.webConfigFile(Path.of(scalar(file, value, key)));
+      case "gpu.enabled" -> {
+        String v = scalar(file, value, key);
+        if (!v.equals("true") && !v.equals("false")) {
+          throw error(file, value, key, "'" + v + "' is not true or false");
+        }
+        b.gpuEnabled(Boolean.parseBoolean(v));
+      }
+      case "gpu.interval" -> b.gpuInterval(duration(file, value, key));
       default -> throw new IllegalStateException("key without a setter: " + key);
     }
   }

@@ -1,7 +1,14 @@
 package io.opspulse.exporter;
 
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
+import io.opspulse.gpu.ContainerDirectory;
+import io.opspulse.gpu.ContainerRef;
+import io.opspulse.gpu.GpuCollector;
+import io.opspulse.webconfig.BoundedExecutor;
+import io.opspulse.webconfig.WebConfig;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,13 +36,17 @@ public final class Exporter implements Closeable {
   private final OriginClassifier origins;
   private final FleetSync sync;
   private final CgroupReader cgroups;
-  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final FleetCollector collector;
+  private final MetricsEndpoint endpoint;
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "opspulse-cgroup-sampler");
     t.setDaemon(true);
     return t;
   });
-  private HTTPServer server;
+  private final WebConfig web;
+  private HttpServer server;
+  private java.util.concurrent.ExecutorService serverThreads;
+  private GpuCollector gpu;
 
   public Exporter(ExporterConfig config) {
     this.config = config;
@@ -44,12 +55,21 @@ public final class Exporter implements Closeable {
     this.origins = new OriginClassifier(config.deprecatedImages(), config.deprecatedNames());
     this.sync = new FleetSync(engine, model, compose, stats, config.resyncPeriod(), java.time.Duration.ofSeconds(30));
     this.cgroups = new CgroupReader(config.procRoot(), config.cgroupRoot());
-    registry.register(new FleetCollector(model, this::view, stats, config.maxContainers(), config.labelAllowList()));
+    this.collector = new FleetCollector(model, this::view, stats, config.maxContainers(), config.labelAllowList());
+    this.endpoint = new MetricsEndpoint(collector, collector::version);
+    // Loaded (and checked: certificate, key, users) before anything starts, so a bad file fails fast.
+    this.web = config.webConfigFile() == null ? WebConfig.none() : WebConfig.load(config.webConfigFile());
   }
 
-  /** The registry the endpoint serves; other collectors (the GPU probe) register here too. */
-  public PrometheusRegistry registry() {
-    return registry;
+  /** The fleet model as the GPU probe's directory: a GPU process's container id to its name and service. */
+  ContainerDirectory containerDirectory() {
+    return fullId -> model.container(fullId)
+        .map(c -> new ContainerRef(c.shortId(), c.name(), c.composeService()));
+  }
+
+  /** Adds another collector (the GPU probe) to what the endpoint serves. */
+  public void register(MultiCollector other) {
+    endpoint.register(other);
   }
 
   FleetView view() {
@@ -60,19 +80,44 @@ public final class Exporter implements Closeable {
     sync.start();
     long interval = config.cgroupInterval().toMillis();
     sampler.scheduleWithFixedDelay(this::sampleCgroups, 0, interval, TimeUnit.MILLISECONDS);
-    InetSocketAddress address = listenAddress(config.listenAddress());
-    HTTPServer.Builder b = HTTPServer.builder().registry(registry).port(address.getPort())
-        .metricsHandlerPath(config.telemetryPath());
-    if (address.getHostString() != null && !address.getHostString().isEmpty() && !address.getHostString().equals("0.0.0.0")) {
-      b.hostname(address.getHostString());
+    InetSocketAddress unresolved = listenAddress(config.listenAddress());
+    InetSocketAddress address = unresolved.getHostString().isEmpty()
+        ? new InetSocketAddress(unresolved.getPort())
+        : new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+    if (config.gpuEnabled()) {
+      gpu = GpuCollector.builder().procRoot(config.procRoot()).interval(config.gpuInterval())
+          .containerDirectory(containerDirectory()).start();
+      endpoint.register(gpu);
     }
-    server = b.buildAndStart();
-    LOG.info("serving " + config.telemetryPath() + " on port " + server.getPort() + ", following " + engine.endpoint());
+    if (web.httpsConfigurator().isPresent()) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(web.httpsConfigurator().get());
+      server = https;
+    } else {
+      server = HttpServer.create(address, 64);
+    }
+    // Scrapes are served from memory: a few threads suffice, and a bounded pool bounds concurrent scrapes.
+    serverThreads = BoundedExecutor.create(4);
+    server.setExecutor(serverThreads);
+    HttpContext metrics = server.createContext(config.telemetryPath(), endpoint);
+    HttpContext landing = server.createContext("/", new LandingPage(config.telemetryPath()));
+    web.authenticator().ifPresent(a -> {
+      metrics.setAuthenticator(a);
+      landing.setAuthenticator(a);
+    });
+    server.start();
+    LOG.info("serving " + config.telemetryPath() + " on " + server.getAddress() + " (" + web.describe()
+        + "), following " + engine.endpoint());
     return this;
   }
 
   public int port() {
-    return server.getPort();
+    return server.getAddress().getPort();
+  }
+
+  /** "http" or "https", as the web config decides. */
+  public String scheme() {
+    return web.scheme();
   }
 
   private void sampleCgroups() {
@@ -109,9 +154,13 @@ public final class Exporter implements Closeable {
   @Override
   public void close() {
     if (server != null) {
-      server.close();
+      server.stop(0);
+      serverThreads.shutdownNow();
     }
     sampler.shutdownNow();
+    if (gpu != null) {
+      gpu.close();
+    }
     sync.close();
     engine.close();
   }

@@ -20,7 +20,10 @@ public record ExporterConfig(
     Duration cgroupInterval,
     Path procRoot,
     Path cgroupRoot,
-    Duration engineTimeout) {
+    Duration engineTimeout,
+    Path webConfigFile,
+    boolean gpuEnabled,
+    Duration gpuInterval) {
 
   /** Picked from the 9100-9999 exporter range; 9323 (dockerd's own metrics) and 9464 (the agent) avoided. */
   public static final int DEFAULT_PORT = 9838;
@@ -53,6 +56,9 @@ public record ExporterConfig(
     b.procRoot = procRoot;
     b.cgroupRoot = cgroupRoot;
     b.engineTimeout = engineTimeout;
+    b.webConfigFile = webConfigFile;
+    b.gpuEnabled = gpuEnabled;
+    b.gpuInterval = gpuInterval;
     return b;
   }
 
@@ -71,6 +77,9 @@ public record ExporterConfig(
     Path procRoot = Path.of("/proc");
     Path cgroupRoot = Path.of("/sys/fs/cgroup");
     Duration engineTimeout = Duration.ofSeconds(10);
+    Path webConfigFile;
+    boolean gpuEnabled = true;
+    Duration gpuInterval = Duration.ofSeconds(5);
 
     public Builder dockerHost(String v) { dockerHost = v; return this; }
     public Builder listenAddress(String v) { listenAddress = v; return this; }
@@ -86,6 +95,9 @@ public record ExporterConfig(
     public Builder procRoot(Path v) { procRoot = v; return this; }
     public Builder cgroupRoot(Path v) { cgroupRoot = v; return this; }
     public Builder engineTimeout(Duration v) { engineTimeout = v; return this; }
+    public Builder webConfigFile(Path v) { webConfigFile = v; return this; }
+    public Builder gpuEnabled(boolean v) { gpuEnabled = v; return this; }
+    public Builder gpuInterval(Duration v) { gpuInterval = v; return this; }
 
     public ExporterConfig build() {
       if (maxContainers < 1) {
@@ -97,7 +109,7 @@ public record ExporterConfig(
       DockerEndpoint.parse(dockerHost);
       return new ExporterConfig(dockerHost, listenAddress, telemetryPath, composeFiles, composeProfiles,
           deprecatedImages, deprecatedNames, labelAllowList, maxContainers, resyncPeriod, cgroupInterval,
-          procRoot, cgroupRoot, engineTimeout);
+          procRoot, cgroupRoot, engineTimeout, webConfigFile, gpuEnabled, gpuInterval);
     }
   }
 }

@@ -42,22 +42,27 @@ final class FleetCollector implements MultiCollector {
     }
   }
 
+  /** What a rendering depends on: the fleet and the exporter's own counts. */
+  long version() {
+    return model.version() * 1_000_003L + stats.changes();
+  }
+
   @Override
   public synchronized MetricSnapshots collect() {
-    long start = System.nanoTime();
     List<MetricSnapshot> fleet;
     if (model.version() == cachedVersion) {
       fleet = cached;
     } else {
+      long start = System.nanoTime();
       FleetView view = views.get();
       fleet = render(view);
       cached = fleet;
       cachedVersion = view.version();
+      stats.scrapeNanos(System.nanoTime() - start);
     }
     List<MetricSnapshot> out = new ArrayList<>(fleet.size() + 8);
     out.addAll(fleet);
     out.addAll(renderSelf());
-    stats.scrapeNanos(System.nanoTime() - start);
     return new MetricSnapshots(out);
   }
 
@@ -204,7 +209,7 @@ final class FleetCollector implements MultiCollector {
     SnapshotFamily errors = family(families, EXPORTER_API_ERRORS);
     stats.apiErrors().forEach((op, n) -> errors.add(n, op));
     family(families, EXPORTER_SERIES_DROPPED).add(stats.seriesDropped());
-    family(families, EXPORTER_SCRAPE_DURATION).add(stats.lastScrapeSeconds());
+    family(families, EXPORTER_RENDER_DURATION).add(stats.lastScrapeSeconds());
     if (stats.lastEventTimeSeconds() > 0) {
       family(families, EXPORTER_LAST_EVENT_TIME).add(stats.lastEventTimeSeconds());
     }

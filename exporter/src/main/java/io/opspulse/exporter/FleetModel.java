@@ -95,9 +95,12 @@ final class FleetModel {
 
   /**
    * A die event. {@code project}/{@code service} come from the event's own attributes, so the exit
-   * counts for the service even when the container is already gone.
+   * counts for the service even when the container is already gone. {@code oomPerInspect} is what an
+   * inspect right after the event said: the oom event can be late or missing when the process dies
+   * fast, and then the inspect's OOMKilled flag is the only witness.
    */
-  synchronized void recordExit(String id, int exitCode, long timeNano, String project, String service) {
+  synchronized void recordExit(String id, int exitCode, long timeNano, String project, String service,
+      boolean oomPerInspect) {
     Tracked t = containers.get(id);
     if (t != null) {
       if (timeNano <= t.lastDieNano) {
@@ -105,9 +108,13 @@ final class FleetModel {
       }
       t.lastDieNano = timeNano;
     }
-    boolean oom = t != null && t.oomSinceStart;
+    boolean oom = oomPerInspect || (t != null && t.oomSinceStart);
     ExitReason reason = ExitReason.classify(exitCode, oom);
     if (t != null) {
+      if (oomPerInspect && !t.oomSinceStart) {
+        t.oomKills++;
+        t.lastOomNano = timeNano; // a late oom event for this death is then not counted again
+      }
       t.exits.merge(reason, 1L, Long::sum);
       t.lastExit = new LastExit(exitCode, reason, Instant.ofEpochSecond(0, timeNano));
       t.oomSinceStart = false;
@@ -150,6 +157,12 @@ final class FleetModel {
       }
     });
     return out;
+  }
+
+  /** Name and compose service of a container by its full id: what the GPU probe labels processes with. */
+  synchronized java.util.Optional<ContainerInfo> container(String fullId) {
+    Tracked t = containers.get(fullId);
+    return t == null ? java.util.Optional.empty() : java.util.Optional.of(t.info);
   }
 
   /** Compose projects seen on containers, with the files their labels name. */

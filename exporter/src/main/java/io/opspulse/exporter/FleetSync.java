@@ -161,9 +161,11 @@ final class FleetSync implements Closeable {
       case "destroy" -> model.remove(id);
       case "oom" -> model.recordOom(id, timeNano);
       case "die" -> {
+        ContainerInfo after = inspect(id);
+        // Docker clears OOMKilled when a restart policy starts the container again; only trust it while stopped.
+        boolean oom = after != null && !after.isRunning() && after.oomKilled();
         model.recordExit(id, attributes.path("exitCode").asInt(-1), timeNano,
-            attributes.path(ContainerInfo.PROJECT).asText(""), attributes.path(ContainerInfo.SERVICE).asText(""));
-        inspect(id);
+            attributes.path(ContainerInfo.PROJECT).asText(""), attributes.path(ContainerInfo.SERVICE).asText(""), oom);
       }
       default -> {
         if (INSPECT_ACTIONS.contains(action)) {
@@ -181,9 +183,12 @@ final class FleetSync implements Closeable {
     model.touch();
   }
 
-  private void inspect(String id) {
+  /** Inspects and records one container; returns what the engine said, or null when it could not. */
+  private ContainerInfo inspect(String id) {
     try {
-      model.upsert(ContainerInfo.fromInspect(engine.get("/containers/" + id + "/json")));
+      ContainerInfo info = ContainerInfo.fromInspect(engine.get("/containers/" + id + "/json"));
+      model.upsert(info);
+      return info;
     } catch (EngineException e) {
       if (e.isNotFound()) {
         model.remove(id);
@@ -191,6 +196,7 @@ final class FleetSync implements Closeable {
         stats.apiError("inspect");
         LOG.fine("inspect " + id + " failed: " + e.getMessage());
       }
+      return null;
     }
   }
 

@@ -25,6 +25,8 @@ public final class Main implements Callable<Integer> {
 
   static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // `gpu`: the NVML table, with each process's container named from one list+inspect of the engine.
+    cli.addSubcommand("gpu", new io.opspulse.gpu.GpuCommand(new FleetDirectory()));
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof ConfigFileException || e instanceof IllegalArgumentException) {
         cmd.getErr().println("opspulse-exporter: " + e.getMessage());
@@ -79,6 +81,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--cgroup.interval", description = "cgroup sampling interval (default 5s).")
     String cgroupInterval;
 
+    @Option(names = "--web.config.file", description = "exporter-toolkit web-config file: TLS, basic auth.")
+    Path webConfigFile;
+
+    @Option(names = "--gpu.enabled", arity = "1", description = "Poll NVML for GPU metrics (default true).")
+    Boolean gpuEnabled;
+
+    @Option(names = "--gpu.interval", description = "NVML poll interval (default 5s).")
+    String gpuInterval;
+
     ExporterConfig resolve() throws ConfigFileException {
       ExporterConfig.Builder b = ExporterConfig.builder();
       String envHost = System.getenv("DOCKER_HOST");
@@ -112,7 +123,20 @@ public final class Main implements Callable<Integer> {
       if (cgroupInterval != null) {
         b.cgroupInterval(ConfigFile.parseDuration(cgroupInterval));
       }
-      return b.build();
+      if (webConfigFile != null) {
+        b.webConfigFile(webConfigFile);
+      }
+      if (gpuEnabled != null) {
+        b.gpuEnabled(gpuEnabled);
+      }
+      if (gpuInterval != null) {
+        b.gpuInterval(ConfigFile.parseDuration(gpuInterval));
+      }
+      ExporterConfig config = b.build();
+      if (config.webConfigFile() != null) {
+        io.opspulse.webconfig.WebConfig.load(config.webConfigFile()); // a bad file exits 2 before anything starts
+      }
+      return config;
     }
   }
 

@@ -14,26 +14,39 @@ final class SelfStats {
   private final LongAdder seriesDropped = new LongAdder();
   private final AtomicLong lastScrapeNanos = new AtomicLong();
   private volatile double lastEventTimeSeconds;
+  /** Moves whenever a published count changes, so a cached rendering knows it is stale. */
+  private final AtomicLong changes = new AtomicLong();
 
   void event(String action, double timeSeconds) {
     events.computeIfAbsent(action, k -> new LongAdder()).increment();
     lastEventTimeSeconds = timeSeconds;
+    changes.incrementAndGet();
   }
 
   void resync(String cause) {
     resyncs.computeIfAbsent(cause, k -> new LongAdder()).increment();
+    changes.incrementAndGet();
   }
 
   void apiError(String operation) {
     apiErrors.computeIfAbsent(operation, k -> new LongAdder()).increment();
+    changes.incrementAndGet();
   }
 
+  /**
+   * Counted once per rendering of a changed fleet. It does not move {@link #changes()}: that would make
+   * every rendering over the cap invalidate itself.
+   */
   void seriesDropped(long n) {
     seriesDropped.add(n);
   }
 
   void scrapeNanos(long nanos) {
     lastScrapeNanos.set(nanos);
+  }
+
+  long changes() {
+    return changes.get();
   }
 
   Map<String, Long> events() {

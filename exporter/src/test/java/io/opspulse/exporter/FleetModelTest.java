@@ -39,9 +39,9 @@ class FleetModelTest {
   void aReplayedDieEventIsNotCountedTwice() {
     FleetModel m = new FleetModel();
     m.upsert(info(ID, "running", 0, AGENT));
-    m.recordExit(ID, 127, 1_000, "mcp", "agent");
-    m.recordExit(ID, 127, 1_000, "mcp", "agent");
-    m.recordExit(ID, 127, 2_000, "mcp", "agent");
+    m.recordExit(ID, 127, 1_000, "mcp", "agent", false);
+    m.recordExit(ID, 127, 1_000, "mcp", "agent", false);
+    m.recordExit(ID, 127, 2_000, "mcp", "agent", false);
     assertThat(only(m).exits()).containsEntry(ExitReason.COMMAND_NOT_FOUND, 2L);
     assertThat(only(m).lastExit().code()).isEqualTo(127);
   }
@@ -50,11 +50,11 @@ class FleetModelTest {
   void serviceExitsSurviveTheContainerBeingRecreated() {
     FleetModel m = new FleetModel();
     m.upsert(info(ID, "running", 0, AGENT));
-    m.recordExit(ID, 127, 1_000, "mcp", "agent");
+    m.recordExit(ID, 127, 1_000, "mcp", "agent", false);
     m.remove(ID);
     String other = "c".repeat(64);
     m.upsert(info(other, "running", 0, AGENT));
-    m.recordExit(other, 127, 2_000, "mcp", "agent");
+    m.recordExit(other, 127, 2_000, "mcp", "agent", false);
     FleetView v = m.view(DeclaredState.EMPTY, origins);
     assertThat(v.services()).singleElement().satisfies(s -> {
       assertThat(s.exits()).containsEntry(ExitReason.COMMAND_NOT_FOUND, 2L);
@@ -67,11 +67,22 @@ class FleetModelTest {
     FleetModel m = new FleetModel();
     m.upsert(info(ID, "running", 0, Map.of()));
     m.recordOom(ID, 500);
-    m.recordExit(ID, 137, 600, "", "");
-    m.recordExit(ID, 137, 700, "", "");
+    m.recordExit(ID, 137, 600, "", "", false);
+    m.recordExit(ID, 137, 700, "", "", false);
     FleetView.ContainerView c = only(m);
     assertThat(c.oomKills()).isEqualTo(1);
     assertThat(c.exits()).containsEntry(ExitReason.OOM_KILLED, 1L).containsEntry(ExitReason.KILLED, 1L);
+  }
+
+  @Test
+  void anInspectSayingOomKilledCountsWhenTheEventIsMissingAndALateEventIsNotCountedAgain() {
+    FleetModel m = new FleetModel();
+    m.upsert(info(ID, "running", 0, Map.of()));
+    m.recordExit(ID, 137, 600, "", "", true);
+    m.recordOom(ID, 590); // the oom event, late
+    FleetView.ContainerView c = only(m);
+    assertThat(c.oomKills()).isEqualTo(1);
+    assertThat(c.exits()).containsEntry(ExitReason.OOM_KILLED, 1L);
   }
 
   @Test
