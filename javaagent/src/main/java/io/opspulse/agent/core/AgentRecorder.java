@@ -43,28 +43,33 @@ final class AgentRecorder implements Recorder {
   private final ExecutorRegistry executors;
   private final ConnectionPools connectionPools;
   private final DevMode devMode;
-  private final DoubleHistogram serverDuration;
-  private final DoubleHistogram clientDuration;
-  private final DoubleHistogram dbDuration;
-  private final LongHistogram statementsPerRequest;
+  /** Set once the SDK is up (it starts beside the instrumentation); until then measurements are dropped. */
+  private volatile Histograms histograms;
   private final Map<Key, Attributes> attributes = new ConcurrentHashMap<>();
   private final Set<String> hosts = ConcurrentHashMap.newKeySet();
   private final Map<Object, String> preparedOperations = Collections.synchronizedMap(new WeakHashMap<>());
 
+  private record Histograms(DoubleHistogram server, DoubleHistogram client, DoubleHistogram db,
+      LongHistogram statementsPerRequest) {}
+
   /** The values that make one series; records hash and compare cheaply. */
   private record Key(int kind, String a, String b, String c, long status, String error) {}
 
-  AgentRecorder(Meter meter, int maxRoutes, AgentErrors errors, ExecutorRegistry executors,
-      ConnectionPools connectionPools, DevMode devMode) {
+  AgentRecorder(int maxRoutes, AgentErrors errors, ExecutorRegistry executors, ConnectionPools connectionPools,
+      DevMode devMode) {
     this.errors = errors;
     this.routes = new RouteNormalizer(maxRoutes);
     this.executors = executors;
     this.connectionPools = connectionPools;
     this.devMode = devMode;
-    this.serverDuration = Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION);
-    this.clientDuration = Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION);
-    this.dbDuration = Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION);
-    this.statementsPerRequest = Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST);
+  }
+
+  /** Creates the histograms in {@code meter}; from now on measurements are recorded. */
+  void bind(Meter meter) {
+    histograms = new Histograms(Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION),
+        Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION),
+        Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION),
+        Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST));
   }
 
   // --- HTTP server ---
@@ -72,15 +77,19 @@ final class AgentRecorder implements Recorder {
   @Override
   public void serverRequest(long nanos, String method, String routeBase, String pattern, String path, int status,
       Throwable error, int dbStatements) {
+    Histograms h = histograms;
+    if (h == null) {
+      return;
+    }
     String route = routes.route(routeBase, pattern, path);
     String m = method(method);
     String errorType = error != null ? error.getClass().getName() : status >= 500 ? Integer.toString(status) : null;
     // An exception escaping the handler becomes a 500, whatever status was set before it was thrown.
     long code = error != null && status < 500 ? 500 : Math.max(status, 0);
     Attributes attrs = attributes(new Key(0, m, route, null, code, errorType));
-    serverDuration.record(nanos / 1e9, attrs);
+    h.server().record(nanos / 1e9, attrs);
     if (dbStatements > 0) {
-      statementsPerRequest.record(dbStatements, attributes(new Key(1, null, route, null, 0, null)));
+      h.statementsPerRequest().record(dbStatements, attributes(new Key(1, null, route, null, 0, null)));
     }
   }
 
@@ -114,6 +123,10 @@ final class AgentRecorder implements Recorder {
   }
 
   private void client(long nanos, String method, String host, int status, Throwable error) {
+    Histograms h = histograms;
+    if (h == null) {
+      return;
+    }
     String errorType = error != null ? error.getClass().getName() : status >= 400 ? Integer.toString(status) : null;
     String address = host == null ? "unknown" : host.toLowerCase(Locale.ROOT);
     if (!hosts.contains(address)) {
@@ -123,7 +136,7 @@ final class AgentRecorder implements Recorder {
         address = "other";
       }
     }
-    clientDuration.record(nanos / 1e9, attributes(new Key(2, method(method), address, null, status, errorType)));
+    h.client().record(nanos / 1e9, attributes(new Key(2, method(method), address, null, status, errorType)));
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -174,6 +187,10 @@ final class AgentRecorder implements Recorder {
 
   @Override
   public void dbStatement(long nanos, Object outer, Object innermost, String sql, Throwable error) {
+    Histograms h = histograms;
+    if (h == null) {
+      return;
+    }
     String operation;
     if (sql != null) {
       operation = sql.equals("BATCH") ? "BATCH" : SqlOperation.of(sql);
@@ -188,7 +205,7 @@ final class AgentRecorder implements Recorder {
     }
     String system = SqlOperation.system(innermost != null ? innermost : outer);
     String errorType = error == null ? null : error.getClass().getName();
-    dbDuration.record(nanos / 1e9, attributes(new Key(3, system, operation, null, 0, errorType)));
+    h.db().record(nanos / 1e9, attributes(new Key(3, system, operation, null, 0, errorType)));
   }
 
   @Override

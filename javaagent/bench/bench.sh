@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of the same Jetty 12 servlet app (JettyHelloApp, GET /hello) with no agent,
+# with opspulse, with the OpenTelemetry javaagent and with jmx_exporter's agent, in one run.
+# Usage (from javaagent/, after `mvn -o -pl javaagent verify` built the agent and test classes):
+#   bench/bench.sh [OTEL_AGENT_JAR] [JMX_AGENT_JAR]
+# Needs wrk and curl. Every JVM runs with a fixed heap (-Xms256m -Xmx256m) and is stopped by its pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA=${JAVA:-java}
+OTEL_JAR=${1:-}
+JMX_JAR=${2:-}
+STARTS=${STARTS:-5}          # launches per variant for time-to-first-request (median reported)
+WARMUP=${WARMUP:-10}         # seconds of wrk before measuring
+DURATION=${DURATION:-20}     # seconds measured
+CONNECTIONS=${CONNECTIONS:-16}
+CP="target/test-classes:target/app-libs/*"
+PORT=18980
+MPORT=18981
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+printf -- '---\nrules:\n- pattern: ".*"\n' > "$WORK/jmx.yaml"
+
+flags_for() {
+  case "$1" in
+    none) echo "" ;;
+    opspulse) echo "-javaagent:target/opspulse-agent.jar=host=127.0.0.1,port=$MPORT,state.dir=$WORK/state" ;;
+    otel) echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.logs.exporter=none -Dotel.metrics.exporter=prometheus -Dotel.exporter.prometheus.host=127.0.0.1 -Dotel.exporter.prometheus.port=$MPORT" ;;
+    jmx) echo "-javaagent:$JMX_JAR=127.0.0.1:$MPORT:$WORK/jmx.yaml" ;;
+  esac
+}
+
+now_ms() { date +%s%3N; }
+
+launch() { # variant -> pid; waits for the first 200 from /hello, prints ms from launch to it
+  local flags; flags=$(flags_for "$1")
+  local t0; t0=$(now_ms)
+  # shellcheck disable=SC2086
+  $JAVA -Xms256m -Xmx256m $flags -cp "$CP" io.opspulse.testapp.JettyHelloApp $PORT > "$WORK/$1.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 3000); do
+    if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/hello" 2>/dev/null | grep -q 200; then
+      STARTUP=$(( $(now_ms) - t0 )); return 0
+    fi
+    sleep 0.005
+  done
+  echo "$1 did not serve" >&2; kill "$PID"; exit 1
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+variants="none opspulse"
+[ -n "$OTEL_JAR" ] && variants="$variants otel"
+[ -n "$JMX_JAR" ] && variants="$variants jmx"
+
+echo "| agent | first request (ms, median of $STARTS) | requests/s | p50 | p99 | RSS after load (MiB) |"
+echo "|---|---|---|---|---|---|"
+for v in $variants; do
+  : > "$WORK/starts"
+  for _ in $(seq 1 "$STARTS"); do launch "$v"; echo "$STARTUP" >> "$WORK/starts"; stop "$PID"; done
+  launch "$v"
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$PORT/hello" > /dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/hello" > "$WORK/wrk.txt"
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$PID/status")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
+  p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
+  stop "$PID"
+  echo "| $v | $(median < "$WORK/starts") | $rps | $p50 | $p99 | $rss |"
+done
