@@ -56,9 +56,9 @@ public final class ExporterBenchmark {
         AtomicLong calls = new AtomicLong();
         try (EngineProxy proxy = new EngineProxy(docker.root().resolve("bench-proxy.sock"), docker.socket(),
             path -> calls.incrementAndGet())) {
-          md.append(measure(target, "opspulse (events + memory)", List.of("java", "-Xmx256m", "-jar", jar.toString(),
+          md.append(measure(target, "opspulse (events + memory)", List.of("java", "-XX:+UseSerialGC", "-Xmx96m", "-jar", jar.toString(),
               "--docker.host", proxy.dockerHost(), "--web.listen-address", "127.0.0.1:%d"), calls));
-          md.append(measure(target, "list+inspect per scrape", List.of("java", "-Xmx256m", "-cp", classpath,
+          md.append(measure(target, "list+inspect per scrape", List.of("java", "-XX:+UseSerialGC", "-Xmx96m", "-cp", classpath,
               ExporterBenchmark.class.getName(), "baseline", proxy.dockerHost(), "%d"), calls));
         }
       }
