@@ -34,6 +34,8 @@ final class ConfigFile {
 
   static {
     KEYS.put("docker.host", "unix:///path or tcp://host:port");
+    KEYS.put("docker.cert_path", "folder with ca.pem, cert.pem, key.pem (TLS on tcp://)");
+    KEYS.put("docker.tls_verify", "true or false");
     KEYS.put("web.listen_address", "[host]:port");
     KEYS.put("web.telemetry_path", "path");
     KEYS.put("compose.files", "list of compose files or folders");
@@ -114,6 +116,8 @@ final class ConfigFile {
         }
         b.dockerHost(v);
       }
+      case "docker.cert_path" -> b.dockerCertPath(Path.of(scalar(file, value, key)));
+      case "docker.tls_verify" -> b.dockerTlsVerify(bool(file, value, key));
       case "web.listen_address" -> b.listenAddress(scalar(file, value, key));
       case "web.telemetry_path" -> {
         String v = scalar(file, value, key);
@@ -148,13 +152,7 @@ final class ConfigFile {
       case "cgroup.proc_root" -> b.procRoot(Path.of(scalar(file, value, key)));
       case "cgroup.root" -> b.cgroupRoot(Path.of(scalar(file, value, key)));
       case "web.config_file" -> b.webConfigFile(Path.of(scalar(file, value, key)));
-      case "gpu.enabled" -> {
-        String v = scalar(file, value, key);
-        if (!v.equals("true") && !v.equals("false")) {
-          throw error(file, value, key, "'" + v + "' is not true or false");
-        }
-        b.gpuEnabled(Boolean.parseBoolean(v));
-      }
+      case "gpu.enabled" -> b.gpuEnabled(bool(file, value, key));
       case "gpu.interval" -> b.gpuInterval(duration(file, value, key));
       default -> throw new IllegalStateException("key without a setter: " + key);
     }
@@ -182,6 +180,14 @@ final class ConfigFile {
       throw new IllegalArgumentException("'" + text + "' is not a positive duration (like 500ms, 30s, 5m, 1h)");
     }
     return total;
+  }
+
+  private static boolean bool(String file, Node value, String key) throws ConfigFileException {
+    String v = scalar(file, value, key);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw error(file, value, key, "'" + v + "' is not true or false");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   private static Duration duration(String file, Node value, String key) throws ConfigFileException {

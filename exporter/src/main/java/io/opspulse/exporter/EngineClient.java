@@ -35,6 +35,8 @@ final class EngineClient implements Closeable {
 
   private final DockerEndpoint endpoint;
   private final Duration timeout;
+  private final javax.net.ssl.SSLContext tls;
+  private final boolean verifyHostname;
   // Unix-socket channels have no read timeout of their own: a watchdog closes a call that overruns.
   private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "opspulse-engine-watchdog");
@@ -43,8 +45,15 @@ final class EngineClient implements Closeable {
   });
 
   EngineClient(DockerEndpoint endpoint, Duration timeout) {
+    this(endpoint, timeout, null, false);
+  }
+
+  /** {@code tls} non-null: {@code tcp://} with TLS (client certificate included), as DOCKER_CERT_PATH sets up. */
+  EngineClient(DockerEndpoint endpoint, Duration timeout, javax.net.ssl.SSLContext tls, boolean verifyHostname) {
     this.endpoint = endpoint;
     this.timeout = timeout;
+    this.tls = tls;
+    this.verifyHostname = verifyHostname;
   }
 
   DockerEndpoint endpoint() {
@@ -113,6 +122,19 @@ final class EngineClient implements Closeable {
     }
     Socket s = new Socket();
     s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) timeout.toMillis());
+    if (tls != null) {
+      javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+          .createSocket(s, endpoint.host(), endpoint.port(), true);
+      if (verifyHostname) {
+        javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.setSSLParameters(params);
+      }
+      ssl.setSoTimeout((int) timeout.toMillis());
+      ssl.startHandshake();
+      ssl.setSoTimeout(0); // the event stream blocks for as long as nothing happens
+      return new Connection(ssl, ssl.getInputStream(), ssl.getOutputStream());
+    }
     return new Connection(s, s.getInputStream(), s.getOutputStream());
   }
 

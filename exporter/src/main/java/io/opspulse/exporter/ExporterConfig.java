@@ -23,7 +23,9 @@ public record ExporterConfig(
     Duration engineTimeout,
     Path webConfigFile,
     boolean gpuEnabled,
-    Duration gpuInterval) {
+    Duration gpuInterval,
+    Path dockerCertPath,
+    boolean dockerTlsVerify) {
 
   /** Picked from the 9100-9999 exporter range; 9323 (dockerd's own metrics) and 9464 (the agent) avoided. */
   public static final int DEFAULT_PORT = 9838;
@@ -59,6 +61,8 @@ public record ExporterConfig(
     b.webConfigFile = webConfigFile;
     b.gpuEnabled = gpuEnabled;
     b.gpuInterval = gpuInterval;
+    b.dockerCertPath = dockerCertPath;
+    b.dockerTlsVerify = dockerTlsVerify;
     return b;
   }
 
@@ -80,6 +84,8 @@ public record ExporterConfig(
     Path webConfigFile;
     boolean gpuEnabled = true;
     Duration gpuInterval = Duration.ofSeconds(5);
+    Path dockerCertPath;
+    boolean dockerTlsVerify;
 
     public Builder dockerHost(String v) { dockerHost = v; return this; }
     public Builder listenAddress(String v) { listenAddress = v; return this; }
@@ -98,6 +104,8 @@ public record ExporterConfig(
     public Builder webConfigFile(Path v) { webConfigFile = v; return this; }
     public Builder gpuEnabled(boolean v) { gpuEnabled = v; return this; }
     public Builder gpuInterval(Duration v) { gpuInterval = v; return this; }
+    public Builder dockerCertPath(Path v) { dockerCertPath = v; return this; }
+    public Builder dockerTlsVerify(boolean v) { dockerTlsVerify = v; return this; }
 
     public ExporterConfig build() {
       if (maxContainers < 1) {
@@ -109,7 +117,7 @@ public record ExporterConfig(
       DockerEndpoint.parse(dockerHost);
       return new ExporterConfig(dockerHost, listenAddress, telemetryPath, composeFiles, composeProfiles,
           deprecatedImages, deprecatedNames, labelAllowList, maxContainers, resyncPeriod, cgroupInterval,
-          procRoot, cgroupRoot, engineTimeout, webConfigFile, gpuEnabled, gpuInterval);
+          procRoot, cgroupRoot, engineTimeout, webConfigFile, gpuEnabled, gpuInterval, dockerCertPath, dockerTlsVerify);
     }
   }
 }

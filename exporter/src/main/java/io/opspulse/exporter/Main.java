@@ -81,6 +81,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--cgroup.interval", description = "cgroup sampling interval (default 5s).")
     String cgroupInterval;
 
+    @Option(names = "--docker.cert-path", description = "TLS folder for tcp:// (default: $DOCKER_CERT_PATH).")
+    Path dockerCertPath;
+
+    @Option(names = "--docker.tls-verify", arity = "1", description = "Verify the engine's certificate (default: $DOCKER_TLS_VERIFY set).")
+    Boolean dockerTlsVerify;
+
     @Option(names = "--web.config.file", description = "exporter-toolkit web-config file: TLS, basic auth.")
     Path webConfigFile;
 
@@ -96,8 +102,20 @@ public final class Main implements Callable<Integer> {
       if (envHost != null && !envHost.isBlank()) {
         b.dockerHost(envHost);
       }
+      String envCerts = System.getenv("DOCKER_CERT_PATH");
+      if (envCerts != null && !envCerts.isBlank()) {
+        b.dockerCertPath(Path.of(envCerts));
+      }
+      String envVerify = System.getenv("DOCKER_TLS_VERIFY");
+      b.dockerTlsVerify(envVerify != null && !envVerify.isBlank() && !envVerify.equals("0"));
       if (configFile != null) {
         ConfigFile.apply(configFile, b);
+      }
+      if (dockerCertPath != null) {
+        b.dockerCertPath(dockerCertPath);
+      }
+      if (dockerTlsVerify != null) {
+        b.dockerTlsVerify(dockerTlsVerify);
       }
       if (dockerHost != null) {
         b.dockerHost(dockerHost);

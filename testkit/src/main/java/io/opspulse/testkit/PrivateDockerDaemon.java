@@ -22,18 +22,28 @@ public final class PrivateDockerDaemon implements AutoCloseable {
   public static final String BUSYBOX = "opspulse/busybox:test";
 
   private final Path root;
+  private final List<String> extraArgs;
   private ManagedProcess process;
 
-  private PrivateDockerDaemon(Path root) {
+  private PrivateDockerDaemon(Path root, List<String> extraArgs) {
     this.root = root;
+    this.extraArgs = List.copyOf(extraArgs);
   }
 
   /** Starts a daemon in a fresh temporary folder and waits until it answers. */
   public static PrivateDockerDaemon start() {
+    return start(List.of());
+  }
+
+  /**
+   * Starts a daemon with more dockerd flags beside the private ones (a second {@code -H tcp://127.0.0.1:port}
+   * with {@code --tlsverify}, say). The CLI helpers keep using the unix socket.
+   */
+  public static PrivateDockerDaemon start(List<String> extraArgs) {
     try {
       // Short path: a unix socket's path is limited to 108 bytes.
       Path root = Files.createTempDirectory(Path.of("/tmp"), "opd-");
-      PrivateDockerDaemon daemon = new PrivateDockerDaemon(root);
+      PrivateDockerDaemon daemon = new PrivateDockerDaemon(root, extraArgs);
       daemon.launch();
       return daemon;
     } catch (IOException e) {
@@ -48,13 +58,15 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     Files.createDirectories(root.resolve("data"));
     Files.createDirectories(root.resolve("exec"));
     Files.deleteIfExists(socket());
-    process = ManagedProcess.start("dockerd", List.of(dockerd,
+    List<String> command = new ArrayList<>(List.of(dockerd,
         "-H", "unix://" + socket(),
         "--data-root", root.resolve("data").toString(),
         "--exec-root", root.resolve("exec").toString(),
         "--pidfile", root.resolve("docker.pid").toString(),
         "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false",
-        "--userland-proxy=false", "--log-level=warn"), Map.of(), root.resolve("dockerd.log"));
+        "--userland-proxy=false", "--log-level=warn"));
+    command.addAll(extraArgs);
+    process = ManagedProcess.start("dockerd", command, Map.of(), root.resolve("dockerd.log"));
     try {
       Poll.untilTrue("dockerd at " + socket() + " to answer", Duration.ofSeconds(60), () -> {
         if (!process.isAlive()) {
