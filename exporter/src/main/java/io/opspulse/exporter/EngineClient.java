@@ -288,7 +288,15 @@ final class EngineClient implements Closeable {
         throw new IOException("stream ended inside a chunked body");
       }
       int semi = size.indexOf(';');
-      remaining = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).strip(), 16);
+      String hex = (semi >= 0 ? size.substring(0, semi) : size).strip();
+      try {
+        remaining = Long.parseLong(hex, 16);
+      } catch (NumberFormatException e) {
+        throw new IOException("bad chunk size '" + hex + "'");
+      }
+      if (remaining < 0 || hex.startsWith("+") || hex.startsWith("-")) {
+        throw new IOException("bad chunk size '" + hex + "'");
+      }
       if (remaining == 0) {
         done = true;
         String trailer;

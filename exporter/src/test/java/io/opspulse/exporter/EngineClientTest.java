@@ -24,6 +24,14 @@ class EngineClientTest {
   }
 
   @Test
+  void aNegativeOrMalformedChunkSizeIsAnErrorNotACrash() {
+    for (String wire : new String[] {"-5\r\nabc", "+5\r\nabcde\r\n0\r\n\r\n", "zz\r\n"}) {
+      var in = new EngineClient.ChunkedInputStream(new ByteArrayInputStream(wire.getBytes(StandardCharsets.US_ASCII)));
+      assertThatThrownBy(in::readAllBytes).as(wire).isInstanceOf(IOException.class).hasMessageContaining("bad chunk size");
+    }
+  }
+
+  @Test
   void parsesDockerHostForms() {
     assertThat(DockerEndpoint.parse(null).socket()).hasToString("/var/run/docker.sock");
     assertThat(DockerEndpoint.parse("unix:///tmp/d.sock").socket()).hasToString("/tmp/d.sock");
