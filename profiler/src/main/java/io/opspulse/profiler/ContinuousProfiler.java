@@ -104,7 +104,8 @@ public final class ContinuousProfiler implements AutoCloseable {
         turnOff(State.STARTING, "JDK Flight Recorder is not available in this JVM");
         return;
       }
-      JfrStream s = JfrStream.start(settings, profiles);
+      JfrStream s = JfrStream.start(settings, profiles,
+          failure -> turnOff(State.RUNNING, "JFR event stream failed: " + failure));
       synchronized (this) {
         if (state != State.STARTING) {
           s.close(); // closed, or the watchdog gave up, while JFR was starting
@@ -121,12 +122,18 @@ public final class ContinuousProfiler implements AutoCloseable {
   }
 
   private void turnOff(State from, String reason) {
+    JfrStream s;
     synchronized (this) {
       if (state != from) {
         return;
       }
       state = State.OFF;
       offReason = reason;
+      s = stream;
+      stream = null;
+    }
+    if (s != null) {
+      s.close();
     }
     log.accept("profiler off: " + reason);
   }

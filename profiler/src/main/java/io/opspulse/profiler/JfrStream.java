@@ -31,6 +31,7 @@ final class JfrStream implements AutoCloseable {
   private final String cpuSource;
   /** Frame names by method; JFR hands out one object per method and chunk, so this saves most work. */
   private final Map<RecordedMethod, String> names = new IdentityHashMap<>();
+  private volatile boolean closed;
 
   private JfrStream(RecordingStream stream, String cpuSource) {
     this.stream = stream;
@@ -51,8 +52,12 @@ final class JfrStream implements AutoCloseable {
     return false;
   }
 
-  /** Opens and starts the stream (asynchronously: events arrive on JFR's own daemon thread). */
-  static JfrStream start(ProfilerSettings settings, Map<ProfileEvent, RollingProfile> profiles) {
+  /**
+   * Opens the stream and starts it on a daemon thread, where events then arrive; {@code onFailure}
+   * hears of the stream failing later (not of it being closed).
+   */
+  static JfrStream start(ProfilerSettings settings, Map<ProfileEvent, RollingProfile> profiles,
+      Consumer<Throwable> onFailure) {
     RecordingStream rs = new RecordingStream();
     try {
       rs.setReuse(true);
@@ -97,7 +102,19 @@ final class JfrStream implements AutoCloseable {
           }
         });
       }
-      rs.startAsync();
+      // Not rs.startAsync(): its "JFR Event Stream" thread is not a daemon and would keep the JVM
+      // alive after the application's last thread ended. Our own daemon thread runs the stream instead.
+      Thread t = new Thread(() -> {
+        try {
+          rs.start();
+        } catch (Throwable e) {
+          if (!js.closed) {
+            onFailure.accept(e);
+          }
+        }
+      }, "opspulse-profiler-jfr");
+      t.setDaemon(true);
+      t.start();
       return js;
     } catch (RuntimeException | Error e) {
       rs.close();
@@ -161,6 +178,7 @@ final class JfrStream implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     stream.close();
   }
 }

@@ -47,6 +47,10 @@ class ContinuousProfilerTest {
       });
       assertThat(p.snapshot(Duration.ofSeconds(60), ProfileEvent.CPU).source())
           .isIn(JfrStream.EXECUTION_SAMPLE, JfrStream.CPU_TIME_SAMPLE);
+      assertThat(Thread.getAllStackTraces().keySet())
+          .as("every thread JFR streaming runs on is a daemon: the profiler must never keep a JVM alive")
+          .filteredOn(t -> t.getName().startsWith("JFR") || t.getName().startsWith("opspulse-profiler"))
+          .isNotEmpty().allMatch(Thread::isDaemon);
       assertThat(log).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING).startsWith("profiling cpu with jdk.");
     } finally {
       p.close();

@@ -34,6 +34,47 @@ final class BenchProfiler {
     return p;
   }
 
+  /**
+   * CPU seconds this process spent in profiler threads (JFR's sampler, recorder, periodic and stream
+   * threads, and ours) and in all threads, from /proc/self/task: the profiler's own cost, measured
+   * directly, which stays readable on a loaded machine where throughput ratios drown in noise.
+   */
+  /** CPU ticks by thread: key "tid P" for profiler threads, "tid O" for the others. */
+  static java.util.Map<String, Long> threadCpuTicks() {
+    java.util.Map<String, Long> ticks = new java.util.HashMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
+      try {
+        String comm = java.nio.file.Files.readString(task.toPath().resolve("comm")).strip();
+        String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        boolean profiler = comm.startsWith("JFR") || comm.startsWith("opspulse-prof") || comm.startsWith("bench-scrape");
+        ticks.put(task.getName() + (profiler ? " P" : " O"), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+      } catch (java.io.IOException | RuntimeException e) {
+        // a thread that ended while we looked
+      }
+    }
+    return ticks;
+  }
+
+  /**
+   * The profiler threads' share of the process's CPU between two {@link #threadCpuTicks} readings,
+   * over the threads alive at the second (a thread that ended in between is left out).
+   */
+  static String threadCpu(java.util.Map<String, Long> from, java.util.Map<String, Long> to) {
+    long profiler = 0;
+    long total = 0;
+    for (java.util.Map.Entry<String, Long> e : to.entrySet()) {
+      long d = e.getValue() - from.getOrDefault(e.getKey(), 0L);
+      total += d;
+      if (e.getKey().endsWith(" P")) {
+        profiler += d;
+      }
+    }
+    return String.format(java.util.Locale.ROOT, "profiler_cpu_s=%.2f process_cpu_s=%.2f profiler_cpu_share=%.4f",
+        profiler / 100.0, total / 100.0, total == 0 ? 0 : profiler / (double) total); // USER_HZ = 100
+  }
+
   static String describe(ContinuousProfiler p) {
     if (p == null) {
       return "samples=0";

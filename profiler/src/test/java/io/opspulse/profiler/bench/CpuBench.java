@@ -54,11 +54,14 @@ public final class CpuBench {
       workers.add(w);
       w.start();
     }
+    Thread.sleep(Math.max(0, measureFrom - System.currentTimeMillis()));
+    java.util.Map<String, Long> cpuFrom = BenchProfiler.threadCpuTicks(); // after warm-up: JFR's start-up cost is not steady state
     for (Thread w : workers) {
       w.join();
     }
-    System.out.printf("RESULT bench=cpu mode=%s threads=%d ops_per_s=%.1f %s%n", mode, threads,
-        ops.sum() * 1000.0 / measure, BenchProfiler.describe(profiler));
+    java.util.Map<String, Long> cpuTo = BenchProfiler.threadCpuTicks();
+    System.out.printf("RESULT bench=cpu mode=%s threads=%d ops_per_s=%.1f %s %s%n", mode, threads,
+        ops.sum() * 1000.0 / measure, BenchProfiler.threadCpu(cpuFrom, cpuTo), BenchProfiler.describe(profiler));
     if (profiler != null) {
       profiler.close();
     }

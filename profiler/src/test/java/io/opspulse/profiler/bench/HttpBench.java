@@ -30,6 +30,23 @@ public final class HttpBench {
         }
       }
     });
+    // The script marks /cpu?mark before the measured wrk run and reads /cpu after it: the profiler
+    // threads' share of the process's CPU over the run.
+    java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Long>> mark =
+        new java.util.concurrent.atomic.AtomicReference<>(BenchProfiler.threadCpuTicks());
+    server.createContext("/cpu", ex -> {
+      try (ex) {
+        java.util.Map<String, Long> now = BenchProfiler.threadCpuTicks();
+        if ("mark".equals(ex.getRequestURI().getQuery())) {
+          mark.set(now);
+        }
+        byte[] body = (BenchProfiler.threadCpu(mark.get(), now) + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(body);
+        }
+      }
+    });
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(() ->
