@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -67,6 +68,9 @@ final class Instrumenter {
         .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(alreadyLoaded(inst)))
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
+        // Supertype matching resolves each class's ancestors; cache them per class loader so that a
+        // framework's thousands of classes resolve their common ancestors once, not once per class.
+        .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(new ConcurrentHashMap<>()))
         .with(new FailureListener(errors))
         .ignore(ignored());
 
