@@ -198,7 +198,7 @@ export function jvm(catalog: Catalog): Board {
     unit: "percentunit", min: 0, w: 8, h: 8,
     thresholds: { base: "green", steps: [["jvm_cpu_high", "red"]] },
     queries: [
-      { expr: `max ${byInstance("jvm_cpu_recent_utilization_ratio")} (${q.sel("jvm_cpu_recent_utilization_ratio")})`, legend: "{{instance}} recent" },
+      { expr: `max ${byInstance("jvm_cpu_recent_utilization")} (${q.sel("jvm_cpu_recent_utilization")})`, legend: "{{instance}} recent" },
       {
         expr: `sum ${byInstance("jvm_cpu_time_seconds_total")} (${q.rate(q.sel("jvm_cpu_time_seconds_total"))}) / ${q.on(["jvm_cpu_time_seconds_total", "jvm_cpu_count"], "job", "instance")} max ${byInstance("jvm_cpu_count")} (${q.sel("jvm_cpu_count")})`,
         legend: "{{instance}} over the interval",

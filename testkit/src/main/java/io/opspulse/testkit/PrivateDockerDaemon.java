@@ -76,7 +76,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
       });
     } catch (RuntimeException | AssertionError e) {
       process.stop(Duration.ofSeconds(10));
-      throw e;
+      throw new AssertionError(e.getMessage() + "; dockerd's log ends:\n" + process.logTail(30), e);
     }
   }
 
@@ -173,6 +173,21 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     if (process != null && process.isAlive()) {
       process.stop(Duration.ofSeconds(30));
     }
+  }
+
+  /**
+   * SIGKILLs the daemon and the containerd it manages, by pid, as a crash would: no shutdown, no events
+   * for what happens meanwhile. The managed containerd must go too, or a new daemon waits on its socket.
+   */
+  public void crash() {
+    long pid = pid();
+    ProcessHandle.of(pid).ifPresent(daemon -> {
+      List<ProcessHandle> children = daemon.descendants().toList();
+      daemon.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
+      daemon.onExit().join();
+      children.forEach(c -> c.onExit().join());
+    });
   }
 
   /** Starts the daemon again on the same data root and socket. */
