@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Scripted measurement of one poll per GPU on the NVML stand-in (see BENCHMARKS.md for the command).
+ * Scripted measurement of one poll per GPU on the NVML stand-in (see docs/benchmarks.md for the command).
  * Every poll reads every field of every GPU through the real JNA binding, lists processes, reads their
  * utilisation samples and their /proc/<pid>/cgroup. Prints time, CPU and allocation per poll per GPU,
  * and checks the two rules: no NVML init per poll, no process spawned.
