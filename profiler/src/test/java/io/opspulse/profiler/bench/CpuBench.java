@@ -30,7 +30,8 @@ public final class CpuBench {
     List<Thread> workers = new ArrayList<>();
     long start = System.currentTimeMillis();
     long measureFrom = start + warmup;
-    long end = measureFrom + measure;
+    long measureTo = measureFrom + measure;
+    long end = measureTo + 500; // workers outlive the measurement, so the CPU reading at measureTo sees them
     for (int t = 0; t < threads; t++) {
       int seed = t;
       Thread w = new Thread(() -> {
@@ -43,7 +44,7 @@ public final class CpuBench {
               return;
             }
             sink += operation(random, sha);
-            if (now >= measureFrom) {
+            if (now >= measureFrom && now < measureTo) {
               ops.increment();
             }
           }
@@ -56,10 +57,11 @@ public final class CpuBench {
     }
     Thread.sleep(Math.max(0, measureFrom - System.currentTimeMillis()));
     java.util.Map<String, Long> cpuFrom = BenchProfiler.threadCpuTicks(); // after warm-up: JFR's start-up cost is not steady state
+    Thread.sleep(Math.max(0, measureTo - System.currentTimeMillis()));
+    java.util.Map<String, Long> cpuTo = BenchProfiler.threadCpuTicks();
     for (Thread w : workers) {
       w.join();
     }
-    java.util.Map<String, Long> cpuTo = BenchProfiler.threadCpuTicks();
     System.out.printf("RESULT bench=cpu mode=%s threads=%d ops_per_s=%.1f %s %s%n", mode, threads,
         ops.sum() * 1000.0 / measure, BenchProfiler.threadCpu(cpuFrom, cpuTo), BenchProfiler.describe(profiler));
     if (profiler != null) {
