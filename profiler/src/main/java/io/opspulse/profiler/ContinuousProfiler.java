@@ -46,7 +46,7 @@ public final class ContinuousProfiler implements AutoCloseable {
     CLOSED
   }
 
-  /** The default sampling period; BENCHMARKS.md has the measurement behind it. */
+  /** The default sampling period; docs/benchmarks.md has the measurement behind it. */
   public static final Duration DEFAULT_PERIOD = Duration.ofMillis(20);
 
   private final ProfilerSettings settings;

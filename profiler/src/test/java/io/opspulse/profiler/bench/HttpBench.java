@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 
 /**
  * A hello endpoint on the JDK's HttpServer at 127.0.0.1:port, profiler off or on; wrk drives it (see
- * BENCHMARKS.md). Runs until killed; prints the profiler's state on SIGTERM.
+ * docs/benchmarks.md). Runs until killed; prints the profiler's state on SIGTERM.
  *
  * <p>Usage: {@code HttpBench <off|periodMs> <port>}
  */
