@@ -140,7 +140,7 @@ final class IncidentContainers {
       y.append(service("legacy-worker", "sutazai/worker", "[\"sleep\", \"2147483647\"]", ""));
     }
     y.append(service("backend", "sutazai/backend", "[\"sh\", \"-c\", \"while :; do :; done\"]",
-        "    cpus: 0.05\n    # uvicorn --reload in production: a file-watch loop spinning at its CPU limit\n"));
+        "    cpus: 0.01\n    # uvicorn --reload in production: a file-watch loop spinning at its CPU limit\n"));
     y.append(service("postgres", "postgres:16-alpine", "[\"sleep\", \"2147483647\"]", health("true", "5s")));
     y.append(service("redis", "redis:7-alpine", "[\"sleep\", \"2147483647\"]", ""));
     String big = String.format(Locale.ROOT, "    cpus: %d\n    mem_limit: %d\n", hostCpus, bigMemory);

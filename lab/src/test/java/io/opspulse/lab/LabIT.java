@@ -1,0 +1,208 @@
+package io.opspulse.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opspulse.dashboards.PanelQueries;
+import io.opspulse.dashboards.PanelQuery;
+import io.opspulse.dashboards.Substitution;
+import io.opspulse.rules.AlertRule;
+import io.opspulse.rules.OpspulseRules;
+import io.opspulse.testkit.Poll;
+import io.opspulse.testkit.PrometheusServer.Alert;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole pack end to end, as a user meets it through {@code ./opspulse lab}: one lab is started for
+ * the class (private dockerd with the incident containers, the exporter's fat jar, Debian's Prometheus
+ * with the generated rules, node_exporter, the demo service under the agent), the assertions read the
+ * real Prometheus, and the last test stops the lab and proves nothing of it is left running.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabIT {
+  static final Path REPO = Path.of(System.getProperty("opspulse.repo", "..")).toAbsolutePath().normalize();
+  static final Path LAB_JAR = Path.of(System.getProperty("opspulse.lab.jar", "target/opspulse-lab.jar"));
+
+  /**
+   * Panel queries that return no series in the lab, each with why. Empty means every panel of every
+   * committed dashboard shows data; an entry that starts returning data fails the test, so the list
+   * cannot go stale.
+   */
+  static final Map<String, String> PANELS_WITHOUT_DATA = Map.of();
+
+  /**
+   * Incidents the lab re-creates whose alert this test does not wait for, with why. The backend spins
+   * under a 0.01-CPU limit, but on a shared 2-core CI host Docker's cgroup as a whole can get less than
+   * that, so the CPU-near-limit ratio is not guaranteed to pass 0.8 there (it fires on an idle machine).
+   */
+  static final Map<String, String> NOT_AWAITED = Map.of("OpspulseContainerCpuNearLimit",
+      "needs the container to get its CPU quota; not guaranteed on a contended CI host");
+
+  static Path tmp;
+  static RunningLab lab;
+  static LabState.Data recorded;
+
+  @BeforeAll
+  static void startLab() throws Exception {
+    tmp = Files.createTempDirectory("opspulse-lab-it-");
+    PrintStream out = System.out;
+    lab = RunningLab.start(new LabConfig(REPO, null, tmp.resolve("state.json"), LAB_JAR, out));
+    recorded = lab.state();
+  }
+
+  @AfterAll
+  static void stopLab() {
+    if (lab != null) {
+      lab.close();
+    }
+    io.opspulse.testkit.Commands.run(List.of("rm", "-rf", tmp.toString()), Map.of(), null, Duration.ofSeconds(30));
+  }
+
+  @Test
+  @Order(1)
+  void everyIncidentOfTheReportsFiresItsAlert() {
+    Set<String> expected = new TreeSet<>(Incidents.all().keySet());
+    expected.removeAll(NOT_AWAITED.keySet());
+    List<Alert> firing = Poll.until("every incident's alert to fire: " + expected, Duration.ofMinutes(3), () -> {
+      List<Alert> alerts = lab.prometheus().alerts().stream().filter(a -> a.state().equals("firing")).toList();
+      Set<String> names = alerts.stream().map(Alert::name).collect(Collectors.toSet());
+      if (names.containsAll(expected)) {
+        return alerts;
+      }
+      Set<String> missing = new TreeSet<>(expected);
+      missing.removeAll(names);
+      throw new AssertionError("not firing yet: " + missing + "\n" + lab.logTails(8));
+    });
+    System.out.print(AlertBoard.render(lab.prometheus().alerts(), expected));
+    Map<String, Set<String>> firingOn = new TreeMap<>();
+    for (Alert a : firing) {
+      firingOn.computeIfAbsent(a.name(), k -> new TreeSet<>()).add(
+          a.labels().getOrDefault("name", a.labels().getOrDefault("compose_service",
+              a.labels().getOrDefault("gpu", a.labels().getOrDefault("pool",
+                  a.labels().getOrDefault("db_client_connection_pool_name", a.labels().getOrDefault("http_route",
+                      a.labels().getOrDefault("server_address", a.labels().getOrDefault("reason", "")))))))));
+    }
+    // Each alert points at what the lab made to cause it: the incident's own containers, routes, pools.
+    assertThat(firingOn.get("OpspulseContainerCommandNotFound")).as(firingOn.toString())
+        .containsExactlyInAnyOrder("sutazai_ai-agent-orchestrator_1", "sutazai_system-architect_1",
+            "sutazai_deployment-automation-master_1");
+    assertThat(firingOn.get("OpspulseComposeServiceDown")).contains("consul", "kong", "rabbitmq");
+    assertThat(firingOn.get("OpspulseComposeServiceCrashLooping")).contains("ai-agent-orchestrator");
+    assertThat(firingOn.get("OpspulseUnexpectedContainerRunning")).contains("postgres-mcp-485297-1755469768",
+        "sutazai_legacy-worker_1").hasSize(11);
+    assertThat(firingOn.get("OpspulseContainerOomKilled")).containsExactly("sutazai_model-loader_1");
+    assertThat(firingOn.get("OpspulseContainerUnhealthy"))
+        .containsExactlyInAnyOrder("sutazai_api_1", "sutazai_text-analysis-agent_1");
+    assertThat(firingOn.get("OpspulseHealthcheckTimeoutTooShort")).containsExactly("sutazai_text-analysis-agent_1");
+    assertThat(firingOn.get("OpspulseContainerMemoryNearLimit")).containsExactly("sutazai_vector-db_1");
+    assertThat(firingOn.get("OpspulseGpuIdleWithMemoryAllocated")).containsExactlyInAnyOrder("0", "1");
+    assertThat(firingOn.get("OpspulseExecutorSaturated")).containsExactly("report-worker");
+    assertThat(firingOn.get("OpspulseConnectionPoolExhausted")).containsExactly("orders-db");
+    assertThat(firingOn.get("OpspulseHttpServiceUnavailable")).containsExactly("/api/orders");
+    assertThat(firingOn.get("OpspulseHttpLatencyHigh")).contains("/api/search");
+    assertThat(firingOn.get("OpspulseJvmDevModeEnabled")).contains("jdwp", "devtools");
+    for (Alert a : firing) {
+      if (Incidents.of(a.name()).isPresent()) {
+        assertThat(a.annotations().get("runbook_url")).as(a.name()).contains("#" + a.name().toLowerCase());
+      }
+    }
+  }
+
+  /** Issue 4: the generated rules, loaded by a real Prometheus scraping the real exporter, catch a real crash loop. */
+  @Test
+  @Order(2)
+  void theGeneratedRulesCatchARealCrashLoop() {
+    Set<String> generated = OpspulseRules.alerts(OpspulseRules.defaults()).stream().map(AlertRule::name)
+        .collect(Collectors.toSet());
+    JsonNode groups = lab.prometheus().api("/api/v1/rules?type=alert").path("groups");
+    Map<String, Double> pendingSeconds = new TreeMap<>();
+    groups.forEach(g -> g.path("rules").forEach(r -> pendingSeconds.put(r.path("name").asText(), r.path("duration").asDouble())));
+    assertThat(pendingSeconds.keySet()).containsExactlyInAnyOrderElementsOf(generated);
+    assertThat(pendingSeconds.values()).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(20.0));
+
+    Alert loop = lab.prometheus().alerts().stream()
+        .filter(a -> a.name().equals("OpspulseContainerCrashLooping") && a.state().equals("firing"))
+        .filter(a -> a.labels().get("name").equals("sutazai_system-architect_1")).findFirst()
+        .orElseThrow(() -> new AssertionError("no crash-loop alert for the 127 loop:\n" + lab.logTails(20)));
+    assertThat(loop.labels()).containsEntry("severity", "warning").containsEntry("job", RunningLab.EXPORTER_JOB);
+    String restarts = lab.daemon().dockerOk("inspect", "--format", "{{.RestartCount}}", "sutazai_system-architect_1");
+    assertThat(Integer.parseInt(restarts)).isGreaterThan(3);
+  }
+
+  /** Issue 5: every panel of every committed dashboard shows data once Prometheus has scraped the lab. */
+  @Test
+  @Order(3)
+  void everyDashboardPanelQueryReturnsSeries() {
+    List<PanelQuery> queries = PanelQueries.loadAll(REPO.resolve("dashboards/json"),
+        Substitution.builder().rateInterval("1m").range("5m").build());
+    assertThat(queries).hasSizeGreaterThan(50);
+    List<String> empty = Poll.until("every panel query to return a series", Duration.ofSeconds(90), () -> {
+      List<String> none = new ArrayList<>();
+      for (PanelQuery q : queries) {
+        if (!PANELS_WITHOUT_DATA.containsKey(q.describe()) && lab.prometheus().query(q.expr()).isEmpty()) {
+          none.add(q.describe() + ": " + q.expr());
+        }
+      }
+      return none.isEmpty() ? none : null;
+    });
+    assertThat(empty).isEmpty();
+    for (String known : PANELS_WITHOUT_DATA.keySet()) {
+      PanelQuery q = queries.stream().filter(x -> x.describe().equals(known)).findFirst()
+          .orElseThrow(() -> new AssertionError(known + " is no longer a panel query: remove it from PANELS_WITHOUT_DATA"));
+      assertThat(lab.prometheus().query(q.expr())).as(known + " now returns data: remove it from PANELS_WITHOUT_DATA").isEmpty();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void theExporterReportReadsLikeTheIncidentReports() {
+    String report = lab.report();
+    System.out.print(report);
+    assertThat(report)
+        .containsPattern("\\d+ containers running where 17 are declared \\(\\d+ extra\\)")
+        .contains("anonymous", "deprecated", "postgres-mcp-485297-1755469768", "orphan", "sutazai_legacy-worker_1")
+        .contains("declared but not running:", "sutazai/consul", "sutazai/kong", "sutazai/rabbitmq")
+        .contains("11 exited containers not removed")
+        .containsPattern("sutazai_system-architect_1 +restarting +\\d+ +127 +127: command not found")
+        .containsPattern("sutazai_model-loader_1 +restarting +\\d+ +137 ")
+        .contains("2 of 4 health-checked containers healthy (50%)", "unhealthy: sutazai_api_1")
+        .contains("health-check timeout 0.5s (< 2s floor) on sutazai_text-analysis-agent_1")
+        .containsPattern("CPU limits of running containers add up to [0-9.]+ cores: \\d+% of \\d+ CPUs  OVERCOMMITTED")
+        .containsPattern("memory limits add up to .*  OVERCOMMITTED");
+  }
+
+  @Test
+  @Order(99)
+  void stoppingLeavesNothingRunning() {
+    assertThat(recorded.processes()).extracting(LabState.Proc::label)
+        .contains("dockerd", "prometheus", "exporter", "node_exporter", "demo-service");
+    List<Long> pids = recorded.processes().stream().map(LabState.Proc::pid).toList();
+    String dockerRoot = recorded.privateDaemonRoot();
+    lab.close();
+    Poll.untilTrue("every process the lab started to be gone", Duration.ofSeconds(30),
+        () -> lab.leftovers(recorded).isEmpty());
+    assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        .as("pid " + pid).isFalse());
+    assertThat(Reaper.namingFolder(dockerRoot)).as("dockerd, containerd or shims of " + dockerRoot).isEmpty();
+    assertThat(Path.of(dockerRoot)).doesNotExist();
+    assertThat(Path.of(recorded.workDir())).doesNotExist();
+    assertThat(tmp.resolve("state.json")).doesNotExist();
+  }
+
+}
