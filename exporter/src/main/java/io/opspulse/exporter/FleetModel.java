@@ -80,8 +80,10 @@ final class FleetModel {
     t.lastRestartCount = info.restartCount();
     // Inspect tells the last exit only while the container is not running again: Docker clears the
     // exit code on start. Events fill in the rest.
+    // A die event already gave this death its reason (with the oom event's witness, which inspect loses
+    // once a restart policy is involved); inspect only fills in deaths no event told of.
     if (!info.isRunning() && info.hasExited()
-        && (t.lastExit == null || info.finishedAt().isAfter(t.lastExit.at()))) {
+        && (t.lastExit == null || info.finishedAt().isAfter(t.lastExit.at().plusSeconds(2)))) {
       t.lastExit = new LastExit(info.exitCode(), info.lastExitReason(), info.finishedAt());
     }
     t.info = info;

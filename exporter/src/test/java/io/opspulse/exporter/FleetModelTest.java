@@ -86,6 +86,18 @@ class FleetModelTest {
   }
 
   @Test
+  void anInspectBetweenRestartsDoesNotOverwriteTheEventsOomReason() {
+    FleetModel m = new FleetModel();
+    m.upsert(info(ID, "running", 0, Map.of()));
+    m.recordOom(ID, 1_000_000_000L);
+    m.recordExit(ID, 137, 1_000_000_000L, "", "", false);
+    // Docker, restarting the container, reports the exit without OOMKilled and a FinishedAt a moment later.
+    m.upsert(new ContainerInfo(ID, "c", "img", Map.of(), "restarting", 137, false, Instant.EPOCH,
+        Instant.ofEpochSecond(1, 5_000_000), 1, 0, "", 0, 0, 0, 0, 0, 0));
+    assertThat(only(m).lastExit().reason()).isEqualTo(ExitReason.OOM_KILLED);
+  }
+
+  @Test
   void declaredServicesWithoutContainersAreVisible() {
     FleetModel m = new FleetModel();
     DeclaredState declared = new DeclaredState(Map.of("infra", Map.of(
