@@ -1,6 +1,8 @@
 package io.opspulse.agent.core;
 
+import io.opspulse.profiler.ProfileEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -14,6 +16,7 @@ import java.util.Set;
  * @param instrument which instrumentations run (names from {@link Instrumentation})
  * @param stateDir directory of the per-service start history
  * @param maxRoutes distinct {@code http.route} values before the rest count as {@code other}
+ * @param profiler the continuous profiler's settings
  */
 public record AgentConfig(
     String serviceName,
@@ -23,7 +26,8 @@ public record AgentConfig(
     int otlpInterval,
     Set<Instrumentation> instrument,
     Path stateDir,
-    int maxRoutes) {
+    int maxRoutes,
+    Profiler profiler) {
 
   public static final int OFF = -1;
 
@@ -33,6 +37,21 @@ public record AgentConfig(
 
   public boolean enabled(Instrumentation what) {
     return instrument.contains(what);
+  }
+
+  /**
+   * The continuous profiler's settings.
+   *
+   * @param on whether the profiler starts with the agent
+   * @param events what it records
+   * @param period the CPU sampling period
+   * @param host address its debug endpoint binds (loopback by default: profiles reveal code structure)
+   * @param port the debug endpoint's port, or {@link #OFF} for none (the metrics are published anyway)
+   */
+  public record Profiler(boolean on, Set<ProfileEvent> events, Duration period, String host, int port) {
+    public Profiler {
+      events = Set.copyOf(events);
+    }
   }
 
   /** The instrumentations, by the names the {@code instrument} setting uses. */

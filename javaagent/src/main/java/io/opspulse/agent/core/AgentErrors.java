@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
 public final class AgentErrors {
   /** Published from the start at 0, so that rate() and increase() see the first failure. */
   static final List<String> COMPONENTS = List.of("prometheus-endpoint", "instrumentation", "http-server",
-      "servlet", "http-client", "executor", "jdbc", "connection-pool", "runtime", "start-history", "dev-mode");
+      "servlet", "http-client", "executor", "jdbc", "connection-pool", "runtime", "start-history", "dev-mode",
+      "profiler");
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 

@@ -79,6 +79,11 @@ final class AgentRuntime {
       });
       step("executor", errors, () -> observed.executors(executors));
       step("connection-pool", errors, () -> observed.connectionPools(pools));
+      step(Profiling.COMPONENT, errors, () -> {
+        if (config.profiler().on()) {
+          Profiling.start(config.profiler(), errors).publish(telemetry.meter(), errors);
+        }
+      });
       // Registered last, so that a collection reads it after the callbacks that may count a failure.
       observed.agentErrors();
       AgentLog.info("started for service '" + config.serviceName() + "'"

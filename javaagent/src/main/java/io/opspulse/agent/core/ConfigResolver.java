@@ -1,7 +1,9 @@
 package io.opspulse.agent.core;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import io.opspulse.profiler.ProfileEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -9,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Resolves {@link AgentConfig} from the agent argument ({@code key=value,...}), then {@code -Dopspulse.KEY}
@@ -29,6 +33,11 @@ public final class ConfigResolver {
     d.put("instrument", "all");
     d.put("state.dir", "");
     d.put("routes.max", "100");
+    d.put("profiler", "off");
+    d.put("profiler.events", "cpu");
+    d.put("profiler.period", "20ms");
+    d.put("profiler.host", "127.0.0.1");
+    d.put("profiler.port", "off");
     DEFAULTS = Map.copyOf(d);
   }
 
@@ -68,7 +77,51 @@ public final class ConfigResolver {
     }
     return new AgentConfig(service, value("prometheus.host").text(), port(value("prometheus.port")),
         otlpEndpoint, positive(value("otlp.interval")), instrumentations(value("instrument")), state,
-        positive(value("routes.max")));
+        positive(value("routes.max")), profiler());
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)");
+  private static final Duration MIN_PERIOD = Duration.ofMillis(1);
+  private static final Duration MAX_PERIOD = Duration.ofSeconds(10);
+
+  private AgentConfig.Profiler profiler() {
+    Value on = value("profiler");
+    String onText = on.text().trim().toLowerCase(Locale.ROOT);
+    boolean enabled;
+    if (onText.equals("on") || onText.equals("true")) {
+      enabled = true;
+    } else if (isOff(onText)) {
+      enabled = false;
+    } else {
+      throw on.invalid("on or off");
+    }
+    Value events = value("profiler.events");
+    Set<ProfileEvent> chosen = EnumSet.noneOf(ProfileEvent.class);
+    for (String raw : events.text().split("[;+ ]|,")) {
+      if (raw.isBlank()) {
+        continue;
+      }
+      try {
+        chosen.add(ProfileEvent.parse(raw));
+      } catch (IllegalArgumentException e) {
+        throw events.invalid("cpu, alloc or lock, separated by ';' (',' in env/properties)");
+      }
+    }
+    if (chosen.isEmpty()) {
+      throw events.invalid("at least one of cpu, alloc, lock");
+    }
+    Value period = value("profiler.period");
+    Matcher m = DURATION.matcher(period.text().trim().toLowerCase(Locale.ROOT));
+    Duration d = null;
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = m.group(2).equals("ms") ? Duration.ofMillis(n) : Duration.ofSeconds(n);
+    }
+    if (d == null || d.compareTo(MIN_PERIOD) < 0 || d.compareTo(MAX_PERIOD) > 0) {
+      throw period.invalid("a period from 1ms to 10s, like 20ms or 1s");
+    }
+    return new AgentConfig.Profiler(enabled, chosen, d, value("profiler.host").text().trim(),
+        port(value("profiler.port")));
   }
 
   /** One setting's text and where it came from, for error messages. */

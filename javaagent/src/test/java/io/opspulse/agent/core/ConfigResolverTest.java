@@ -81,4 +81,44 @@ class ConfigResolverTest {
     assertThat(ConfigResolver.defaultServiceName("io.shop.Main")).isEqualTo("Main");
     assertThat(ConfigResolver.defaultServiceName("")).isEqualTo("unknown_service:java");
   }
+
+  @Test
+  void theProfilerIsOffByDefaultAndItsEndpointServesLoopbackOnly() {
+    AgentConfig.Profiler p = resolve(null, Map.of(), Map.of()).profiler();
+    assertThat(p.on()).isFalse();
+    assertThat(p.events()).containsExactly(io.opspulse.profiler.ProfileEvent.CPU);
+    assertThat(p.period()).isEqualTo(java.time.Duration.ofMillis(20));
+    assertThat(p.host()).isEqualTo("127.0.0.1");
+    assertThat(p.port()).isEqualTo(AgentConfig.OFF);
+  }
+
+  @Test
+  void theProfilerIsSetFromEverySource() {
+    AgentConfig.Profiler p = resolve("profiler=on,profiler.events=cpu;lock,profiler.period=10ms,profiler.port=9500",
+        Map.of(), Map.of()).profiler();
+    assertThat(p.on()).isTrue();
+    assertThat(p.events()).containsExactlyInAnyOrder(io.opspulse.profiler.ProfileEvent.CPU,
+        io.opspulse.profiler.ProfileEvent.LOCK);
+    assertThat(p.period()).isEqualTo(java.time.Duration.ofMillis(10));
+    assertThat(p.port()).isEqualTo(9500);
+    AgentConfig.Profiler fromEnv = resolve(null, Map.of("opspulse.profiler", "on"),
+        Map.of("OPSPULSE_PROFILER_EVENTS", "alloc,cpu", "OPSPULSE_PROFILER_PERIOD", "1s")).profiler();
+    assertThat(fromEnv.on()).isTrue();
+    assertThat(fromEnv.events()).hasSize(2);
+    assertThat(fromEnv.period()).isEqualTo(java.time.Duration.ofSeconds(1));
+  }
+
+  @Test
+  void badProfilerSettingsAreNamed() {
+    assertThatThrownBy(() -> resolve("profiler=maybe", Map.of(), Map.of()))
+        .hasMessage("opspulse agent: profiler=maybe (agent argument): expected on or off");
+    assertThatThrownBy(() -> resolve("profiler.events=cpu;wall", Map.of(), Map.of()))
+        .hasMessageContaining("profiler.events=cpu;wall (agent argument): expected cpu, alloc or lock");
+    assertThatThrownBy(() -> resolve(null, Map.of(), Map.of("OPSPULSE_PROFILER_PERIOD", "0ms")))
+        .hasMessageContaining("profiler.period=0ms (environment variable OPSPULSE_PROFILER_PERIOD): expected a period");
+    assertThatThrownBy(() -> resolve("profiler.period=20", Map.of(), Map.of()))
+        .hasMessageContaining("expected a period from 1ms to 10s");
+    assertThatThrownBy(() -> resolve("profiler.port=70000", Map.of(), Map.of()))
+        .hasMessageContaining("profiler.port=70000 (agent argument): expected a port number");
+  }
 }

@@ -1,0 +1,94 @@
+package io.opspulse.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opspulse.catalog.MetricDefinition;
+import io.opspulse.catalog.ProfilerMetrics;
+import io.opspulse.testkit.Poll;
+import io.opspulse.testkit.Ports;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's continuous profiler, end to end: a JVM with a known hot method, the agent started with
+ * {@code profiler=on}, its folded stacks from the debug endpoint and its series on the metrics endpoint.
+ */
+class ProfilerIT {
+  private static final String HOT = "io.opspulse.testapp.HotLoopApp.burnCpu";
+
+  @Test
+  void theHotMethodTopsTheProfileAndTheMetrics(@TempDir Path tmp) throws Exception {
+    int metrics = Ports.freeLoopbackPort();
+    int debug = Ports.freeLoopbackPort();
+    try (AgentApp app = AgentApp.start("profiler-on", AgentApp.JDK17_JAVA,
+        "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp + ",profiler=on,profiler.port=" + debug,
+        List.of(), AgentApp.appClasspath(), "io.opspulse.testapp.HotLoopApp", List.of(), Map.of(), tmp)) {
+      String url = "http://127.0.0.1:" + debug + "/debug/profile?seconds=2&event=cpu";
+      // JFR starts beside the app and delivers about once a second: wait for the first samples.
+      String folded = Poll.until("a cpu profile naming " + HOT, Duration.ofSeconds(30), () -> {
+        HttpResponse<String> response = Http.get(url);
+        return response.statusCode() == 200 && response.body().contains(HOT) ? response.body() : null;
+      });
+      // Heaviest first: the hot method ends one of the top stacks.
+      List<String> top = folded.lines().limit(3).toList();
+      assertThat(top).as(folded).anySatisfy(line -> assertThat(line).matches(".*;" + HOT.replace(".", "\\.") + " \\d+"));
+
+      Scrape scrape = Poll.until("profiler series with " + HOT, Duration.ofSeconds(30), () -> {
+        Scrape s = Scrape.of(metrics);
+        boolean hotFrame = s.samples().stream().anyMatch(x -> x.name().equals("opspulse_profiler_top_frame_ratio")
+            && x.has(Map.of("event", "cpu", "frame", HOT)) && x.value() > 0);
+        return hotFrame ? s : null;
+      });
+      assertThat(scrape.samples()).anySatisfy(s -> {
+        assertThat(s.name()).isEqualTo("opspulse_profiler_samples_total");
+        assertThat(s.labels()).containsEntry("event", "cpu");
+        assertThat(s.value()).isPositive();
+      });
+      assertThat(scrape.samples()).anySatisfy(s -> {
+        assertThat(s.name()).isEqualTo("opspulse_profiler_running");
+        assertThat(s.value()).isEqualTo(1.0);
+      });
+      for (MetricDefinition def : ProfilerMetrics.ALL) {
+        assertThat(scrape.labelNames(def.name())).as(def.name() + " labels")
+            .isEqualTo(new TreeSet<>(def.labels()));
+      }
+      Set<String> frames = new TreeSet<>();
+      scrape.samples().stream().filter(s -> s.name().equals("opspulse_profiler_top_frame_ratio"))
+          .forEach(s -> frames.add(s.labels().get("frame")));
+      assertThat(frames).hasSizeLessThanOrEqualTo(ProfilerMetrics.TOP_FRAMES).noneMatch(f -> f.startsWith("["));
+    }
+  }
+
+  @Test
+  void aTakenProfilerPortIsCountedAndTheProfilerRunsOn(@TempDir Path tmp) throws Exception {
+    int metrics = Ports.freeLoopbackPort();
+    int debug = Ports.freeLoopbackPort();
+    try (ServerSocket taken = new ServerSocket(debug, 50, InetAddress.getByName("127.0.0.1"));
+        AgentApp app = AgentApp.start("profiler-port-taken", AgentApp.JDK17_JAVA,
+            "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp + ",profiler=on,profiler.port=" + debug,
+            List.of(), AgentApp.appClasspath(), "io.opspulse.testapp.HotLoopApp", List.of(), Map.of(), tmp)) {
+      assertThat(app.log()).contains("no profiler endpoint on 127.0.0.1:" + debug)
+          .contains("profiler failed (contained; the application runs on)");
+      Scrape scrape = Poll.until("cpu samples despite the taken port", Duration.ofSeconds(30), () -> {
+        Scrape s = Scrape.of(metrics);
+        return s.samples().stream().anyMatch(x -> x.name().equals("opspulse_profiler_samples_total")
+            && x.value() > 0) ? s : null;
+      });
+      assertThat(scrape.samples()).anySatisfy(s -> {
+        assertThat(s.name()).isEqualTo("opspulse_agent_errors_total");
+        assertThat(s.labels()).containsEntry("component", "profiler");
+        assertThat(s.value()).isEqualTo(1.0);
+      });
+      assertThat(app.process().isAlive()).isTrue();
+    }
+  }
+}
