@@ -28,7 +28,7 @@ public final class ProfilerMetrics {
       .unit(Unit.RATIO).labels("event", "frame")
       .help("Share of the profiler window's samples (cpu), bytes (alloc) or wait time (lock) whose top frame "
           + "is this method, for the top few methods of each event.")
-      .otel("opspulse.profiler.top_frame").build(Source.AGENT);
+      .otel("opspulse.profiler.top_frame_ratio").build(Source.AGENT);
   public static final MetricDefinition SAMPLES = counter("opspulse_profiler_samples_total")
       .labels("event")
       .help("Samples the continuous profiler has aggregated, by event (cpu, alloc, lock).")

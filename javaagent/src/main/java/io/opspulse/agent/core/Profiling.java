@@ -31,12 +31,10 @@ final class Profiling {
   private static final AttributeKey<String> FRAME = stringKey("frame");
 
   /**
-   * OpenTelemetry's Prometheus exporter (1.65) no longer appends {@code _ratio} for unit "1", so the
-   * catalog's otel name ({@code opspulse.profiler.top_frame}) would scrape as
-   * {@code opspulse_profiler_top_frame}; the suffix is spelled out to keep the catalog's series name.
+   * OpenTelemetry's Prometheus exporter (1.65) appends no {@code _ratio} for unit "1": the catalog's
+   * instrument name spells the suffix out, so the scraped name is the catalog's.
    */
-  static final String TOP_FRAME_INSTRUMENT = ProfilerMetrics.TOP_FRAME_RATIO.otelName()
-      + (ProfilerMetrics.TOP_FRAME_RATIO.otelName().endsWith("_ratio") ? "" : "_ratio");
+  static final String TOP_FRAME_INSTRUMENT = ProfilerMetrics.TOP_FRAME_RATIO.otelName();
 
   private final ContinuousProfiler profiler;
   private final HttpServer endpoint;
