@@ -58,11 +58,15 @@ final class Report {
         .sorted(Comparator.comparing(c -> c.lastExit() == null ? Instant.EPOCH : c.lastExit().at())).toList();
   }
 
-  /** Containers that restart, or keep failing: restarting now, or restarted and last exited badly. */
+  /**
+   * Containers that restart, or keep failing: restarting now, or restarted by their policy and last
+   * exited badly. A one-shot report sees only inspect, and Docker clears the exit code when the policy
+   * starts the container again: such a container is listed with its exit unknown ("-").
+   */
   List<ContainerView> crashLooping() {
     return view.containers().stream()
         .filter(c -> c.info().state().equals("restarting")
-            || (c.restarts() > 0 && c.lastExit() != null && c.lastExit().reason() != ExitReason.COMPLETED))
+            || (c.restarts() > 0 && (c.lastExit() == null || c.lastExit().reason() != ExitReason.COMPLETED)))
         .sorted(Comparator.comparingLong(ContainerView::restarts).reversed()).toList();
   }
 

@@ -180,7 +180,8 @@ class LabIT {
         .contains("declared but not running:", "sutazai/consul", "sutazai/kong", "sutazai/rabbitmq")
         .contains("11 exited containers not removed")
         .containsPattern("sutazai_system-architect_1 +restarting +\\d+ +127 +127: command not found")
-        .containsPattern("sutazai_model-loader_1 +restarting +\\d+ +137 ")
+        // Between two OOM kills it may be running again, and then inspect no longer shows the 137.
+        .containsPattern("sutazai_model-loader_1 +\\S+ +\\d+ +(137|-) ")
         .contains("2 of 4 health-checked containers healthy (50%)", "unhealthy: sutazai_api_1")
         .contains("health-check timeout 0.5s (< 2s floor) on sutazai_text-analysis-agent_1")
         .containsPattern("CPU limits of running containers add up to [0-9.]+ cores: \\d+% of \\d+ CPUs  OVERCOMMITTED")
