@@ -50,12 +50,12 @@ public final class Exporter implements Closeable {
 
   public Exporter(ExporterConfig config) {
     this.config = config;
-    DockerEndpoint endpoint = DockerEndpoint.parse(config.dockerHost());
+    DockerEndpoint docker = DockerEndpoint.parse(config.dockerHost());
     // Docker's convention: DOCKER_CERT_PATH means TLS on tcp://; DOCKER_TLS_VERIFY also checks the server.
-    javax.net.ssl.SSLContext tls = !endpoint.isUnix() && config.dockerCertPath() != null
+    javax.net.ssl.SSLContext tls = !docker.isUnix() && config.dockerCertPath() != null
         ? io.opspulse.webconfig.ClientTls.fromDockerCertPath(config.dockerCertPath(), config.dockerTlsVerify())
         : null;
-    this.engine = new EngineClient(endpoint, config.engineTimeout(), tls, config.dockerTlsVerify());
+    this.engine = new EngineClient(docker, config.engineTimeout(), tls, config.dockerTlsVerify());
     this.compose = new ComposeReconciler(config.composeFiles(), config.composeProfiles());
     this.origins = new OriginClassifier(config.deprecatedImages(), config.deprecatedNames());
     this.sync = new FleetSync(engine, model, compose, stats, config.resyncPeriod(), java.time.Duration.ofSeconds(30));

@@ -58,7 +58,7 @@ final class FleetCollector implements MultiCollector {
       fleet = render(view);
       cached = fleet;
       cachedVersion = view.version();
-      stats.scrapeNanos(System.nanoTime() - start);
+      stats.renderNanos(System.nanoTime() - start);
     }
     List<MetricSnapshot> out = new ArrayList<>(fleet.size() + 8);
     out.addAll(fleet);
@@ -209,7 +209,7 @@ final class FleetCollector implements MultiCollector {
     SnapshotFamily errors = family(families, EXPORTER_API_ERRORS);
     stats.apiErrors().forEach((op, n) -> errors.add(n, op));
     family(families, EXPORTER_SERIES_DROPPED).add(stats.seriesDropped());
-    family(families, EXPORTER_RENDER_DURATION).add(stats.lastScrapeSeconds());
+    family(families, EXPORTER_RENDER_DURATION).add(stats.lastRenderSeconds());
     if (stats.lastEventTimeSeconds() > 0) {
       family(families, EXPORTER_LAST_EVENT_TIME).add(stats.lastEventTimeSeconds());
     }

@@ -15,7 +15,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The diagnosis a person used to write by hand from {@code docker ps}: sprawl against the declared
@@ -261,9 +260,7 @@ final class Report {
   }
 
   private static String names(List<ContainerView> list, int max) {
-    Map<String, Integer> ordered = new TreeMap<>();
-    list.forEach(c -> ordered.put(c.info().name(), 1));
-    List<String> names = new ArrayList<>(ordered.keySet());
+    List<String> names = new ArrayList<>(new java.util.TreeSet<>(list.stream().map(c -> c.info().name()).toList()));
     String shown = String.join(", ", names.subList(0, Math.min(max, names.size())));
     return names.size() > max ? shown + ", … (" + (names.size() - max) + " more)" : shown;
   }

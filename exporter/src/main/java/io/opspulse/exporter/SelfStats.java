@@ -6,13 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The exporter's account of itself: events, resyncs, API errors, dropped series, scrape time. */
+/** The exporter's account of itself: events, resyncs, API errors, dropped series, render time. */
 final class SelfStats {
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> resyncs = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> apiErrors = new ConcurrentHashMap<>();
   private final LongAdder seriesDropped = new LongAdder();
-  private final AtomicLong lastScrapeNanos = new AtomicLong();
+  private final AtomicLong lastRenderNanos = new AtomicLong();
   private volatile double lastEventTimeSeconds;
   /** Moves whenever a published count changes, so a cached rendering knows it is stale. */
   private final AtomicLong changes = new AtomicLong();
@@ -41,8 +41,8 @@ final class SelfStats {
     seriesDropped.add(n);
   }
 
-  void scrapeNanos(long nanos) {
-    lastScrapeNanos.set(nanos);
+  void renderNanos(long nanos) {
+    lastRenderNanos.set(nanos);
   }
 
   long changes() {
@@ -65,8 +65,8 @@ final class SelfStats {
     return seriesDropped.sum();
   }
 
-  double lastScrapeSeconds() {
-    return lastScrapeNanos.get() / 1e9;
+  double lastRenderSeconds() {
+    return lastRenderNanos.get() / 1e9;
   }
 
   double lastEventTimeSeconds() {
