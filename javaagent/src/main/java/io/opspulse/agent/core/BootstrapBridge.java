@@ -1,17 +1,15 @@
 package io.opspulse.agent.core;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -33,9 +31,14 @@ final class BootstrapBridge {
 
   private BootstrapBridge() {}
 
-  static void install(Instrumentation inst) throws IOException, URISyntaxException {
-    Path agentJar = Path.of(BootstrapBridge.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Map<String, byte[]> classes = readBridgeClasses(agentJar);
+  /**
+   * The bridge's class files. Named rather than found by listing the agent jar, whose thousands of
+   * entries premain would otherwise walk; BootstrapBridgeTest checks the list against the build output.
+   */
+  static final List<String> CLASSES = List.of("Hooks", "Hooks$1", "Hooks$Frame", "Recorder");
+
+  static void install(Instrumentation inst) throws IOException {
+    Map<String, byte[]> classes = readBridgeClasses();
     try {
       defineInBootstrap(inst, classes);
     } catch (ReflectiveOperationException | RuntimeException e) {
@@ -44,23 +47,17 @@ final class BootstrapBridge {
     }
   }
 
-  private static Map<String, byte[]> readBridgeClasses(Path agentJar) throws IOException {
+  private static Map<String, byte[]> readBridgeClasses() throws IOException {
     Map<String, byte[]> classes = new LinkedHashMap<>();
-    try (JarFile source = new JarFile(agentJar.toFile())) {
-      Enumeration<JarEntry> entries = source.entries();
-      while (entries.hasMoreElements()) {
-        JarEntry entry = entries.nextElement();
-        if (entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class")) {
-          try (InputStream in = source.getInputStream(entry)) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            classes.put(entry.getName(), bytes.toByteArray());
-          }
+    ClassLoader agentLoader = BootstrapBridge.class.getClassLoader();
+    for (String name : CLASSES) {
+      String resource = PACKAGE_PATH + name + ".class";
+      try (InputStream in = agentLoader.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IOException("the agent jar holds no " + resource);
         }
+        classes.put(resource, in.readAllBytes());
       }
-    }
-    if (classes.isEmpty()) {
-      throw new IOException(agentJar + " holds no " + PACKAGE_PATH + " classes");
     }
     return classes;
   }

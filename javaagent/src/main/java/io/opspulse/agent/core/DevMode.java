@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Development machinery running in this JVM, by reason: {@code devtools} (Spring Boot DevTools restart
@@ -15,7 +16,8 @@ import java.util.function.Predicate;
  * builds one restart class loader per application start, so every one after the first is a restart.
  */
 final class DevMode {
-  private final List<String> jvmArguments;
+  private final Supplier<List<String>> jvmArguments;
+  private volatile List<String> jvmArgumentsRead;
   private final Map<String, String> systemProperties;
   private final Predicate<String> onClasspath;
   private final Set<Object> restartLoaders = Collections.synchronizedSet(
@@ -23,7 +25,13 @@ final class DevMode {
   private volatile long restartLoadersSeen;
 
   DevMode(List<String> jvmArguments, Map<String, String> systemProperties, Predicate<String> onClasspath) {
-    this.jvmArguments = List.copyOf(jvmArguments);
+    this(() -> jvmArguments, systemProperties, onClasspath);
+  }
+
+  /** With the JVM's arguments read only when first needed (off premain: the runtime MXBean is slow to make). */
+  DevMode(Supplier<List<String>> jvmArguments, Map<String, String> systemProperties,
+      Predicate<String> onClasspath) {
+    this.jvmArguments = jvmArguments;
     this.systemProperties = systemProperties;
     this.onClasspath = onClasspath;
   }
@@ -40,8 +48,18 @@ final class DevMode {
     return Math.max(0, restartLoadersSeen - 1);
   }
 
+  private List<String> jvmArguments() {
+    List<String> read = jvmArgumentsRead;
+    if (read == null) {
+      read = List.copyOf(jvmArguments.get());
+      jvmArgumentsRead = read;
+    }
+    return read;
+  }
+
   List<String> reasons() {
     List<String> reasons = new ArrayList<>();
+    List<String> jvmArguments = jvmArguments();
     boolean devtoolsEnabled = !"false".equalsIgnoreCase(systemProperties.get("spring.devtools.restart.enabled"));
     if (restartLoadersSeen > 0
         || (devtoolsEnabled && onClasspath.test("org/springframework/boot/devtools/restart/Restarter.class"))) {

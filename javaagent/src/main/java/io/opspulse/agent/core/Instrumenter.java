@@ -28,6 +28,7 @@ import io.opspulse.agent.advice.RestartClassLoaderAdvice;
 import io.opspulse.agent.advice.StatementExecuteAdvice;
 import io.opspulse.agent.advice.UrlConnectionAdvice;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.lang.instrument.ClassFileTransformer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,29 +44,29 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the advice with ByteBuddy. Matching is by exact class name for the JDK's classes and by
- * supertype for the application's, and a class loader is only searched for servlet or HttpServer
- * handlers when it can see the API at all, which keeps start-up cheap.
+ * Builds the ByteBuddy transformer that applies the advice. Matching is by exact class name for the
+ * JDK's classes and by supertype for the application's. It is not installed on the JVM: {@link ClassGate}
+ * is, and hands it only the classes that can be targets, which keeps start-up and class loading cheap.
  */
 final class Instrumenter {
   static final String THREAD_POOL_EXECUTOR = "java.util.concurrent.ThreadPoolExecutor";
   static final String HTTP_CLIENT_FACADE = "jdk.internal.net.http.HttpClientFacade";
   static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
   static final String HTTP_SERVER_CHAIN = "com.sun.net.httpserver.Filter$Chain";
+  static final String HIKARI_POOL = "com.zaxxer.hikari.pool.HikariPool";
+  static final String RESTART_CLASS_LOADER =
+      "org.springframework.boot.devtools.restart.classloader.RestartClassLoader";
 
   private Instrumenter() {}
 
-  static void install(java.lang.instrument.Instrumentation inst, AgentConfig config, AgentErrors errors) {
+  /** The transformer, for {@link ClassGate} to call; building it loads ByteBuddy, so not on premain's thread. */
+  static ClassFileTransformer build(AgentConfig config, AgentErrors errors) {
     ClassLoader agentLoader = Instrumenter.class.getClassLoader();
     // Advice needs no class injection; keep ByteBuddy away from sun.misc.Unsafe (JDK 24+ warns on it).
     // The shaded jar relocates this property name with ByteBuddy, so it only concerns our copy.
     System.setProperty(net.bytebuddy.dynamic.loading.ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
     AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
         .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        // Of the classes loaded before us, only these JDK classes are ours to change: retransform just
-        // them instead of matching the few thousand loaded classes one by one.
-        .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(alreadyLoaded(inst)))
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
         // Supertype matching resolves each class's ancestors; cache them per class loader so that a
@@ -112,22 +113,25 @@ final class Instrumenter {
               PrepareStatementAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.HIKARI)) {
-      builder = builder.type(named("com.zaxxer.hikari.pool.HikariPool"))
+      builder = builder.type(named(HIKARI_POOL))
           .transform(advice(agentLoader).advice(isConstructor().and(takesArguments(1)),
               HikariPoolAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.DEV_MODE)) {
-      builder = builder.type(named("org.springframework.boot.devtools.restart.classloader.RestartClassLoader"))
+      builder = builder.type(named(RESTART_CLASS_LOADER))
           .transform(advice(agentLoader).advice(isConstructor(), RestartClassLoaderAdvice.class.getName()));
     }
-    builder.installOn(inst);
+    return builder.makeRaw();
   }
 
-  private static Class<?>[] alreadyLoaded(java.lang.instrument.Instrumentation inst) {
-    Set<String> jdkTargets = Set.of(THREAD_POOL_EXECUTOR, HTTP_CLIENT_FACADE, URL_CONNECTION, HTTP_SERVER_CHAIN);
+  /**
+   * Of the classes loaded before the agent, those matched by name: the only ones to retransform, instead
+   * of matching the few thousand loaded classes one by one.
+   */
+  static Class<?>[] alreadyLoaded(java.lang.instrument.Instrumentation inst, Set<String> internalNames) {
     List<Class<?>> found = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
-      if (jdkTargets.contains(c.getName())) {
+      if (internalNames.contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
         found.add(c);
       }
     }

@@ -65,7 +65,9 @@ final class StartHistory {
       for (long at : kept) {
         text.append(at).append('\n');
       }
-      Path tmp = Files.createTempFile(dir, fileName(service), ".tmp");
+      // Not Files.createTempFile: its SecureRandom costs premain tens of milliseconds. The lock is held,
+      // and the pid keeps two JVMs on one directory apart should a file system not honour the lock.
+      Path tmp = dir.resolve(fileName(service) + "." + ProcessHandle.current().pid() + ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new StartHistory(kept);
