@@ -153,8 +153,14 @@ export function jvm(catalog: Catalog): Board {
   b.timeseries({
     title: "Connection pool waiters",
     description: "Callers waiting for a connection, by pool: the pool is the bottleneck when this is above zero.",
-    unit: unit(catalog, "db_client_connection_pending_requests"), min: 0, w: 12, h: 8,
+    unit: unit(catalog, "db_client_connection_pending_requests"), min: 0, w: 6, h: 8,
     queries: [{ expr: `sum ${q.by("db_client_connection_pending_requests", poolName)} (${q.sel("db_client_connection_pending_requests")})`, legend: "{{db_client_connection_pool_name}}" }],
+  });
+  b.timeseries({
+    title: "Connection wait p95",
+    description: "How long callers wait to borrow a connection, by pool (95th percentile); timeouts count their full wait.",
+    unit: unit(catalog, "db_client_connection_wait_time_seconds"), min: 0, w: 6, h: 8,
+    queries: [{ expr: quantile(0.95, "db_client_connection_wait_time_seconds", poolName), legend: "{{db_client_connection_pool_name}}" }],
   });
 
   // --- USE: memory, GC, CPU, threads ---

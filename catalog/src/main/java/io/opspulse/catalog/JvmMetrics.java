@@ -68,6 +68,10 @@ public final class JvmMetrics {
       .labels("db_client_connection_pool_name")
       .help("Callers waiting for a connection.").otel("db.client.connection.pending_requests")
       .build(Source.AGENT);
+  public static final MetricDefinition POOL_WAIT_TIME = histogram("db_client_connection_wait_time_seconds")
+      .unit(Unit.SECONDS).labels("db_client_connection_pool_name")
+      .help("Time a caller waited to obtain a connection from the pool (a timeout counts its full wait).")
+      .otel("db.client.connection.wait_time").build(Source.AGENT);
 
   // --- runtime (OpenTelemetry jvm.* conventions) ---
   public static final MetricDefinition JVM_MEMORY_USED = gauge("jvm_memory_used_bytes").unit(Unit.BYTES)
@@ -137,7 +141,7 @@ public final class JvmMetrics {
   public static final List<MetricDefinition> ALL = List.of(
       HTTP_SERVER_DURATION, HTTP_CLIENT_DURATION, DB_CLIENT_DURATION, DB_STATEMENTS_PER_REQUEST,
       EXECUTOR_QUEUE_DEPTH, EXECUTOR_ACTIVE, EXECUTOR_POOL_SIZE, EXECUTOR_MAX, EXECUTOR_COMPLETED,
-      EXECUTOR_REJECTED, POOL_CONNECTIONS, POOL_MAX, POOL_PENDING, JVM_MEMORY_USED, JVM_MEMORY_COMMITTED,
+      EXECUTOR_REJECTED, POOL_CONNECTIONS, POOL_MAX, POOL_PENDING, POOL_WAIT_TIME, JVM_MEMORY_USED, JVM_MEMORY_COMMITTED,
       JVM_MEMORY_LIMIT, JVM_MEMORY_USED_AFTER_GC, JVM_GC_DURATION, JVM_THREADS, JVM_CLASSES_LOADED,
       JVM_CLASSES_LOADED_TOTAL, JVM_CLASSES_UNLOADED_TOTAL, JVM_CPU_TIME,
       JVM_CPU_UTILIZATION, JVM_CPU_COUNT, JVM_DEADLOCKED_THREADS, JVM_FILE_DESCRIPTORS, PROCESS_START_TIME,

@@ -247,6 +247,21 @@ public final class Hooks {
     }
   }
 
+  public static long connectionWaitEnter() {
+    return recorder == null ? -1 : System.nanoTime();
+  }
+
+  public static void connectionWaitExit(long start, Object pool, Throwable error) {
+    Recorder r = recorder;
+    if (r != null && start >= 0) {
+      try {
+        r.connectionAcquired(System.nanoTime() - start, pool, error);
+      } catch (Throwable t) {
+        failed("connection-pool", t);
+      }
+    }
+  }
+
   public static void restartClassLoaderCreated(Object loader) {
     Recorder r = recorder;
     if (r != null) {

@@ -29,6 +29,9 @@ public interface Recorder {
 
   void connectionPoolCreated(Object pool, Object config);
 
+  /** A caller obtained a connection from {@code pool} (or gave up, with {@code error}) after waiting. */
+  void connectionAcquired(long nanos, Object pool, Throwable error);
+
   /** Called by every constructor of the loader, so the same loader may be reported more than once. */
   void restartClassLoaderCreated(Object loader);
 

@@ -33,6 +33,7 @@ final class AgentRecorder implements Recorder {
   static final AttributeKey<String> SERVER_ADDRESS = stringKey("server.address");
   static final AttributeKey<String> DB_SYSTEM = stringKey("db.system.name");
   static final AttributeKey<String> DB_OPERATION = stringKey("db.operation.name");
+  static final AttributeKey<String> CONNECTION_POOL = stringKey("db.client.connection.pool.name");
   private static final Set<String> KNOWN_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
   private static final int MAX_CACHED_ATTRIBUTES = 5000;
@@ -50,7 +51,7 @@ final class AgentRecorder implements Recorder {
   private final Map<Object, String> preparedOperations = Collections.synchronizedMap(new WeakHashMap<>());
 
   private record Histograms(DoubleHistogram server, DoubleHistogram client, DoubleHistogram db,
-      LongHistogram statementsPerRequest) {}
+      LongHistogram statementsPerRequest, DoubleHistogram connectionWait) {}
 
   /** The values that make one series; records hash and compare cheaply. */
   private record Key(int kind, String a, String b, String c, long status, String error) {}
@@ -69,7 +70,8 @@ final class AgentRecorder implements Recorder {
     histograms = new Histograms(Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION),
         Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION),
         Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION),
-        Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST));
+        Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST),
+        Instruments.latency(meter, JvmMetrics.POOL_WAIT_TIME));
   }
 
   // --- HTTP server ---
@@ -174,6 +176,15 @@ final class AgentRecorder implements Recorder {
   }
 
   @Override
+  public void connectionAcquired(long nanos, Object pool, Throwable error) {
+    Histograms h = histograms;
+    String name = connectionPools.nameOf(pool);
+    if (h != null && name != null) {
+      h.connectionWait().record(nanos / 1e9, attributes(new Key(4, null, name, null, 0, null)));
+    }
+  }
+
+  @Override
   public void restartClassLoaderCreated(Object loader) {
     devMode.restartClassLoaderCreated(loader);
   }
@@ -244,6 +255,7 @@ final class AgentRecorder implements Recorder {
         }
       }
       case 1 -> b.put(ROUTE, key.b());
+      case 4 -> b.put(CONNECTION_POOL, key.b());
       case 2 -> {
         b.put(METHOD, key.a()).put(SERVER_ADDRESS, key.b());
         if (key.status() > 0) {

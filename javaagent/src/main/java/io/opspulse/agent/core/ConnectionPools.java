@@ -24,6 +24,12 @@ final class ConnectionPools {
     pools.put(pool, new Pool(name, config));
   }
 
+  /** The name of a pool seen at construction, or null for one created before the agent was ready. */
+  String nameOf(Object pool) {
+    Pool known = pools.get(pool);
+    return known == null ? null : known.name();
+  }
+
   List<Snapshot> snapshot() throws ReflectiveOperationException {
     List<Map.Entry<Object, Pool>> entries;
     synchronized (pools) {

@@ -17,6 +17,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.opspulse.agent.advice.ExecutorConstructorAdvice;
 import io.opspulse.agent.advice.ExecutorRejectAdvice;
 import io.opspulse.agent.advice.ExecutorWorkerAdvice;
+import io.opspulse.agent.advice.HikariGetConnectionAdvice;
 import io.opspulse.agent.advice.HikariPoolAdvice;
 import io.opspulse.agent.advice.HttpClientSendAdvice;
 import io.opspulse.agent.advice.HttpClientSendAsyncAdvice;
@@ -114,8 +115,10 @@ final class Instrumenter {
     }
     if (config.enabled(Instrumentation.HIKARI)) {
       builder = builder.type(named(HIKARI_POOL))
-          .transform(advice(agentLoader).advice(isConstructor().and(takesArguments(1)),
-              HikariPoolAdvice.class.getName()));
+          .transform(advice(agentLoader)
+              .advice(isConstructor().and(takesArguments(1)), HikariPoolAdvice.class.getName())
+              .advice(named("getConnection").and(takesArguments(1)).and(takesArgument(0, long.class)),
+                  HikariGetConnectionAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.DEV_MODE)) {
       builder = builder.type(named(RESTART_CLASS_LOADER))

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 final class ObservedMetrics {
   static final Map<String, Duration> START_WINDOWS = windows();
   private static final AttributeKey<String> POOL = stringKey("pool");
-  private static final AttributeKey<String> CONNECTION_POOL = stringKey("db.client.connection.pool.name");
+  private static final AttributeKey<String> CONNECTION_POOL = AgentRecorder.CONNECTION_POOL;
   private static final AttributeKey<String> CONNECTION_STATE = stringKey("db.client.connection.state");
   private static final AttributeKey<String> WINDOW = stringKey("window");
   private static final AttributeKey<String> REASON = stringKey("reason");

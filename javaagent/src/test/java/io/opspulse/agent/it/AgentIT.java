@@ -148,6 +148,9 @@ class AgentIT {
       soft.assertThat(scrape.value("db_client_connection_count", Map.of("db_client_connection_pool_name",
           "orders-db", "db_client_connection_state", "used"))).isEqualTo(0);
       soft.assertThat(scrape.value("db_client_connection_count", pool)).isBetween(1.0, 4.0);
+      soft.assertThat(scrape.value("db_client_connection_wait_time_seconds_count", pool))
+          .as("borrows: set-up, /bad-sql, two /orders").isEqualTo(4);
+      soft.assertThat(scrape.value("db_client_connection_wait_time_seconds_sum", pool)).isPositive();
 
       // runtime, restarts, dev mode, the agent itself
       soft.assertThat(scrape.value("opspulse_jvm_deadlocked_threads")).isEqualTo(2);
