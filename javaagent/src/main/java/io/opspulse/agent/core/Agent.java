@@ -3,9 +3,9 @@ package io.opspulse.agent.core;
 import java.lang.instrument.Instrumentation;
 
 /**
- * Start-up, reached from the Java 8 entry point once the JVM is known to be 17 or newer. Puts the
- * bridge on the bootstrap class path first, before anything that names it is loaded, then hands over to
- * {@link AgentRuntime}. Any failure is contained: the application starts without the agent.
+ * Start-up, reached from the Java 8 entry point once the JVM is known to be 17 or newer: resolves the
+ * settings and hands over to {@link AgentRuntime}. Any failure is contained: the application starts
+ * without the agent.
  */
 public final class Agent {
   private Agent() {}
@@ -17,12 +17,6 @@ public final class Agent {
       config = ConfigResolver.resolve(args);
     } catch (IllegalArgumentException e) {
       AgentLog.info(e.getMessage() + "; the agent does nothing in this JVM");
-      return;
-    }
-    try {
-      BootstrapBridge.install(inst);
-    } catch (Exception | LinkageError e) {
-      AgentLog.info("cannot set up the bootstrap bridge (" + e + "); the agent does nothing in this JVM");
       return;
     }
     AgentRuntime.start(config, inst, began);

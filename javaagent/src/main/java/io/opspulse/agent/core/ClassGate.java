@@ -6,6 +6,7 @@ import java.security.ProtectionDomain;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,8 @@ final class ClassGate implements ClassFileTransformer {
   private final SupertypeIndex supertypes = new SupertypeIndex(ROOTS);
   private final Future<ClassFileTransformer> byteBuddy;
   private final AgentErrors errors;
+  private final Set<String> deferred = ConcurrentHashMap.newKeySet();
+  private volatile Thread builder;
 
   ClassGate(AgentConfig config, Future<ClassFileTransformer> byteBuddy, AgentErrors errors) {
     this.byteBuddy = byteBuddy;
@@ -83,6 +86,11 @@ final class ClassGate implements ClassFileTransformer {
         return null;
       }
       long t0 = DEBUG ? System.nanoTime() : 0;
+      if (!byteBuddy.isDone() && Thread.currentThread() == builder) {
+        // The thread that builds ByteBuddy cannot wait for itself: the class is retransformed once it is ready.
+        deferred.add(className);
+        return null;
+      }
       ClassFileTransformer delegate = byteBuddy.get(WAIT_SECONDS, TimeUnit.SECONDS);
       long t1 = DEBUG ? System.nanoTime() : 0;
       byte[] transformed =
@@ -104,6 +112,16 @@ final class ClassGate implements ClassFileTransformer {
       errors.record("instrumentation", new IllegalStateException("cannot instrument " + className, e));
       return null;
     }
+  }
+
+  /** Marks the calling thread as the one that completes the ByteBuddy future: it never waits for it. */
+  void builtOnThisThread() {
+    builder = Thread.currentThread();
+  }
+
+  /** Internal names of candidates the building thread loaded before ByteBuddy was ready. */
+  Set<String> deferred() {
+    return Set.copyOf(deferred);
   }
 
   /** Whether ByteBuddy should look at this class at all. */
