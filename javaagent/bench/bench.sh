@@ -3,6 +3,7 @@
 # with opspulse, with the OpenTelemetry javaagent and with jmx_exporter's agent, in one run.
 # Usage (from javaagent/, after `mvn -o -pl javaagent verify` built the agent and test classes):
 #   bench/bench.sh [OTEL_AGENT_JAR] [JMX_AGENT_JAR]
+# BEFORE_JAR=path adds a row for another opspulse agent jar (an earlier build), measured in the same run.
 # Needs wrk and curl. Every JVM runs with a fixed heap (-Xms256m -Xmx256m) and is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,7 @@ flags_for() {
   case "$1" in
     none) echo "" ;;
     opspulse) echo "-javaagent:target/opspulse-agent.jar=host=127.0.0.1,port=$MPORT,state.dir=$WORK/state" ;;
+    opspulse-before) echo "-javaagent:$BEFORE_JAR=host=127.0.0.1,port=$MPORT,state.dir=$WORK/state" ;;
     otel) echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.logs.exporter=none -Dotel.metrics.exporter=prometheus -Dotel.exporter.prometheus.host=127.0.0.1 -Dotel.exporter.prometheus.port=$MPORT" ;;
     jmx) echo "-javaagent:$JMX_JAR=127.0.0.1:$MPORT:$WORK/jmx.yaml" ;;
   esac
@@ -54,6 +56,7 @@ stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 variants="none opspulse"
+[ -n "${BEFORE_JAR:-}" ] && variants="$variants opspulse-before"
 [ -n "$OTEL_JAR" ] && variants="$variants otel"
 [ -n "$JMX_JAR" ] && variants="$variants jmx"
 
