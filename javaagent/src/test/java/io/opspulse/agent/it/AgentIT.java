@@ -85,11 +85,17 @@ class AgentIT {
       Http.get(base + "/broken-pool");
       Http.get(base + "/gc");
 
-      Scrape scrape = Poll.until("the deadlock, the GC and the broken pool to show", Duration.ofSeconds(20), () -> {
-        Scrape s = Scrape.of(metrics);
-        return s.value("opspulse_jvm_deadlocked_threads") == 2 && s.value("jvm_gc_duration_seconds_count") > 0
-            && s.value("opspulse_agent_errors_total", Map.of("component", "executor")) >= 1 ? s : null;
-      });
+      // The JDK server records a request when its handler returns, which is after the client has the
+      // response: wait until the last requests are recorded, not only until the slow signals show.
+      Scrape scrape = Poll.until("the deadlock, the GC, the broken pool and the last requests to show",
+          Duration.ofSeconds(20), () -> {
+            Scrape s = Scrape.of(metrics);
+            return s.value("opspulse_jvm_deadlocked_threads") == 2 && s.value("jvm_gc_duration_seconds_count") > 0
+                && s.value("opspulse_agent_errors_total", Map.of("component", "executor")) >= 1
+                && s.value("opspulse_db_statements_per_request_count", Map.of("http_route", "/orders")) >= 2
+                && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/gc")) >= 1
+                && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/saturate")) >= 1 ? s : null;
+          });
       SoftAssertions soft = new SoftAssertions();
 
       // HTTP server RED, com.sun.net.httpserver
