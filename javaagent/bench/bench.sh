@@ -60,8 +60,8 @@ variants="none opspulse"
 [ -n "$OTEL_JAR" ] && variants="$variants otel"
 [ -n "$JMX_JAR" ] && variants="$variants jmx"
 
-echo "| agent | first request (ms, median of $STARTS) | CPU until then (ms, median) | requests/s | p50 | p99 | RSS after load (MiB) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| agent | first request (ms, median of $STARTS) | CPU until then (ms, median) | requests/s | p50 | p99 | allocated per request (bytes) | RSS after load (MiB) |"
+echo "|---|---|---|---|---|---|---|---|"
 for v in $variants; do
   : > "$WORK/starts"; : > "$WORK/cpu"
   for _ in $(seq 1 "$STARTS"); do
@@ -69,11 +69,16 @@ for v in $variants; do
   done
   launch "$v"
   wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$PORT/hello" > /dev/null
+  alloc0=$(curl -s "http://127.0.0.1:$PORT/allocated")
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/hello" > "$WORK/wrk.txt"
+  alloc1=$(curl -s "http://127.0.0.1:$PORT/allocated")
   rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$PID/status")
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
+  total=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+  # Bytes allocated by the JVM's live threads per measured request (agent threads included).
+  perreq=$(( (alloc1 - alloc0) / total ))
   stop "$PID"
-  echo "| $v | $(median < "$WORK/starts") | $(median < "$WORK/cpu") | $rps | $p50 | $p99 | $rss |"
+  echo "| $v | $(median < "$WORK/starts") | $(median < "$WORK/cpu") | $rps | $p50 | $p99 | $perreq | $rss |"
 done

@@ -9,7 +9,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The benchmark's servlet app: Jetty 12 ee10, GET /hello on 127.0.0.1:port. */
+/** The benchmark's servlet app: Jetty 12 ee10, GET /hello on 127.0.0.1:port (and GET /allocated). */
 public final class JettyHelloApp {
   private JettyHelloApp() {}
 
@@ -27,8 +27,26 @@ public final class JettyHelloApp {
         resp.getWriter().write("hello");
       }
     }), "/hello");
+    // For the benchmark: bytes allocated so far by all live threads, read before and after a measured run.
+    context.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentType("text/plain");
+        resp.getWriter().write(Long.toString(allocatedBytes()));
+      }
+    }), "/allocated");
     server.setHandler(context);
     server.start();
     System.out.println("READY");
+  }
+
+  static long allocatedBytes() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      total += Math.max(0, bytes);
+    }
+    return total;
   }
 }
