@@ -13,7 +13,9 @@
  *   gpus = <count>
  *   driver_version = 550.54.15
  *   process_struct_bytes = 24 | 32              32 mimics the R535 drivers that grew the struct
- *   gpu.N.name / uuid / pci_bus_id = <text>
+ *   gpu.N.name / uuid / pci_bus_id = <text>      \xNN in name, uuid, driver_version: any byte (\x00 too)
+ *   gpu.N.name.no_nul / uuid.no_nul = 1          fill the whole buffer, text repeated, no NUL (also
+ *   driver_version.no_nul = 1                    for the driver version): a driver ignoring the contract
  *   gpu.N.utilization.gpu / utilization.memory = <percent>
  *   gpu.N.memory.total / memory.used / memory.reserved = <bytes>
  *   gpu.N.temperature = <celsius>      gpu.N.power / power_limit = <milliwatts>
@@ -31,6 +33,7 @@
  * unversioned symbols of old drivers: nvmlInit, nvmlDeviceGetMemoryInfo, 16-byte process structs,
  * nvmlDeviceGetPciInfo, nvmlDeviceGetCurrentClocksThrottleReasons) to prove the fallbacks.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,10 +180,36 @@ static nvmlReturn_t check(nvmlDevice_t device, const char *field) {
 
 #define CHECK(device, field) do { nvmlReturn_t r_ = check(device, field); if (r_ != NVML_SUCCESS) return r_; } while (0)
 
-static nvmlReturn_t copy_text(const char *text, char *out, unsigned int length) {
-  if (out == NULL) return NVML_ERROR_INVALID_ARGUMENT;
-  if (strlen(text) + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
-  strcpy(out, text);
+/* Scenario text may carry any byte as \xNN (\x00 too), so that a test can hand the probe what a broken
+ * driver would: invalid UTF-8, control characters, a NUL in the middle. Returns the decoded length. */
+static size_t decode_escapes(const char *text, char *out, size_t cap) {
+  size_t n = 0;
+  for (const char *p = text; *p != 0 && n < cap; ) {
+    unsigned int byte;
+    if (p[0] == '\\' && p[1] == 'x' && isxdigit((unsigned char) p[2]) && isxdigit((unsigned char) p[3])
+        && sscanf(p + 2, "%2x", &byte) == 1) {
+      out[n++] = (char) byte;
+      p += 4;
+    } else {
+      out[n++] = *p++;
+    }
+  }
+  return n;
+}
+
+/* Copies a text answer into the caller's buffer of `length` bytes. With no_nul set it behaves as a
+ * driver that ignores the terminator: the text, repeated, fills every byte and no NUL follows. */
+static nvmlReturn_t copy_text(const char *text, char *out, unsigned int length, const char *no_nul) {
+  static char decoded[65536];
+  if (out == NULL || length == 0) return NVML_ERROR_INVALID_ARGUMENT;
+  size_t n = decode_escapes(text, decoded, sizeof decoded);
+  if (no_nul != NULL && strcmp(no_nul, "1") == 0) {
+    for (unsigned int i = 0; i < length; i++) out[i] = n == 0 ? 'X' : decoded[i % n];
+    return NVML_SUCCESS;
+  }
+  if (n + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
+  memcpy(out, decoded, n);
+  out[n] = 0;
   return NVML_SUCCESS;
 }
 
@@ -294,13 +323,13 @@ const char *nvmlErrorString(nvmlReturn_t result) {
 nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   const char *v = get("driver_version");
-  return copy_text(v == NULL ? "000.00.00-standin" : v, version, length);
+  return copy_text(v == NULL ? "000.00.00-standin" : v, version, length, get("driver_version.no_nul"));
 }
 
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
   CHECK(device, "name");
   const char *v = gpu_get(device->index, "name");
-  return copy_text(v == NULL ? "Stand-in GPU" : v, name, length);
+  return copy_text(v == NULL ? "Stand-in GPU" : v, name, length, gpu_get(device->index, "name.no_nul"));
 }
 
 nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length) {
@@ -308,7 +337,7 @@ nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int len
   const char *v = gpu_get(device->index, "uuid");
   char fallback[64];
   snprintf(fallback, sizeof fallback, "GPU-00000000-0000-0000-0000-%012u", device->index);
-  return copy_text(v == NULL ? fallback : v, uuid, length);
+  return copy_text(v == NULL ? fallback : v, uuid, length, gpu_get(device->index, "uuid.no_nul"));
 }
 
 static const char *bus_id(nvmlDevice_t device, char *fallback, size_t size) {

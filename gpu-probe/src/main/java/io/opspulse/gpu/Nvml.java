@@ -4,7 +4,6 @@ import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +18,7 @@ final class Nvml {
   private static final byte SENTINEL = (byte) 0xA5;
 
   private final NvmlLibrary lib;
+  private static final int ERROR_STRING_MAX = 256;
   private final Memory scratch = new Memory(256);
   private final Memory count = new Memory(4);
   private final Memory handleOut = new Memory(Native.POINTER_SIZE);
@@ -50,7 +50,17 @@ final class Nvml {
 
   String errorString(int code) {
     Pointer p = lib.errorString.invokePointer(new Object[] {code});
-    return p == null ? "" : p.getString(0, StandardCharsets.US_ASCII.name());
+    if (p == null) {
+      return "";
+    }
+    // A static string of the driver's: read byte by byte up to its NUL or the bound, never a fixed block
+    // that could run past the end of its mapping.
+    byte[] bytes = new byte[ERROR_STRING_MAX];
+    int n = 0;
+    while (n < bytes.length && (bytes[n] = p.getByte(n)) != 0) {
+      n++;
+    }
+    return NvmlText.of(bytes, 0, n);
   }
 
   String driverVersion() {
@@ -269,12 +279,8 @@ final class Nvml {
     }
   }
 
+  /** The text NVML wrote into {@code max} bytes at {@code offset}, cleaned (see NvmlText). */
   private static String cString(Memory m, long offset, int max) {
-    byte[] bytes = m.getByteArray(offset, max);
-    int len = 0;
-    while (len < bytes.length && bytes[len] != 0) {
-      len++;
-    }
-    return new String(bytes, 0, len, StandardCharsets.UTF_8);
+    return NvmlText.of(m.getByteArray(offset, max));
   }
 }
