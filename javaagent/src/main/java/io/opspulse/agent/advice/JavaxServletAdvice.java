@@ -1,6 +1,7 @@
 package io.opspulse.agent.advice;
 
 import io.opspulse.agent.bootstrap.Hooks;
+import javax.servlet.DispatcherType;
 import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
 import javax.servlet.http.HttpServletMapping;
@@ -10,7 +11,8 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined into {@code javax.servlet.Servlet.service} and {@code Filter.doFilter} implementations. The
- * outermost of them on a thread spans the whole request, filters included. Reads what it needs from the
+ * outermost of them on a thread spans the whole request, filters included; dispatches other than the
+ * request's own (an error page's) are not requests of their own and are not recorded. Reads what it needs from the
  * servlet API here, where the types are visible, and passes plain values to {@link Hooks}.
  */
 public final class JavaxServletAdvice {
@@ -31,7 +33,15 @@ public final class JavaxServletAdvice {
     int status = 0;
     if (start >= 0) {
       try {
-        if (request instanceof HttpServletRequest) {
+        boolean ownDispatch;
+        try {
+          // An ERROR dispatch (the container's /error page after a 404 or 500) runs after the request's own
+          // chain returned, and the request was counted there: it is not a second request.
+          ownDispatch = request.getDispatcherType() == DispatcherType.REQUEST;
+        } catch (Throwable olderThanServlet3) {
+          ownDispatch = true;
+        }
+        if (ownDispatch && request instanceof HttpServletRequest) {
           HttpServletRequest http = (HttpServletRequest) request;
           method = http.getMethod();
           context = http.getContextPath();

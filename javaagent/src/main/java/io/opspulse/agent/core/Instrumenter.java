@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -70,9 +69,8 @@ final class Instrumenter {
         .disableClassFormatChanges()
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
-        // Supertype matching resolves each class's ancestors; cache them per class loader so that a
-        // framework's thousands of classes resolve their common ancestors once, not once per class.
-        .with(new AgentBuilder.PoolStrategy.WithTypePoolCache.Simple(new ConcurrentHashMap<>()))
+        // No type pool cache across classes: ClassGate hands over only a few candidates, and a cache keyed
+        // by class loader would hold every loader it saw (DevTools' restart loaders) from unloading.
         .with(new FailureListener(errors))
         .ignore(ignored());
 

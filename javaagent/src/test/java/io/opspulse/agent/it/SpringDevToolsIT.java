@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,8 +111,6 @@ class SpringDevToolsIT {
    * a second one: only the request's own route may count it.
    */
   @Test
-  @Disabled("agent bug found by this test: the servlet advice counts the ERROR dispatch to /error as a"
-      + " second request; it should skip dispatches other than REQUEST (see the javaagent report)")
   void anErrorPageDispatchIsNotCountedAsASecondRequest(@TempDir Path tmp) throws Exception {
     int http = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
