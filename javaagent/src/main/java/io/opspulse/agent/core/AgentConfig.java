@@ -17,6 +17,8 @@ import java.util.Set;
  * @param stateDir directory of the per-service start history
  * @param maxRoutes distinct {@code http.route} values before the rest count as {@code other}
  * @param profiler the continuous profiler's settings
+ * @param webConfigFile an exporter-toolkit web-config file protecting the Prometheus endpoint (TLS, client
+ *     certificates, basic auth, rate limit, headers), or null to serve it as OpenTelemetry does
  */
 public record AgentConfig(
     String serviceName,
@@ -27,7 +29,8 @@ public record AgentConfig(
     Set<Instrumentation> instrument,
     Path stateDir,
     int maxRoutes,
-    Profiler profiler) {
+    Profiler profiler,
+    Path webConfigFile) {
 
   public static final int OFF = -1;
 

@@ -38,6 +38,7 @@ public final class ConfigResolver {
     d.put("profiler.period", "20ms");
     d.put("profiler.host", "127.0.0.1");
     d.put("profiler.port", "off");
+    d.put("web.config.file", "");
     DEFAULTS = Map.copyOf(d);
   }
 
@@ -77,7 +78,23 @@ public final class ConfigResolver {
     }
     return new AgentConfig(service, value("prometheus.host").text(), port(value("prometheus.port")),
         otlpEndpoint, positive(value("otlp.interval")), instrumentations(value("instrument")), state,
-        positive(value("routes.max")), profiler());
+        positive(value("routes.max")), profiler(), webConfigFile(value("web.config.file")));
+  }
+
+  /**
+   * Only the name is checked here: the file itself is read when the endpoint starts, so that a bad one
+   * costs the endpoint (never served unprotected) but not the agent's other work.
+   */
+  private static Path webConfigFile(Value v) {
+    String text = v.text().trim();
+    if (isOff(text)) {
+      return null;
+    }
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw v.invalid("a web-config file name, or off (" + e.getReason() + ")");
+    }
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s)");

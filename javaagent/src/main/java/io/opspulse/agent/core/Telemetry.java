@@ -7,11 +7,13 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.ExemplarFilter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 
 /**
  * The OpenTelemetry SDK the agent records into, private to the agent (never registered as the global
- * one), and its Prometheus endpoint. A taken port or a failing exporter is counted and the agent runs on
+ * one), and its Prometheus endpoint: OpenTelemetry's, or {@link WebConfigEndpoint} when a web-config file
+ * protects it. A taken port, a failing exporter or a bad web-config file is counted and the agent runs on
  * without that endpoint.
  */
 final class Telemetry {
@@ -19,9 +21,9 @@ final class Telemetry {
 
   private final OpenTelemetrySdk sdk;
   private final Meter meter;
-  private final PrometheusHttpServer prometheus;
+  private final MetricReader prometheus;
 
-  private Telemetry(OpenTelemetrySdk sdk, PrometheusHttpServer prometheus) {
+  private Telemetry(OpenTelemetrySdk sdk, MetricReader prometheus) {
     this.sdk = sdk;
     this.prometheus = prometheus;
     this.meter = sdk.getMeterProvider().meterBuilder(SCOPE).setInstrumentationVersion(Version.get()).build();
@@ -32,8 +34,15 @@ final class Telemetry {
         .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
             io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName()))))
         .setExemplarFilter(ExemplarFilter.alwaysOff());
-    PrometheusHttpServer prometheus = null;
-    if (config.prometheusPort() != AgentConfig.OFF) {
+    MetricReader prometheus = null;
+    if (config.prometheusPort() != AgentConfig.OFF && config.webConfigFile() != null) {
+      // Its own class, reached only here and typed as the interface: without the setting, no class of
+      // it, of the web-config, TLS or bcrypt is loaded.
+      prometheus = WebConfigEndpoint.start(config, errors);
+      if (prometheus != null) {
+        provider.registerMetricReader(prometheus);
+      }
+    } else if (config.prometheusPort() != AgentConfig.OFF) {
       try {
         prometheus = PrometheusHttpServer.builder().setHost(config.prometheusHost())
             .setPort(config.prometheusPort()).setOtelScopeLabelsEnabled(false).build();

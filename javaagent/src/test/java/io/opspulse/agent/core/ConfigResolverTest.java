@@ -121,4 +121,39 @@ class ConfigResolverTest {
     assertThatThrownBy(() -> resolve("profiler.port=70000", Map.of(), Map.of()))
         .hasMessageContaining("profiler.port=70000 (agent argument): expected a port number");
   }
+
+  @Test
+  void withoutAWebConfigFileTheEndpointIsOpenTelemetrysOwn() {
+    assertThat(resolve(null, Map.of(), Map.of()).webConfigFile()).isNull();
+    assertThat(resolve("web.config.file=off", Map.of(), Map.of()).webConfigFile()).isNull();
+    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_WEB_CONFIG_FILE", " ")).webConfigFile()).isNull();
+  }
+
+  @Test
+  void theWebConfigFileComesFromTheArgumentThenThePropertyThenTheEnvironment() {
+    Map<String, String> env = Map.of("OPSPULSE_WEB_CONFIG_FILE", "/etc/env/web.yml");
+    Map<String, String> props = Map.of("opspulse.web.config.file", "/etc/props/web.yml");
+    assertThat(resolve(null, Map.of(), env).webConfigFile()).isEqualTo(Path.of("/etc/env/web.yml"));
+    assertThat(resolve(null, props, env).webConfigFile()).isEqualTo(Path.of("/etc/props/web.yml"));
+    assertThat(resolve("web.config.file=/etc/arg/web.yml", props, env).webConfigFile())
+        .isEqualTo(Path.of("/etc/arg/web.yml"));
+    assertThat(resolve("web.config.file= relative/web.yml ", Map.of(), Map.of()).webConfigFile())
+        .as("trimmed; relative to the working directory, as the exporter's flag")
+        .isEqualTo(Path.of("relative/web.yml"));
+  }
+
+  @Test
+  void theWebConfigFileIsNotReadWhileResolving() {
+    // The file is read when the endpoint starts: a bad file costs the endpoint only, never the agent.
+    assertThat(resolve("web.config.file=/no/such/web.yml", Map.of(), Map.of()).webConfigFile())
+        .isEqualTo(Path.of("/no/such/web.yml"));
+  }
+
+  @Test
+  void anImpossibleWebConfigFileNameIsNamed() {
+    assertThatThrownBy(() -> resolve(null, Map.of("opspulse.web.config.file", "web\0.yml"),
+        Map.of()))
+        .hasMessageStartingWith("opspulse agent: web.config.file=web")
+        .hasMessageContaining("(system property -Dopspulse.web.config.file): expected a web-config file name");
+  }
 }
