@@ -91,6 +91,16 @@ public final class ScenarioApp {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 50);
     server.createContext("/hello", ex -> respond(ex, 200, "hello"));
     server.createContext("/fail", ex -> respond(ex, 503, "unavailable"));
+    // Answers, then lingers in the handler: the client's next request on the connection runs meanwhile.
+    server.createContext("/linger", ex -> {
+      respond(ex, 200, "answered");
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    server.createContext("/after-linger", ex -> respond(ex, 200, "next"));
     server.createContext("/boom", ex -> {
       throw new IllegalStateException("boom");
     });

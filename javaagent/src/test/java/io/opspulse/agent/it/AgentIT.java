@@ -77,6 +77,9 @@ class AgentIT {
       call(base, "urlconnection", deps.url(1), 10, 3);
       call(base, "jdk-async", deps.url(2), 10, 3);
       call(base, "jdk", "http://127.0.0.1:" + closed + "/dep", 2, 0);
+      // The next request on a keep-alive connection runs while the previous handler still lingers.
+      assertThat(Http.keepAliveGets(http, "/linger", "/after-linger"))
+          .containsExactly("HTTP/1.1 200 OK", "HTTP/1.1 200 OK");
       assertThat(Http.get(base + "/bad-sql").body()).contains("SQLSyntaxError");
       assertThat(Http.get(base + "/orders").body()).isEqualTo("lines=5");
       assertThat(Http.get(base + "/orders").body()).isEqualTo("lines=5");
@@ -94,13 +97,19 @@ class AgentIT {
                 && s.value("opspulse_agent_errors_total", Map.of("component", "executor")) >= 1
                 && s.value("opspulse_db_statements_per_request_count", Map.of("http_route", "/orders")) >= 2
                 && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/gc")) >= 1
-                && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/saturate")) >= 1 ? s : null;
+                && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/saturate")) >= 1
+                && s.named(HTTP_SERVER + "_count").stream()
+                    .filter(x -> String.valueOf(x.labels().get("http_route")).contains("linger"))
+                    .mapToDouble(Scrape.Sample::value).sum() >= 2 ? s : null;
           });
       SoftAssertions soft = new SoftAssertions();
 
       // HTTP server RED, com.sun.net.httpserver
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/hello",
           "http_request_method", "GET", "http_response_status_code", "200"))).isEqualTo(20);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/after-linger")))
+          .as("a request is counted under its own route, not the next one's on the connection").isEqualTo(1);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/linger"))).isEqualTo(1);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/boom",
           "http_response_status_code", "500", "error_type", "java.lang.IllegalStateException"))).isEqualTo(1);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/users/*",
