@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Jetty ee10 servlets, JDBC through HikariCP on H2 with an N+1 loop) under steady load from several
  * client threads, its own metrics sampled from the agent's endpoint while it runs. The agent must lose
  * no observation, count no error, and leak no thread, descriptor or heap. {@code -Dsoak.seconds=N} sets
- * the load's length (CI: 60; the figures in BENCHMARKS.md come from a longer run).
+ * the load's length (CI: 60; the figures in docs/benchmarks.md come from a longer run).
  */
 class AgentSoakIT {
   private static final int SECONDS = Integer.getInteger("soak.seconds", 60);
