@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,11 +43,13 @@ final class OtlpExport {
   private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * The exporter's own failure log lines (one per failed export, throttled to one a minute) would repeat
-   * what {@link AgentErrors} logs once; held here so that the level set on the logger is not collected.
+   * The exporter's and the reader's own log lines on a failed export (a WARNING each, throttled to one a
+   * minute) would repeat what {@link AgentErrors} logs once. Held here so that the level set on them is
+   * not lost when JUL lets go of an unreferenced logger. (Relocated with the classes they name.)
    */
-  private static final Logger EXPORTER_LOG =
-      Logger.getLogger("io.opentelemetry.exporter.otlp.internal.HttpExporter");
+  private static final List<Logger> QUIET_LOGGERS = List.of(
+      Logger.getLogger("io.opentelemetry.exporter.otlp.internal.HttpExporter"),
+      Logger.getLogger(PeriodicMetricReader.class.getName()));
 
   private final PeriodicMetricReader reader;
   private final ExecutorService senders;
@@ -58,7 +61,7 @@ final class OtlpExport {
 
   /** Registers the periodic OTLP reader on {@code provider} and a JVM shutdown hook that flushes it. */
   static void register(SdkMeterProviderBuilder provider, AgentConfig config, AgentErrors errors) {
-    EXPORTER_LOG.setLevel(Level.OFF);
+    QUIET_LOGGERS.forEach(logger -> logger.setLevel(Level.OFF));
     errors.track(COMPONENT);
     ExecutorService senders = senderThreads();
     PeriodicMetricReader reader = PeriodicMetricReader.builder(
@@ -160,10 +163,18 @@ final class OtlpExport {
         if (http.failedWithResponse() && http.getResponse() != null) {
           return "the collector answered HTTP " + http.getResponse().getStatusCode();
         }
-        Throwable cause = http.getCause();
-        return cause == null ? "no answer" : String.valueOf(cause);
+        return "no answer (" + root(http.getCause()) + ")";
       }
-      return failure == null ? "no reason given" : failure.toString();
+      return failure == null ? "no reason given" : root(failure);
+    }
+
+    /** The innermost cause: the sender wraps a refused connection in two layers of its own. */
+    private static String root(Throwable failure) {
+      Throwable t = failure;
+      for (int depth = 0; t != null && t.getCause() != null && t.getCause() != t && depth < 10; depth++) {
+        t = t.getCause();
+      }
+      return String.valueOf(t);
     }
 
     // What the reader asks before the first export: the OTLP exporter's answers as built above.

@@ -96,6 +96,9 @@ class OtlpExportTest {
   void theReasonIsWhatAnOperatorCanActOn() {
     assertThat(OtlpExport.AgentExporter.reason(new ConnectException("Connection refused")))
         .isEqualTo("java.net.ConnectException: Connection refused");
+    assertThat(OtlpExport.AgentExporter.reason(new java.util.concurrent.CompletionException(
+        new java.io.UncheckedIOException(new ConnectException("Connection refused")))))
+        .isEqualTo("java.net.ConnectException: Connection refused");
     assertThat(OtlpExport.AgentExporter.reason(null)).isEqualTo("no reason given");
   }
 }
