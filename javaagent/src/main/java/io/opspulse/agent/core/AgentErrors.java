@@ -23,6 +23,11 @@ public final class AgentErrors {
     COMPONENTS.forEach(c -> counts.put(c, new LongAdder()));
   }
 
+  /** Publishes {@code component} at 0 from now on: for parts that run only when configured. */
+  void track(String component) {
+    counts.putIfAbsent(component, new LongAdder());
+  }
+
   public void record(String component, Throwable error) {
     counts.computeIfAbsent(component, c -> new LongAdder()).increment();
     String kind = error == null ? "" : error.getClass().getName();

@@ -38,6 +38,8 @@ final class AgentRecorder implements Recorder {
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
   private static final int MAX_CACHED_ATTRIBUTES = 5000;
   private static final int MAX_HOSTS = 200;
+  /** Set on the agent's own threads (the OTLP export's): their HTTP calls are not the application's. */
+  private static final ThreadLocal<Boolean> AGENT_THREAD = new ThreadLocal<>();
 
   private final AgentErrors errors;
   private final RouteNormalizer routes;
@@ -124,9 +126,14 @@ final class AgentRecorder implements Recorder {
     client(nanos, connection.getRequestMethod(), connection.getURL().getHost(), status, status > 0 ? null : error);
   }
 
+  /** Marks the calling thread as the agent's: HTTP client calls made on it are not measured. */
+  static void markAgentThread() {
+    AGENT_THREAD.set(Boolean.TRUE);
+  }
+
   private void client(long nanos, String method, String host, int status, Throwable error) {
     Histograms h = histograms;
-    if (h == null) {
+    if (h == null || AGENT_THREAD.get() != null) {
       return;
     }
     String errorType = error != null ? error.getClass().getName() : status >= 400 ? Integer.toString(status) : null;

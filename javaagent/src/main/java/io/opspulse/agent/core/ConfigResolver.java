@@ -2,6 +2,7 @@ package io.opspulse.agent.core;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import io.opspulse.profiler.ProfileEvent;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,14 +72,9 @@ public final class ConfigResolver {
     Path state = stateDir.text().isBlank()
         ? Path.of(systemProperties.getOrDefault("java.io.tmpdir", "/tmp"), "opspulse-agent")
         : Path.of(stateDir.text());
-    Value otlp = value("otlp.endpoint");
-    String otlpEndpoint = isOff(otlp.text()) ? null : otlp.text();
-    if (otlpEndpoint != null && !otlpEndpoint.startsWith("http://") && !otlpEndpoint.startsWith("https://")) {
-      throw otlp.invalid("an http:// or https:// URL, or off");
-    }
     return new AgentConfig(service, value("prometheus.host").text(), port(value("prometheus.port")),
-        otlpEndpoint, positive(value("otlp.interval")), instrumentations(value("instrument")), state,
-        positive(value("routes.max")), profiler(), webConfigFile(value("web.config.file")));
+        otlpEndpoint(value("otlp.endpoint")), positive(value("otlp.interval")), instrumentations(value("instrument")),
+        state, positive(value("routes.max")), profiler(), webConfigFile(value("web.config.file")));
   }
 
   /**
@@ -196,6 +192,50 @@ public final class ConfigResolver {
   private static boolean isOff(String text) {
     return text.isBlank() || text.equalsIgnoreCase("off") || text.equalsIgnoreCase("none")
         || text.equalsIgnoreCase("false");
+  }
+
+  /** Where OpenTelemetry collectors listen for OTLP/HTTP metrics, under their base URL. */
+  static final String OTLP_METRICS_PATH = "/v1/metrics";
+
+  /**
+   * The OTLP/HTTP metrics URL, or null for off. A base URL ({@code http://collector:4318}, no path) gets
+   * the standard {@code /v1/metrics}; a URL with a path is used as it is (a proxy's own route).
+   */
+  static String otlpEndpoint(Value v) {
+    String text = v.text().trim();
+    if (isOff(text)) {
+      return null;
+    }
+    URI uri;
+    try {
+      // URI.create, not new URI: its IllegalArgumentException needs no class loaded when OTLP is off.
+      uri = URI.create(text);
+    } catch (IllegalArgumentException e) {
+      throw otlpInvalid(v, "not a URL: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw otlpInvalid(v, "the scheme must be http or https");
+    }
+    if (uri.getHost() == null) {
+      throw otlpInvalid(v, "no host name (letters, digits, '-' and '.'; no '_')");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw otlpInvalid(v, "port " + uri.getPort() + " is not 1-65535");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+      throw otlpInvalid(v, "no user:password@ or #fragment");
+    }
+    String path = uri.getRawPath();
+    return path == null || path.isEmpty() || path.equals("/")
+        ? scheme + "://" + uri.getRawAuthority() + OTLP_METRICS_PATH
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+        : text;
+  }
+
+  private static IllegalArgumentException otlpInvalid(Value v, String why) {
+    return v.invalid("an http:// or https:// URL of an OTLP/HTTP receiver, like http://127.0.0.1:4318, or off ("
+        + why + ")");
   }
 
   private static int port(Value v) {

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ExecutorRegistry {
   private static final StackWalker WALKER = StackWalker.getInstance();
+  /** By name: naming the class would load it, and it is loaded only when OTLP export is on. */
+  private static final String OTLP_EXPORT = "io.opspulse.agent.core.OtlpExport";
 
   /** What the registry knows of one pool. */
   static final class PoolInfo {
@@ -39,8 +41,9 @@ final class ExecutorRegistry {
     }
     StackWalker.StackFrame[] frames = WALKER.walk(s -> s.limit(40).toArray(StackWalker.StackFrame[]::new));
     for (StackWalker.StackFrame frame : frames) {
-      if (frame.getClassName().startsWith("io.opspulse.agent.shaded.")) {
-        return; // the agent's own pools (the Prometheus endpoint's) are not the application's
+      String cls = frame.getClassName();
+      if (cls.startsWith("io.opspulse.agent.shaded.") || cls.equals(OTLP_EXPORT)) {
+        return; // the agent's own pools (the Prometheus endpoint's, the OTLP export's) are not the application's
       }
     }
     pools.putIfAbsent(tpe, new PoolInfo(PoolNames.creator(frames)));

@@ -12,9 +12,9 @@ import io.opentelemetry.sdk.resources.Resource;
 
 /**
  * The OpenTelemetry SDK the agent records into, private to the agent (never registered as the global
- * one), and its Prometheus endpoint: OpenTelemetry's, or {@link WebConfigEndpoint} when a web-config file
- * protects it. A taken port, a failing exporter or a bad web-config file is counted and the agent runs on
- * without that endpoint.
+ * one), its Prometheus endpoint (OpenTelemetry's, or {@link WebConfigEndpoint} when a web-config file
+ * protects it) and, when configured, its OTLP export. A taken port, a failing exporter or a bad
+ * web-config file is counted and the agent runs on without that endpoint.
  */
 final class Telemetry {
   static final String SCOPE = "io.opspulse.agent";
@@ -54,7 +54,14 @@ final class Telemetry {
       }
     }
     if (config.otlpEndpoint() != null) {
-      AgentLog.info("otlp.endpoint is set, but this build exports only through Prometheus; ignored");
+      // The only mention of OtlpExport: with OTLP off, neither it nor the exporter is ever loaded.
+      try {
+        OtlpExport.register(provider, config, errors);
+      } catch (RuntimeException | LinkageError e) {
+        errors.record(OtlpExport.COMPONENT, e);
+        AgentLog.info("no OTLP export to " + config.otlpEndpoint() + " (" + e + "); the application runs on"
+            + " without it");
+      }
     }
     return new Telemetry(OpenTelemetrySdk.builder().setMeterProvider(provider.build()).build(), prometheus);
   }

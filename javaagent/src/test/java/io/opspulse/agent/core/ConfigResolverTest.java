@@ -75,6 +75,50 @@ class ConfigResolverTest {
   }
 
   @Test
+  void anOtlpBaseUrlGetsTheStandardMetricsPathAndAFullOneIsKept() {
+    assertThat(resolve("otlp.endpoint=http://collector:4318", Map.of(), Map.of()).otlpEndpoint())
+        .isEqualTo("http://collector:4318/v1/metrics");
+    assertThat(resolve(null, Map.of("opspulse.otlp.endpoint", "HTTPS://otel.example.com/"), Map.of()).otlpEndpoint())
+        .isEqualTo("https://otel.example.com/v1/metrics");
+    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_ENDPOINT", "http://127.0.0.1:9000/otlp/v1/metrics"))
+        .otlpEndpoint()).isEqualTo("http://127.0.0.1:9000/otlp/v1/metrics");
+    assertThat(resolve("otlp.endpoint=http://[::1]:4318", Map.of(), Map.of()).otlpEndpoint())
+        .isEqualTo("http://[::1]:4318/v1/metrics");
+  }
+
+  @Test
+  void otlpIsOffByDefaultAndExportsEveryMinute() {
+    AgentConfig c = resolve(null, Map.of(), Map.of());
+    assertThat(c.otlpEndpoint()).isNull();
+    assertThat(c.otlpInterval()).isEqualTo(60);
+    assertThat(resolve("otlp.endpoint=off", Map.of(), Map.of("OPSPULSE_OTLP_ENDPOINT", "http://c:4318"))
+        .otlpEndpoint()).isNull();
+    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_INTERVAL", "15")).otlpInterval()).isEqualTo(15);
+  }
+
+  @Test
+  void aBadOtlpEndpointIsNamedWithWhatIsWrongWithIt() {
+    assertThatThrownBy(() -> resolve("otlp.endpoint=collector:4318", Map.of(), Map.of()))
+        .hasMessage("opspulse agent: otlp.endpoint=collector:4318 (agent argument): expected an http:// or"
+            + " https:// URL of an OTLP/HTTP receiver, like http://127.0.0.1:4318, or off"
+            + " (the scheme must be http or https)");
+    assertThatThrownBy(() -> resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_ENDPOINT", "grpc://collector:4317")))
+        .hasMessageContaining("otlp.endpoint=grpc://collector:4317 (environment variable OPSPULSE_OTLP_ENDPOINT)")
+        .hasMessageEndingWith("(the scheme must be http or https)");
+    assertThatThrownBy(() -> resolve(null, Map.of("opspulse.otlp.endpoint", "http://otel collector:4318"), Map.of()))
+        .hasMessageContaining("otlp.endpoint=http://otel collector:4318 (system property -Dopspulse.otlp.endpoint)")
+        .hasMessageContaining("(not a URL: ");
+    assertThatThrownBy(() -> resolve("otlp.endpoint=http://otel_collector:4318", Map.of(), Map.of()))
+        .hasMessageEndingWith("(no host name (letters, digits, '-' and '.'; no '_'))");
+    assertThatThrownBy(() -> resolve("otlp.endpoint=http://collector:70000", Map.of(), Map.of()))
+        .hasMessageEndingWith("(port 70000 is not 1-65535)");
+    assertThatThrownBy(() -> resolve("otlp.endpoint=http://user:secret@collector:4318", Map.of(), Map.of()))
+        .hasMessageEndingWith("(no user:password@ or #fragment)");
+    assertThatThrownBy(() -> resolve("otlp.interval=0", Map.of(), Map.of()))
+        .hasMessage("opspulse agent: otlp.interval=0 (agent argument): expected a positive whole number");
+  }
+
+  @Test
   void theServiceIsNamedAfterTheJarOrMainClass() {
     assertThat(ConfigResolver.defaultServiceName("/srv/app/orders-1.2.jar --spring.profiles.active=prod"))
         .isEqualTo("orders-1.2");
