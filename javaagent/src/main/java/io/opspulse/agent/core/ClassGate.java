@@ -89,6 +89,9 @@ final class ClassGate implements ClassFileTransformer {
       if (!byteBuddy.isDone() && Thread.currentThread() == builder) {
         // The thread that builds ByteBuddy cannot wait for itself: the class is retransformed once it is ready.
         deferred.add(className);
+        if (DEBUG) {
+          AgentLog.info(className + ": loaded by the start thread before ByteBuddy was ready; retransformed later");
+        }
         return null;
       }
       ClassFileTransformer delegate = byteBuddy.get(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,6 +35,8 @@ final class ExecutorRegistry {
   record Snapshot(String pool, long queued, long active, long poolSize, long max, long completed, long rejected) {}
 
   private final Map<ThreadPoolExecutor, PoolInfo> pools = Collections.synchronizedMap(new WeakHashMap<>());
+  /** The agent's own pools, seen at construction and left out. */
+  private final Set<Object> ours = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   void created(Object executor) {
     if (!(executor instanceof ThreadPoolExecutor tpe)) {
@@ -43,6 +46,7 @@ final class ExecutorRegistry {
     for (StackWalker.StackFrame frame : frames) {
       String cls = frame.getClassName();
       if (cls.startsWith("io.opspulse.agent.shaded.") || cls.equals(OTLP_EXPORT)) {
+        ours.add(tpe);
         return; // the agent's own pools (the Prometheus endpoint's, the OTLP export's) are not the application's
       }
     }
@@ -51,6 +55,11 @@ final class ExecutorRegistry {
 
   void workerStarted(Object executor) {
     PoolInfo info = pools.get(executor);
+    if (info == null && executor instanceof ThreadPoolExecutor tpe && !ours.contains(tpe)) {
+      // Created in the moment before ThreadPoolExecutor was instrumented: its creator is unknown, but its
+      // first worker still names it.
+      info = pools.computeIfAbsent(tpe, e -> new PoolInfo("unknown"));
+    }
     if (info != null && info.name == null) {
       info.name = PoolNames.fromThread(Thread.currentThread().getName(), info.creator);
     }

@@ -65,9 +65,10 @@ final class StartHistory {
       for (long at : kept) {
         text.append(at).append('\n');
       }
-      // Not Files.createTempFile: its SecureRandom costs premain tens of milliseconds. The lock is held,
-      // and the pid keeps two JVMs on one directory apart should a file system not honour the lock.
-      Path tmp = dir.resolve(fileName(service) + "." + ProcessHandle.current().pid() + ".tmp");
+      // Not Files.createTempFile (its SecureRandom is slow to seed) nor the pid (ProcessHandle starts a
+      // thread pool, before the agent can instrument ThreadPoolExecutor). The lock is held; the clock
+      // keeps two JVMs on one directory apart should a file system not honour it.
+      Path tmp = dir.resolve(fileName(service) + "." + Long.toHexString(System.nanoTime()) + ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new StartHistory(kept);
