@@ -51,14 +51,18 @@ final class AgentApp implements AutoCloseable {
     AgentApp app = new AgentApp(process);
     try {
       // READY from the app, and the agent done starting (its SDK starts beside the app) or standing aside.
-      Poll.untilTrue(label + " to print READY", Duration.ofSeconds(60), () -> {
+      // An exit ends the wait at once (Poll would go on through a probe's AssertionError until its timeout).
+      boolean ready = Poll.until(label + " to print READY", Duration.ofSeconds(60), () -> {
         if (!process.isAlive()) {
-          throw new AssertionError(label + " exited:\n" + process.logTail(40));
+          return Boolean.FALSE;
         }
         String log = process.logText();
         return log.contains("READY") && (agentArgs == null || log.contains("[opspulse-agent] started for")
-            || log.contains("the agent does nothing in this JVM"));
+            || log.contains("the agent does nothing in this JVM")) ? Boolean.TRUE : null;
       });
+      if (!ready) {
+        throw new AssertionError(label + " exited:\n" + process.logTail(40));
+      }
     } catch (AssertionError | RuntimeException e) {
       app.close();
       throw e;
