@@ -23,6 +23,11 @@ final class AgentApp implements AutoCloseable {
   static final Path JDK17_JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
   static final Path JDK25_JAVA = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 
+  /** The JDKs the agent is tested on, for {@code @MethodSource("io.opspulse.agent.it.AgentApp#jdks")}. */
+  static java.util.stream.Stream<Path> jdks() {
+    return java.util.stream.Stream.of(JDK17_JAVA, JDK25_JAVA);
+  }
+
   private final ManagedProcess process;
 
   private AgentApp(ManagedProcess process) {

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +36,8 @@ class AgentIT {
   private static final String HTTP_CLIENT = "http_client_request_duration_seconds";
   private static final String DB = "db_client_operation_duration_seconds";
 
-  static Stream<Path> jdks() {
-    return Stream.of(AgentApp.JDK17_JAVA, AgentApp.JDK25_JAVA);
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void everyScenarioMeasuredWithTheValuesItCaused(Path java, @TempDir Path tmp) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
     int http = Ports.freeLoopbackPort();

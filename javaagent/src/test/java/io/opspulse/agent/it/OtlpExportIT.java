@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +30,8 @@ class OtlpExportIT {
   private static final String HTTP_SERVER = "http.server.request.duration";
   private static final String HELLO = "io.opspulse.testapp.HelloApp";
 
-  static Stream<Path> jdks() {
-    return Stream.of(AgentApp.JDK17_JAVA, AgentApp.JDK25_JAVA);
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void theRequestsTheServiceServedArriveAtTheCollector(Path java, @TempDir Path tmp) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
     int app = Ports.freeLoopbackPort();

@@ -39,12 +39,8 @@ class SpringDevToolsIT {
   private static final String HTTP_SERVER_COUNT = "http_server_request_duration_seconds_count";
   private static final String RESTARTS = "opspulse_in_process_restarts_total";
 
-  static Stream<Path> jdks() {
-    return Stream.of(AgentApp.JDK17_JAVA, AgentApp.JDK25_JAVA);
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("jdks")
+  @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void devToolsIsDevModeAndItsRestartsAreCountedWhileTheAppStaysMeasured(Path java, @TempDir Path tmp)
       throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
