@@ -31,11 +31,8 @@ import io.opspulse.agent.advice.UrlConnectionAdvice;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.Map;
-import java.util.WeakHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -72,7 +69,9 @@ final class Instrumenter {
         // No type pool cache across classes: ClassGate hands over only a few candidates, and a cache keyed
         // by class loader would hold every loader it saw (DevTools' restart loaders) from unloading.
         .with(new FailureListener(errors))
-        .ignore(ignored());
+        // ClassGate already keeps out the JDK (but for the named targets) and the agent's own classes; the
+        // default ignore list would keep out the bootstrap loader's classes, ThreadPoolExecutor among them.
+        .ignore(isSynthetic());
 
     if (config.enabled(Instrumentation.HTTP_SERVER)) {
       builder = builder.type(named(HTTP_SERVER_CHAIN))
@@ -101,12 +100,10 @@ final class Instrumenter {
               .advice(named("reject").and(takesArguments(1)), ExecutorRejectAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.JDBC)) {
-      builder = builder.type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Statement")))),
-              sees("java/sql/Statement.class"))
+      builder = builder.type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Statement")))))
           .transform(advice(agentLoader).advice(nameStartsWith("execute").and(isPublic()).and(not(isAbstract())),
               StatementExecuteAdvice.class.getName()))
-          .type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Connection")))),
-              sees("java/sql/Connection.class"))
+          .type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Connection")))))
           .transform(advice(agentLoader).advice(namedOneOf("prepareStatement", "prepareCall")
               .and(takesArgument(0, String.class)).and(isPublic()).and(not(isAbstract())),
               PrepareStatementAdvice.class.getName()));
@@ -151,7 +148,7 @@ final class Instrumenter {
 
   private static AgentBuilder servlet(AgentBuilder builder, ClassLoader agentLoader, String ns, String advice) {
     ElementMatcher.Junction<TypeDescription> api = named(ns + ".servlet.Servlet").or(named(ns + ".servlet.Filter"));
-    return builder.type(not(isInterface()).and(failSafe(hasSuperType(api))), sees(ns + "/servlet/Servlet.class"))
+    return builder.type(not(isInterface()).and(failSafe(hasSuperType(api))))
         .transform(advice(agentLoader)
             .advice(named("service").and(takesArguments(2))
                 .and(takesArgument(0, named(ns + ".servlet.ServletRequest"))).and(not(isAbstract())), advice)
@@ -161,32 +158,6 @@ final class Instrumenter {
 
   private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader agentLoader) {
     return new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
-  }
-
-  /** The JDK, except the classes we instrument; ourselves; generated classes. */
-  private static ElementMatcher.Junction<TypeDescription> ignored() {
-    return nameStartsWith("io.opspulse.agent.core.").or(nameStartsWith("io.opspulse.agent.advice."))
-        .or(nameStartsWith("io.opspulse.agent.bootstrap.")).or(nameStartsWith("io.opspulse.agent.shaded."))
-        .or(isSynthetic())
-        .or(nameStartsWith("java.").or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-            .or(nameStartsWith("com.sun.")))
-        .and(not(namedOneOf(THREAD_POOL_EXECUTOR, HTTP_CLIENT_FACADE, URL_CONNECTION, HTTP_SERVER_CHAIN)));
-  }
-
-  /** Whether a class loader can see {@code resource}; cached per loader, which is asked often. */
-  private static ElementMatcher<ClassLoader> sees(String resource) {
-    Map<ClassLoader, Boolean> cache = Collections.synchronizedMap(new WeakHashMap<>());
-    return loader -> {
-      if (loader == null) {
-        return false;
-      }
-      Boolean known = cache.get(loader);
-      if (known == null) {
-        known = loader.getResource(resource) != null;
-        cache.put(loader, known);
-      }
-      return known;
-    };
   }
 
   /** Counts (and logs once) instrumentation failures; a class that cannot be transformed runs as it was. */
