@@ -7,14 +7,14 @@
 # Needs wrk and curl. Every JVM runs with a fixed heap (-Xms256m -Xmx256m) and is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA=${JAVA:-java}
+# shellcheck source=lib.sh
+. bench/lib.sh
 OTEL_JAR=${1:-}
 JMX_JAR=${2:-}
 STARTS=${STARTS:-5}          # launches per variant for time-to-first-request (median reported)
 WARMUP=${WARMUP:-10}         # seconds of wrk before measuring
 DURATION=${DURATION:-20}     # seconds measured
 CONNECTIONS=${CONNECTIONS:-16}
-CP="target/test-classes:target/app-libs/*"
 PORT=18980
 MPORT=18981
 WORK=$(mktemp -d)
@@ -31,30 +31,6 @@ flags_for() {
   esac
 }
 
-now_ms() { date +%s%3N; }
-
-launch() { # variant -> pid; waits for the first 200 from /hello, prints ms from launch to it
-  local flags; flags=$(flags_for "$1")
-  local t0; t0=$(now_ms)
-  # shellcheck disable=SC2086
-  $JAVA -Xms256m -Xmx256m $flags -cp "$CP" io.opspulse.testapp.JettyHelloApp $PORT > "$WORK/$1.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 3000); do
-    if curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/hello" 2>/dev/null | grep -q 200; then
-      STARTUP=$(( $(now_ms) - t0 ))
-      # CPU the JVM used until then (utime+stime, clock ticks): less sensitive to a busy machine than wall time.
-      STARTCPU=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14+$15)*1000/hz}' "/proc/$PID/stat")
-      return 0
-    fi
-    sleep 0.005
-  done
-  echo "$1 did not serve" >&2; kill "$PID"; exit 1
-}
-
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
 variants="none opspulse"
 [ -n "${BEFORE_JAR:-}" ] && variants="$variants opspulse-before"
 [ -n "$OTEL_JAR" ] && variants="$variants otel"
@@ -65,9 +41,9 @@ echo "|---|---|---|---|---|---|---|---|"
 for v in $variants; do
   : > "$WORK/starts"; : > "$WORK/cpu"
   for _ in $(seq 1 "$STARTS"); do
-    launch "$v"; echo "$STARTUP" >> "$WORK/starts"; echo "$STARTCPU" >> "$WORK/cpu"; stop "$PID"
+    launch "$(flags_for "$v")" "$PORT" "$WORK/$v.log"; echo "$STARTUP" >> "$WORK/starts"; echo "$STARTCPU" >> "$WORK/cpu"; stop "$PID"
   done
-  launch "$v"
+  launch "$(flags_for "$v")" "$PORT" "$WORK/$v.log"
   wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$PORT/hello" > /dev/null
   alloc0=$(curl -s "http://127.0.0.1:$PORT/allocated")
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/hello" > "$WORK/wrk.txt"
