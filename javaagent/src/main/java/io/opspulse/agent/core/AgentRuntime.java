@@ -1,9 +1,7 @@
 package io.opspulse.agent.core;
 
-import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,11 +29,10 @@ final class AgentRuntime {
     ClassGate gate = null;
     Class<?>[] loadedBefore = new Class<?>[0];
     try {
-      Set<String> byName = ClassGate.exactNames(config);
-      if (!byName.isEmpty() || config.enabled(Instrumentation.SERVLET) || config.enabled(Instrumentation.JDBC)) {
+      if (ClassGate.needed(config)) {
         gate = new ClassGate(config, byteBuddy, errors);
         inst.addTransformer(gate, true);
-        loadedBefore = Instrumenter.alreadyLoaded(inst, byName);
+        loadedBefore = Instrumenter.alreadyLoaded(inst, ClassGate.exactNames(config));
       }
     } catch (RuntimeException | LinkageError e) {
       errors.record("instrumentation", e);
@@ -61,13 +58,10 @@ final class AgentRuntime {
 
   /**
    * Everything but the gate, in order: the start history (a crash-looping service may live only
-   * seconds), the bootstrap bridge and the recorder (before any advice can run: none does until
-   * ByteBuddy is handed to the gate), ByteBuddy, then the OpenTelemetry SDK and its endpoint.
-   */
-  /**
-   * The start thread's work up to the bootstrap bridge; {@link AgentWiring} does the rest. The split is
-   * not cosmetic: this class is loaded at premain, before the bridge exists, so it must not name the
-   * bootstrap types (the verifier would load a second copy of them through the application loader).
+   * seconds) and the bootstrap bridge here; then {@link AgentWiring} does the recorder (before any advice
+   * can run: none does until ByteBuddy is handed to the gate), ByteBuddy, the SDK and its endpoint. The
+   * split is not cosmetic: this class is loaded at premain, before the bridge exists, so it must not name
+   * the bootstrap types (the verifier would load a second copy of them through the application loader).
    */
   private static void startInBackground(AgentConfig config, java.lang.instrument.Instrumentation inst,
       AgentErrors errors, StartRecord start, ClassGate gate, CompletableFuture<ClassFileTransformer> byteBuddy,

@@ -52,6 +52,12 @@ final class ClassGate implements ClassFileTransformer {
     this.jdbc = config.enabled(Instrumentation.JDBC);
   }
 
+  /** Whether any enabled instrumentation changes classes at all (runtime metrics alone need no gate). */
+  static boolean needed(AgentConfig config) {
+    return !exactNames(config).isEmpty() || config.enabled(Instrumentation.SERVLET)
+        || config.enabled(Instrumentation.JDBC);
+  }
+
   /** The internal names matched by name alone, for the enabled instrumentations. */
   static Set<String> exactNames(AgentConfig config) {
     Set<String> names = new HashSet<>();
