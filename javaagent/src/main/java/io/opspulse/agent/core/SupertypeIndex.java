@@ -23,7 +23,6 @@ final class SupertypeIndex {
 
   private final List<String> roots;
   private final Map<ClassLoader, Map<String, Integer>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
-  private final Map<String, Integer> bootstrap = new ConcurrentHashMap<>();
 
   /** @param roots internal names; root {@code i} is bit {@code 1 << i} of a mask (at most 31) */
   SupertypeIndex(List<String> roots) {
@@ -37,7 +36,10 @@ final class SupertypeIndex {
     return 1 << root;
   }
 
-  /** The roots {@code header}'s class reaches, as a mask; its ancestors are read through {@code loader}. */
+  /**
+   * The roots {@code header}'s class reaches, as a mask; its ancestors are read through {@code loader}
+   * (not the bootstrap loader: its classes are only ever matched by name).
+   */
   int rootsOf(ClassHeader header, ClassLoader loader) {
     return rootsOf(header, loader, 0);
   }
@@ -75,16 +77,12 @@ final class SupertypeIndex {
   }
 
   private Map<String, Integer> cacheFor(ClassLoader loader) {
-    if (loader == null) {
-      return bootstrap;
-    }
     return byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
   }
 
   private static ClassHeader read(String name, ClassLoader loader) {
     String resource = name + ".class";
-    try (InputStream in = loader == null
-        ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource)) {
+    try (InputStream in = loader.getResourceAsStream(resource)) {
       return in == null ? null : ClassHeader.parse(in.readAllBytes(), false);
     } catch (IOException | RuntimeException e) {
       return null;
