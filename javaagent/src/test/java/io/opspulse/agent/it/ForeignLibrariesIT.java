@@ -2,9 +2,11 @@ package io.opspulse.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,11 @@ class ForeignLibrariesIT {
             .isEqualTo("made by the app's ByteBuddy; bytebuddy from byte-buddy-1.14.18.jar;"
                 + " otel-api from opentelemetry-api-1.62.0.jar");
       }
-      Scrape scrape = Scrape.of(metrics);
+      // Recorded when the handler returns, which can be after the client has the response.
+      Scrape scrape = Poll.until("the seven requests to be recorded", Duration.ofSeconds(20), () -> {
+        Scrape s = Scrape.of(metrics);
+        return s.value("http_server_request_duration_seconds_count", Map.of("http_route", "/hello")) >= 7 ? s : null;
+      });
       assertThat(scrape.value("http_server_request_duration_seconds_count", Map.of("http_route", "/hello")))
           .isEqualTo(7);
       assertThat(scrape.text()).doesNotContain("foreign_hits");

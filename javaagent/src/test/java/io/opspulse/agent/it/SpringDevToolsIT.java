@@ -57,7 +57,14 @@ class SpringDevToolsIT {
       assertThat(Http.get(base + "/health").body()).isEqualTo("up");
       assertThat(Http.get(base + "/missing/page").statusCode()).isEqualTo(404);
 
-      Scrape before = Scrape.of(metrics);
+      // A servlet request is recorded when its filter chain returns, which can be after the client has the
+      // response: wait until the requests made are there, then assert exact values.
+      Scrape before = Poll.until("the first requests to be recorded", Duration.ofSeconds(20), () -> {
+        Scrape s = Scrape.of(metrics);
+        return s.value(HTTP_SERVER_COUNT, Map.of("http_route", "/greetings/*")) >= 5
+            && s.value(HTTP_SERVER_COUNT, Map.of("http_route", "/health")) >= 1
+            && s.value(HTTP_SERVER_COUNT, Map.of("http_route", "/missing/*")) >= 1 ? s : null;
+      });
       assertThat(before.value("opspulse_dev_mode", Map.of("reason", "devtools"))).isEqualTo(1);
       assertThat(before.value("opspulse_dev_mode", Map.of("reason", "none"))).isNaN();
       assertThat(before.value(RESTARTS)).as("the first restart class loader is the start itself").isEqualTo(0);
@@ -74,9 +81,10 @@ class SpringDevToolsIT {
       for (int i = 0; i < 3; i++) {
         assertThat(Http.get(base + "/greetings/bob" + i).body()).isEqualTo("hello bob" + i + " from v2");
       }
-      Scrape afterFirst = Poll.until("one in-process restart", Duration.ofSeconds(20), () -> {
+      Scrape afterFirst = Poll.until("one in-process restart and its requests", Duration.ofSeconds(20), () -> {
         Scrape s = Scrape.of(metrics);
-        return s.value(RESTARTS) >= 1 ? s : null;
+        return s.value(RESTARTS) >= 1 && s.value(HTTP_SERVER_COUNT, Map.of("http_route", "/greetings/*")) >= 9
+            ? s : null;
       });
       assertThat(afterFirst.value(RESTARTS)).isEqualTo(1);
       // 5 + 3, and the one request redeploy made once the new version answered
@@ -92,7 +100,10 @@ class SpringDevToolsIT {
       assertThat(afterSecond.value(RESTARTS)).isEqualTo(2);
       assertThat(afterSecond.value("opspulse_dev_mode", Map.of("reason", "devtools"))).isEqualTo(1);
       assertThat(Http.get(base + "/health").body()).isEqualTo("up");
-      Scrape last = Scrape.of(metrics);
+      Scrape last = Poll.until("the last request to be recorded", Duration.ofSeconds(20), () -> {
+        Scrape s = Scrape.of(metrics);
+        return s.value(HTTP_SERVER_COUNT, Map.of("http_route", "/health")) >= 2 ? s : null;
+      });
       assertThat(last.value(HTTP_SERVER_COUNT, Map.of("http_route", "/health",
           "http_response_status_code", "200"))).isEqualTo(2);
       assertThat(last.value(RESTARTS)).as("exactly the restarts done").isEqualTo(2);
@@ -115,7 +126,10 @@ class SpringDevToolsIT {
       for (int i = 0; i < 3; i++) {
         assertThat(Http.get("http://127.0.0.1:" + http + "/missing/page" + i).statusCode()).isEqualTo(404);
       }
-      Scrape scrape = Scrape.of(metrics);
+      Scrape scrape = Poll.until("the three requests to be recorded", Duration.ofSeconds(20), () -> {
+        Scrape s = Scrape.of(metrics);
+        return s.value(HTTP_SERVER_COUNT, Map.of("http_route", "/missing/*")) >= 3 ? s : null;
+      });
       assertThat(scrape.value(HTTP_SERVER_COUNT, Map.of("http_route", "/missing/*"))).isEqualTo(3);
       assertThat(scrape.value(HTTP_SERVER_COUNT, Map.of("http_route", "/error"))).isNaN();
     }
