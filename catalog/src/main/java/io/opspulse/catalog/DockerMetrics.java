@@ -121,11 +121,19 @@ public final class DockerMetrics {
       .help("Docker container events the exporter handled, by action.").build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_RESYNCS = counter("opspulse_exporter_resyncs_total")
       .labels("cause")
-      .help("Full list-and-inspect resyncs, by cause (start, period, stream_broken, reconnect).")
+      .help("Full list-and-inspect resyncs, by cause (start, period, stream_broken, stream_silent, reconnect, overflow).")
       .build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_API_ERRORS = counter("opspulse_exporter_docker_api_errors_total")
       .labels("operation")
       .help("Docker Engine API calls that failed, by operation.").build(Source.EXPORTER);
+  public static final MetricDefinition EXPORTER_TASK_FAILURES = counter("opspulse_exporter_task_failures_total")
+      .labels("task")
+      .help("Failures inside the exporter's own tasks (an event's handling, a resync, a timer, cgroup sampling); each was carried on.")
+      .build(Source.EXPORTER);
+  public static final MetricDefinition EXPORTER_LABELS_REFUSED = gauge("opspulse_exporter_container_labels_refused")
+      .labels("reason")
+      .help("Docker labels of current containers refused as hostile (too_long, control_character, invalid_utf8); the containers are still tracked.")
+      .build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_COMPOSE_FILE_ERRORS = gauge("opspulse_exporter_compose_file_errors")
       .labels("path", "error")
       .help("1 for each compose file that failed to load on the last attempt; the error says why.")
@@ -150,6 +158,7 @@ public final class DockerMetrics {
       CONTAINER_HEALTHCHECK_INTERVAL, CONTAINER_HEALTHCHECK_TIMEOUT, CONTAINER_CPU_LIMIT,
       CONTAINER_MEMORY_LIMIT, CONTAINER_MEMORY_RESERVATION, CONTAINER_CPU_USAGE, CONTAINER_MEMORY_USAGE,
       CONTAINER_PIDS, CONTAINERS, SERVICE_DESIRED_REPLICAS, SERVICE_RUNNING_REPLICAS, SERVICE_EXITS,
-      EXPORTER_EVENTS, EXPORTER_RESYNCS, EXPORTER_API_ERRORS, EXPORTER_COMPOSE_FILE_ERRORS,
+      EXPORTER_EVENTS, EXPORTER_RESYNCS, EXPORTER_API_ERRORS, EXPORTER_TASK_FAILURES, EXPORTER_LABELS_REFUSED,
+      EXPORTER_COMPOSE_FILE_ERRORS,
       EXPORTER_RENDER_DURATION, EXPORTER_SERIES_DROPPED, EXPORTER_LAST_EVENT_TIME);
 }

@@ -1,12 +1,18 @@
 package io.opspulse.exporter;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.command.HealthState;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ContainerConfig;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What one {@code GET /containers/{id}/json} says about a container, reduced to what the exporter
@@ -30,7 +36,9 @@ record ContainerInfo(
     double healthcheckTimeoutSeconds,
     double cpuLimitCores,
     long memoryLimitBytes,
-    long memoryReservationBytes) {
+    long memoryReservationBytes,
+    String startError,
+    Map<String, Integer> refusedLabels) {
 
   static final String PROJECT = "com.docker.compose.project";
   static final String SERVICE = "com.docker.compose.service";
@@ -43,6 +51,15 @@ record ContainerInfo(
 
   ContainerInfo {
     labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    refusedLabels = Map.copyOf(refusedLabels);
+  }
+
+  /**
+   * Docker could not start it: it names why in State.Error and sets the exit code (127 for a missing
+   * command) without the process ever running, and sends no die event.
+   */
+  boolean failedToStart() {
+    return !startError.isEmpty() && !isRunning() && exitCode != 0;
   }
 
   String shortId() {
@@ -89,46 +106,58 @@ record ContainerInfo(
     return ExitReason.classify(exitCode, oomKilled);
   }
 
-  static ContainerInfo fromInspect(JsonNode n) {
-    JsonNode state = n.path("State");
-    JsonNode config = n.path("Config");
-    JsonNode host = n.path("HostConfig");
-    Map<String, String> labels = new LinkedHashMap<>();
-    config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+  /**
+   * From docker-java's inspect answer. Label values that no honest tool writes (control characters, NUL
+   * included; over {@link LabelScreen#MAX_LENGTH}; U+FFFD from invalid UTF-8) are refused here, per label,
+   * and counted in {@link #refusedLabels()}, so nothing downstream (compose paths, label values) sees them.
+   */
+  static ContainerInfo fromInspect(InspectContainerResponse n) {
+    InspectContainerResponse.ContainerState state = Objects.requireNonNull(n.getState(), "inspect answer without a State");
+    ContainerConfig config = n.getConfig() != null ? n.getConfig() : new ContainerConfig();
+    HostConfig host = n.getHostConfig() != null ? n.getHostConfig() : new HostConfig();
+    Map<String, Integer> refused = new TreeMap<>();
+    Map<String, String> labels = LabelScreen.screen(config.getLabels(), refused);
 
-    JsonNode health = state.path("Health");
-    JsonNode check = config.path("Healthcheck");
-    boolean checkDisabled = check.path("Test").size() > 0 && "NONE".equals(check.path("Test").get(0).asText());
-    boolean hasCheck = check.isObject() && check.path("Test").size() > 0 && !checkDisabled;
-    double interval = hasCheck ? seconds(check.path("Interval").asLong(0)) : 0;
-    double timeout = hasCheck ? seconds(check.path("Timeout").asLong(0)) : 0;
+    HealthCheck check = config.getHealthcheck();
+    List<String> test = check == null || check.getTest() == null ? List.of() : check.getTest();
+    boolean hasCheck = !test.isEmpty() && !"NONE".equals(test.get(0));
+    double interval = hasCheck ? seconds(orZero(check.getInterval())) : 0;
+    double timeout = hasCheck ? seconds(orZero(check.getTimeout())) : 0;
+    HealthState health = state.getHealth();
 
-    double cpus = host.path("NanoCpus").asLong(0) / 1e9;
-    if (cpus == 0 && host.path("CpuQuota").asLong(0) > 0) {
-      long period = host.path("CpuPeriod").asLong(0);
-      cpus = host.path("CpuQuota").asLong() / (double) (period > 0 ? period : 100_000);
+    double cpus = orZero(host.getNanoCPUs()) / 1e9;
+    if (cpus == 0 && orZero(host.getCpuQuota()) > 0) {
+      long period = orZero(host.getCpuPeriod());
+      cpus = host.getCpuQuota() / (double) (period > 0 ? period : 100_000);
     }
 
-    String name = n.path("Name").asText("");
+    String name = n.getName() == null ? "" : n.getName();
+    String error = state.getError() == null ? "" : state.getError();
     return new ContainerInfo(
-        n.path("Id").asText(),
+        Objects.requireNonNull(n.getId(), "inspect answer without an Id"),
         name.startsWith("/") ? name.substring(1) : name,
-        config.path("Image").asText(""),
+        config.getImage() == null ? "" : config.getImage(),
         labels,
-        state.path("Status").asText("unknown"),
-        state.path("ExitCode").asInt(0),
-        state.path("OOMKilled").asBoolean(false),
-        time(state.path("StartedAt").asText(null)),
-        time(state.path("FinishedAt").asText(null)),
-        n.path("RestartCount").asInt(0),
-        state.path("Pid").asLong(0),
-        hasCheck && health.isObject() ? health.path("Status").asText("") : "",
-        hasCheck ? health.path("FailingStreak").asInt(0) : 0,
+        state.getStatus() == null ? "unknown" : state.getStatus(),
+        (int) orZero(state.getExitCodeLong()),
+        Boolean.TRUE.equals(state.getOOMKilled()),
+        time(state.getStartedAt()),
+        time(state.getFinishedAt()),
+        n.getRestartCount() == null ? 0 : n.getRestartCount(),
+        orZero(state.getPidLong()),
+        hasCheck && health != null && health.getStatus() != null ? health.getStatus() : "",
+        hasCheck && health != null && health.getFailingStreak() != null ? health.getFailingStreak() : 0,
         hasCheck ? (interval > 0 ? interval : DEFAULT_HEALTHCHECK_SECONDS) : 0,
         hasCheck ? (timeout > 0 ? timeout : DEFAULT_HEALTHCHECK_SECONDS) : 0,
         cpus,
-        host.path("Memory").asLong(0),
-        host.path("MemoryReservation").asLong(0));
+        orZero(host.getMemory()),
+        orZero(host.getMemoryReservation()),
+        error.length() > 1024 ? error.substring(0, 1024) : error,
+        refused);
+  }
+
+  private static long orZero(Long v) {
+    return v == null ? 0 : v;
   }
 
   private static double seconds(long nanos) {

@@ -1,43 +1,61 @@
 package io.opspulse.exporter;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.AuthConfigurations;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
+import io.opspulse.exporter.FleetView.EngineFacts;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
- * The few read-only Engine API calls the exporter makes (ping, version, info, list, inspect, events),
- * over HTTP/1.1 on the daemon's unix socket or TCP port. Hand-written rather than a full client
- * library: the exporter needs six GET requests, exact control of the event stream, and a small heap.
- * Every call is a GET; nothing here can change the daemon's state.
+ * The read-only Engine API calls the exporter makes (ping, info, version, list, inspect, events), through
+ * docker-java. Two clients share the endpoint: one for calls, bounded by the engine timeout, and one for
+ * the event stream, which is idle for as long as nothing happens and so has no response timeout (its
+ * liveness is {@link FleetSync}'s job). Every failure, whatever docker-java throws, comes out as an
+ * {@link EngineException}, so callers handle one type.
  */
 final class EngineClient implements Closeable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_BODY = 64 * 1024 * 1024;
-
   private final DockerEndpoint endpoint;
+  private final SSLContext tls;
   private final Duration timeout;
-  private final javax.net.ssl.SSLContext tls;
-  private final boolean verifyHostname;
-  // Unix-socket channels have no read timeout of their own: a watchdog closes a call that overruns.
+  /** The writer's calls. Replaced when the watchdog had to close it under a stalled call. */
+  private volatile DockerClient calls;
+  /** The pings, on the timer's thread: a stalled call of the writer's must not make a ping fail. */
+  private volatile DockerClient pings;
+  private final DockerClient events;
+  /*
+   * docker-java's unix socket ignores read timeouts (it reads through a plain channel stream), so a
+   * daemon that accepts a request and never answers would block the caller for ever. The watchdog
+   * closes the client under a call that overruns, which fails the blocked read; the next call gets a
+   * fresh client.
+   */
   private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "opspulse-engine-watchdog");
     t.setDaemon(true);
@@ -45,327 +63,239 @@ final class EngineClient implements Closeable {
   });
 
   EngineClient(DockerEndpoint endpoint, Duration timeout) {
-    this(endpoint, timeout, null, false);
+    this(endpoint, timeout, null);
   }
 
   /** {@code tls} non-null: {@code tcp://} with TLS (client certificate included), as DOCKER_CERT_PATH sets up. */
-  EngineClient(DockerEndpoint endpoint, Duration timeout, javax.net.ssl.SSLContext tls, boolean verifyHostname) {
+  EngineClient(DockerEndpoint endpoint, Duration timeout, SSLContext tls) {
     this.endpoint = endpoint;
-    this.timeout = timeout;
     this.tls = tls;
-    this.verifyHostname = verifyHostname;
+    this.timeout = timeout;
+    this.calls = client(endpoint, tls, timeout, timeout);
+    this.pings = client(endpoint, tls, timeout, timeout);
+    this.events = client(endpoint, tls, timeout, null);
+  }
+
+  private static DockerClient client(DockerEndpoint endpoint, SSLContext tls, Duration connect, Duration response) {
+    URI host = URI.create(endpoint.toString());
+    SSLConfig ssl = tls == null ? null : () -> tls;
+    ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+        .dockerHost(host).sslConfig(ssl).maxConnections(8)
+        .connectionTimeout(connect).responseTimeout(response).build();
+    return DockerClientImpl.getInstance(new FixedConfig(host), http);
   }
 
   DockerEndpoint endpoint() {
     return endpoint;
   }
 
-  /** GETs {@code path} and parses the JSON body; throws for any status but 2xx. */
-  JsonNode get(String path) throws EngineException {
-    try (Connection c = open()) {
-      ScheduledFuture<?> guard = watchdog.schedule(c::closeQuietly, timeout.toMillis(), TimeUnit.MILLISECONDS);
-      try {
-        Response r = c.request(path);
-        byte[] body = r.readAll();
-        if (r.status / 100 != 2) {
-          throw new EngineException("GET " + path + ": " + r.status + " " + errorMessage(body), r.status);
-        }
-        return JSON.readTree(body);
-      } finally {
-        guard.cancel(false);
-      }
-    } catch (EngineException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new EngineException("GET " + path + " on " + endpoint + ": " + e.getMessage(), e);
+  void ping() throws EngineException {
+    guarded("ping", () -> pings, c -> pings = c, c -> c.pingCmd().exec());
+  }
+
+  /** What {@code /info} and {@code /version} say, with the engine's clock at that moment. */
+  EngineState state() throws EngineException {
+    Info info = call("info", c -> c.infoCmd().exec());
+    Version version = call("version", c -> c.versionCmd().exec());
+    EngineFacts facts = new EngineFacts(nonNull(version.getVersion()), nonNull(version.getApiVersion()),
+        info.getNCPU() == null ? 0 : info.getNCPU(), info.getMemTotal() == null ? 0 : info.getMemTotal());
+    return new EngineState(facts, engineTimeNanos(info.getSystemTime()));
+  }
+
+  /** The ids of every container, stopped ones included. */
+  List<String> containerIds() throws EngineException {
+    List<Container> list = call("list", c -> c.listContainersCmd().withShowAll(true).exec());
+    return list.stream().map(Container::getId).toList();
+  }
+
+  /** One container; {@link EngineException#isNotFound()} when it is gone. */
+  ContainerInfo inspect(String id) throws EngineException {
+    InspectContainerResponse r = call("inspect", c -> c.inspectContainerCmd(id).exec());
+    try {
+      return ContainerInfo.fromInspect(r);
+    } catch (RuntimeException e) {
+      throw new EngineException("inspect " + id + ": unusable answer: " + e, 0);
     }
   }
 
   /**
-   * Follows {@code /events} from engine time {@code since} ("seconds.nanos"; null: from now), handing each event to
-   * {@code handler} until the stream ends, breaks or {@link EventStream#close()} is called. Returns
-   * normally when the daemon ends the stream; throws when it could not be opened or broke.
+   * Follows container and network events from engine time {@code sinceNanos} (0: from now) on a thread
+   * of docker-java's, until the returned handle is closed or the stream ends or breaks; then {@code
+   * listener.ended} is called once. Network events matter because a container whose start fails (exit
+   * 127 with no die event) shows only as a network disconnect.
    */
-  EventStream openEvents(String since) throws EngineException {
-    String filters = "{\"type\":[\"container\"]}";
-    String path = "/events?filters=" + java.net.URLEncoder.encode(filters, StandardCharsets.UTF_8)
-        + (since != null ? "&since=" + since : "");
-    Connection c;
+  Closeable followEvents(long sinceNanos, EventListener listener) throws EngineException {
+    return handled("events", () -> {
+      var cmd = events.eventsCmd().withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK);
+      if (sinceNanos > 0) {
+        cmd.withSince(sinceNanos / 1_000_000_000L + "." + String.format("%09d", sinceNanos % 1_000_000_000L));
+      }
+      return cmd.exec(new ResultCallback.Adapter<Event>() {
+        @Override
+        public void onNext(Event event) {
+          listener.event(event);
+        }
+
+        // Not the template's: it logs every broken stream with a stack trace at ERROR.
+        @Override
+        public void onError(Throwable t) {
+          listener.ended(t);
+          closeQuietly(this);
+        }
+
+        @Override
+        public void onComplete() {
+          listener.ended(null);
+          closeQuietly(this);
+        }
+      });
+    });
+  }
+
+  /** Receives a followed stream's events, on docker-java's thread. */
+  interface EventListener {
+    void event(Event event);
+
+    /** The stream ended: {@code cause} null when the engine closed it, else why it broke. */
+    void ended(Throwable cause);
+  }
+
+  /** The engine's facts and its clock, in nanoseconds since the epoch (0 when it did not say). */
+  record EngineState(EngineFacts facts, long timeNanos) {}
+
+  private <T> T call(String operation, Function<DockerClient, T> request) throws EngineException {
+    return guarded(operation, () -> calls, c -> calls = c, request);
+  }
+
+  /** Runs {@code request} on the client {@code current} gives; closes and replaces it if it overruns. */
+  private <T> T guarded(String operation, Supplier<DockerClient> current, Consumer<DockerClient> replace,
+      Function<DockerClient, T> request) throws EngineException {
+    DockerClient client = current.get();
+    AtomicBoolean overran = new AtomicBoolean();
+    ScheduledFuture<?> guard = watchdog.schedule(() -> {
+      overran.set(true);
+      synchronized (this) {
+        if (current.get() == client) {
+          replace.accept(client(endpoint, tls, timeout, timeout));
+        }
+      }
+      closeQuietly(client);
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     try {
-      c = open();
-    } catch (IOException e) {
-      throw new EngineException("GET /events on " + endpoint + ": " + e.getMessage(), e);
+      return handled(operation, () -> request.apply(client));
+    } catch (EngineException e) {
+      if (overran.get()) {
+        throw new EngineException(operation + " on " + endpoint + ": no answer within " + timeout.toMillis() + " ms", 0);
+      }
+      throw e;
+    } finally {
+      guard.cancel(false);
+    }
+  }
+
+  private <T> T handled(String operation, Supplier<T> request) throws EngineException {
+    try {
+      T result = request.get();
+      if (result == null) {
+        throw new EngineException(operation + " on " + endpoint + ": empty answer", 0);
+      }
+      return result;
+    } catch (DockerException e) {
+      throw new EngineException(operation + " on " + endpoint + ": " + e.getHttpStatus() + " " + brief(e.getMessage()),
+          e.getHttpStatus());
+    } catch (RuntimeException e) {
+      // Transport failures (refused, reset, timed out, unparsable body) all arrive as unchecked exceptions.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new EngineException(operation + " on " + endpoint + ": " + brief(String.valueOf(cause)), e);
+    }
+  }
+
+  private static String brief(String s) {
+    String one = s == null ? "" : s.strip().replaceAll("\\s+", " ");
+    return one.length() > 300 ? one.substring(0, 300) + "…" : one;
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
+  }
+
+  static long engineTimeNanos(String systemTime) {
+    if (systemTime == null) {
+      return 0;
     }
     try {
-      Response r = c.request(path);
-      if (r.status != 200) {
-        byte[] body = r.readAll();
-        c.closeQuietly();
-        throw new EngineException("GET /events: " + r.status + " " + errorMessage(body), r.status);
-      }
-      return new EventStream(c, r.body());
-    } catch (IOException e) {
-      c.closeQuietly();
-      throw e instanceof EngineException ee ? ee : new EngineException("GET /events: " + e.getMessage(), e);
+      Instant t = Instant.parse(systemTime);
+      return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    } catch (DateTimeParseException e) {
+      return 0;
     }
   }
 
   @Override
   public void close() {
     watchdog.shutdownNow();
+    closeQuietly(events);
+    closeQuietly(calls);
+    closeQuietly(pings);
   }
 
-  private Connection open() throws IOException {
-    if (endpoint.isUnix()) {
-      SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(endpoint.socket()));
-      return new Connection(ch, Channels.newInputStream(ch), Channels.newOutputStream(ch));
-    }
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) timeout.toMillis());
-    if (tls != null) {
-      javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
-          .createSocket(s, endpoint.host(), endpoint.port(), true);
-      if (verifyHostname) {
-        javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        ssl.setSSLParameters(params);
-      }
-      ssl.setSoTimeout((int) timeout.toMillis());
-      ssl.startHandshake();
-      ssl.setSoTimeout(0); // the event stream blocks for as long as nothing happens
-      return new Connection(ssl, ssl.getInputStream(), ssl.getOutputStream());
-    }
-    return new Connection(s, s.getInputStream(), s.getOutputStream());
-  }
-
-  private static String errorMessage(byte[] body) {
+  static void closeQuietly(Closeable c) {
     try {
-      JsonNode n = JSON.readTree(body);
-      if (n != null && n.has("message")) {
-        return n.get("message").asText();
-      }
-    } catch (IOException ignored) {
-      // not JSON: fall through to the raw text
-    }
-    String s = new String(body, StandardCharsets.UTF_8).strip();
-    return s.length() > 200 ? s.substring(0, 200) : s;
-  }
-
-  /** A live {@code /events} stream. */
-  static final class EventStream implements Closeable {
-    private final Connection connection;
-    private final InputStream body;
-
-    private EventStream(Connection connection, InputStream body) {
-      this.connection = connection;
-      this.body = body;
-    }
-
-    /** Reads events until the stream ends (returns) or breaks (throws). */
-    void forEach(Consumer<JsonNode> handler) throws IOException {
-      try (MappingIterator<JsonNode> events = JSON.readerFor(JsonNode.class).readValues(body)) {
-        while (events.hasNextValue()) {
-          handler.accept(events.nextValue());
-        }
-      } catch (RuntimeException e) {
-        // MappingIterator wraps I/O failures in unchecked exceptions.
-        throw new IOException("event stream broke: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void close() {
-      connection.closeQuietly();
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      // closing sockets: nothing to do about a failure
     }
   }
 
-  private static final class Connection implements Closeable {
-    private final Closeable channel;
-    private final InputStream in;
-    private final OutputStream out;
-
-    Connection(Closeable channel, InputStream in, OutputStream out) {
-      this.channel = channel;
-      this.in = new BufferedInputStream(in, 16 * 1024);
-      this.out = out;
-    }
-
-    Response request(String path) throws IOException {
-      String req = "GET " + path + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: opspulse-exporter\r\n"
-          + "Accept: application/json\r\nConnection: close\r\n\r\n";
-      out.write(req.getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String statusLine = readLine(in);
-      if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
-        throw new IOException("not an HTTP response: " + statusLine);
-      }
-      String[] parts = statusLine.split(" ", 3);
-      int status = Integer.parseInt(parts[1]);
-      long length = -1;
-      boolean chunked = false;
-      String line;
-      while ((line = readLine(in)) != null && !line.isEmpty()) {
-        int colon = line.indexOf(':');
-        if (colon < 0) {
-          continue;
-        }
-        String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-        String value = line.substring(colon + 1).strip();
-        if (name.equals("content-length")) {
-          length = Long.parseLong(value);
-        } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
-          chunked = true;
-        }
-      }
-      InputStream body = chunked ? new ChunkedInputStream(in) : length >= 0 ? new LimitedInputStream(in, length) : in;
-      return new Response(status, body);
-    }
-
-    void closeQuietly() {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // closing is best effort
-      }
+  /**
+   * docker-java's configuration with nothing read from the environment, system properties or the
+   * user's home: the exporter's own configuration already decided the endpoint and TLS, and it never
+   * talks to a registry.
+   */
+  private record FixedConfig(URI dockerHost) implements DockerClientConfig {
+    @Override
+    public URI getDockerHost() {
+      return dockerHost;
     }
 
     @Override
-    public void close() {
-      closeQuietly();
-    }
-  }
-
-  private record Response(int status, InputStream body) {
-    byte[] readAll() throws IOException {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      byte[] chunk = new byte[16 * 1024];
-      int n;
-      while ((n = body.read(chunk)) >= 0) {
-        buf.write(chunk, 0, n);
-        if (buf.size() > MAX_BODY) {
-          throw new IOException("response larger than " + MAX_BODY + " bytes");
-        }
-      }
-      return buf.toByteArray();
-    }
-  }
-
-  static String readLine(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      if (c == '\n') {
-        int len = sb.length();
-        if (len > 0 && sb.charAt(len - 1) == '\r') {
-          sb.setLength(len - 1);
-        }
-        return sb.toString();
-      }
-      sb.append((char) c);
-      if (sb.length() > 64 * 1024) {
-        throw new IOException("header line too long");
-      }
-    }
-    return sb.length() == 0 ? null : sb.toString();
-  }
-
-  /** Decodes HTTP/1.1 chunked transfer encoding. */
-  static final class ChunkedInputStream extends InputStream {
-    private final InputStream in;
-    private long remaining;
-    private boolean done;
-
-    ChunkedInputStream(InputStream in) {
-      this.in = in;
-    }
-
-    private boolean nextChunk() throws IOException {
-      if (done) {
-        return false;
-      }
-      String size = readLine(in);
-      if (size == null) {
-        throw new IOException("stream ended inside a chunked body");
-      }
-      int semi = size.indexOf(';');
-      String hex = (semi >= 0 ? size.substring(0, semi) : size).strip();
-      try {
-        remaining = Long.parseLong(hex, 16);
-      } catch (NumberFormatException e) {
-        throw new IOException("bad chunk size '" + hex + "'");
-      }
-      if (remaining < 0 || hex.startsWith("+") || hex.startsWith("-")) {
-        throw new IOException("bad chunk size '" + hex + "'");
-      }
-      if (remaining == 0) {
-        done = true;
-        String trailer;
-        while ((trailer = readLine(in)) != null && !trailer.isEmpty()) {
-          // trailers are ignored
-        }
-        return false;
-      }
-      return true;
+    public RemoteApiVersion getApiVersion() {
+      return RemoteApiVersion.unknown();
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+    public String getRegistryUsername() {
+      return null;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining == 0) {
-        if (!nextChunk()) {
-          return -1;
-        }
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n < 0) {
-        throw new IOException("stream ended inside a chunk");
-      }
-      remaining -= n;
-      if (remaining == 0) {
-        readLine(in); // the CRLF after the chunk's data
-      }
-      return n;
-    }
-  }
-
-  /** A body of known length. */
-  static final class LimitedInputStream extends InputStream {
-    private final InputStream in;
-    private long remaining;
-
-    LimitedInputStream(InputStream in, long length) {
-      this.in = in;
-      this.remaining = length;
+    public String getRegistryPassword() {
+      return null;
     }
 
     @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int c = in.read();
-      if (c >= 0) {
-        remaining--;
-      }
-      return c;
+    public String getRegistryEmail() {
+      return null;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
+    public String getRegistryUrl() {
+      return null;
+    }
+
+    @Override
+    public AuthConfig effectiveAuthConfig(String imageName) {
+      return null;
+    }
+
+    @Override
+    public AuthConfigurations getAuthConfigurations() {
+      return new AuthConfigurations();
+    }
+
+    @Override
+    public com.github.dockerjava.core.SSLConfig getSSLConfig() {
+      return null; // the transport was built with it; docker-java reads it only to build its own
     }
   }
 }

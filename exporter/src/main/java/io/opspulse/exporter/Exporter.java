@@ -27,6 +27,8 @@ import java.util.logging.Logger;
  */
 public final class Exporter implements Closeable {
   private static final Logger LOG = Logger.getLogger(Exporter.class.getName());
+  /** How often the engine is asked whether it is still there, beside the event stream. */
+  static final java.time.Duration PING_INTERVAL = java.time.Duration.ofSeconds(5);
 
   private final ExporterConfig config;
   private final EngineClient engine;
@@ -55,10 +57,11 @@ public final class Exporter implements Closeable {
     javax.net.ssl.SSLContext tls = !docker.isUnix() && config.dockerCertPath() != null
         ? io.opspulse.webconfig.ClientTls.fromDockerCertPath(config.dockerCertPath(), config.dockerTlsVerify())
         : null;
-    this.engine = new EngineClient(docker, config.engineTimeout(), tls, config.dockerTlsVerify());
+    this.engine = new EngineClient(docker, config.engineTimeout(), tls);
     this.compose = new ComposeReconciler(config.composeFiles(), config.composeProfiles());
     this.origins = new OriginClassifier(config.deprecatedImages(), config.deprecatedNames());
-    this.sync = new FleetSync(engine, model, compose, stats, config.resyncPeriod(), java.time.Duration.ofSeconds(30));
+    this.sync = new FleetSync(engine, model, compose, stats, config.resyncPeriod(), java.time.Duration.ofSeconds(30),
+        PING_INTERVAL);
     this.cgroups = new CgroupReader(config.procRoot(), config.cgroupRoot());
     this.collector = new FleetCollector(model, this::view, stats, config.maxContainers(), config.labelAllowList());
     this.endpoint = new MetricsEndpoint(collector, collector::version);
@@ -125,16 +128,23 @@ public final class Exporter implements Closeable {
     return web.scheme();
   }
 
+  /** Reads the files here; the model takes the result on its writer, like every other change. */
   private void sampleCgroups() {
     try {
-      Map<String, Long> pids = model.runningPids();
-      Map<String, ContainerUsage> usage = new HashMap<>(pids.size());
-      pids.forEach((id, pid) -> usage.put(id, cgroups.read(pid)));
-      cgroups.retainPids(pids.values());
-      model.updateUsage(usage);
+      Map<String, ContainerUsage> usage = readCgroups();
+      sync.submit("cgroups", () -> model.updateUsage(usage));
     } catch (RuntimeException e) {
+      stats.taskFailure("cgroups");
       LOG.log(Level.WARNING, "cgroup sampling failed", e);
     }
+  }
+
+  private Map<String, ContainerUsage> readCgroups() {
+    Map<String, Long> pids = model.runningPids();
+    Map<String, ContainerUsage> usage = new HashMap<>(pids.size());
+    pids.forEach((id, pid) -> usage.put(id, cgroups.read(pid)));
+    cgroups.retainPids(pids.values());
+    return usage;
   }
 
   /** Exporter-toolkit style: ":9838", "127.0.0.1:9838", "[::1]:9838". */
@@ -173,8 +183,8 @@ public final class Exporter implements Closeable {
   /** One list+inspect and compose read, without serving: what {@code report} runs on. */
   static FleetView snapshotOnce(ExporterConfig config) throws EngineException {
     try (Exporter e = new Exporter(config)) {
-      e.sync.resync("start");
-      e.sampleCgroups();
+      e.sync.resyncOnce();
+      e.model.updateUsage(e.readCgroups());
       return e.view();
     }
   }

@@ -188,6 +188,13 @@ final class FleetCollector implements MultiCollector {
       s.exits().forEach((reason, n) -> serviceExits.add(n, project, service, reason.label()));
     }
 
+    Map<String, Long> refused = new java.util.TreeMap<>();
+    for (ContainerView c : view.containers()) {
+      c.info().refusedLabels().forEach((reason, n) -> refused.merge(reason, (long) n, Long::sum));
+    }
+    SnapshotFamily refusedLabels = family(families, EXPORTER_LABELS_REFUSED);
+    refused.forEach((reason, n) -> refusedLabels.add(n, reason));
+
     SnapshotFamily fileErrors = family(families, EXPORTER_COMPOSE_FILE_ERRORS);
     view.composeFileErrors().forEach((path, error) -> fileErrors.add(1, LabelText.value(path), LabelText.value(error)));
 
@@ -208,6 +215,8 @@ final class FleetCollector implements MultiCollector {
     stats.resyncs().forEach((cause, n) -> resyncs.add(n, cause));
     SnapshotFamily errors = family(families, EXPORTER_API_ERRORS);
     stats.apiErrors().forEach((op, n) -> errors.add(n, op));
+    SnapshotFamily taskFailures = family(families, EXPORTER_TASK_FAILURES);
+    stats.taskFailures().forEach((task, n) -> taskFailures.add(n, task));
     family(families, EXPORTER_SERIES_DROPPED).add(stats.seriesDropped());
     family(families, EXPORTER_RENDER_DURATION).add(stats.lastRenderSeconds());
     if (stats.lastEventTimeSeconds() > 0) {

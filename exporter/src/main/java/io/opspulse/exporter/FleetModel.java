@@ -6,7 +6,6 @@ import io.opspulse.exporter.FleetView.LastExit;
 import io.opspulse.exporter.FleetView.ServiceView;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -20,15 +19,26 @@ import java.util.TreeMap;
 /**
  * The exporter's memory of the fleet, fed by list+inspect resyncs and by events, read by scrapes.
  *
+ * <p>One writer: every method that changes the model is called from {@link FleetSync}'s writer thread
+ * alone, which also takes every inspect, so an inspect is always applied before any later one and a
+ * stale answer can never overwrite a fresher one. Readers (scrapes, the cgroup sampler, the GPU probe)
+ * take the lock for a consistent picture.
+ *
  * <p>Counters here never go backwards: restarts grow by the increase of Docker's RestartCount between
  * two inspects (a drop, after a manual start or an engine restart, starts a new base instead of
  * subtracting), and exits are counted from die events, de-duplicated by their time so an event stream
- * replayed after a reconnect counts nothing twice. Service exit counts are kept by compose project and
- * service, so they survive containers being removed and re-created with new ids.
+ * replayed after a reconnect counts nothing twice. The de-duplication keys outlive the container
+ * (a bounded set of recent ones), so a replayed die of a container removed meanwhile is not counted
+ * again for its service. Service exit counts are kept by compose project and service, so they survive
+ * containers being removed and re-created with new ids.
  */
 final class FleetModel {
   private final Map<String, Tracked> containers = new HashMap<>();
   private final Map<ServiceKey, EnumMap<ExitReason, Long>> serviceExits = new HashMap<>();
+  /** Deaths, OOM kills and failed starts already counted, by (kind, id, engine time). */
+  private final RecentKeys counted = new RecentKeys(16_384);
+  /** Moves on every insert; a resync keeps what was inserted after its list was taken. */
+  private long sequence;
   private EngineFacts engine = EngineFacts.UNKNOWN;
   private boolean up;
   private long version;
@@ -51,15 +61,19 @@ final class FleetModel {
     }
   }
 
-  /** A full resync: every container the engine listed and could inspect. Others are gone. */
-  synchronized void replaceAll(Collection<ContainerInfo> infos) {
-    Set<String> present = new HashSet<>();
-    for (ContainerInfo info : infos) {
-      present.add(info.id());
-      upsertLocked(info);
+  /** Where a resync's list was taken: containers inserted after it are not the list's to judge. */
+  synchronized long mark() {
+    return sequence;
+  }
+
+  /**
+   * The end of a resync: containers the engine did not list are gone, unless they were first seen
+   * after the list was taken (created meanwhile, their create event handled during the resync).
+   */
+  synchronized void retainListed(Set<String> listed, long mark) {
+    if (containers.values().removeIf(t -> t.insertedAt <= mark && !listed.contains(t.info.id()))) {
+      version++;
     }
-    containers.keySet().retainAll(present);
-    version++;
   }
 
   synchronized void upsert(ContainerInfo info) {
@@ -70,7 +84,7 @@ final class FleetModel {
   private void upsertLocked(ContainerInfo info) {
     Tracked t = containers.get(info.id());
     if (t == null) {
-      t = new Tracked(info);
+      t = new Tracked(info, ++sequence);
       // First sight: Docker's own count is the best start a fresh exporter has.
       t.restarts = info.restartCount();
       containers.put(info.id(), t);
@@ -85,8 +99,35 @@ final class FleetModel {
     if (!info.isRunning() && info.hasExited()
         && (t.lastExit == null || info.finishedAt().isAfter(t.lastExit.at().plusSeconds(2)))) {
       t.lastExit = new LastExit(info.exitCode(), info.lastExitReason(), info.finishedAt());
+    } else if (info.failedToStart() && (t.lastExit == null || !t.info.failedToStart())) {
+      // No process ran, so there is no FinishedAt: the moment it was seen failed stands in.
+      t.lastExit = new LastExit(info.exitCode(), info.lastExitReason(), Instant.now());
     }
     t.info = info;
+  }
+
+  /**
+   * A network disconnect after which the container is in the failed-to-start state: one failed start,
+   * counted as an exit (Docker sends no die event for it). Keyed by the event, so a replay counts nothing.
+   */
+  synchronized void recordStartFailure(ContainerInfo info, long timeNano) {
+    if (!info.failedToStart() || !counted.add("start-failure", info.id(), timeNano)) {
+      return;
+    }
+    upsertLocked(info);
+    Tracked t = containers.get(info.id());
+    ExitReason reason = info.lastExitReason();
+    t.exits.merge(reason, 1L, Long::sum);
+    t.lastExit = new LastExit(info.exitCode(), reason, Instant.ofEpochSecond(0, timeNano));
+    countForService(info.composeProject(), info.composeService(), reason);
+    version++;
+  }
+
+  private void countForService(String project, String service, ExitReason reason) {
+    if (!project.isEmpty() && !service.isEmpty()) {
+      serviceExits.computeIfAbsent(new ServiceKey(project, service), k -> new EnumMap<>(ExitReason.class))
+          .merge(reason, 1L, Long::sum);
+    }
   }
 
   synchronized void remove(String id) {
@@ -103,13 +144,10 @@ final class FleetModel {
    */
   synchronized void recordExit(String id, int exitCode, long timeNano, String project, String service,
       boolean oomPerInspect) {
-    Tracked t = containers.get(id);
-    if (t != null) {
-      if (timeNano <= t.lastDieNano) {
-        return; // replayed after a reconnect: already counted
-      }
-      t.lastDieNano = timeNano;
+    if (!counted.add("die", id, timeNano)) {
+      return; // replayed after a reconnect: already counted, whether or not the container is still here
     }
+    Tracked t = containers.get(id);
     boolean oom = oomPerInspect || (t != null && t.oomSinceStart);
     ExitReason reason = ExitReason.classify(exitCode, oom);
     if (t != null) {
@@ -121,17 +159,14 @@ final class FleetModel {
       t.lastExit = new LastExit(exitCode, reason, Instant.ofEpochSecond(0, timeNano));
       t.oomSinceStart = false;
     }
-    if (!project.isEmpty() && !service.isEmpty()) {
-      serviceExits.computeIfAbsent(new ServiceKey(project, service), k -> new EnumMap<>(ExitReason.class))
-          .merge(reason, 1L, Long::sum);
-    }
+    countForService(project, service, reason);
     version++;
   }
 
   /** An oom event: the kernel killed a process of the container. */
   synchronized void recordOom(String id, long timeNano) {
     Tracked t = containers.get(id);
-    if (t == null || timeNano <= t.lastOomNano) {
+    if (t == null || timeNano <= t.lastOomNano || !counted.add("oom", id, timeNano)) {
       return;
     }
     t.lastOomNano = timeNano;
@@ -230,19 +265,20 @@ final class FleetModel {
   private record ServiceKey(String project, String service) {}
 
   private static final class Tracked {
+    final long insertedAt;
     ContainerInfo info;
     long restarts;
     int lastRestartCount;
     final EnumMap<ExitReason, Long> exits = new EnumMap<>(ExitReason.class);
     long oomKills;
     boolean oomSinceStart;
-    long lastDieNano;
     long lastOomNano;
     LastExit lastExit;
     ContainerUsage usage = ContainerUsage.NONE;
 
-    Tracked(ContainerInfo info) {
+    Tracked(ContainerInfo info, long insertedAt) {
       this.info = info;
+      this.insertedAt = insertedAt;
     }
   }
 }

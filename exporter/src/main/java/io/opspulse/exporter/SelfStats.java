@@ -11,6 +11,7 @@ final class SelfStats {
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> resyncs = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> apiErrors = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> taskFailures = new ConcurrentHashMap<>();
   private final LongAdder seriesDropped = new LongAdder();
   private final AtomicLong lastRenderNanos = new AtomicLong();
   private volatile double lastEventTimeSeconds;
@@ -30,6 +31,12 @@ final class SelfStats {
 
   void apiError(String operation) {
     apiErrors.computeIfAbsent(operation, k -> new LongAdder()).increment();
+    changes.incrementAndGet();
+  }
+
+  /** A task of the exporter's own (an event's handling, a resync, a timer) failed and was carried on. */
+  void taskFailure(String task) {
+    taskFailures.computeIfAbsent(task, k -> new LongAdder()).increment();
     changes.incrementAndGet();
   }
 
@@ -59,6 +66,10 @@ final class SelfStats {
 
   Map<String, Long> apiErrors() {
     return snapshot(apiErrors);
+  }
+
+  Map<String, Long> taskFailures() {
+    return snapshot(taskFailures);
   }
 
   long seriesDropped() {

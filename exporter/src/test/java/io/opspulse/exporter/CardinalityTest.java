@@ -37,9 +37,9 @@ class CardinalityTest {
       labels.put(ContainerInfo.SERVICE, hostileName(random, i + 2));
       infos.add(new ContainerInfo(String.format("%064x", i), hostileName(random, i), hostileName(random, i + 3), labels,
           i % 2 == 0 ? "running" : "exited", 127, false, Instant.EPOCH, Instant.EPOCH.plusSeconds(5), i % 7, 0,
-          "", 0, 0, 0, 0, 0, 0));
+          "", 0, 0, 0, 0, 0, 0, "", Map.of()));
     }
-    model.replaceAll(infos);
+    infos.forEach(model::upsert);
     SelfStats stats = new SelfStats();
     OriginClassifier origins = new OriginClassifier(List.of(), List.of());
     FleetCollector collector = new FleetCollector(model, () -> model.view(DeclaredState.EMPTY, origins), stats, 1000, List.of());

@@ -3,32 +3,17 @@ package io.opspulse.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EngineClientTest {
 
   @Test
-  void decodesChunkedBodies() throws IOException {
-    String wire = "4\r\nWiki\r\n6;ext=1\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n";
-    var in = new EngineClient.ChunkedInputStream(new ByteArrayInputStream(wire.getBytes(StandardCharsets.US_ASCII)));
-    assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("Wikipedia in \r\n\r\nchunks.");
-  }
-
-  @Test
-  void aStreamCutInsideAChunkIsAnError() {
-    var in = new EngineClient.ChunkedInputStream(new ByteArrayInputStream("a\r\nabc".getBytes(StandardCharsets.US_ASCII)));
-    assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
-  }
-
-  @Test
-  void aNegativeOrMalformedChunkSizeIsAnErrorNotACrash() {
-    for (String wire : new String[] {"-5\r\nabc", "+5\r\nabcde\r\n0\r\n\r\n", "zz\r\n"}) {
-      var in = new EngineClient.ChunkedInputStream(new ByteArrayInputStream(wire.getBytes(StandardCharsets.US_ASCII)));
-      assertThatThrownBy(in::readAllBytes).as(wire).isInstanceOf(IOException.class).hasMessageContaining("bad chunk size");
-    }
+  void readsTheEnginesClockFromInfo() {
+    assertThat(EngineClient.engineTimeNanos("2026-12-07T01:02:03.123456789Z"))
+        .isEqualTo(java.time.Instant.parse("2026-12-07T01:02:03Z").getEpochSecond() * 1_000_000_000L + 123_456_789L);
+    assertThat(EngineClient.engineTimeNanos("not a time")).isZero();
+    assertThat(EngineClient.engineTimeNanos(null)).isZero();
   }
 
   @Test
@@ -44,9 +29,13 @@ class EngineClientTest {
 
   @Test
   void anUnreachableEngineIsAnEngineExceptionNotACrash() {
-    EngineClient c = new EngineClient(DockerEndpoint.parse("unix:///nonexistent/docker.sock"), java.time.Duration.ofSeconds(1));
-    assertThatThrownBy(() -> c.get("/_ping")).isInstanceOf(EngineException.class)
-        .satisfies(e -> assertThat(((EngineException) e).status()).isZero());
-    c.close();
+    try (EngineClient c = new EngineClient(DockerEndpoint.parse("unix:///nonexistent/docker.sock"), java.time.Duration.ofSeconds(1))) {
+      for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+          c::ping, c::state, c::containerIds, () -> c.inspect("abc"))) {
+        assertThatThrownBy(call).isInstanceOf(EngineException.class)
+            .hasMessageContaining("/nonexistent/docker.sock")
+            .satisfies(e -> assertThat(((EngineException) e).status()).isZero());
+      }
+    }
   }
 }

@@ -19,10 +19,14 @@ class EngineRestartIT {
       try (Exporter exporter = new Exporter(ExporterConfig.builder().dockerHost(docker.dockerHost())
           .listenAddress("127.0.0.1:0").resyncPeriod(Duration.ofSeconds(2)).build()).start()) {
         String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
-        double restartsBefore = Poll.until("restarts before the engine stops", WAIT, () -> MetricsText.scrape(url)
-            .value("docker_container_restarts_total", "id", id12).filter(v -> v >= 2).orElse(null));
-        double exitsBefore = MetricsText.scrape(url).value("docker_container_exits_total", "id", id12, "reason", "error")
-            .orElseThrow();
+        // Restarts before the exporter started count at first sight, exits only from die events it saw: wait for both.
+        MetricsText before = Poll.until("restarts and a seen exit before the engine stops", WAIT, () -> {
+          MetricsText m = MetricsText.scrape(url);
+          return m.value("docker_container_restarts_total", "id", id12).orElse(0.0) >= 2
+              && m.value("docker_container_exits_total", "id", id12, "reason", "error").isPresent() ? m : null;
+        });
+        double restartsBefore = before.value("docker_container_restarts_total", "id", id12).orElseThrow();
+        double exitsBefore = before.value("docker_container_exits_total", "id", id12, "reason", "error").orElseThrow();
 
         docker.stopDaemon();
         // Still serving, and saying the engine is gone; the last known fleet is kept, not dropped.

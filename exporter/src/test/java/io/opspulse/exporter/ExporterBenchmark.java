@@ -54,7 +54,7 @@ public final class ExporterBenchmark {
           createContainer(docker, "bench-" + made, start);
         }
         AtomicLong calls = new AtomicLong();
-        try (EngineProxy proxy = new EngineProxy(docker.root().resolve("bench-proxy.sock"), docker.socket(),
+        try (EngineProxy proxy = EngineProxy.watching(docker.root().resolve("bench-proxy.sock"), docker.socket(),
             path -> calls.incrementAndGet())) {
           md.append(measure(target, "opspulse (events + memory)", List.of("java", "-XX:+UseSerialGC", "-Xmx96m", "-jar", jar.toString(),
               "--docker.host", proxy.dockerHost(), "--web.listen-address", "127.0.0.1:%d"), calls));
@@ -213,16 +213,16 @@ public final class ExporterBenchmark {
         try {
           FleetModel model = new FleetModel();
           List<ContainerInfo> infos = new ArrayList<>();
-          for (JsonNode c : engine.get("/containers/json?all=1")) {
+          for (String id : engine.containerIds()) {
             try {
-              infos.add(ContainerInfo.fromInspect(engine.get("/containers/" + c.path("Id").asText() + "/json")));
+              infos.add(engine.inspect(id));
             } catch (EngineException e) {
               if (!e.isNotFound()) {
                 throw e;
               }
             }
           }
-          model.replaceAll(infos);
+          infos.forEach(model::upsert);
           model.setUp(true);
           var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
           registry.register(new FleetCollector(model, () -> model.view(DeclaredState.EMPTY, origins), stats, 100_000, List.of()));

@@ -15,7 +15,7 @@ class FleetModelTest {
 
   static ContainerInfo info(String id, String state, int restartCount, Map<String, String> labels) {
     return new ContainerInfo(id, "c-" + id.substring(0, 3), "img", labels, state, 0, false, Instant.EPOCH, null,
-        restartCount, 1, "", 0, 0, 0, 0, 0, 0);
+        restartCount, 1, "", 0, 0, 0, 0, 0, 0, "", Map.of());
   }
 
   private FleetView.ContainerView only(FleetModel m) {
@@ -29,7 +29,7 @@ class FleetModelTest {
     m.upsert(info(ID, "running", 6, AGENT));
     assertThat(only(m).restarts()).isEqualTo(6);
     // The engine restarted (or someone ran docker start): Docker's count starts over.
-    m.replaceAll(List.of(info(ID, "running", 0, AGENT)));
+    m.upsert(info(ID, "running", 0, AGENT));
     assertThat(only(m).restarts()).isEqualTo(6);
     m.upsert(info(ID, "running", 2, AGENT));
     assertThat(only(m).restarts()).isEqualTo(8);
@@ -44,6 +44,63 @@ class FleetModelTest {
     m.recordExit(ID, 127, 2_000, "mcp", "agent", false);
     assertThat(only(m).exits()).containsEntry(ExitReason.COMMAND_NOT_FOUND, 2L);
     assertThat(only(m).lastExit().code()).isEqualTo(127);
+  }
+
+  @Test
+  void aReplayedDieOfARemovedContainerIsNotCountedAgainForItsService() {
+    FleetModel m = new FleetModel();
+    m.upsert(info(ID, "running", 0, AGENT));
+    m.recordExit(ID, 1, 1_000, "mcp", "agent", false);
+    m.remove(ID); // destroyed while the stream was down; the replay brings its die again
+    m.recordExit(ID, 1, 1_000, "mcp", "agent", false);
+    assertThat(m.view(DeclaredState.EMPTY, origins).services()).singleElement()
+        .satisfies(s -> assertThat(s.exits()).containsExactly(Map.entry(ExitReason.ERROR, 1L)));
+  }
+
+  @Test
+  void aResyncDropsWhatTheEngineNoLongerListsButKeepsWhatWasCreatedAfterTheList() {
+    FleetModel m = new FleetModel();
+    String gone = "a".repeat(64);
+    String listed = "c".repeat(64);
+    String createdMeanwhile = "d".repeat(64);
+    m.upsert(info(gone, "running", 0, Map.of()));
+    m.upsert(info(listed, "running", 0, Map.of()));
+    long mark = m.mark(); // the resync's list: [listed]
+    m.upsert(info(createdMeanwhile, "running", 0, Map.of())); // its create event, handled during the resync
+    m.retainListed(java.util.Set.of(listed), mark);
+    assertThat(m.view(DeclaredState.EMPTY, origins).containers()).extracting(c -> c.info().id())
+        .containsExactlyInAnyOrder(listed, createdMeanwhile);
+  }
+
+  @Test
+  void aFailedStartCountsOnceAsAnExitWithItsReason() {
+    FleetModel m = new FleetModel();
+    ContainerInfo created = info(ID, "created", 0, AGENT);
+    m.upsert(created);
+    ContainerInfo failed = new ContainerInfo(ID, "api", "img", AGENT, "created", 127, false, null, null, 0, 0, "", 0,
+        0, 0, 0, 0, 0, "exec: \"uvicorn\": executable file not found in $PATH", Map.of());
+    assertThat(failed.failedToStart()).isTrue();
+    m.recordStartFailure(failed, 5_000);
+    m.recordStartFailure(failed, 5_000); // the same network disconnect, replayed
+    FleetView v = m.view(DeclaredState.EMPTY, origins);
+    assertThat(v.containers()).singleElement().satisfies(c -> {
+      assertThat(c.exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 1L));
+      assertThat(c.lastExit().reason()).isEqualTo(ExitReason.COMMAND_NOT_FOUND);
+      assertThat(c.lastExit().code()).isEqualTo(127);
+    });
+    assertThat(v.services()).singleElement()
+        .satisfies(s -> assertThat(s.exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 1L)));
+    m.recordStartFailure(failed, 9_000); // docker start tried again, and failed again
+    assertThat(only(m).exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 2L));
+  }
+
+  @Test
+  void aContainerFirstSeenFailedShowsItsReasonWithoutCountingAnExit() {
+    FleetModel m = new FleetModel();
+    m.upsert(new ContainerInfo(ID, "api", "img", AGENT, "created", 126, false, null, null, 0, 0, "", 0,
+        0, 0, 0, 0, 0, "permission denied", Map.of()));
+    assertThat(only(m).lastExit().reason()).isEqualTo(ExitReason.NOT_EXECUTABLE);
+    assertThat(only(m).exits()).isEmpty();
   }
 
   @Test
@@ -93,7 +150,7 @@ class FleetModelTest {
     m.recordExit(ID, 137, 1_000_000_000L, "", "", false);
     // Docker, restarting the container, reports the exit without OOMKilled and a FinishedAt a moment later.
     m.upsert(new ContainerInfo(ID, "c", "img", Map.of(), "restarting", 137, false, Instant.EPOCH,
-        Instant.ofEpochSecond(1, 5_000_000), 1, 0, "", 0, 0, 0, 0, 0, 0));
+        Instant.ofEpochSecond(1, 5_000_000), 1, 0, "", 0, 0, 0, 0, 0, 0, "", Map.of()));
     assertThat(only(m).lastExit().reason()).isEqualTo(ExitReason.OOM_KILLED);
   }
 

@@ -16,7 +16,7 @@ class OriginClassifierTest {
 
   static ContainerInfo container(String name, String image, Map<String, String> labels) {
     return new ContainerInfo("a".repeat(64), name, image, labels, "running", 0, false, Instant.EPOCH, null, 0, 1,
-        "", 0, 0, 0, 0, 0, 0);
+        "", 0, 0, 0, 0, 0, 0, "", Map.of());
   }
 
   @Test

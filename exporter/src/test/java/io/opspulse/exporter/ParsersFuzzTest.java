@@ -2,12 +2,10 @@ package io.opspulse.exporter;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 
 /**
  * The small parsers of untrusted text: /proc/pid/cgroup, cpu.stat, container names, exit codes, label
- * values, and HTTP chunked bodies from the engine. None may throw or hang on any input.
+ * values, and Docker label values. None may throw or hang on any input.
  */
 class ParsersFuzzTest {
   @FuzzTest(maxDuration = "20s")
@@ -25,11 +23,10 @@ class ParsersFuzzTest {
         }
       }
       default -> {
-        byte[] wire = data.consumeRemainingAsBytes();
-        try {
-          new EngineClient.ChunkedInputStream(new ByteArrayInputStream(wire)).readAllBytes();
-        } catch (IOException expected) {
-          // a malformed body is an error the caller handles
+        String label = data.consumeRemainingAsString();
+        String reason = LabelScreen.reason(label);
+        if (reason == null && label.chars().anyMatch(c -> c == 0)) {
+          throw new AssertionError("a NUL passed the label screen");
         }
       }
     }

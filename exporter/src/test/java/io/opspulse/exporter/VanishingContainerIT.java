@@ -22,7 +22,7 @@ class VanishingContainerIT {
     String doomed = docker.run("--name", "short-lived", PrivateDockerDaemon.BUSYBOX, "sleep", "300");
     String stays = docker.run("--name", "stays", PrivateDockerDaemon.BUSYBOX, "sleep", "300");
     AtomicBoolean removed = new AtomicBoolean();
-    try (EngineProxy proxy = new EngineProxy(docker.root().resolve("proxy.sock"), docker.socket(), path -> {
+    try (EngineProxy proxy = EngineProxy.watching(docker.root().resolve("proxy.sock"), docker.socket(), path -> {
       if (path.startsWith("/containers/" + doomed + "/json") && removed.compareAndSet(false, true)) {
         docker.dockerOk("rm", "-f", doomed);
       }
