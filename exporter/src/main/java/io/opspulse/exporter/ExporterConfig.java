@@ -114,7 +114,12 @@ public record ExporterConfig(
       if (!telemetryPath.startsWith("/")) {
         throw new IllegalArgumentException("telemetry path '" + telemetryPath + "' must start with /");
       }
-      DockerEndpoint.parse(dockerHost);
+      DockerEndpoint endpoint = DockerEndpoint.parse(dockerHost);
+      if (!endpoint.isUnix() && dockerTlsVerify && dockerCertPath == null) {
+        // Never fall back to plaintext when verification was asked for.
+        throw new IllegalArgumentException("docker.tls_verify (DOCKER_TLS_VERIFY) for " + endpoint
+            + " needs docker.cert_path (DOCKER_CERT_PATH): the folder with ca.pem, cert.pem and key.pem");
+      }
       return new ExporterConfig(dockerHost, listenAddress, telemetryPath, composeFiles, composeProfiles,
           deprecatedImages, deprecatedNames, labelAllowList, maxContainers, resyncPeriod, cgroupInterval,
           procRoot, cgroupRoot, engineTimeout, webConfigFile, gpuEnabled, gpuInterval, dockerCertPath, dockerTlsVerify);

@@ -17,6 +17,16 @@ class ConfigFileTest {
   }
 
   @Test
+  void tlsVerificationWithoutCertificatesIsAnErrorNotPlaintext() {
+    assertThatThrownBy(() -> read("""
+        docker:
+          host: tcp://127.0.0.1:2376
+          tls_verify: true
+        """)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("docker.tls_verify").hasMessageContaining("docker.cert_path");
+  }
+
+  @Test
   void readsEverySetting() throws Exception {
     ExporterConfig c = read("""
         docker:
