@@ -82,6 +82,12 @@ class ProfilerIT {
   }
 
   @Test
+  void theAppRunsOnTheJdkThisRunIsFor() {
+    String feature = System.getProperty("profiler.it.feature", "");
+    assertThat(app.javaFeature()).isEqualTo(feature.isEmpty() ? Runtime.version().feature() : Integer.parseInt(feature));
+  }
+
+  @Test
   void theCpuSourceIsCpuTimeSamplingWhereTheJvmHasIt() {
     HttpResponse<String> r = app.get("/debug/profile?seconds=5&event=cpu");
     String expected = app.javaFeature() >= 25 ? JfrStream.CPU_TIME_SAMPLE : JfrStream.EXECUTION_SAMPLE;
