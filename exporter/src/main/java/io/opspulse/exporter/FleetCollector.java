@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * Renders the fleet from memory on each scrape: no Docker API call ever happens here. Which values go
  * into which catalog metric is {@link FleetMetrics}' table; this class decides when to render and which
  * containers get per-container series. A rendering is reused until the fleet or the exporter's own counts
- * change, and each container's label sets are reused until its identity changes, so a cgroup sample
- * re-renders values, not labels.
+ * change, each container's label sets are reused until its identity changes, and each family keeps its
+ * snapshot object while its points stay the same: a cgroup sample re-renders values, not labels, and
+ * {@link MetricsEndpoint} re-encodes the three usage families, not thirty.
  */
 final class FleetCollector implements MultiCollector {
   private final LongSupplier fleetVersion;
@@ -31,6 +32,7 @@ final class FleetCollector implements MultiCollector {
   private Map<String, ContainerLabels> labelsById = new HashMap<>();
   private long cachedVersion = -1;
   private MetricSnapshots cached;
+  private CatalogSnapshots previous;
   private long lastRenderNanos;
 
   FleetCollector(FleetModel model, Supplier<FleetView> views, SelfStats stats, int maxContainers,
@@ -86,6 +88,9 @@ final class FleetCollector implements MultiCollector {
     for (Binding b : FleetMetrics.ALL) {
       b.samples().write(r, out.family(b.metric()));
     }
-    return out.build();
+    // Unchanged families keep their snapshot object, so the endpoint re-encodes only what changed.
+    MetricSnapshots snapshots = out.buildReusing(previous);
+    previous = out;
+    return snapshots;
   }
 }

@@ -37,11 +37,16 @@ class FleetExpositionGoldenTest {
 
   /** Four containers, one past the cap of three: every kind of series the exporter writes appears. */
   static FleetView fleet() {
-    return TestFleet.fleet()
+    return fleet(12.5, 1);
+  }
+
+  /** The same fleet with another CPU reading for shop-web-1, as after a cgroup sample. */
+  static FleetView fleet(double webCpuSeconds, long version) {
+    return TestFleet.fleet().version(version)
         .engine("24.0.7", "1.43", 8, 16L << 30)
         .with(container("shop-web-1").compose("shop", "web").origin(Origin.DECLARED).label(TEAM, "payments")
             .running(T0, 4242).health("healthy", 0, 10, 3).limits(1.5, 512L << 20, 256L << 20)
-            .restarts(2).exits(ExitReason.ERROR, 2).usage(12.5, 100L << 20, 7))
+            .restarts(2).exits(ExitReason.ERROR, 2).usage(webCpuSeconds, 100L << 20, 7))
         .with(container("shop-worker-1").compose("shop", "worker").origin(Origin.ORPHAN).oomKilled()
             .exited(137, T0.plusSeconds(90)).exits(ExitReason.OOM_KILLED, 1).oomKills(1)
             .health("unhealthy", 3, 30, 30).usage(3.0, 1L << 20, 1))
@@ -53,14 +58,24 @@ class FleetExpositionGoldenTest {
         .build();
   }
 
-  static String render(ExpositionFormatWriter writer) throws IOException {
+  /** The exporter's own counts that go with {@link #fleet()}. */
+  static SelfStats stats() {
     SelfStats stats = new SelfStats();
     stats.event("start", T0.getEpochSecond());
     stats.event("die", T0.getEpochSecond() + 90);
     stats.resync("start");
     stats.apiError("inspect");
+    return stats;
+  }
+
+  /** The collector the golden files come from: a cap of three containers, one Docker label allowed. */
+  static FleetCollector collector(java.util.function.Supplier<FleetView> fleet, SelfStats stats) {
+    return new FleetCollector(() -> fleet.get().version(), fleet, stats, 3, List.of(TEAM));
+  }
+
+  static String render(ExpositionFormatWriter writer) throws IOException {
     FleetView view = fleet();
-    FleetCollector collector = new FleetCollector(view::version, () -> view, stats, 3, List.of(TEAM));
+    FleetCollector collector = collector(() -> view, stats());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     writer.write(out, collector.collect());
     return out.toString(StandardCharsets.UTF_8);

@@ -29,6 +29,7 @@ public final class CatalogFamily {
   private final String[] names;
   private final List<Labels> labels = new ArrayList<>();
   private final List<Object> points = new ArrayList<>();
+  private MetricSnapshot built;
 
   CatalogFamily(MetricDefinition definition) {
     this.definition = definition;
@@ -93,8 +94,44 @@ public final class CatalogFamily {
     return points.isEmpty();
   }
 
-  /** The family as client_java models it, its points sorted by labels. */
+  /** The family as client_java models it, its points sorted by labels; built once. */
   public MetricSnapshot build() {
+    if (built == null) {
+      built = snapshot();
+    }
+    return built;
+  }
+
+  /**
+   * Whether {@code other} holds the same points, in the same order: then its snapshot, and whatever a
+   * caller derived from it (encoded bytes), stand for this family too. Label sets are compared by
+   * reference first, so callers that reuse their {@link Labels} pay one comparison per point.
+   */
+  boolean samePointsAs(CatalogFamily other) {
+    if (!definition.equals(other.definition) || points.size() != other.points.size()) {
+      return false;
+    }
+    for (int i = 0; i < points.size(); i++) {
+      Labels a = labels.get(i);
+      Labels b = other.labels.get(i);
+      if (a != b && !a.equals(b)) {
+        return false;
+      }
+      Object p = points.get(i);
+      Object q = other.points.get(i);
+      if (p instanceof Double d ? !(q instanceof Double e && Double.compare(d, e) == 0) : p != q) {
+        return false; // histogram points count as the same only when they are the same object
+      }
+    }
+    return true;
+  }
+
+  /** Takes over {@code same}'s snapshot: same points, so the same snapshot object. */
+  void reuseSnapshotOf(CatalogFamily same) {
+    built = same.build();
+  }
+
+  private MetricSnapshot snapshot() {
     Unit unit = definition.unit().suffix().isEmpty() ? null : new Unit(definition.unit().suffix());
     MetricMetadata metadata = new MetricMetadata(definition.baseName(), definition.help(), unit);
     return switch (definition.type()) {

@@ -91,6 +91,26 @@ class CatalogSnapshotsTest {
   }
 
   @Test
+  void aFamilyWithTheSamePointsKeepsTheSnapshotObjectOfThePreviousScrape() {
+    Labels a = Labels.of("id", "a");
+    CatalogSnapshots first = new CatalogSnapshots();
+    first.family(MEMORY).add(1, a);
+    first.family(RESTARTS).add(1, a, "error");
+    MetricSnapshots before = first.build();
+
+    CatalogSnapshots second = new CatalogSnapshots();
+    second.family(MEMORY).add(1, Labels.of("id", "a")); // equal labels, another object
+    second.family(RESTARTS).add(2, a, "error");
+    MetricSnapshots after = second.buildReusing(first);
+
+    assertThat(after.get(0)).as("app_memory_bytes: same points").isSameAs(before.get(0));
+    assertThat(after.get(1)).as("app_restarts_total: a new value").isNotSameAs(before.get(1));
+    assertThat(after.get(1).getDataPoints()).singleElement()
+        .satisfies(p -> assertThat(((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p)
+            .getValue()).isEqualTo(2.0));
+  }
+
+  @Test
   void labelsTheCatalogDoesNotDeclareAreRefused() {
     CatalogSnapshots s = new CatalogSnapshots();
     assertThatThrownBy(() -> s.family(MEMORY).add(1)).hasMessageContaining("app_memory_bytes takes the labels [id]");
