@@ -9,6 +9,7 @@ import io.opspulse.exporter.FleetView.ContainerView;
 import io.opspulse.exporter.FleetView.ServiceView;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Where each of the exporter's catalog metrics comes from: every metric bound to the function that writes
@@ -153,7 +154,7 @@ final class FleetMetrics {
     });
   }
 
-  private static Binding service(MetricDefinition metric, java.util.function.BiConsumer<ServiceView, CatalogFamily> samples) {
+  private static Binding service(MetricDefinition metric, BiConsumer<ServiceView, CatalogFamily> samples) {
     return fleet(metric, (r, out) -> {
       for (ServiceView s : r.view().services()) {
         samples.accept(s, out);
