@@ -140,10 +140,11 @@ public final class DockerMetrics {
       .build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_RENDER_DURATION = gauge("opspulse_exporter_render_duration_seconds")
       .unit(Unit.SECONDS)
-      .help("How long the last rendering of the fleet's metrics took; done once per change, scrapes in between reuse it.")
+      .help("How long the previous rendering of the fleet's metrics took (0 until one has finished); one rendering per change, scrapes in between reuse it.")
       .build(Source.EXPORTER);
-  public static final MetricDefinition EXPORTER_SERIES_DROPPED = counter("opspulse_exporter_series_dropped_total")
-      .help("Containers left out of per-container series because the cardinality cap was reached, summed over scrapes.")
+  public static final MetricDefinition EXPORTER_CONTAINERS_DROPPED = gauge("opspulse_exporter_containers_dropped")
+      .help("Containers left out of per-container series now because the cap (limits.max_containers) is reached; "
+          + "the aggregates still count them.")
       .build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_LAST_EVENT_TIME = gauge("opspulse_exporter_last_event_time_seconds")
       .unit(Unit.SECONDS)
@@ -159,6 +160,5 @@ public final class DockerMetrics {
       CONTAINER_MEMORY_LIMIT, CONTAINER_MEMORY_RESERVATION, CONTAINER_CPU_USAGE, CONTAINER_MEMORY_USAGE,
       CONTAINER_PIDS, CONTAINERS, SERVICE_DESIRED_REPLICAS, SERVICE_RUNNING_REPLICAS, SERVICE_EXITS,
       EXPORTER_EVENTS, EXPORTER_RESYNCS, EXPORTER_API_ERRORS, EXPORTER_TASK_FAILURES, EXPORTER_LABELS_REFUSED,
-      EXPORTER_COMPOSE_FILE_ERRORS,
-      EXPORTER_RENDER_DURATION, EXPORTER_SERIES_DROPPED, EXPORTER_LAST_EVENT_TIME);
+      EXPORTER_COMPOSE_FILE_ERRORS, EXPORTER_RENDER_DURATION, EXPORTER_CONTAINERS_DROPPED, EXPORTER_LAST_EVENT_TIME);
 }

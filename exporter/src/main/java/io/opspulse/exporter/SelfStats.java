@@ -6,14 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The exporter's account of itself: events, resyncs, API errors, dropped series, render time. */
+/** The exporter's account of itself: events, resyncs, API errors, the time of the last event. */
 final class SelfStats {
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> resyncs = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> apiErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> taskFailures = new ConcurrentHashMap<>();
-  private final LongAdder seriesDropped = new LongAdder();
-  private final AtomicLong lastRenderNanos = new AtomicLong();
   private volatile double lastEventTimeSeconds;
   /** Moves whenever a published count changes, so a cached rendering knows it is stale. */
   private final AtomicLong changes = new AtomicLong();
@@ -40,18 +38,6 @@ final class SelfStats {
     changes.incrementAndGet();
   }
 
-  /**
-   * Counted once per rendering of a changed fleet. It does not move {@link #changes()}: that would make
-   * every rendering over the cap invalidate itself.
-   */
-  void seriesDropped(long n) {
-    seriesDropped.add(n);
-  }
-
-  void renderNanos(long nanos) {
-    lastRenderNanos.set(nanos);
-  }
-
   long changes() {
     return changes.get();
   }
@@ -70,14 +56,6 @@ final class SelfStats {
 
   Map<String, Long> taskFailures() {
     return snapshot(taskFailures);
-  }
-
-  long seriesDropped() {
-    return seriesDropped.sum();
-  }
-
-  double lastRenderSeconds() {
-    return lastRenderNanos.get() / 1e9;
   }
 
   double lastEventTimeSeconds() {

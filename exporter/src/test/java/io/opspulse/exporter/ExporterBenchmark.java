@@ -34,20 +34,43 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ExporterBenchmark {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final int SCRAPES = Integer.getInteger("bench.scrapes", 200);
+  /** The list+inspect method takes seconds a scrape at 1,000 containers: fewer of them keep a run short. */
+  private static final int BASELINE_SCRAPES = Integer.getInteger("bench.baselineScrapes", SCRAPES);
 
+  /** The flags the benchmark has always run both methods with. */
+  static final List<String> BENCH_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx96m");
+  /** The flags docs/deployment.md recommends for the exporter as a sidecar; keep the two the same. */
+  static final List<String> SIDECAR_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m");
+
+  /**
+   * Args: the exporter jar, and optionally a second jar (an earlier build) measured in the same run with
+   * the same flags. {@code -Dbench.sizes=10,100,1000} picks the fleet sizes; {@code -Dbench.flagsets} the
+   * JVM flag sets the exporter jar runs with, separated by {@code ;} (default: the benchmark's usual flags,
+   * then {@link #SIDECAR_FLAGS}); {@code -Dbench.baseline=false} leaves
+   * out the list+inspect method (for quick looks only: the figures that go in docs/benchmarks.md keep it).
+   */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("baseline")) {
       PollingBaseline.serve(args[1], Integer.parseInt(args[2]));
       return;
     }
     Path jar = Path.of(args.length > 0 ? args[0] : "exporter/target/opspulse-exporter.jar").toAbsolutePath();
+    Path before = args.length > 1 ? Path.of(args[1]).toAbsolutePath() : null;
+    int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "10,100,1000").split(","))
+        .mapToInt(t -> Integer.parseInt(t.strip())).toArray();
+    List<List<String>> flagSets = new ArrayList<>();
+    for (String set : System.getProperty("bench.flagsets", String.join(" ", BENCH_FLAGS) + ";"
+        + String.join(" ", SIDECAR_FLAGS)).split(";")) {
+      flagSets.add(List.of(set.strip().split("\\s+")));
+    }
+    boolean baseline = Boolean.parseBoolean(System.getProperty("bench.baseline", "true"));
     String classpath = System.getProperty("java.class.path");
     StringBuilder md = new StringBuilder();
-    md.append("| containers | method | scrape p50 ms | scrape p99 ms | Docker API calls / scrape | CPU s (all scrapes) | RSS MiB |\n")
-        .append("|---|---|---|---|---|---|---|\n");
+    md.append("| containers | method | JVM flags | scrape p50 ms | scrape p99 ms | Docker API calls / scrape | CPU s (all scrapes) | RSS MiB |\n")
+        .append("|---|---|---|---|---|---|---|---|\n");
     try (PrivateDockerDaemon docker = PrivateDockerDaemon.start().withBusybox()) {
       int made = 0;
-      for (int target : new int[] {10, 100, 1000}) {
+      for (int target : sizes) {
         // Up to 100 running containers (cgroup sampling has work), the rest created but not started.
         for (; made < target; made++) {
           boolean start = made < 100;
@@ -56,10 +79,21 @@ public final class ExporterBenchmark {
         AtomicLong calls = new AtomicLong();
         try (EngineProxy proxy = EngineProxy.watching(docker.root().resolve("bench-proxy.sock"), docker.socket(),
             path -> calls.incrementAndGet())) {
-          md.append(measure(target, "opspulse (events + memory)", List.of("java", "-XX:+UseSerialGC", "-Xmx96m", "-jar", jar.toString(),
-              "--docker.host", proxy.dockerHost(), "--web.listen-address", "127.0.0.1:%d"), calls));
-          md.append(measure(target, "list+inspect per scrape", List.of("java", "-XX:+UseSerialGC", "-Xmx96m", "-cp", classpath,
-              ExporterBenchmark.class.getName(), "baseline", proxy.dockerHost(), "%d"), calls));
+          List<String> exporterArgs = List.of("--docker.host", proxy.dockerHost(), "--web.listen-address", "127.0.0.1:%d");
+          if (before != null) {
+            md.append(measure(target, "opspulse before (" + before.getFileName() + ")", BENCH_FLAGS,
+                exporterCommand(BENCH_FLAGS, before, exporterArgs), calls, SCRAPES));
+          }
+          for (List<String> flags : flagSets) {
+            md.append(measure(target, "opspulse (events + memory)", flags, exporterCommand(flags, jar, exporterArgs), calls,
+                SCRAPES));
+          }
+          if (baseline) {
+            List<String> command = new ArrayList<>(List.of("java"));
+            command.addAll(BENCH_FLAGS);
+            command.addAll(List.of("-cp", classpath, ExporterBenchmark.class.getName(), "baseline", proxy.dockerHost(), "%d"));
+            md.append(measure(target, "list+inspect per scrape", BENCH_FLAGS, command, calls, BASELINE_SCRAPES));
+          }
         }
       }
       md.append("\n").append(deathToMetric(docker, jar));
@@ -67,8 +101,16 @@ public final class ExporterBenchmark {
     System.out.println(md);
   }
 
-  private static String measure(int containers, String method, List<String> commandTemplate, AtomicLong calls)
-      throws Exception {
+  private static List<String> exporterCommand(List<String> flags, Path jar, List<String> args) {
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(flags);
+    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(args);
+    return command;
+  }
+
+  private static String measure(int containers, String method, List<String> flags, List<String> commandTemplate,
+      AtomicLong calls, int scrapes) throws Exception {
     int port = Ports.freeLoopbackPort();
     List<String> command = commandTemplate.stream().map(s -> s.contains("%d") ? String.format(Locale.ROOT, s, port) : s).toList();
     Path log = Files.createTempFile("bench-", ".log");
@@ -80,18 +122,18 @@ public final class ExporterBenchmark {
       }
       long cpuBefore = cpuTicks(p.pid());
       long callsBefore = calls.get();
-      double[] ms = new double[SCRAPES];
-      for (int i = 0; i < SCRAPES; i++) {
+      double[] ms = new double[scrapes];
+      for (int i = 0; i < scrapes; i++) {
         long t0 = System.nanoTime();
         scrape(url);
         ms[i] = (System.nanoTime() - t0) / 1e6;
       }
-      double apiPerScrape = (calls.get() - callsBefore) / (double) SCRAPES;
+      double apiPerScrape = (calls.get() - callsBefore) / (double) scrapes;
       double cpu = (cpuTicks(p.pid()) - cpuBefore) / 100.0;
       long rss = rssKib(p.pid());
       Arrays.sort(ms);
-      return String.format(Locale.ROOT, "| %d | %s | %.2f | %.2f | %.1f | %.2f | %.0f |%n", containers, method,
-          ms[SCRAPES / 2], ms[(int) Math.ceil(SCRAPES * 0.99) - 1], apiPerScrape, cpu, rss / 1024.0);
+      return String.format(Locale.ROOT, "| %d | %s | `%s` | %.2f | %.2f | %.1f | %.2f | %.0f |%n", containers, method,
+          String.join(" ", flags), ms[scrapes / 2], ms[(int) Math.ceil(scrapes * 0.99) - 1], apiPerScrape, cpu, rss / 1024.0);
     } finally {
       Files.deleteIfExists(log);
     }

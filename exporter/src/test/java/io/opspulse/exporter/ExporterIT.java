@@ -201,7 +201,7 @@ class ExporterIT {
     assertThat(m.value("docker_host_memory_bytes")).hasValueSatisfying(v -> assertThat(v).isGreaterThan(0));
     assertThat(m.all("docker_engine_info", s -> !s.label("version").isEmpty() && !s.label("api_version").isEmpty())).hasSize(1);
     assertThat(m.value("opspulse_exporter_resyncs_total", "cause", "start")).contains(1.0);
-    assertThat(m.value("opspulse_exporter_series_dropped_total")).contains(0.0);
+    assertThat(m.value("opspulse_exporter_containers_dropped")).contains(0.0);
   }
 
   private static String origin(MetricsText m, String id) {

@@ -14,8 +14,9 @@ class FleetModelTest {
   private final OriginClassifier origins = new OriginClassifier(List.of(), List.of());
 
   static ContainerInfo info(String id, String state, int restartCount, Map<String, String> labels) {
-    return new ContainerInfo(id, "c-" + id.substring(0, 3), "img", labels, state, 0, false, Instant.EPOCH, null,
-        restartCount, 1, "", 0, 0, 0, 0, 0, 0, "", Map.of());
+    TestFleet.Container c = TestFleet.container("c-" + id.substring(0, 3)).id(id).state(state).restartCount(restartCount);
+    labels.forEach(c::label);
+    return c.info();
   }
 
   private FleetView.ContainerView only(FleetModel m) {
@@ -77,8 +78,8 @@ class FleetModelTest {
     FleetModel m = new FleetModel();
     ContainerInfo created = info(ID, "created", 0, AGENT);
     m.upsert(created);
-    ContainerInfo failed = new ContainerInfo(ID, "api", "img", AGENT, "created", 127, false, null, null, 0, 0, "", 0,
-        0, 0, 0, 0, 0, "exec: \"uvicorn\": executable file not found in $PATH", Map.of());
+    ContainerInfo failed = TestFleet.container("api").id(ID).compose("mcp", "agent")
+        .failedToStart(127, "exec: \"uvicorn\": executable file not found in $PATH").info();
     assertThat(failed.failedToStart()).isTrue();
     m.recordStartFailure(failed, 5_000);
     m.recordStartFailure(failed, 5_000); // the same network disconnect, replayed
@@ -97,8 +98,7 @@ class FleetModelTest {
   @Test
   void aContainerFirstSeenFailedShowsItsReasonWithoutCountingAnExit() {
     FleetModel m = new FleetModel();
-    m.upsert(new ContainerInfo(ID, "api", "img", AGENT, "created", 126, false, null, null, 0, 0, "", 0,
-        0, 0, 0, 0, 0, "permission denied", Map.of()));
+    m.upsert(TestFleet.container("api").id(ID).compose("mcp", "agent").failedToStart(126, "permission denied").info());
     assertThat(only(m).lastExit().reason()).isEqualTo(ExitReason.NOT_EXECUTABLE);
     assertThat(only(m).exits()).isEmpty();
   }
@@ -149,8 +149,8 @@ class FleetModelTest {
     m.recordOom(ID, 1_000_000_000L);
     m.recordExit(ID, 137, 1_000_000_000L, "", "", false);
     // Docker, restarting the container, reports the exit without OOMKilled and a FinishedAt a moment later.
-    m.upsert(new ContainerInfo(ID, "c", "img", Map.of(), "restarting", 137, false, Instant.EPOCH,
-        Instant.ofEpochSecond(1, 5_000_000), 1, 0, "", 0, 0, 0, 0, 0, 0, "", Map.of()));
+    m.upsert(TestFleet.container("c").id(ID).exited(137, Instant.ofEpochSecond(1, 5_000_000)).state("restarting")
+        .restartCount(1).info());
     assertThat(only(m).lastExit().reason()).isEqualTo(ExitReason.OOM_KILLED);
   }
 

@@ -15,8 +15,9 @@ class OriginClassifierTest {
       Map.of(), List.of());
 
   static ContainerInfo container(String name, String image, Map<String, String> labels) {
-    return new ContainerInfo("a".repeat(64), name, image, labels, "running", 0, false, Instant.EPOCH, null, 0, 1,
-        "", 0, 0, 0, 0, 0, 0, "", Map.of());
+    TestFleet.Container c = TestFleet.container(name).id("a".repeat(64)).image(image).running(Instant.EPOCH, 1);
+    labels.forEach(c::label);
+    return c.info();
   }
 
   @Test

@@ -2,25 +2,18 @@ package io.opspulse.gpu;
 
 import io.opspulse.catalog.GpuMetrics;
 import io.opspulse.catalog.MetricDefinition;
-import io.opspulse.catalog.MetricType;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.opspulse.catalog.prometheus.CatalogSnapshots;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.prometheus.metrics.model.snapshots.Unit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Turns one {@link GpuSnapshot} into the catalog's GPU metric families. Names, types, units, help and
- * label names all come from {@link GpuMetrics}; a series whose label values do not match its
- * definition's labels is a bug and throws.
+ * label names all come from {@link GpuMetrics} through the shared {@link CatalogSnapshots}; a series whose
+ * label values do not match its definition's labels is a bug and throws.
  */
 final class GpuMetricsWriter {
-  private final Map<MetricDefinition, List<Object[]>> series = new LinkedHashMap<>();
+  private final CatalogSnapshots snapshots = new CatalogSnapshots();
 
   private GpuMetricsWriter() {}
 
@@ -34,7 +27,7 @@ final class GpuMetricsWriter {
         w.device(d, directory);
       }
     }
-    return w.build();
+    return w.snapshots.build();
   }
 
   private void probe(GpuSnapshot snapshot) {
@@ -97,44 +90,6 @@ final class GpuMetricsWriter {
   }
 
   private void add(MetricDefinition def, double value, String... labelValues) {
-    if (labelValues.length != def.labels().size()) {
-      throw new IllegalStateException(def.name() + " takes labels " + def.labels() + ", got "
-          + labelValues.length + " values");
-    }
-    series.computeIfAbsent(def, k -> new ArrayList<>()).add(new Object[] {value, labelValues});
-  }
-
-  private MetricSnapshots build() {
-    List<MetricSnapshot> out = new ArrayList<>(series.size());
-    series.forEach((def, points) -> out.add(family(def, points)));
-    return new MetricSnapshots(out);
-  }
-
-  private static MetricSnapshot family(MetricDefinition def, List<Object[]> points) {
-    Unit unit = def.unit().suffix().isEmpty() ? null : new Unit(def.unit().suffix());
-    String[] names = def.labels().toArray(String[]::new);
-    if (def.type() == MetricType.COUNTER) {
-      CounterSnapshot.Builder b = CounterSnapshot.builder().name(def.baseName()).help(def.help());
-      if (unit != null) {
-        b.unit(unit);
-      }
-      for (Object[] p : points) {
-        b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value((double) p[0])
-            .labels(Labels.of(names, (String[]) p[1])).build());
-      }
-      return b.build();
-    }
-    if (def.type() != MetricType.GAUGE) {
-      throw new IllegalStateException(def.name() + ": the GPU collector only writes gauges and counters");
-    }
-    GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(def.name()).help(def.help());
-    if (unit != null) {
-      b.unit(unit);
-    }
-    for (Object[] p : points) {
-      b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value((double) p[0])
-          .labels(Labels.of(names, (String[]) p[1])).build());
-    }
-    return b.build();
+    snapshots.family(def).add(value, labelValues);
   }
 }
