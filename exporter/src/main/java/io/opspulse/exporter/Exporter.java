@@ -129,7 +129,7 @@ public final class Exporter implements Closeable {
     try {
       Map<String, Long> pids = model.runningPids();
       Map<String, ContainerUsage> usage = new HashMap<>(pids.size());
-      pids.forEach((id, pid) -> usage.put(id, cgroups.read(pid)));
+      pids.forEach((id, pid) -> usage.put(id, cgroups.read(id, pid)));
       cgroups.retainPids(pids.values());
       model.updateUsage(usage);
     } catch (RuntimeException e) {
