@@ -56,7 +56,8 @@ public final class Exporter implements Closeable {
         ? io.opspulse.webconfig.ClientTls.fromDockerCertPath(config.dockerCertPath(), config.dockerTlsVerify())
         : null;
     this.engine = new EngineClient(docker, config.engineTimeout(), tls, config.dockerTlsVerify());
-    this.compose = new ComposeReconciler(config.composeFiles(), config.composeProfiles());
+    this.compose = new ComposeReconciler(config.composeFiles(), config.composeProfiles(),
+        new ProjectRetention(config.composeRetention(), java.time.Clock.systemUTC()), System.getenv());
     this.origins = new OriginClassifier(config.deprecatedImages(), config.deprecatedNames());
     this.sync = new FleetSync(engine, model, compose, stats, config.resyncPeriod(), java.time.Duration.ofSeconds(30));
     this.cgroups = new CgroupReader(config.procRoot(), config.cgroupRoot());

@@ -38,7 +38,7 @@ final class FleetCollector implements MultiCollector {
     this.maxContainers = maxContainers;
     this.labelAllowList = List.copyOf(labelAllowList);
     for (String l : labelAllowList) {
-      allowListedLabelNames.put(l, "label_" + LabelText.sanitizeName(l));
+      allowListedLabelNames.put(l, LabelText.allowListedLabelName(l));
     }
   }
 
@@ -189,7 +189,9 @@ final class FleetCollector implements MultiCollector {
     }
 
     SnapshotFamily fileErrors = family(families, EXPORTER_COMPOSE_FILE_ERRORS);
-    view.composeFileErrors().forEach((path, error) -> fileErrors.add(1, LabelText.value(path), LabelText.value(error)));
+    view.composeFileErrors().forEach((path, error) -> fileErrors.add(1, LabelText.value(path), error.kind().label()));
+    SnapshotFamily refused = family(families, EXPORTER_COMPOSE_LABELS_REFUSED);
+    view.composeLabelsRefused().forEach((reason, n) -> refused.add(n, reason.label()));
 
     List<MetricSnapshot> out = new ArrayList<>(families.size());
     for (SnapshotFamily f : families) {

@@ -136,7 +136,7 @@ final class Report {
       out.append(String.format(Locale.ROOT, "  %d exited containers not removed, oldest %s ago: %s%n", exited.size(),
           age(exited.get(0)), names(exited, 8)));
     }
-    view.composeFileErrors().forEach((path, error) -> out.append("  compose file not read: ").append(error).append('\n'));
+    view.composeFileErrors().forEach((path, error) -> out.append("  compose file not read: ").append(error.message()).append('\n'));
 
     out.append("\nCRASH LOOPS AND EXITS\n");
     List<ContainerView> loops = crashLooping();
@@ -209,7 +209,7 @@ final class Report {
         .put("exitCode", c.lastExit() == null ? null : c.lastExit().code())
         .put("finishedAt", c.lastExit() == null ? null : c.lastExit().at().toString()));
     ObjectNode fileErrors = sprawl.putObject("composeFileErrors");
-    view.composeFileErrors().forEach(fileErrors::put);
+    view.composeFileErrors().forEach((path, error) -> fileErrors.put(path, error.message()));
 
     ArrayNode loops = root.putArray("crashLoops");
     crashLooping().forEach(c -> {
