@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The exporter's memory of the fleet, fed by list+inspect resyncs and by events, read by scrapes.
