@@ -136,7 +136,19 @@ final class ComposeFileParser {
         throw new ComposeFileException(Kind.TOO_LARGE, file + ": file is " + size + " bytes, more than the "
             + MAX_FILE_BYTES + " a compose file may have");
       }
-      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+      // A label can name any path: a FIFO would block the reader for ever, /dev/zero never ends.
+      if (!Files.isRegularFile(file)) {
+        throw new ComposeFileException(Kind.UNREADABLE, file + ": not a regular file");
+      }
+      byte[] bytes;
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1); // files under /proc say size 0 and are not
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new ComposeFileException(Kind.TOO_LARGE, file + ": more than the " + MAX_FILE_BYTES
+            + " bytes a compose file may have");
+      }
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (NoSuchFileException e) {
       throw new ComposeFileException(Kind.NOT_FOUND, file + ": no such file", e);
     } catch (CharacterCodingException e) {
@@ -282,13 +294,22 @@ final class ComposeFileParser {
   }
 
   private Path relativeTo(Path base, String p, Node node) throws ComposeFileException {
+    Path resolved;
     try {
       Path given = Path.of(p);
-      return (given.isAbsolute() ? given : base.resolve(given)).normalize();
+      resolved = (given.isAbsolute() ? given : base.resolve(given)).normalize();
     } catch (java.nio.file.InvalidPathException e) {
       throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": include: '" + LabelText.value(p)
           + "' is not a path");
     }
+    // The kernel's file systems hold no compose files, and what they hold is not for error messages.
+    for (String kernel : new String[] {"/proc", "/sys", "/dev"}) {
+      if (resolved.startsWith(kernel)) {
+        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": include: " + resolved
+            + " is not a compose file");
+      }
+    }
+    return resolved;
   }
 
   /**

@@ -31,7 +31,11 @@ record ComposeLabels(String project, String configFiles, String workingDir, Stri
     TOO_LONG,
     /** Text that was not valid UTF-8 where the engine decoded it (replacement characters, lone surrogates). */
     INVALID_UTF8,
-    /** A relative path with no absolute working folder to resolve it against, or no usable path at all. */
+    /**
+     * A relative path with no absolute working folder to resolve it against, a path into the kernel's
+     * file systems (/proc, /sys, /dev: never a compose file, and what they hold is not for logs), or no
+     * usable path at all.
+     */
     NOT_A_PATH;
 
     String label() {
@@ -107,6 +111,9 @@ record ComposeLabels(String project, String configFiles, String workingDir, Stri
         files.add(fromFirstFilesFolder(workDir, firstDir, p));
       }
     }
+    for (Path f : files) {
+      refuseKernelFileSystems(f, "config_files");
+    }
     Path envFile = null;
     if (!environmentFile.isEmpty()) {
       Path e = path(environmentFile, "environment_file");
@@ -116,7 +123,18 @@ record ComposeLabels(String project, String configFiles, String workingDir, Stri
     } else if (!files.isEmpty()) {
       envFile = files.get(0).resolveSibling(".env");
     }
+    if (envFile != null) {
+      refuseKernelFileSystems(envFile, "environment_file");
+    }
     return new Resolved(files, envFile);
+  }
+
+  private static void refuseKernelFileSystems(Path p, String label) throws RefusedException {
+    for (String root : new String[] {"/proc", "/sys", "/dev"}) {
+      if (p.startsWith(root)) {
+        throw new RefusedException(Refusal.NOT_A_PATH, label + " points into " + root);
+      }
+    }
   }
 
   /**

@@ -217,6 +217,17 @@ class ComposeFileParserTest {
   }
 
   @Test
+  void onlyRegularFilesAreRead(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("compose.yaml");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    assertThatThrownBy(() -> ComposeFileParser.parse(fifo, (Path) null, Map.of()))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE))
+        .hasMessage(fifo + ": not a regular file");
+    assertThatThrownBy(() -> ComposeFileParser.parse(dir, (Path) null, Map.of()))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE));
+  }
+
+  @Test
   void deepNestingIsRefused() {
     String yaml = "services: " + "[".repeat(200) + "]".repeat(200) + "\n";
     assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ComposeFileException.class);

@@ -102,6 +102,13 @@ class ComposeLabelsTest {
         e -> assertThat(e.reason).isEqualTo(ComposeLabels.Refusal.NOT_A_PATH));
     assertThatThrownBy(() -> resolve("compose.yml", "srv")).isInstanceOfSatisfying(ComposeLabels.RefusedException.class,
         e -> assertThat(e.reason).isEqualTo(ComposeLabels.Refusal.NOT_A_PATH));
+    for (String kernel : new String[] {"/proc/self/environ", "/sys/kernel/notes", "/dev/zero", "/srv/../proc/1/environ"}) {
+      assertThatThrownBy(() -> resolve(kernel, "/srv")).as(kernel).isInstanceOfSatisfying(
+          ComposeLabels.RefusedException.class, e -> assertThat(e.reason).isEqualTo(ComposeLabels.Refusal.NOT_A_PATH));
+    }
+    assertThatThrownBy(() -> new ComposeLabels("p", "/srv/c.yml", "/srv", "/proc/self/environ").resolve())
+        .isInstanceOfSatisfying(ComposeLabels.RefusedException.class,
+            e -> assertThat(e.reason).isEqualTo(ComposeLabels.Refusal.NOT_A_PATH));
   }
 
   @Test
