@@ -136,7 +136,15 @@ final class ConfigFile {
       case "compose.retention" -> b.composeRetention(duration(file, value, key));
       case "deprecated.images" -> list(file, value, key).forEach(b::deprecatedImage);
       case "deprecated.names" -> list(file, value, key).forEach(b::deprecatedName);
-      case "labels.allow" -> list(file, value, key).forEach(b::allowLabel);
+      case "labels.allow" -> {
+        java.util.List<String> labels = list(file, value, key);
+        try {
+          ExporterConfig.Builder.checkedLabelAllowList(labels);
+        } catch (IllegalArgumentException e) {
+          throw error(file, value, key, e.getMessage().substring((key + ": ").length()));
+        }
+        labels.forEach(b::allowLabel);
+      }
       case "limits.max_containers" -> {
         String v = scalar(file, value, key);
         try {

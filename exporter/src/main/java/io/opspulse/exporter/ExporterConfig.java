@@ -131,7 +131,7 @@ public record ExporterConfig(
      * labels that turn into one Prometheus label name would make two series that differ in nothing, or one
      * value silently hiding the other: refused, naming both.
      */
-    private static List<String> checkedLabelAllowList(List<String> keys) {
+    static List<String> checkedLabelAllowList(List<String> keys) {
       java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
       List<String> out = new ArrayList<>();
       for (String key : keys) {

@@ -68,9 +68,9 @@ class ConfigFileTest {
   @Test
   void twoAllowedLabelsThatBecomeOnePrometheusLabelAreRefusedNamingBoth() {
     assertThatThrownBy(() -> read("labels:\n  allow: [com.example.team, com.example-team]\n"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("labels.allow: Docker labels 'com.example.team' and 'com.example-team' would both become "
-            + "the Prometheus label label_com_example_team; allow only one of them");
+        .isInstanceOf(ConfigFileException.class)
+        .hasMessage("opspulse.yml:2: labels.allow: Docker labels 'com.example.team' and 'com.example-team' would "
+            + "both become the Prometheus label label_com_example_team; allow only one of them");
   }
 
   @Test
