@@ -251,7 +251,7 @@ final class ComposeFileParser {
           case "project_directory" -> projectDir = relativeTo(base, scalar(value, "include.project_directory"), value);
           case "env_file" -> {
             List<String> envs = scalarOrList(value, "include.env_file");
-            // Several env files merge in order; the first is the one whose changes are watched with the file.
+            // Only the first is read: several env files for one include are rare enough to leave out.
             envFile = envs.isEmpty() ? null : relativeTo(base, envs.get(0), value);
           }
           default -> {
