@@ -135,8 +135,15 @@ public final class DockerMetrics {
       .help("Docker labels of current containers refused as hostile (too_long, control_character, invalid_utf8); the containers are still tracked.")
       .build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_COMPOSE_FILE_ERRORS = gauge("opspulse_exporter_compose_file_errors")
-      .labels("path", "error")
-      .help("1 for each compose file that failed to load on the last attempt; the error says why.")
+      .labels("path", "reason")
+      .help("1 for each compose file that failed to load on the last attempt, with why as a fixed reason "
+          + "(not_found, unreadable, too_large, yaml_syntax, schema, interpolation, include_cycle); "
+          + "gone once the file loads. The full message is in the log and the report.")
+      .build(Source.EXPORTER);
+  public static final MetricDefinition EXPORTER_COMPOSE_LABELS_REFUSED = gauge("opspulse_exporter_compose_labels_refused")
+      .labels("reason")
+      .help("Containers whose compose labels (config_files, working_dir, environment_file) are refused now, "
+          + "by reason (control_character, too_long, invalid_utf8, not_a_path); their files are not read.")
       .build(Source.EXPORTER);
   public static final MetricDefinition EXPORTER_RENDER_DURATION = gauge("opspulse_exporter_render_duration_seconds")
       .unit(Unit.SECONDS)
@@ -160,5 +167,6 @@ public final class DockerMetrics {
       CONTAINER_MEMORY_LIMIT, CONTAINER_MEMORY_RESERVATION, CONTAINER_CPU_USAGE, CONTAINER_MEMORY_USAGE,
       CONTAINER_PIDS, CONTAINERS, SERVICE_DESIRED_REPLICAS, SERVICE_RUNNING_REPLICAS, SERVICE_EXITS,
       EXPORTER_EVENTS, EXPORTER_RESYNCS, EXPORTER_API_ERRORS, EXPORTER_TASK_FAILURES, EXPORTER_LABELS_REFUSED,
-      EXPORTER_COMPOSE_FILE_ERRORS, EXPORTER_RENDER_DURATION, EXPORTER_CONTAINERS_DROPPED, EXPORTER_LAST_EVENT_TIME);
+      EXPORTER_COMPOSE_FILE_ERRORS, EXPORTER_COMPOSE_LABELS_REFUSED, EXPORTER_RENDER_DURATION,
+      EXPORTER_CONTAINERS_DROPPED, EXPORTER_LAST_EVENT_TIME);
 }

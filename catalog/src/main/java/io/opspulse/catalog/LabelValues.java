@@ -24,4 +24,12 @@ public final class LabelValues {
 
   /** {@code status} on docker_container_health_status. */
   public static final List<String> HEALTH_STATUSES = List.of("starting", "healthy", "unhealthy");
+
+  /** {@code reason} on opspulse_exporter_compose_file_errors. */
+  public static final List<String> COMPOSE_FILE_ERROR_REASONS = List.of(
+      "not_found", "unreadable", "too_large", "yaml_syntax", "schema", "interpolation", "include_cycle");
+
+  /** {@code reason} on opspulse_exporter_compose_labels_refused. */
+  public static final List<String> COMPOSE_LABEL_REFUSALS =
+      List.of("control_character", "too_long", "invalid_utf8", "not_a_path");
 }

@@ -2,21 +2,41 @@ package io.opspulse.exporter;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Reads a container's CPU, memory and pids from its cgroup files, as cAdvisor does, instead of one
  * stats API call per container. The cgroup is found from the container's init pid
  * ({@code /proc/<pid>/cgroup}), which works for the cgroupfs and systemd drivers alike, on cgroup v1
  * (per-controller hierarchies) and v2 (one unified hierarchy).
+ *
+ * <p>The path in {@code /proc/<pid>/cgroup} is relative to the reader's own cgroup namespace. With the
+ * host's namespace it is the path under the mount; when the exporter runs in a private cgroup namespace
+ * (Docker's default on v2) it climbs out of it ({@code /../docker-<id>.scope}) or is just {@code /}. The
+ * container id then anchors the search: Docker names the cgroup {@code docker-<id>.scope} (systemd
+ * driver) or {@code <id>} under {@code docker/} (cgroupfs driver), so the right folder is found under
+ * the configured root (the host's hierarchy mounted into the exporter's container) without knowing
+ * where the exporter's own namespace starts.
  */
 final class CgroupReader {
+  /** Bounds on the fallback search for a container's folder: the hierarchy is untrusted and can be wide. */
+  static final int MAX_SEARCH_DEPTH = 6;
+  static final int MAX_SEARCH_FOLDERS = 4096;
+
   private final Path procRoot;
   private final Path cgroupRoot;
   private final boolean unified;
-  private final Map<Long, Map<String, String>> pathsByPid = new HashMap<>();
+  private final Map<Long, Located> byPid = new HashMap<>();
 
   CgroupReader(Path procRoot, Path cgroupRoot) {
     this.procRoot = procRoot;
@@ -28,32 +48,56 @@ final class CgroupReader {
     return unified;
   }
 
+  /** Where one container's usage is read: one folder per controller (the same one on v2). */
+  record Folders(Path cpu, Path memory, Path pids) {}
+
+  private record Located(String containerId, Folders folders) {}
+
   /** Reads one container's usage; a value that cannot be read is negative. */
-  ContainerUsage read(long pid) {
-    Map<String, String> paths = pathsByPid.computeIfAbsent(pid, this::cgroupPaths);
-    if (paths.isEmpty()) {
-      pathsByPid.remove(pid);
+  ContainerUsage read(String containerId, long pid) {
+    Located cached = byPid.get(pid);
+    if (cached == null || !cached.containerId.equals(containerId)) {
+      // A miss is remembered too, so a wrong cgroup root costs one bounded search per container, not one
+      // per sample.
+      cached = new Located(containerId, locate(containerId, pid));
+      byPid.put(pid, cached);
+    }
+    Folders folders = cached.folders;
+    if (folders == null) {
       return ContainerUsage.NONE;
     }
-    if (unified) {
-      Path dir = under(paths.get(""));
-      double cpu = dir == null ? -1 : parseUsageUsec(readOrNull(dir.resolve("cpu.stat"))) / 1e6;
-      return new ContainerUsage(cpu < 0 ? -1 : cpu, readLong(dir, "memory.current"), readLong(dir, "pids.current"));
+    ContainerUsage usage = unified
+        ? new ContainerUsage(usecToSeconds(parseUsageUsec(readOrNull(file(folders.cpu, "cpu.stat")))),
+            readLong(folders.memory, "memory.current"), readLong(folders.pids, "pids.current"))
+        : new ContainerUsage(nanosToSeconds(readLong(folders.cpu, "cpuacct.usage")),
+            readLong(folders.memory, "memory.usage_in_bytes"), readLong(folders.pids, "pids.current"));
+    if (usage.equals(ContainerUsage.NONE)) {
+      byPid.remove(pid); // the folder went away (or was never right): look again next time
     }
-    long cpuNanos = readLong(controllerDir("cpuacct", paths), "cpuacct.usage");
-    return new ContainerUsage(cpuNanos < 0 ? -1 : cpuNanos / 1e9,
-        readLong(controllerDir("memory", paths), "memory.usage_in_bytes"),
-        readLong(controllerDir("pids", paths), "pids.current"));
+    return usage;
   }
 
   /** Forgets pids that are no longer running containers' init processes. */
-  void retainPids(java.util.Collection<Long> pids) {
-    pathsByPid.keySet().retainAll(pids);
+  void retainPids(Collection<Long> pids) {
+    byPid.keySet().retainAll(pids);
   }
 
-  private Map<String, String> cgroupPaths(long pid) {
+  /** The container's folders, or null when neither its pid nor its id lead to one. */
+  Folders locate(String containerId, long pid) {
     String text = readOrNull(procRoot.resolve(Long.toString(pid)).resolve("cgroup"));
-    return text == null ? Map.of() : parseProcCgroup(text);
+    if (text == null) {
+      return null;
+    }
+    Map<String, String> paths = parseProcCgroup(text);
+    if (unified) {
+      String path = paths.get("");
+      Path dir = path == null ? null : resolve(cgroupRoot, path, containerId);
+      return dir == null ? null : new Folders(dir, dir, dir);
+    }
+    Path cpu = controllerDir(paths, containerId, "cpuacct", "cpu,cpuacct", "cpuacct,cpu");
+    Path memory = controllerDir(paths, containerId, "memory");
+    Path pids = controllerDir(paths, containerId, "pids");
+    return cpu == null && memory == null && pids == null ? null : new Folders(cpu, memory, pids);
   }
 
   /**
@@ -81,6 +125,57 @@ final class CgroupReader {
     return out;
   }
 
+  /**
+   * The folder under {@code base} (one hierarchy's mount) of the cgroup that {@code /proc/<pid>/cgroup}
+   * names as {@code path}, or null. A path inside the namespace is taken as it is; a path that climbs out
+   * of it ({@code /../x}) or names its root ({@code /}) is found by the container id. Where the path
+   * passes through the container's own folder (a process moved into a child cgroup, as systemd inside a
+   * container does), the container's folder is the one read, so usage covers the whole container.
+   */
+  static Path resolve(Path base, String path, String containerId) {
+    List<String> segments = new ArrayList<>();
+    int above = 0;
+    for (String s : path.split("/")) {
+      if (s.isEmpty() || s.equals(".")) {
+        continue;
+      }
+      if (s.equals("..")) {
+        if (segments.isEmpty()) {
+          above++;
+        } else {
+          segments.remove(segments.size() - 1);
+        }
+      } else {
+        segments.add(s);
+      }
+    }
+    int anchor = lastIndexNaming(segments, containerId);
+    if (anchor >= 0) {
+      segments = segments.subList(0, anchor + 1);
+    }
+    if (above == 0 && !segments.isEmpty()) {
+      Path direct = under(base, segments);
+      if (direct != null && Files.isDirectory(direct, LinkOption.NOFOLLOW_LINKS)) {
+        return direct;
+      }
+    }
+    if (containerId == null || containerId.isEmpty()) {
+      return null; // nothing to anchor a search on
+    }
+    // The usual places first: the systemd driver's scope, the cgroupfs driver's folder.
+    for (List<String> known : List.of(List.of("system.slice", "docker-" + containerId + ".scope"),
+        List.of("docker", containerId))) {
+      Path dir = under(base, known);
+      if (dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        return dir;
+      }
+    }
+    // Elsewhere (a cgroup parent, rootless, nested): the path's tail below the namespace, else the id.
+    List<String> tail = anchor >= 0 ? List.copyOf(segments) : List.of();
+    return search(base, dir -> tail.isEmpty() ? namesContainer(dir.getFileName().toString(), containerId)
+        : endsWith(base.relativize(dir), tail));
+  }
+
   /** The {@code usage_usec} line of a v2 {@code cpu.stat}, or -1. */
   static long parseUsageUsec(String cpuStat) {
     if (cpuStat == null) {
@@ -98,27 +193,100 @@ final class CgroupReader {
     return -1;
   }
 
-  private Path controllerDir(String controller, Map<String, String> paths) {
-    String path = paths.get(controller);
+  private Path controllerDir(Map<String, String> paths, String containerId, String... mounts) {
+    String path = paths.get(mounts[0]);
     if (path == null) {
       return null;
     }
     // Distributions mount some controllers together ("cpu,cpuacct") and link the single names.
-    for (String mount : new String[] {controller, "cpu,cpuacct", "cpuacct,cpu"}) {
+    for (String mount : mounts) {
       Path base = cgroupRoot.resolve(mount);
       if (Files.isDirectory(base)) {
-        return base.resolve(relative(path));
+        return resolve(base, path, containerId);
       }
     }
     return null;
   }
 
-  private Path under(String path) {
-    return path == null ? null : cgroupRoot.resolve(relative(path));
+  /** Whether a folder name is Docker's for this container: {@code <id>} or {@code docker-<id>.scope}. */
+  private static boolean namesContainer(String name, String containerId) {
+    return name.equals(containerId) || name.equals("docker-" + containerId + ".scope");
   }
 
-  private static String relative(String path) {
-    return path.startsWith("/") ? path.substring(1) : path;
+  private static int lastIndexNaming(List<String> segments, String containerId) {
+    if (containerId == null || containerId.isEmpty()) {
+      return -1;
+    }
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      if (namesContainer(segments.get(i), containerId)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean endsWith(Path relative, List<String> tail) {
+    int n = relative.getNameCount();
+    if (n < tail.size()) {
+      return false;
+    }
+    for (int i = 0; i < tail.size(); i++) {
+      if (!relative.getName(n - tail.size() + i).toString().equals(tail.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Breadth-first, bounded in depth and folders, never following links. */
+  private static Path search(Path base, Predicate<Path> wanted) {
+    Deque<Path> queue = new ArrayDeque<>();
+    queue.add(base);
+    int visited = 0;
+    while (!queue.isEmpty() && visited < MAX_SEARCH_FOLDERS) {
+      Path dir = queue.poll();
+      visited++;
+      if (!dir.equals(base) && wanted.test(dir)) {
+        return dir;
+      }
+      if (base.relativize(dir).getNameCount() >= MAX_SEARCH_DEPTH && !dir.equals(base)) {
+        continue;
+      }
+      try (Stream<Path> children = Files.list(dir)) {
+        children.filter(c -> Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)).sorted().forEach(queue::add);
+      } catch (IOException | RuntimeException e) {
+        // unreadable folder: skip it
+      }
+    }
+    return null;
+  }
+
+  /** {@code base/segments}, or null when a segment is not a plain name (it came from untrusted text). */
+  private static Path under(Path base, List<String> segments) {
+    Path p = base;
+    for (String s : segments) {
+      if (s.indexOf('\0') >= 0 || s.equals("..") || s.equals(".")) {
+        return null;
+      }
+      try {
+        p = p.resolve(s);
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+    return p;
+  }
+
+  private static double usecToSeconds(long usec) {
+    return usec < 0 ? -1 : usec / 1e6;
+  }
+
+  private static double nanosToSeconds(long nanos) {
+    return nanos < 0 ? -1 : nanos / 1e9;
+  }
+
+  private static Path file(Path dir, String name) {
+    return dir == null ? null : dir.resolve(name);
   }
 
   private static long readLong(Path dir, String file) {
@@ -137,6 +305,9 @@ final class CgroupReader {
   }
 
   private static String readOrNull(Path file) {
+    if (file == null) {
+      return null;
+    }
     try {
       return Files.readString(file);
     } catch (IOException | RuntimeException e) {

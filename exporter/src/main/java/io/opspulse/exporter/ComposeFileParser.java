@@ -1,15 +1,25 @@
 package io.opspulse.exporter;
 
+import io.opspulse.exporter.ComposeFileException.Kind;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -23,33 +33,135 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads the parts of a compose file that say what should run: the project name, and per service its
- * image, replicas ({@code deploy.replicas}, {@code scale}, or 1) and profiles. Everything else in the
- * file is ignored. Input is untrusted: size, alias and nesting limits are set, duplicate keys refused.
+ * image, replicas ({@code deploy.replicas}, {@code scale}, or 1) and profiles; with the files it
+ * {@code include:}s, and with {@code ${VAR}} interpolated from its {@code .env} file and the exporter's
+ * environment, as compose does. Everything else in the file is ignored, but every value is interpolated
+ * so a file compose would refuse (a required variable unset) is refused here too. Input is untrusted:
+ * size, alias, nesting and include limits are set, duplicate keys refused.
  */
 final class ComposeFileParser {
   static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+  /** Includes deeper than this are taken for a cycle compose would also not finish. */
+  static final int MAX_INCLUDE_DEPTH = 10;
+  /** Files one top file may pull in, includes and .env files together. */
+  static final int MAX_FILES = 64;
 
-  private ComposeFileParser() {}
-
-  /** The parsed file: its project name (null when the file names none) and its services. */
-  record ParsedFile(Path path, String projectName, Map<String, DeclaredService> services) {}
-
-  static ParsedFile parse(Path path, String projectOverride) throws ComposeFileException {
-    try {
-      long size = Files.size(path);
-      if (size > MAX_FILE_BYTES) {
-        throw new ComposeFileException(path + ": file is " + size + " bytes, more than the " + MAX_FILE_BYTES
-            + " a compose file may have");
-      }
-      try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-        return parse(path, reader, projectOverride);
-      }
-    } catch (IOException e) {
-      throw new ComposeFileException(path + ": cannot read: " + e.getMessage(), e);
+  /**
+   * The parsed file: its project name (null when the file names none), its services with those of the
+   * files it includes, and every file that was read for it (or looked for, like a missing {@code .env}):
+   * when one of those changes, the result may change.
+   */
+  record ParsedFile(Path path, String projectName, Map<String, DeclaredService> services, List<Path> filesRead) {
+    ParsedFile {
+      services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
+      filesRead = List.copyOf(filesRead);
     }
   }
 
-  static ParsedFile parse(Path path, Reader reader, String projectOverride) throws ComposeFileException {
+  private final Path path;
+  private final Map<String, String> env;
+  private final Map<Node, String> interpolated = new IdentityHashMap<>();
+
+  private ComposeFileParser(Path path, Map<String, String> env) {
+    this.path = path;
+    this.env = env;
+  }
+
+  /**
+   * Reads {@code path} and what it includes. {@code envFile} is the project's {@code .env} (it may be
+   * missing); {@code processEnv} the exporter's environment, which wins over the file, as in compose.
+   */
+  static ParsedFile parse(Path path, Path envFile, Map<String, String> processEnv) throws ComposeFileException {
+    return parse(path, envFile, processEnv, new LinkedHashSet<>());
+  }
+
+  /** As above; {@code read} collects every file read or looked for, also when the file is refused. */
+  static ParsedFile parse(Path path, Path envFile, Map<String, String> processEnv, Set<Path> read)
+      throws ComposeFileException {
+    ParsedFile top = load(path, envFile, processEnv, new ArrayList<>(), read);
+    return new ParsedFile(top.path(), top.projectName(), top.services(), new ArrayList<>(read));
+  }
+
+  /** Parses text already read, with {@code env} as the variables; includes are read from the file system. */
+  static ParsedFile parse(Path path, Reader reader, Map<String, String> env) throws ComposeFileException {
+    Set<Path> read = new LinkedHashSet<>();
+    List<Path> chain = new ArrayList<>(List.of(path));
+    return new ComposeFileParser(path, env == null ? Map.of() : env).read(reader, chain, env == null ? Map.of() : env, read);
+  }
+
+  private static ParsedFile load(Path path, Path envFile, Map<String, String> processEnv, List<Path> chain,
+      Set<Path> read) throws ComposeFileException {
+    Path file = path.toAbsolutePath().normalize();
+    if (chain.contains(file)) {
+      List<String> names = new ArrayList<>(chain.subList(chain.indexOf(file), chain.size()).stream().map(Path::toString).toList());
+      names.add(file.toString());
+      throw new ComposeFileException(Kind.INCLUDE_CYCLE, chain.get(chain.size() - 1) + ": include: cycle: "
+          + String.join(" -> ", names));
+    }
+    if (chain.size() > MAX_INCLUDE_DEPTH) {
+      throw new ComposeFileException(Kind.INCLUDE_CYCLE, chain.get(chain.size() - 1) + ": include: nested more than "
+          + MAX_INCLUDE_DEPTH + " deep");
+    }
+    read.add(file);
+    if (envFile != null) {
+      read.add(envFile.toAbsolutePath().normalize());
+    }
+    if (read.size() > MAX_FILES) {
+      throw new ComposeFileException(Kind.TOO_LARGE, chain.get(0) + ": more than " + MAX_FILES + " files included");
+    }
+    Map<String, String> env = environment(envFile, processEnv);
+    String text = readText(file);
+    chain.add(file);
+    try {
+      return new ComposeFileParser(file, env).read(new StringReader(text), chain, processEnv, read);
+    } finally {
+      chain.remove(chain.size() - 1);
+    }
+  }
+
+  /** The variables a file is interpolated with: its .env file under the process environment. */
+  static Map<String, String> environment(Path envFile, Map<String, String> processEnv) throws ComposeFileException {
+    Map<String, String> env = new HashMap<>();
+    if (envFile != null && Files.isRegularFile(envFile)) {
+      env.putAll(Interpolation.parseEnvFile(readText(envFile)));
+    }
+    env.putAll(processEnv);
+    return env;
+  }
+
+  private static String readText(Path file) throws ComposeFileException {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw new ComposeFileException(Kind.TOO_LARGE, file + ": file is " + size + " bytes, more than the "
+            + MAX_FILE_BYTES + " a compose file may have");
+      }
+      // A label can name any path: a FIFO would block the reader for ever, /dev/zero never ends.
+      if (!Files.isRegularFile(file)) {
+        throw new ComposeFileException(Kind.UNREADABLE, file + ": not a regular file");
+      }
+      byte[] bytes;
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes((int) MAX_FILE_BYTES + 1); // files under /proc say size 0 and are not
+      }
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new ComposeFileException(Kind.TOO_LARGE, file + ": more than the " + MAX_FILE_BYTES
+            + " bytes a compose file may have");
+      }
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (NoSuchFileException e) {
+      throw new ComposeFileException(Kind.NOT_FOUND, file + ": no such file", e);
+    } catch (CharacterCodingException e) {
+      throw new ComposeFileException(Kind.YAML_SYNTAX, file + ": not UTF-8 text", e);
+    } catch (AccessDeniedException e) {
+      throw new ComposeFileException(Kind.UNREADABLE, file + ": cannot read: permission denied", e);
+    } catch (IOException e) {
+      throw new ComposeFileException(Kind.UNREADABLE, file + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private ParsedFile read(Reader reader, List<Path> chain, Map<String, String> processEnv, Set<Path> read)
+      throws ComposeFileException {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(50);
@@ -62,47 +174,172 @@ final class ComposeFileParser {
     } catch (MarkedYAMLException e) {
       Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getContext();
-      throw new ComposeFileException(path + ":" + (at == null ? 0 : at.getLine() + 1) + ": invalid YAML: "
-          + oneLine(what), e);
+      throw new ComposeFileException(Kind.YAML_SYNTAX, path + ":" + (at == null ? 0 : at.getLine() + 1)
+          + ": invalid YAML: " + oneLine(what), e);
     } catch (YAMLException e) {
       // Limits (aliases, nesting, size) end up here: untrusted input refused before it costs memory.
-      throw new ComposeFileException(path + ": refused: " + oneLine(e.getMessage()), e);
+      throw new ComposeFileException(Kind.YAML_SYNTAX, path + ": refused: " + oneLine(e.getMessage()), e);
     }
     if (root == null) {
-      throw new ComposeFileException(path + ":1: the file is empty");
+      throw new ComposeFileException(Kind.SCHEMA, path + ":1: the file is empty");
     }
-    MappingNode top = mapping(path, root, "(top level)");
-    String project = projectOverride;
-    Map<String, DeclaredService> services = new LinkedHashMap<>();
+    MappingNode top = mapping(root, "(top level)");
+    interpolateAll(top, "", new HashSet<>());
+    String project = null;
     for (NodeTuple t : top.getValue()) {
-      String key = scalar(path, t.getKeyNode(), "(key)");
-      if (key.equals("name") && project == null) {
-        project = normalizeProjectName(scalar(path, t.getValueNode(), "name"));
+      if (key(t, "(key)").equals("name")) {
+        project = normalizeProjectName(scalar(t.getValueNode(), "name"));
       }
     }
     String effectiveProject = project != null ? project : defaultProjectName(path);
+    Map<String, DeclaredService> services = new LinkedHashMap<>();
     boolean sawServices = false;
     for (NodeTuple t : top.getValue()) {
-      if (!scalar(path, t.getKeyNode(), "(key)").equals("services")) {
+      String key = key(t, "(key)");
+      if (key.equals("include") && !isNull(t.getValueNode())) {
+        for (Node entry : sequence(t.getValueNode(), "include").getValue()) {
+          include(entry, chain, processEnv, read, effectiveProject, services);
+        }
+      }
+    }
+    for (NodeTuple t : top.getValue()) {
+      if (!key(t, "(key)").equals("services")) {
         continue;
       }
       sawServices = true;
       if (isNull(t.getValueNode())) {
         continue;
       }
-      for (NodeTuple s : mapping(path, t.getValueNode(), "services").getValue()) {
-        String name = scalar(path, s.getKeyNode(), "services");
-        services.put(name, service(path, effectiveProject, name, s.getValueNode()));
+      for (NodeTuple s : mapping(t.getValueNode(), "services").getValue()) {
+        String name = key(s, "services");
+        if (services.containsKey(name)) {
+          throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(s.getKeyNode()) + ": services." + name
+              + ": also defined by included file " + services.get(name).source());
+        }
+        services.put(name, service(effectiveProject, name, s.getValueNode()));
       }
     }
-    if (!sawServices) {
-      throw new ComposeFileException(path + ":" + line(top) + ": services: missing; this is not a compose file");
+    if (!sawServices && services.isEmpty()) {
+      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(top) + ": services: missing; this is not a compose file");
     }
-    return new ParsedFile(path, project, services);
+    return new ParsedFile(path, project, services, new ArrayList<>(read));
   }
 
-  private static DeclaredService service(Path path, String project, String name, Node node)
-      throws ComposeFileException {
+  /**
+   * One {@code include:} entry: a path, or {@code {path, project_directory, env_file}} where path and
+   * env_file may be lists. Relative paths are taken from this file's folder; the included file reads
+   * its own {@code .env} (in its project directory) unless env_file says otherwise.
+   */
+  private void include(Node entry, List<Path> chain, Map<String, String> processEnv, Set<Path> read,
+      String project, Map<String, DeclaredService> into) throws ComposeFileException {
+    Path base = path.toAbsolutePath().getParent();
+    List<Path> files = new ArrayList<>();
+    Path projectDir = null;
+    Path envFile = null;
+    if (entry instanceof ScalarNode) {
+      files.add(relativeTo(base, scalar(entry, "include"), entry));
+    } else {
+      for (NodeTuple t : mapping(entry, "include").getValue()) {
+        String key = key(t, "include");
+        Node value = t.getValueNode();
+        switch (key) {
+          case "path" -> {
+            for (String p : scalarOrList(value, "include.path")) {
+              files.add(relativeTo(base, p, value));
+            }
+          }
+          case "project_directory" -> projectDir = relativeTo(base, scalar(value, "include.project_directory"), value);
+          case "env_file" -> {
+            List<String> envs = scalarOrList(value, "include.env_file");
+            // Only the first is read: several env files for one include are rare enough to leave out.
+            envFile = envs.isEmpty() ? null : relativeTo(base, envs.get(0), value);
+          }
+          default -> {
+            // Other keys do not change which services exist.
+          }
+        }
+      }
+      if (files.isEmpty()) {
+        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(entry) + ": include: an entry without a path");
+      }
+    }
+    if (projectDir == null) {
+      projectDir = files.get(0).getParent();
+    }
+    if (envFile == null) {
+      envFile = projectDir.resolve(".env");
+    }
+    Map<String, DeclaredService> included = new LinkedHashMap<>();
+    for (Path f : files) {
+      ParsedFile p;
+      try {
+        p = load(f, envFile, processEnv, chain, read);
+      } catch (ComposeFileException e) {
+        // Named from the including file and line, so the operator finds the include that failed.
+        throw new ComposeFileException(e.kind(), path + ":" + line(entry) + ": include: " + e.getMessage(), e);
+      }
+      p.services().forEach((name, svc) -> included.merge(name, withProject(svc, project), DeclaredService::overriddenBy));
+    }
+    for (Map.Entry<String, DeclaredService> e : included.entrySet()) {
+      if (into.containsKey(e.getKey())) {
+        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(entry) + ": include: services." + e.getKey()
+            + " is defined by " + into.get(e.getKey()).source() + " and " + e.getValue().source());
+      }
+      into.put(e.getKey(), e.getValue());
+    }
+  }
+
+  private static DeclaredService withProject(DeclaredService s, String project) {
+    return new DeclaredService(project, s.name(), s.image(), s.replicas(), s.replicasExplicit(), s.profiles(), s.source());
+  }
+
+  private Path relativeTo(Path base, String p, Node node) throws ComposeFileException {
+    Path resolved;
+    try {
+      Path given = Path.of(p);
+      resolved = (given.isAbsolute() ? given : base.resolve(given)).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": include: '" + LabelText.value(p)
+          + "' is not a path");
+    }
+    // The kernel's file systems hold no compose files, and what they hold is not for error messages.
+    for (String kernel : new String[] {"/proc", "/sys", "/dev"}) {
+      if (resolved.startsWith(kernel)) {
+        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": include: " + resolved
+            + " is not a compose file");
+      }
+    }
+    return resolved;
+  }
+
+  /**
+   * Interpolates every value in the file (not keys), as compose does before it reads anything, so a
+   * {@code ${VAR:?}} anywhere refuses the file; the results are what {@link #scalar} answers.
+   */
+  private void interpolateAll(Node node, String field, Set<Node> seen) throws ComposeFileException {
+    if (!seen.add(node)) {
+      return; // an alias: done once
+    }
+    if (node instanceof ScalarNode s) {
+      try {
+        interpolated.put(s, Interpolation.apply(s.getValue(), env));
+      } catch (Interpolation.Failure e) {
+        throw new ComposeFileException(Kind.INTERPOLATION, path + ":" + line(s) + ": "
+            + (field.isEmpty() ? "(value)" : field) + ": " + e.getMessage());
+      }
+    } else if (node instanceof SequenceNode seq) {
+      for (Node n : seq.getValue()) {
+        interpolateAll(n, field, seen);
+      }
+    } else if (node instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        String k = t.getKeyNode() instanceof ScalarNode ks ? ks.getValue() : "(key)";
+        interpolateAll(t.getValueNode(), field.isEmpty() ? k : field + "." + k, seen);
+      }
+    }
+  }
+
+  private DeclaredService service(String project, String name, Node node) throws ComposeFileException {
     String field = "services." + name;
     if (isNull(node)) {
       return new DeclaredService(project, name, "", 1, false, List.of(), path.toString());
@@ -111,24 +348,24 @@ final class ComposeFileParser {
     Integer scale = null;
     Integer deployReplicas = null;
     List<String> profiles = new ArrayList<>();
-    for (NodeTuple t : mapping(path, node, field).getValue()) {
-      String key = scalar(path, t.getKeyNode(), field);
+    for (NodeTuple t : mapping(node, field).getValue()) {
+      String key = key(t, field);
       Node value = t.getValueNode();
       switch (key) {
-        case "image" -> image = scalar(path, value, field + ".image");
-        case "scale" -> scale = nonNegativeInt(path, value, field + ".scale");
+        case "image" -> image = scalar(value, field + ".image");
+        case "scale" -> scale = nonNegativeInt(value, field + ".scale");
         case "profiles" -> {
-          for (Node p : sequence(path, value, field + ".profiles").getValue()) {
-            profiles.add(scalar(path, p, field + ".profiles"));
+          for (Node p : sequence(value, field + ".profiles").getValue()) {
+            profiles.add(scalar(p, field + ".profiles"));
           }
         }
         case "deploy" -> {
           if (!isNull(value)) {
-            for (NodeTuple d : mapping(path, value, field + ".deploy").getValue()) {
-              String dk = scalar(path, d.getKeyNode(), field + ".deploy");
+            for (NodeTuple d : mapping(value, field + ".deploy").getValue()) {
+              String dk = key(d, field + ".deploy");
               if (dk.equals("replicas")) {
-                deployReplicas = nonNegativeInt(path, d.getValueNode(), field + ".deploy.replicas");
-              } else if (dk.equals("mode") && "global".equals(scalar(path, d.getValueNode(), field + ".deploy.mode"))) {
+                deployReplicas = nonNegativeInt(d.getValueNode(), field + ".deploy.replicas");
+              } else if (dk.equals("mode") && "global".equals(scalar(d.getValueNode(), field + ".deploy.mode"))) {
                 deployReplicas = 1;
               }
             }
@@ -166,36 +403,58 @@ final class ComposeFileParser {
     return node instanceof ScalarNode s && (s.getTag().getValue().endsWith(":null") || s.getValue().isEmpty());
   }
 
-  private static MappingNode mapping(Path path, Node node, String field) throws ComposeFileException {
+  private MappingNode mapping(Node node, String field) throws ComposeFileException {
     if (!(node instanceof MappingNode m)) {
-      throw new ComposeFileException(path + ":" + line(node) + ": " + field + ": expected a mapping");
+      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": expected a mapping");
     }
     // SnakeYAML refuses duplicate keys only when constructing objects; at the node level it is ours to do.
-    java.util.Set<String> keys = new java.util.HashSet<>();
+    Set<String> keys = new HashSet<>();
     for (NodeTuple t : m.getValue()) {
       if (t.getKeyNode() instanceof ScalarNode k && !keys.add(k.getValue())) {
-        throw new ComposeFileException(path + ":" + line(k) + ": " + field + ": duplicate key '" + k.getValue() + "'");
+        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(k) + ": " + field + ": duplicate key '"
+            + LabelText.value(k.getValue()) + "'");
       }
     }
     return m;
   }
 
-  private static SequenceNode sequence(Path path, Node node, String field) throws ComposeFileException {
+  private SequenceNode sequence(Node node, String field) throws ComposeFileException {
     if (node instanceof SequenceNode s) {
       return s;
     }
-    throw new ComposeFileException(path + ":" + line(node) + ": " + field + ": expected a list");
+    throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": expected a list");
   }
 
-  private static String scalar(Path path, Node node, String field) throws ComposeFileException {
-    if (node instanceof ScalarNode s) {
+  private List<String> scalarOrList(Node node, String field) throws ComposeFileException {
+    if (node instanceof SequenceNode s) {
+      List<String> out = new ArrayList<>();
+      for (Node n : s.getValue()) {
+        out.add(scalar(n, field));
+      }
+      return out;
+    }
+    return List.of(scalar(node, field));
+  }
+
+  /** A key as written (compose does not interpolate keys). */
+  private String key(NodeTuple t, String field) throws ComposeFileException {
+    if (t.getKeyNode() instanceof ScalarNode s) {
       return s.getValue();
     }
-    throw new ComposeFileException(path + ":" + line(node) + ": " + field + ": expected a single value");
+    throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(t.getKeyNode()) + ": " + field + ": expected a single value");
   }
 
-  private static int nonNegativeInt(Path path, Node node, String field) throws ComposeFileException {
-    String text = scalar(path, node, field);
+  /** A value, interpolated. */
+  private String scalar(Node node, String field) throws ComposeFileException {
+    if (node instanceof ScalarNode s) {
+      String v = interpolated.get(s);
+      return v != null ? v : s.getValue();
+    }
+    throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": expected a single value");
+  }
+
+  private int nonNegativeInt(Node node, String field) throws ComposeFileException {
+    String text = scalar(node, field);
     try {
       int v = Integer.parseInt(text.strip());
       if (v < 0) {
@@ -203,8 +462,8 @@ final class ComposeFileParser {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new ComposeFileException(path + ":" + line(node) + ": " + field + ": '" + text
-          + "' is not a whole number of replicas");
+      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": '"
+          + LabelText.value(text) + "' is not a whole number of replicas");
     }
   }
 

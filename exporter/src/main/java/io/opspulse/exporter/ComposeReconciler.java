@@ -1,23 +1,36 @@
 package io.opspulse.exporter;
 
+import io.opspulse.exporter.ComposeFileException.Kind;
+import io.opspulse.exporter.DeclaredState.FileError;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Keeps the declared state in step with the compose files: the ones named in running containers'
- * {@code com.docker.compose.project.config_files} labels (zero configuration), plus the files and
- * folders an operator configured. A file is re-read only when its size or modification time changed.
- * A broken file never hides the others: its error is kept, and the last good reading of it, if any,
- * still counts.
+ * Keeps the declared state in step with the compose files: the ones named in containers' compose labels
+ * (zero configuration), plus the files and folders an operator configured. A file is re-read only when it,
+ * a file it includes or its {@code .env} changed. A broken file never hides the others: its error is
+ * kept, and the last good reading of it, if any, still counts. One file may serve several projects (the
+ * same file brought up under two project names): each project gets its services.
  */
 final class ComposeReconciler {
   private static final Logger LOG = Logger.getLogger(ComposeReconciler.class.getName());
@@ -27,15 +40,29 @@ final class ComposeReconciler {
   private static final List<String> OVERRIDE_FILE_NAMES =
       List.of("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
           "docker-compose.override.yml");
+  static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+  /** Refused label values logged, so a hostile container is named once, not on every refresh. */
+  private static final int MAX_LOGGED_REFUSALS = 1024;
 
   private final List<Path> configured;
   private final List<String> activeProfiles;
-  private final Map<Path, Cached> cache = new HashMap<>();
+  private final ProjectRetention retention;
+  private final Map<String, String> processEnv;
+  private final Map<Source, Cached> cache = new HashMap<>();
+  private final Set<ComposeLabels> loggedRefusals = new HashSet<>();
   private volatile DeclaredState state = DeclaredState.EMPTY;
 
   ComposeReconciler(List<Path> configured, List<String> activeProfiles) {
+    this(configured, activeProfiles, new ProjectRetention(DEFAULT_RETENTION, Clock.systemUTC()), System.getenv());
+  }
+
+  /** {@code processEnv}: the variables that win over each project's .env, as the shell's do for compose. */
+  ComposeReconciler(List<Path> configured, List<String> activeProfiles, ProjectRetention retention,
+      Map<String, String> processEnv) {
     this.configured = List.copyOf(configured);
     this.activeProfiles = List.copyOf(activeProfiles);
+    this.retention = retention;
+    this.processEnv = Map.copyOf(processEnv);
   }
 
   DeclaredState state() {
@@ -43,79 +70,146 @@ final class ComposeReconciler {
   }
 
   /**
-   * Re-reads what changed. {@code fromLabels} maps a compose project (from container labels) to the
-   * files its containers name; those files are read with that project name, as compose did.
+   * Re-reads what changed. {@code fromLabels} holds the compose labels of each container (one entry per
+   * container; null for containers outside compose): their files are read with their project's name, as
+   * compose did. Never throws: a container whose labels cannot be used is counted by reason and skipped.
    */
-  synchronized DeclaredState refresh(Map<String, List<String>> fromLabels) {
-    // project -> files in order; a null project means "the file's own name: or its folder's".
-    List<Source> sources = new ArrayList<>();
-    Set<Path> seen = new LinkedHashSet<>();
-    fromLabels.forEach((project, files) -> files.forEach(f -> {
-      Path p = Path.of(f).toAbsolutePath().normalize();
-      if (seen.add(p)) {
-        sources.add(new Source(p, project));
+  synchronized DeclaredState refresh(Collection<ComposeLabels> fromLabels) {
+    Map<ComposeLabels.Refusal, Integer> refused = new EnumMap<>(ComposeLabels.Refusal.class);
+    Map<String, List<Source>> labelled = new TreeMap<>();
+    Set<Path> labelledFiles = new HashSet<>();
+    Set<String> seenProjects = new HashSet<>();
+    Map<ComposeLabels, Outcome> outcomes = new HashMap<>();
+    for (ComposeLabels l : fromLabels) {
+      if (l == null) {
+        continue;
       }
-    }));
+      seenProjects.add(l.project());
+      Outcome o = outcomes.computeIfAbsent(l, this::resolve);
+      if (o.refusal != null) {
+        refused.merge(o.refusal, 1, Integer::sum);
+        continue;
+      }
+      ComposeLabels.Resolved r = o.resolved;
+      List<Source> sources = labelled.computeIfAbsent(l.project(), k -> new ArrayList<>());
+      for (Path f : r.files()) {
+        Source s = new Source(f, r.envFile());
+        if (!sources.contains(s)) {
+          sources.add(s);
+        }
+        labelledFiles.add(f);
+      }
+    }
+    loggedRefusals.retainAll(outcomes.keySet());
+
+    Map<String, Map<String, DeclaredService>> projects = new LinkedHashMap<>();
+    Map<String, FileError> errors = new TreeMap<>();
+    Set<Source> used = new HashSet<>();
+    labelled.forEach((project, sources) -> {
+      for (Source s : sources) {
+        used.add(s);
+        ComposeFileParser.ParsedFile parsed = load(s, errors);
+        if (parsed != null) {
+          addServices(projects, project, parsed);
+        }
+      }
+    });
     for (Path c : configured) {
-      for (Path p : expand(c.toAbsolutePath().normalize())) {
-        if (seen.add(p)) {
-          sources.add(new Source(p, null));
+      List<Path> files = expand(c.toAbsolutePath().normalize());
+      Path envFile = files.get(0).resolveSibling(".env");
+      for (Path f : files) {
+        if (labelledFiles.contains(f)) {
+          continue; // containers already name it, with the project name compose gave it
+        }
+        Source s = new Source(f, envFile);
+        used.add(s);
+        ComposeFileParser.ParsedFile parsed = load(s, errors);
+        if (parsed != null) {
+          String project = parsed.projectName() != null ? parsed.projectName() : ComposeFileParser.defaultProjectName(f);
+          addServices(projects, project, parsed);
+          seenProjects.add(project);
         }
       }
     }
-
-    Map<String, Map<String, DeclaredService>> projects = new LinkedHashMap<>();
-    Map<String, String> errors = new LinkedHashMap<>();
-    for (Source source : sources) {
-      Cached cached = load(source);
-      if (cached.error != null) {
-        errors.put(source.path.toString(), cached.error);
-      }
-      ComposeFileParser.ParsedFile parsed = cached.lastGood;
-      if (parsed == null) {
-        continue;
-      }
-      String project = source.project != null ? source.project
-          : parsed.projectName() != null ? parsed.projectName() : ComposeFileParser.defaultProjectName(source.path);
-      Map<String, DeclaredService> services = projects.computeIfAbsent(project, k -> new LinkedHashMap<>());
-      parsed.services().forEach((name, svc) -> {
-        DeclaredService withProject = new DeclaredService(project, svc.name(), svc.image(), svc.replicas(),
-            svc.replicasExplicit(), svc.profiles(), svc.source());
-        services.merge(name, withProject, DeclaredService::overriddenBy);
-      });
-    }
-    cache.keySet().retainAll(seen);
-    state = new DeclaredState(projects, errors, activeProfiles);
+    cache.keySet().retainAll(used);
+    retention.present(seenProjects);
+    state = new DeclaredState(projects, errors, refused, activeProfiles);
     return state;
   }
 
-  private Cached load(Source source) {
-    Cached previous = cache.get(source.path);
-    long size;
-    long mtime;
+  /**
+   * Of the projects the caller remembers something about, those that have had no container and no
+   * configured file for the retention, as of the refreshes so far: the caller forgets them.
+   */
+  synchronized Set<String> expired(Set<String> remembered) {
+    return retention.expired(remembered);
+  }
+
+  private static void addServices(Map<String, Map<String, DeclaredService>> projects, String project,
+      ComposeFileParser.ParsedFile parsed) {
+    Map<String, DeclaredService> services = projects.computeIfAbsent(project, k -> new LinkedHashMap<>());
+    parsed.services().forEach((name, svc) -> {
+      DeclaredService withProject = new DeclaredService(project, svc.name(), svc.image(), svc.replicas(),
+          svc.replicasExplicit(), svc.profiles(), svc.source());
+      services.merge(name, withProject, DeclaredService::overriddenBy);
+    });
+  }
+
+  private record Outcome(ComposeLabels.Resolved resolved, ComposeLabels.Refusal refusal) {}
+
+  private Outcome resolve(ComposeLabels l) {
     try {
-      size = Files.size(source.path);
-      mtime = Files.getLastModifiedTime(source.path).toMillis();
-    } catch (IOException e) {
-      Cached c = new Cached(-1, -1, previous == null ? null : previous.lastGood,
-          source.path + ": cannot read: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
-      cache.put(source.path, c);
-      return c;
+      return new Outcome(l.resolve(), null);
+    } catch (ComposeLabels.RefusedException e) {
+      if (loggedRefusals.size() < MAX_LOGGED_REFUSALS && loggedRefusals.add(l)) {
+        LOG.warning("compose labels of project '" + LabelText.value(l.project()) + "' not used: " + e.getMessage());
+      }
+      return new Outcome(null, e.reason);
+    } catch (RuntimeException e) {
+      // Whatever path handling throws on text nobody checked: refused like the rest, never thrown.
+      return new Outcome(null, ComposeLabels.Refusal.NOT_A_PATH);
     }
-    if (previous != null && previous.size == size && previous.mtime == mtime
-        && (previous.lastGood == null || java.util.Objects.equals(previous.project, source.project))) {
-      return previous;
+  }
+
+  /** The file's last good reading, or null; its error, if it has one now, goes to {@code errors}. */
+  private ComposeFileParser.ParsedFile load(Source source, Map<String, FileError> errors) {
+    Cached previous = cache.get(source);
+    if (previous != null && previous.isCurrent()) {
+      if (previous.error != null) {
+        errors.putIfAbsent(source.path.toString(), previous.error);
+      }
+      return previous.lastGood;
     }
-    Cached c;
+    Set<Path> read = new LinkedHashSet<>();
+    read.add(source.path);
+    if (source.envFile != null) {
+      read.add(source.envFile);
+    }
+    // Stamped before reading: a change made while it is read shows as a change next time.
+    Map<Path, Stamp> stamps = new HashMap<>();
+    read.forEach(p -> stamps.put(p, Stamp.of(p)));
+    ComposeFileParser.ParsedFile lastGood = previous == null ? null : previous.lastGood;
+    FileError error = null;
     try {
-      c = new Cached(size, mtime, ComposeFileParser.parse(source.path, source.project), null);
+      lastGood = ComposeFileParser.parse(source.path, source.envFile, processEnv, read);
     } catch (ComposeFileException e) {
-      LOG.warning("compose file not used: " + e.getMessage());
-      c = new Cached(size, mtime, previous == null ? null : previous.lastGood, e.getMessage());
+      error = new FileError(e.kind(), e.getMessage());
+    } catch (RuntimeException e) {
+      // The parser has limits on everything untrusted; whatever still slips through costs one file, not the loop.
+      error = new FileError(Kind.UNREADABLE, source.path + ": cannot read: " + e);
+      LOG.log(Level.FINE, "compose file parser failed", e);
     }
-    c.project = source.project;
-    cache.put(source.path, c);
-    return c;
+    for (Path p : read) {
+      stamps.computeIfAbsent(p, Stamp::of);
+    }
+    if (error != null && (previous == null || !error.equals(previous.error))) {
+      LOG.warning("compose file not used: " + error.message());
+    }
+    cache.put(source, new Cached(stamps, lastGood, error));
+    if (error != null) {
+      errors.putIfAbsent(source.path.toString(), error);
+    }
+    return lastGood;
   }
 
   /** A configured folder stands for its compose file and override, as `docker compose` finds them. */
@@ -132,20 +226,33 @@ final class ComposeReconciler {
     return out;
   }
 
-  private record Source(Path path, String project) {}
+  /** One file read in one environment: the same file with another .env may declare other things. */
+  private record Source(Path path, Path envFile) {}
 
-  private static final class Cached {
-    final long size;
-    final long mtime;
-    final ComposeFileParser.ParsedFile lastGood;
-    final String error;
-    String project;
+  /** Enough of a file's attributes to tell it changed; a missing file has its own stamp. */
+  private record Stamp(long size, FileTime modified, Object key) {
+    static final Stamp MISSING = new Stamp(-1, null, null);
 
-    Cached(long size, long mtime, ComposeFileParser.ParsedFile lastGood, String error) {
-      this.size = size;
-      this.mtime = mtime;
-      this.lastGood = lastGood;
-      this.error = error;
+    static Stamp of(Path p) {
+      try {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey());
+      } catch (NoSuchFileException e) {
+        return MISSING;
+      } catch (IOException | RuntimeException e) {
+        return new Stamp(-2, null, null);
+      }
+    }
+  }
+
+  private record Cached(Map<Path, Stamp> stamps, ComposeFileParser.ParsedFile lastGood, FileError error) {
+    boolean isCurrent() {
+      for (Map.Entry<Path, Stamp> e : stamps.entrySet()) {
+        if (!Objects.equals(Stamp.of(e.getKey()), e.getValue())) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 }

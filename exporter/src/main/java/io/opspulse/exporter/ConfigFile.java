@@ -40,6 +40,7 @@ final class ConfigFile {
     KEYS.put("web.telemetry_path", "path");
     KEYS.put("compose.files", "list of compose files or folders");
     KEYS.put("compose.profiles", "list of active profiles");
+    KEYS.put("compose.retention", "duration");
     KEYS.put("deprecated.images", "list of image globs");
     KEYS.put("deprecated.names", "list of container name globs");
     KEYS.put("labels.allow", "list of Docker label keys");
@@ -132,9 +133,18 @@ final class ConfigFile {
         }
       }
       case "compose.profiles" -> list(file, value, key).forEach(b::composeProfile);
+      case "compose.retention" -> b.composeRetention(duration(file, value, key));
       case "deprecated.images" -> list(file, value, key).forEach(b::deprecatedImage);
       case "deprecated.names" -> list(file, value, key).forEach(b::deprecatedName);
-      case "labels.allow" -> list(file, value, key).forEach(b::allowLabel);
+      case "labels.allow" -> {
+        java.util.List<String> labels = list(file, value, key);
+        try {
+          ExporterConfig.Builder.checkedLabelAllowList(labels);
+        } catch (IllegalArgumentException e) {
+          throw error(file, value, key, e.getMessage().substring((key + ": ").length()));
+        }
+        labels.forEach(b::allowLabel);
+      }
       case "limits.max_containers" -> {
         String v = scalar(file, value, key);
         try {

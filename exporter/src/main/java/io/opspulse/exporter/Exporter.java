@@ -58,7 +58,8 @@ public final class Exporter implements Closeable {
         ? io.opspulse.webconfig.ClientTls.fromDockerCertPath(config.dockerCertPath(), config.dockerTlsVerify())
         : null;
     this.engine = new EngineClient(docker, config.engineTimeout(), tls);
-    this.compose = new ComposeReconciler(config.composeFiles(), config.composeProfiles());
+    this.compose = new ComposeReconciler(config.composeFiles(), config.composeProfiles(),
+        new ProjectRetention(config.composeRetention(), java.time.Clock.systemUTC()), System.getenv());
     this.origins = new OriginClassifier(config.deprecatedImages(), config.deprecatedNames());
     this.sync = new FleetSync(engine, model, compose, stats, config.resyncPeriod(), java.time.Duration.ofSeconds(30),
         PING_INTERVAL);
@@ -142,7 +143,7 @@ public final class Exporter implements Closeable {
   private Map<String, ContainerUsage> readCgroups() {
     Map<String, Long> pids = model.runningPids();
     Map<String, ContainerUsage> usage = new HashMap<>(pids.size());
-    pids.forEach((id, pid) -> usage.put(id, cgroups.read(pid)));
+    pids.forEach((id, pid) -> usage.put(id, cgroups.read(id, pid)));
     cgroups.retainPids(pids.values());
     return usage;
   }

@@ -25,7 +25,8 @@ public record ExporterConfig(
     boolean gpuEnabled,
     Duration gpuInterval,
     Path dockerCertPath,
-    boolean dockerTlsVerify) {
+    boolean dockerTlsVerify,
+    Duration composeRetention) {
 
   /** Picked from the 9100-9999 exporter range; 9323 (dockerd's own metrics) and 9464 (the agent) avoided. */
   public static final int DEFAULT_PORT = 9838;
@@ -63,6 +64,7 @@ public record ExporterConfig(
     b.gpuInterval = gpuInterval;
     b.dockerCertPath = dockerCertPath;
     b.dockerTlsVerify = dockerTlsVerify;
+    b.composeRetention = composeRetention;
     return b;
   }
 
@@ -86,6 +88,7 @@ public record ExporterConfig(
     Duration gpuInterval = Duration.ofSeconds(5);
     Path dockerCertPath;
     boolean dockerTlsVerify;
+    Duration composeRetention = Duration.ofHours(1);
 
     public Builder dockerHost(String v) { dockerHost = v; return this; }
     public Builder listenAddress(String v) { listenAddress = v; return this; }
@@ -106,6 +109,7 @@ public record ExporterConfig(
     public Builder gpuInterval(Duration v) { gpuInterval = v; return this; }
     public Builder dockerCertPath(Path v) { dockerCertPath = v; return this; }
     public Builder dockerTlsVerify(boolean v) { dockerTlsVerify = v; return this; }
+    public Builder composeRetention(Duration v) { composeRetention = v; return this; }
 
     public ExporterConfig build() {
       if (maxContainers < 1) {
@@ -120,9 +124,35 @@ public record ExporterConfig(
         throw new IllegalArgumentException("docker.tls_verify (DOCKER_TLS_VERIFY) for " + endpoint
             + " needs docker.cert_path (DOCKER_CERT_PATH): the folder with ca.pem, cert.pem and key.pem");
       }
+      List<String> labels = checkedLabelAllowList(labelAllowList);
       return new ExporterConfig(dockerHost, listenAddress, telemetryPath, composeFiles, composeProfiles,
-          deprecatedImages, deprecatedNames, labelAllowList, maxContainers, resyncPeriod, cgroupInterval,
-          procRoot, cgroupRoot, engineTimeout, webConfigFile, gpuEnabled, gpuInterval, dockerCertPath, dockerTlsVerify);
+          deprecatedImages, deprecatedNames, labels, maxContainers, resyncPeriod, cgroupInterval,
+          procRoot, cgroupRoot, engineTimeout, webConfigFile, gpuEnabled, gpuInterval, dockerCertPath, dockerTlsVerify,
+          composeRetention);
+    }
+
+    /**
+     * The allow-list with repeats dropped (the file and a flag may both name a label). Two different Docker
+     * labels that turn into one Prometheus label name would make two series that differ in nothing, or one
+     * value silently hiding the other: refused, naming both.
+     */
+    static List<String> checkedLabelAllowList(List<String> keys) {
+      java.util.Map<String, String> byName = new java.util.LinkedHashMap<>();
+      List<String> out = new ArrayList<>();
+      for (String key : keys) {
+        if (key.isEmpty()) {
+          throw new IllegalArgumentException("labels.allow: an empty Docker label key");
+        }
+        String name = LabelText.allowListedLabelName(key);
+        String earlier = byName.putIfAbsent(name, key);
+        if (earlier == null) {
+          out.add(key);
+        } else if (!earlier.equals(key)) {
+          throw new IllegalArgumentException("labels.allow: Docker labels '" + earlier + "' and '" + key
+              + "' would both become the Prometheus label " + name + "; allow only one of them");
+        }
+      }
+      return out;
     }
   }
 }

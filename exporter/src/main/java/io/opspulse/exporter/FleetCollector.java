@@ -49,7 +49,7 @@ final class FleetCollector implements MultiCollector {
     this.maxContainers = maxContainers;
     this.labelAllowList = List.copyOf(labelAllowList);
     for (String l : labelAllowList) {
-      allowListedLabelNames.put(l, "label_" + LabelText.sanitizeName(l));
+      allowListedLabelNames.put(l, LabelText.allowListedLabelName(l));
     }
   }
 

@@ -134,7 +134,9 @@ final class FleetMetrics {
         refused.forEach((reason, n) -> out.add(n, reason));
       }),
       fleet(EXPORTER_COMPOSE_FILE_ERRORS, (r, out) -> r.view().composeFileErrors().forEach((path, error) ->
-          out.add(1, LabelText.value(path), LabelText.value(error)))),
+          out.add(1, LabelText.value(path), error.kind().label()))),
+      fleet(EXPORTER_COMPOSE_LABELS_REFUSED, (r, out) ->
+          r.view().composeLabelsRefused().forEach((reason, n) -> out.add(n, reason.label()))),
       fleet(EXPORTER_RENDER_DURATION, (r, out) -> out.add(r.lastRenderSeconds())),
       fleet(EXPORTER_CONTAINERS_DROPPED, (r, out) -> out.add(r.dropped())),
       fleet(EXPORTER_LAST_EVENT_TIME, (r, out) -> {

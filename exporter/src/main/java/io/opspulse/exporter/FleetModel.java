@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The exporter's memory of the fleet, fed by list+inspect resyncs and by events, read by scrapes.
@@ -202,21 +201,30 @@ final class FleetModel {
     return t == null ? java.util.Optional.empty() : java.util.Optional.of(t.info);
   }
 
-  /** Compose projects seen on containers, with the files their labels name. */
-  synchronized Map<String, List<String>> composeFilesFromLabels() {
-    Map<String, List<String>> out = new TreeMap<>();
+  /** The compose labels of each container in a project, as compose wrote them: the reconciler resolves them. */
+  synchronized List<ComposeLabels> composeLabels() {
+    List<ComposeLabels> out = new ArrayList<>();
     for (Tracked t : containers.values()) {
-      String project = t.info.composeProject();
-      if (!project.isEmpty()) {
-        List<String> files = out.computeIfAbsent(project, k -> new ArrayList<>());
-        for (String f : t.info.composeConfigFiles()) {
-          if (!files.contains(f)) {
-            files.add(f);
-          }
-        }
+      ComposeLabels l = ComposeLabels.of(t.info.labels());
+      if (l != null) {
+        out.add(l);
       }
     }
     return out;
+  }
+
+  /** Projects whose services' exit counts are kept. */
+  synchronized Set<String> projectsWithServiceCounts() {
+    Set<String> out = new HashSet<>();
+    serviceExits.keySet().forEach(k -> out.add(k.project()));
+    return out;
+  }
+
+  /** Forgets the service exit counts of projects gone for longer than the retention. */
+  synchronized void forgetProjects(Set<String> projects) {
+    if (!projects.isEmpty() && serviceExits.keySet().removeIf(k -> projects.contains(k.project()))) {
+      version++;
+    }
   }
 
   /** Something outside the model that views depend on (the declared state) changed. */
@@ -259,7 +267,7 @@ final class FleetModel {
     }
     List<ServiceView> serviceList = new ArrayList<>(services.values());
     serviceList.sort(Comparator.comparing(ServiceView::project).thenComparing(ServiceView::service));
-    return new FleetView(version, up, engine, views, serviceList, declared.fileErrors());
+    return new FleetView(version, up, engine, views, serviceList, declared.fileErrors(), declared.refusedLabels());
   }
 
   private record ServiceKey(String project, String service) {}

@@ -430,7 +430,8 @@ final class FleetSync implements Closeable {
   }
 
   private void refreshCompose() {
-    compose.refresh(model.composeFilesFromLabels());
+    compose.refresh(model.composeLabels());
+    model.forgetProjects(compose.expired(model.projectsWithServiceCounts()));
     model.touch();
   }
 

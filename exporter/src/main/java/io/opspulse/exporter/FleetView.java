@@ -14,12 +14,14 @@ record FleetView(
     EngineFacts engine,
     List<ContainerView> containers,
     List<ServiceView> services,
-    Map<String, String> composeFileErrors) {
+    Map<String, DeclaredState.FileError> composeFileErrors,
+    Map<ComposeLabels.Refusal, Integer> composeLabelsRefused) {
 
   FleetView {
     containers = List.copyOf(containers);
     services = List.copyOf(services);
     composeFileErrors = Map.copyOf(composeFileErrors);
+    composeLabelsRefused = Map.copyOf(composeLabelsRefused);
   }
 
   /** What {@code GET /info} and {@code /version} said about the engine. */

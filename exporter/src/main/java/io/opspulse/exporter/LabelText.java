@@ -29,6 +29,11 @@ final class LabelText {
     return out == null ? v : out.toString();
   }
 
+  /** The Prometheus label an allow-listed Docker label is copied to on docker_container_info. */
+  static String allowListedLabelName(String dockerLabelKey) {
+    return "label_" + sanitizeName(dockerLabelKey);
+  }
+
   /** A Docker label key turned into a Prometheus label name. */
   static String sanitizeName(String raw) {
     StringBuilder out = new StringBuilder(raw.length());

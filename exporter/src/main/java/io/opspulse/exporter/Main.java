@@ -63,6 +63,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--compose.profile", description = "Active compose profile (repeatable).")
     List<String> profiles = new ArrayList<>();
 
+    @Option(names = "--compose.retention",
+        description = "How long a compose project with no container and no configured file is remembered (default 1h).")
+    String composeRetention;
+
     @Option(names = "--deprecated.image", description = "Image glob marking a container deprecated (repeatable).")
     List<String> deprecatedImages = new ArrayList<>();
 
@@ -132,6 +136,9 @@ public final class Main implements Callable<Integer> {
       deprecatedImages.forEach(b::deprecatedImage);
       deprecatedNames.forEach(b::deprecatedName);
       allowLabels.forEach(b::allowLabel);
+      if (composeRetention != null) {
+        b.composeRetention(ConfigFile.parseDuration(composeRetention));
+      }
       if (maxContainers != null) {
         b.maxContainers(maxContainers);
       }

@@ -136,7 +136,9 @@ final class Report {
       out.append(String.format(Locale.ROOT, "  %d exited containers not removed, oldest %s ago: %s%n", exited.size(),
           age(exited.get(0)), names(exited, 8)));
     }
-    view.composeFileErrors().forEach((path, error) -> out.append("  compose file not read: ").append(error).append('\n'));
+    view.composeFileErrors().forEach((path, error) -> out.append("  compose file not read: ").append(error.message()).append('\n'));
+    view.composeLabelsRefused().forEach((reason, n) -> out.append(String.format(Locale.ROOT,
+        "  %d container(s) with compose labels refused (%s); see the exporter's log%n", n, reason.label())));
 
     out.append("\nCRASH LOOPS AND EXITS\n");
     List<ContainerView> loops = crashLooping();
@@ -209,7 +211,9 @@ final class Report {
         .put("exitCode", c.lastExit() == null ? null : c.lastExit().code())
         .put("finishedAt", c.lastExit() == null ? null : c.lastExit().at().toString()));
     ObjectNode fileErrors = sprawl.putObject("composeFileErrors");
-    view.composeFileErrors().forEach(fileErrors::put);
+    view.composeFileErrors().forEach((path, error) -> fileErrors.put(path, error.message()));
+    ObjectNode refused = sprawl.putObject("composeLabelsRefused");
+    view.composeLabelsRefused().forEach((reason, n) -> refused.put(reason.label(), n));
 
     ArrayNode loops = root.putArray("crashLoops");
     crashLooping().forEach(c -> {

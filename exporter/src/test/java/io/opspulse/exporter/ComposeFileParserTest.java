@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.opspulse.exporter.ComposeFileException.Kind;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +90,103 @@ class ComposeFileParserTest {
   }
 
   @Test
+  void errorsCarryAFixedKind() {
+    assertThatThrownBy(() -> parse("services:\n  web: [1, 2]\n")).isInstanceOfSatisfying(ComposeFileException.class,
+        e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA));
+    assertThatThrownBy(() -> parse("services:\n  web:\n    image: [unclosed\n"))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.YAML_SYNTAX));
+    assertThatThrownBy(() -> parse("services:\n  web:\n    image: ${TAG:?}\n"))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INTERPOLATION));
+  }
+
+  @Test
+  void valuesAreInterpolatedEverywhereAndKeysNever() throws Exception {
+    var f = ComposeFileParser.parse(FILE, new StringReader("""
+        name: ${PROJECT:-shop}
+        services:
+          web:
+            image: "registry/${APP}:${TAG-latest}"
+            scale: ${REPLICAS}
+            environment:
+              PRICE: "$$5"
+          $NOT_A_VARIABLE:
+            image: x
+          worker:
+            image: w
+            profiles: ["${PROFILE:+batch}"]
+        """), Map.of("APP", "web", "TAG", "", "REPLICAS", "3"));
+    assertThat(f.projectName()).isEqualTo("shop");
+    assertThat(f.services()).containsOnlyKeys("web", "$NOT_A_VARIABLE", "worker");
+    assertThat(f.services().get("web").image()).isEqualTo("registry/web:");
+    assertThat(f.services().get("web").replicas()).isEqualTo(3);
+    assertThat(f.services().get("worker").profiles()).containsExactly("");
+  }
+
+  @Test
+  void aRequiredVariableAnywhereRefusesTheFileNamingLineAndField() {
+    assertThatThrownBy(() -> parse("""
+        services:
+          web:
+            image: w
+            environment:
+              DB_URL: ${DB_URL:?the database URL}
+        """)).hasMessage("/srv/sutazai/docker-compose.yml:5: services.web.environment.DB_URL: "
+        + "required variable DB_URL is not set: the database URL");
+    assertThatThrownBy(() -> parse("services:\n  web: {image: 'a$'}\n")).hasMessageContaining(":2: services.web.image:")
+        .hasMessageContaining("$$");
+  }
+
+  @Test
+  void includeReadsListedFilesWithTheirOwnFolderAndEnv(@TempDir Path dir) throws Exception {
+    Path top = Files.createDirectories(dir.resolve("app")).resolve("compose.yaml");
+    Path db = Files.createDirectories(dir.resolve("db"));
+    Files.writeString(db.resolve("compose.yaml"), "services:\n  postgres: {image: 'postgres:${PG}', scale: '${PG_N:-1}'}\n");
+    Files.writeString(db.resolve(".env"), "PG=16\n");
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    Files.writeString(cache.resolve("a.yaml"), "services:\n  redis: {image: redis}\n");
+    Files.writeString(cache.resolve("b.yaml"), "services:\n  redis: {scale: 2}\n  sentinel: {image: s}\n");
+    Files.writeString(cache.resolve("cache.env"), "PG_N=9\n");
+    Files.writeString(top, """
+        include:
+          - ../db/compose.yaml
+          - path: [../cache/a.yaml, ../cache/b.yaml]
+            env_file: ../cache/cache.env
+        services:
+          web: {image: w}
+        """);
+    var f = ComposeFileParser.parse(top, top.resolveSibling(".env"), Map.of());
+    assertThat(f.services()).containsOnlyKeys("postgres", "redis", "sentinel", "web");
+    assertThat(f.services().get("postgres").image()).isEqualTo("postgres:16");
+    assertThat(f.services().get("postgres").replicas()).isEqualTo(1);
+    assertThat(f.services().get("redis").replicas()).isEqualTo(2);
+    assertThat(f.services().get("redis").project()).isEqualTo("app");
+    assertThat(f.filesRead()).contains(top, db.resolve("compose.yaml"), db.resolve(".env"), cache.resolve("a.yaml"),
+        cache.resolve("b.yaml"), cache.resolve("cache.env"));
+  }
+
+  @Test
+  void includeCyclesMissingFilesAndConflictsAreRefused(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("a.yaml");
+    Path b = dir.resolve("b.yaml");
+    Files.writeString(a, "include: [b.yaml]\nservices: {}\n");
+    Files.writeString(b, "include: [a.yaml]\nservices: {}\n");
+    assertThatThrownBy(() -> ComposeFileParser.parse(a, (Path) null, Map.of()))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INCLUDE_CYCLE))
+        .hasMessageStartingWith(a + ":1: include: ").hasMessageContaining(a + " -> " + b + " -> " + a);
+
+    Files.writeString(a, "services: {}\ninclude:\n  - path: nope.yaml\n");
+    assertThatThrownBy(() -> ComposeFileParser.parse(a, (Path) null, Map.of()))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+        .hasMessageStartingWith(a + ":3: include: " + dir.resolve("nope.yaml") + ": no such file");
+
+    Files.writeString(b, "services:\n  web: {image: b}\n");
+    Files.writeString(a, "include: [b.yaml]\nservices:\n  web: {image: a}\n");
+    assertThatThrownBy(() -> ComposeFileParser.parse(a, (Path) null, Map.of()))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA))
+        .hasMessageContaining(a + ":3: services.web: also defined by included file " + b);
+  }
+
+  @Test
   void duplicateKeysAreRefused() {
     assertThatThrownBy(() -> parse("services:\n  web: {image: a}\n  web: {image: b}\n"))
         .isInstanceOf(ComposeFileException.class).hasMessageContaining("duplicate");
@@ -113,7 +212,19 @@ class ComposeFileParserTest {
   void aHugeFileIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
     Path big = dir.resolve("compose.yaml");
     Files.writeString(big, "services: {}\n# " + "x".repeat((int) ComposeFileParser.MAX_FILE_BYTES) + "\n");
-    assertThatThrownBy(() -> ComposeFileParser.parse(big, null)).hasMessageContaining("more than");
+    assertThatThrownBy(() -> ComposeFileParser.parse(big, (Path) null, Map.of())).hasMessageContaining("more than")
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+  }
+
+  @Test
+  void onlyRegularFilesAreRead(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("compose.yaml");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    assertThatThrownBy(() -> ComposeFileParser.parse(fifo, (Path) null, Map.of()))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE))
+        .hasMessage(fifo + ": not a regular file");
+    assertThatThrownBy(() -> ComposeFileParser.parse(dir, (Path) null, Map.of()))
+        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE));
   }
 
   @Test

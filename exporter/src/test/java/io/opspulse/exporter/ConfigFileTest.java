@@ -37,6 +37,7 @@ class ConfigFileTest {
         compose:
           files: [/srv/app/compose.yaml, /srv/other]
           profiles: [infra]
+          retention: 6h
         deprecated:
           images: ["mcp/postgres*"]
           names: ["postgres-mcp*"]
@@ -55,6 +56,7 @@ class ConfigFileTest {
     assertThat(c.telemetryPath()).isEqualTo("/m");
     assertThat(c.composeFiles()).containsExactly(Path.of("/srv/app/compose.yaml"), Path.of("/srv/other"));
     assertThat(c.composeProfiles()).containsExactly("infra");
+    assertThat(c.composeRetention()).isEqualTo(Duration.ofHours(6));
     assertThat(c.deprecatedImages()).containsExactly("mcp/postgres*");
     assertThat(c.deprecatedNames()).containsExactly("postgres-mcp*");
     assertThat(c.labelAllowList()).containsExactly("com.example.team");
@@ -70,6 +72,37 @@ class ConfigFileTest {
     ExporterConfig c = read("");
     assertThat(c.listenAddress()).isEqualTo(":" + ExporterConfig.DEFAULT_PORT);
     assertThat(c.resyncPeriod()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.composeRetention()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void twoAllowedLabelsThatBecomeOnePrometheusLabelAreRefusedNamingBoth() {
+    assertThatThrownBy(() -> read("labels:\n  allow: [com.example.team, com.example-team]\n"))
+        .isInstanceOf(ConfigFileException.class)
+        .hasMessage("opspulse.yml:2: labels.allow: Docker labels 'com.example.team' and 'com.example-team' would "
+            + "both become the Prometheus label label_com_example_team; allow only one of them");
+  }
+
+  @Test
+  void theSameLabelFromTheFileAndAFlagIsOneLabel() throws Exception {
+    ExporterConfig.Builder b = ExporterConfig.builder();
+    ConfigFile.apply("opspulse.yml", new StringReader("labels:\n  allow: [team, com.example.tier]\n"), b);
+    assertThat(b.allowLabel("team").build().labelAllowList()).containsExactly("team", "com.example.tier");
+  }
+
+  @Test
+  void collidingAllowedLabelsExitTwoNamingBoth() throws Exception {
+    var err = new java.io.ByteArrayOutputStream();
+    var old = System.err;
+    int code;
+    try {
+      System.setErr(new java.io.PrintStream(err, true));
+      code = Main.run("report", "--label.allow", "app.tier", "--label.allow", "app_tier");
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("'app.tier' and 'app_tier'").contains("label_app_tier");
   }
 
   @Test

@@ -54,7 +54,9 @@ class FleetExpositionGoldenTest {
         .with(container("eager_turing").origin(Origin.ANONYMOUS).refusedLabel(LabelScreen.CONTROL_CHARACTER))
         .service("shop", "web", 2, 1, Map.of(ExitReason.ERROR, 2L))
         .service("shop", "worker", 1, 0, Map.of(ExitReason.OOM_KILLED, 1L))
-        .composeFileError("/srv/shop/compose.override.yml", "line 4: services.web.deploy.replicas: not a number")
+        .composeFileError("/srv/shop/compose.override.yml", ComposeFileException.Kind.SCHEMA,
+            "line 4: services.web.deploy.replicas: not a number")
+        .composeLabelRefused(ComposeLabels.Refusal.NOT_A_PATH)
         .build();
   }
 

@@ -21,7 +21,8 @@ final class TestFleet {
   private EngineFacts engine = EngineFacts.UNKNOWN;
   private final List<ContainerView> containers = new ArrayList<>();
   private final List<ServiceView> services = new ArrayList<>();
-  private final Map<String, String> composeFileErrors = new LinkedHashMap<>();
+  private final Map<String, DeclaredState.FileError> composeFileErrors = new LinkedHashMap<>();
+  private final Map<ComposeLabels.Refusal, Integer> composeLabelsRefused = new java.util.EnumMap<>(ComposeLabels.Refusal.class);
   private long version = 1;
 
   static TestFleet fleet() {
@@ -52,8 +53,13 @@ final class TestFleet {
     return this;
   }
 
-  TestFleet composeFileError(String path, String error) {
-    composeFileErrors.put(path, error);
+  TestFleet composeFileError(String path, ComposeFileException.Kind kind, String message) {
+    composeFileErrors.put(path, new DeclaredState.FileError(kind, message));
+    return this;
+  }
+
+  TestFleet composeLabelRefused(ComposeLabels.Refusal reason) {
+    composeLabelsRefused.merge(reason, 1, Integer::sum);
     return this;
   }
 
@@ -63,7 +69,7 @@ final class TestFleet {
   }
 
   FleetView build() {
-    return new FleetView(version, up, engine, containers, services, composeFileErrors);
+    return new FleetView(version, up, engine, containers, services, composeFileErrors, composeLabelsRefused);
   }
 
   /** One container: what inspect says about it, and what the exporter has counted for it. */
