@@ -24,12 +24,20 @@ public final class RulesCli implements Callable<Integer> {
   /** The output formats: Prometheus' rule_files, or a prometheus-operator resource. */
   enum Format { rules, prometheusrule }
 
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "File to write.")
   Path output;
 
   @Option(names = {"-f", "--overrides"}, paramLabel = "FILE",
       description = "YAML overrides: alert_prefix, selector, groups, thresholds, alerts.")
   Path overrides;
+
+  @Option(names = "--runbook-url", paramLabel = "PATTERN",
+      description = "Runbook link of every alert, with {anchor} (the shipped section's anchor) and {alert}"
+          + " (the alert's name); wins over the overrides file's runbook_url.")
+  String runbookUrl;
 
   @Option(names = "--format", defaultValue = "rules", paramLabel = "FORMAT",
       description = "rules (a Prometheus rules file, the default) or prometheusrule.")
@@ -57,7 +65,7 @@ public final class RulesCli implements Callable<Integer> {
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof OverridesException) {
+      if (e instanceof OverridesException || e instanceof CommandLine.ParameterException) {
         commandLine.getErr().println("opspulse-rules: " + e.getMessage());
         return 2;
       }
@@ -70,6 +78,13 @@ public final class RulesCli implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Overrides chosen = overrides == null ? Overrides.none() : Overrides.load(overrides);
+    if (runbookUrl != null) {
+      try {
+        chosen = chosen.withRunbookUrlPattern(runbookUrl);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--runbook-url: " + e.getMessage());
+      }
+    }
     List<RuleGroup> groups = OpspulseRules.build(chosen);
     Map<String, String> metadataLabels = new LinkedHashMap<>(RuleFiles.defaultLabels());
     metadataLabels.putAll(labels);

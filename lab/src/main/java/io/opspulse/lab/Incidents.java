@@ -42,9 +42,7 @@ public final class Incidents {
     add("OpspulseContainerUnhealthy", "76% of containers unhealthy", "001",
         "sutazai api and text-analysis-agent failing their health checks");
     add("OpspulseFleetHealthDegraded", "container health rate 24%", "001",
-        "2 of 4 health-checked containers healthy");
-    add("OpspulseFleetHealthCritical", "container health rate 24%", "001",
-        "2 of 4 health-checked containers healthy");
+        "2 of 4 health-checked containers healthy: the warning and the critical grade fire");
     add("OpspulseHealthcheckTimeoutTooShort", "short health-check timeouts causing premature restarts", "001",
         "text-analysis-agent's health check times out after 0.5s");
     add("OpspulseHostCpuOvercommitted", "CPU over-allocated 238% (40.5 cores needed, 12 available)", "001",

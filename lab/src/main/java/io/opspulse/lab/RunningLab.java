@@ -181,7 +181,9 @@ public final class RunningLab implements AutoCloseable {
     }
     ManagedProcess p = track("node_exporter", ManagedProcess.start("node_exporter", List.of(bin.toString(),
         "--web.listen-address=127.0.0.1:" + nodePort, "--collector.disable-defaults", "--collector.cpu",
-        "--collector.meminfo", "--collector.loadavg"), Map.of(), workDir.resolve("node_exporter.log")));
+        "--collector.meminfo", "--collector.loadavg",
+        // processes (zombies, process counts) is off by default; pressure reads /proc/pressure where PSI exists
+        "--collector.processes", "--collector.pressure"), Map.of(), workDir.resolve("node_exporter.log")));
     state.url("node_exporter", "http://127.0.0.1:" + nodePort + "/metrics");
     progress("node_exporter http://127.0.0.1:" + nodePort + "/metrics (pid " + p.pid() + ")");
     return nodePort;
