@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "opspulse-rules", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Render the opspulse alerting and recording rules, with overrides, to a file.")
 public final class RulesCli implements Callable<Integer> {
-  /** The output formats: Prometheus' rule_files, or a prometheus-operator resource. */
-  enum Format { rules, prometheusrule }
+  /** The output formats: Prometheus' rule_files, a prometheus-operator resource, or Alertmanager's config. */
+  enum Format { rules, prometheusrule, alertmanager }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -40,7 +40,8 @@ public final class RulesCli implements Callable<Integer> {
   String runbookUrl;
 
   @Option(names = "--format", defaultValue = "rules", paramLabel = "FORMAT",
-      description = "rules (a Prometheus rules file, the default) or prometheusrule.")
+      description = "rules (a Prometheus rules file, the default), prometheusrule, or alertmanager (an"
+          + " Alertmanager configuration whose matchers name these rules' alerts; receivers are placeholders).")
   Format format;
 
   @Option(names = "--name", defaultValue = RuleFiles.RESOURCE_NAME,
@@ -88,9 +89,11 @@ public final class RulesCli implements Callable<Integer> {
     List<RuleGroup> groups = OpspulseRules.build(chosen);
     Map<String, String> metadataLabels = new LinkedHashMap<>(RuleFiles.defaultLabels());
     metadataLabels.putAll(labels);
-    String text = format == Format.rules
-        ? RuleYaml.prometheusRules(groups)
-        : RuleYaml.prometheusRule(groups, name, namespace, metadataLabels);
+    String text = switch (format) {
+      case rules -> RuleYaml.prometheusRules(groups);
+      case prometheusrule -> RuleYaml.prometheusRule(groups, name, namespace, metadataLabels);
+      case alertmanager -> AlertmanagerConfig.render(groups, AlertmanagerConfig.Receivers.placeholders());
+    };
     Path parent = output.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
