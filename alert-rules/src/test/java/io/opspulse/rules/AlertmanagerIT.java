@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opspulse.testkit.AlertmanagerServer;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrometheusServer;
 import java.nio.file.Files;

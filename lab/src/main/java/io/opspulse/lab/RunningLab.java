@@ -2,6 +2,7 @@ package io.opspulse.lab;
 
 import io.opspulse.lab.demo.FlakyDependency;
 import io.opspulse.lab.demo.LoadGenerator;
+import io.opspulse.testkit.AlertmanagerServer;
 import io.opspulse.testkit.CommandResult;
 import io.opspulse.testkit.Commands;
 import io.opspulse.testkit.ManagedProcess;
@@ -42,6 +43,7 @@ public final class RunningLab implements AutoCloseable {
   private IncidentContainers containers;
   private GpuStandIn gpu;
   private PrometheusServer prometheus;
+  private AlertmanagerServer alertmanager;
   private FlakyDependency dependency;
   private LoadGenerator load;
   private String dockerHost;
@@ -111,7 +113,13 @@ public final class RunningLab implements AutoCloseable {
     nodePort = startNodeExporter();
     Path rules = LabRules.write(workDir);
     progress("alert rules rendered for the lab (every 'for:' cut to " + LabRules.LAB_FOR + ") at " + rules);
+    alertmanager = AlertmanagerServer.start(LabRules.writeAlertmanagerConfig(workDir), workDir);
+    state.process("alertmanager", alertmanager.process().pid());
+    state.url("alertmanager", alertmanager.url() + "/#/alerts");
+    progress("Alertmanager " + alertmanager.url() + " (pid " + alertmanager.process().pid()
+        + "), the shipped alertmanager.yml; its receivers are placeholders, nothing is sent");
     prometheus = PrometheusServer.builder()
+        .alertmanager(alertmanager.hostPort())
         .scrape(EXPORTER_JOB, "127.0.0.1:" + exporterPort)
         .scrape(NODE_JOB, "127.0.0.1:" + nodePort)
         .scrape(SERVICE_JOB, "127.0.0.1:" + agentPort)
@@ -280,6 +288,10 @@ public final class RunningLab implements AutoCloseable {
     return prometheus;
   }
 
+  public AlertmanagerServer alertmanager() {
+    return alertmanager;
+  }
+
   public String dockerHost() {
     return dockerHost;
   }
@@ -343,7 +355,7 @@ public final class RunningLab implements AutoCloseable {
       return;
     }
     LabState.Data recorded = state.data();
-    progress("stopping: load, demo service, exporter, node_exporter, Prometheus, containers, dockerd");
+    progress("stopping: load, demo service, exporter, node_exporter, Prometheus, Alertmanager, containers, dockerd");
     if (load != null) {
       load.close();
     }
@@ -357,6 +369,9 @@ public final class RunningLab implements AutoCloseable {
     }
     if (prometheus != null) {
       prometheus.close();
+    }
+    if (alertmanager != null) {
+      alertmanager.close();
     }
     if (daemon != null) {
       daemon.close();

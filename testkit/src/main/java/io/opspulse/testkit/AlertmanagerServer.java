@@ -1,10 +1,7 @@
-package io.opspulse.rules;
+package io.opspulse.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.opspulse.testkit.ManagedProcess;
-import io.opspulse.testkit.Poll;
-import io.opspulse.testkit.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,7 +18,7 @@ import java.util.Map;
  * A real Alertmanager (Debian's prometheus-alertmanager) on 127.0.0.1 with its own storage folder and
  * no cluster listener, so it gossips with nothing else on the machine. Stopped by its pid.
  */
-final class AlertmanagerServer implements AutoCloseable {
+public final class AlertmanagerServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final int port;
@@ -33,7 +30,7 @@ final class AlertmanagerServer implements AutoCloseable {
     this.process = process;
   }
 
-  static Path binary() {
+  public static Path binary() {
     Path p = Path.of(System.getProperty("alertmanager", "/usr/bin/prometheus-alertmanager"));
     if (!Files.isExecutable(p)) {
       throw new IllegalStateException(p + " not found: apt-get install prometheus-alertmanager");
@@ -42,7 +39,7 @@ final class AlertmanagerServer implements AutoCloseable {
   }
 
   /** Starts it with {@code config} (a file) and storage under {@code dir}; waits until it is ready. */
-  static AlertmanagerServer start(Path config, Path dir) throws IOException {
+  public static AlertmanagerServer start(Path config, Path dir) throws IOException {
     int port = Ports.freeLoopbackPort();
     ManagedProcess p = ManagedProcess.start("alertmanager", List.of(binary().toString(),
         "--config.file=" + config,
@@ -73,20 +70,20 @@ final class AlertmanagerServer implements AutoCloseable {
     return server;
   }
 
-  String hostPort() {
+  public String hostPort() {
     return "127.0.0.1:" + port;
   }
 
-  String url() {
+  public String url() {
     return "http://" + hostPort();
   }
 
-  ManagedProcess process() {
+  public ManagedProcess process() {
     return process;
   }
 
   /** GETs an API v2 path and parses the JSON body. */
-  JsonNode api(String path) {
+  public JsonNode api(String path) {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + path))
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
