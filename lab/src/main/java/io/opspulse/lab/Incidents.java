@@ -59,6 +59,8 @@ public final class Incidents {
     add("OpspulseGpuUnderutilized", "GPU utilisation 0.0% (target > 15%)", "002",
         "simulated GPUs (NVML stand-in) at 0%");
     // Report 003: exit 127 restart loops, infrastructure never started, dependency failures, restarts.
+    add("OpspulseHostZombieProcesses", "zombie processes: 6 (concerning)", "003",
+        "a parent process (sh exec'd into sleep) that never reaps its 8 exited children, on the lab's host");
     add("OpspulseContainerCommandNotFound", "60+ agents exiting with code 127", "003",
         "agent services running `pip install ... && python /app/main.py` in an image without pip");
     add("OpspulseContainerCrashLooping", "agents restarting in a loop (46% restarting)", "003",
@@ -92,6 +94,7 @@ public final class Incidents {
   /** Alerts that need the lab's containers (absent when the lab watches a Docker engine of the user's). */
   public static boolean needsLabContainers(String alert) {
     return !alert.startsWith("OpspulseJvm") && !alert.startsWith("OpspulseHttp") && !alert.startsWith("OpspulseGpu")
+        && !alert.equals("OpspulseHostZombieProcesses")
         && !Set.of("OpspulseDependencyFailureRatioHigh", "OpspulseExecutorSaturated",
             "OpspulseConnectionPoolExhausted", "OpspulseDatabaseLatencyHigh").contains(alert);
   }

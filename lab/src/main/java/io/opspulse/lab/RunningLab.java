@@ -111,6 +111,7 @@ public final class RunningLab implements AutoCloseable {
     CompletableFuture<Void> service = CompletableFuture.runAsync(this::startDemoService);
 
     nodePort = startNodeExporter();
+    startZombieParent();
     Path rules = LabRules.write(workDir);
     progress("alert rules rendered for the lab (every 'for:' cut to " + LabRules.LAB_FOR + ") at " + rules);
     alertmanager = AlertmanagerServer.start(LabRules.writeAlertmanagerConfig(workDir), workDir);
@@ -195,6 +196,17 @@ public final class RunningLab implements AutoCloseable {
     state.url("node_exporter", "http://127.0.0.1:" + nodePort + "/metrics");
     progress("node_exporter http://127.0.0.1:" + nodePort + "/metrics (pid " + p.pid() + ")");
     return nodePort;
+  }
+
+  /**
+   * Report 003's zombies, on the lab's host: a shell forks 8 children that exit at once, then execs
+   * into sleep, which never waits for them. node_exporter's processes collector counts them; stopping
+   * this process (by pid) lets init reap them.
+   */
+  private void startZombieParent() throws IOException {
+    ManagedProcess p = track("zombie-parent", ManagedProcess.start("zombie-parent", List.of("sh", "-c",
+        "for i in 1 2 3 4 5 6 7 8; do true & done; exec sleep 86400"), Map.of(), workDir.resolve("zombies.log")));
+    progress("8 zombie processes under pid " + p.pid() + " (report 003's zombies)");
   }
 
   private void startExporter() throws IOException {
