@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  *       pages, warning tickets, info goes to chat;
  *   <li>inhibitions: the critical grade of an alert silences its warning grade on the same target; an
  *       exporter that is down, or that cannot reach its engine, silences the alerts read from its stale
- *       data on that host.
+ *       data on that host; so does a node_exporter that is down for the host alerts.
  * </ul>
  *
  * Receivers are webhook placeholders ({@link Receivers#placeholders()}); users replace them with their
@@ -40,9 +40,10 @@ public final class AlertmanagerConfig {
   /** Canonical names (runbook anchors) of the alerts that say the exporter's data is stale. */
   private static final String EXPORTER_DOWN = "opspulseexporterdown";
   private static final String ENGINE_UNREACHABLE = "opspulsedockerengineunreachable";
+  private static final String NODE_EXPORTER_DOWN = "opspulsenodeexporterdown";
   /** Alerts about the pipeline itself: never silenced by the target-down rules. */
   private static final Set<String> PIPELINE = Set.of("opspulsewatchdog", "opspulseexporterabsent", EXPORTER_DOWN,
-      ENGINE_UNREACHABLE);
+      ENGINE_UNREACHABLE, NODE_EXPORTER_DOWN);
 
   private AlertmanagerConfig() {}
 
@@ -143,6 +144,9 @@ public final class AlertmanagerConfig {
     // The exporter itself down: the fleet's and the GPUs' readings both come from it.
     nameOf(groups, EXPORTER_DOWN).ifPresent(source -> rules.add(targetDown(source,
         alertNames(groups, g -> g.name().equals(FleetRules.GROUP) || g.name().equals(GpuRules.GROUP)))));
+    // node_exporter down: the host alerts of that target are blind or stale.
+    nameOf(groups, NODE_EXPORTER_DOWN).ifPresent(source -> rules.add(targetDown(source,
+        alertNames(groups, g -> g.name().equals(HostRules.GROUP)))));
     return rules;
   }
 

@@ -14,6 +14,7 @@ import static io.opspulse.catalog.ExternalMetrics.NODE_PROCESSES_STATE;
 import static io.opspulse.catalog.LabelValues.CONTAINER_STATES;
 import static io.opspulse.rules.Promql.oneOf;
 
+import io.opspulse.catalog.ExternalMetrics;
 import io.opspulse.catalog.Thresholds;
 import java.util.List;
 
@@ -38,6 +39,7 @@ final class HostRules {
   static final String PRESSURE = "instance_resource:node_pressure_waiting_seconds:rate5m";
   static final String PROCESSES_PER_CPU = "instance:node_processes:ratio_cpus";
   static final String LIMIT_HEADROOM = "host:docker_container_memory_limit_headroom_bytes:sum";
+  static final String NODE_SEEN = "instance:node_load5:latched";
 
   /** The host part of {@code instance} ("10.0.0.5:9100" → "10.0.0.5"; "[::1]:9838" → "[::1]"). */
   private static final String HOST_FROM_INSTANCE = "\"host\", \"$1\", \"instance\", \"(.*):[0-9]+\"";
@@ -66,6 +68,16 @@ final class HostRules {
         new RecordingRule(LIMIT_HEADROOM, "sum by (host) (label_replace(\nclamp_min(" + q.m(CONTAINER_MEMORY_LIMIT)
             + " - on (job, instance, id) " + q.m(CONTAINER_MEMORY_USAGE) + ", 0)\nand on (job, instance, id) ("
             + q.m(CONTAINER_STATE, running) + " == 1),\n" + HOST_FROM_INSTANCE + "))"),
+        FleetRules.latch(NODE_SEEN, "present_over_time(" + q.m(NODE_LOAD5) + "[1d])", q),
+
+        AlertRule.builder("OpspulseNodeExporterDown")
+            .expr(q.m(ExternalMetrics.UP) + " == 0\nand on (job, instance)\n" + NODE_SEEN)
+            .forDuration("5m")
+            .severity(Severity.WARNING)
+            .summary("Prometheus cannot scrape a node_exporter.")
+            .description("The node_exporter at {{ $labels.instance }} (job {{ $labels.job }}) has not been scraped"
+                + " for 5 minutes or more; the host alerts for that host are blind.")
+            .build(),
 
         AlertRule.builder("OpspulseHostLoadHigh")
             .expr(LOAD_PER_CPU + " > " + q.t(Thresholds.HOST_LOAD_PER_CORE))

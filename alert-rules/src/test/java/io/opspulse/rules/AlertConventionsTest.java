@@ -43,7 +43,8 @@ class AlertConventionsTest {
         "OpspulseConnectionPoolExhausted", "OpspulseJvmGcTimeHigh", "OpspulseJvmHeapAfterGcHigh",
         "OpspulseJvmDeadlockedThreads", "OpspulseDatabaseLatencyHigh", "OpspulseHostLoadHigh",
         "OpspulseHostCpuSaturated", "OpspulseHostMemoryAvailableLow", "OpspulseHostPressureHigh",
-        "OpspulseHostTooManyProcesses", "OpspulseHostZombieProcesses", "OpspulseHostMemoryLimitsExceedAvailable");
+        "OpspulseHostTooManyProcesses", "OpspulseHostZombieProcesses", "OpspulseHostMemoryLimitsExceedAvailable",
+        "OpspulseNodeExporterDown");
   }
 
   /** One condition, one name: its grades differ in severity and threshold, never in wording or labels. */

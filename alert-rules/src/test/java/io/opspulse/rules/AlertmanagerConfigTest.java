@@ -32,7 +32,7 @@ class AlertmanagerConfigTest {
 
   @Test
   void amtoolAcceptsIt() throws Exception {
-    assertThat(Amtool.checkConfig(COMMITTED)).contains("SUCCESS").contains("3 inhibit rules").contains("4 receivers");
+    assertThat(Amtool.checkConfig(COMMITTED)).contains("SUCCESS").contains("4 inhibit rules").contains("4 receivers");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -74,7 +74,7 @@ class AlertmanagerConfigTest {
   void targetDownInhibitionsCoverContainerAlertsButNotThePipeline() throws Exception {
     Map<String, Object> config = new Yaml().load(Files.readString(COMMITTED));
     List<Map<String, Object>> inhibit = (List<Map<String, Object>>) config.get("inhibit_rules");
-    assertThat(inhibit).hasSize(3);
+    assertThat(inhibit).hasSize(4);
     Map<String, Object> engine = inhibit.get(1);
     assertThat((List<String>) engine.get("source_matchers")).containsExactly(
         "alertname=\"OpspulseDockerEngineUnreachable\"");
@@ -86,6 +86,10 @@ class AlertmanagerConfigTest {
     assertThat(exporterTargets).contains("OpspulseContainerCommandNotFound", "OpspulseGpuLost")
         .doesNotContain("OpspulseExporterDown", "OpspulseJvm");
     assertThat((List<String>) inhibit.get(0).get("equal")).contains("alertname", "job", "instance");
+    Map<String, Object> node = inhibit.get(3);
+    assertThat((List<String>) node.get("source_matchers")).containsExactly("alertname=\"OpspulseNodeExporterDown\"");
+    assertThat(((List<String>) node.get("target_matchers")).get(0)).contains("OpspulseHostLoadHigh",
+        "OpspulseHostZombieProcesses").doesNotContain("OpspulseNodeExporterDown", "OpspulseContainer");
   }
 
   /** With another prefix the matchers follow the rendered names, and amtool routes them the same way. */
