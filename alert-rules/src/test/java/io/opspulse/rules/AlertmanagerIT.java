@@ -71,8 +71,10 @@ class AlertmanagerIT {
         String a = hostA.hostPort();
         String b = hostB.hostPort();
 
+        // The Watchdog fires at Prometheus' first evaluation, possibly before its notifier knows the
+        // Alertmanager; it then arrives with the next resend, within a minute.
         List<JsonNode> alerts = Poll.until("Alertmanager to hold every expected alert, processed",
-            Duration.ofSeconds(90), () -> {
+            Duration.ofSeconds(150), () -> {
               List<JsonNode> all = new ArrayList<>();
               am.api("/api/v2/alerts").forEach(all::add);
               boolean complete = find(all, "OpspulseWatchdog", null, null).isPresent()

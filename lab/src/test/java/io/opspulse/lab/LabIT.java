@@ -196,12 +196,15 @@ class LabIT {
   @Test
   @Order(5)
   void alertmanagerGroupsAndInhibitsTheLabsAlerts() {
-    List<JsonNode> groups = Poll.until("Alertmanager to hold the lab's fleet health grades and agents",
-        Duration.ofMinutes(2), () -> {
+    // The Watchdog fires at Prometheus' first evaluation, before its notifier may know the Alertmanager;
+    // then it arrives with Prometheus' next resend, within a minute.
+    List<JsonNode> groups = Poll.until("Alertmanager to hold the lab's fleet health grades, agents and Watchdog",
+        Duration.ofMinutes(3), () -> {
           List<JsonNode> all = new ArrayList<>();
           lab.alertmanager().api("/api/v2/alerts/groups").forEach(all::add);
           List<JsonNode> alerts = all.stream().flatMap(g -> toList(g.path("alerts")).stream()).toList();
-          boolean ready = alerts.stream().anyMatch(a -> is(a, "OpspulseFleetHealthDegraded", "critical"))
+          boolean ready = alerts.stream().anyMatch(a -> is(a, "OpspulseWatchdog", "none"))
+              && alerts.stream().anyMatch(a -> is(a, "OpspulseFleetHealthDegraded", "critical"))
               && alerts.stream().anyMatch(a -> is(a, "OpspulseFleetHealthDegraded", "warning"))
               && alerts.stream().filter(a -> is(a, "OpspulseContainerCommandNotFound", "critical")).count() == 3
               && alerts.stream().noneMatch(a -> a.path("status").path("state").asText().equals("unprocessed"));
