@@ -14,8 +14,13 @@ import java.util.regex.Pattern;
  * <p>{@code forDuration} is empty only for event-like alerts, whose {@code instantReason} says why a
  * pending period would only delay the page (the condition is already a window over past events).
  *
+ * <p>One condition may be graded: several rules share a name and differ in {@code severity} (and
+ * threshold), as kube-prometheus does, so Alertmanager can let the critical one inhibit the warning.
+ *
  * @param runbookAnchor the anchor of the alert's section in docs/runbooks.md; it stays the canonical
  *     name's anchor when an operator renames alerts with another prefix
+ * @param runbookUrlPattern where runbooks live: {@code {anchor}} is replaced by the anchor and
+ *     {@code {alert}} by the alert's name as rendered
  */
 public record AlertRule(
     String name,
@@ -25,10 +30,13 @@ public record AlertRule(
     String summary,
     String description,
     String runbookAnchor,
-    String instantReason) implements Rule {
+    String instantReason,
+    String runbookUrlPattern) implements Rule {
 
-  /** Where the runbooks live; every alert's {@code runbook_url} is this plus {@code #anchor}. */
+  /** Where the shipped runbooks live; the default {@code runbook_url} is this plus {@code #anchor}. */
   public static final String RUNBOOK_BASE = "https://github.com/opspulse/opspulse/blob/main/docs/runbooks.md";
+  /** The default runbook URL pattern: the section of docs/runbooks.md. */
+  public static final String DEFAULT_RUNBOOK_URL = RUNBOOK_BASE + "#{anchor}";
 
   private static final Pattern NAME = Pattern.compile("[A-Z][A-Za-z0-9]*");
   private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
@@ -57,6 +65,22 @@ public record AlertRule(
       throw new IllegalArgumentException(name + ": description is empty");
     }
     Objects.requireNonNull(runbookAnchor, "runbookAnchor");
+    checkRunbookUrlPattern(runbookUrlPattern);
+  }
+
+  /**
+   * Checks a runbook URL pattern: an absolute http(s) URL naming {@code {anchor}} or {@code {alert}}, so
+   * every alert lands on its own page or section.
+   */
+  static String checkRunbookUrlPattern(String pattern) {
+    if (pattern == null || !pattern.matches("https?://\\S+")) {
+      throw new IllegalArgumentException("runbook URL pattern '" + pattern + "' is not an http(s) URL");
+    }
+    if (!pattern.contains("{anchor}") && !pattern.contains("{alert}")) {
+      throw new IllegalArgumentException("runbook URL pattern '" + pattern
+          + "' names neither {anchor} nor {alert}: every alert would get the same link");
+    }
+    return pattern;
   }
 
   public static Builder builder(String name) {
@@ -69,7 +93,7 @@ public record AlertRule(
   }
 
   public String runbookUrl() {
-    return RUNBOOK_BASE + "#" + runbookAnchor;
+    return runbookUrlPattern.replace("{anchor}", runbookAnchor).replace("{alert}", name);
   }
 
   /** The labels the alert adds to its series: only the severity; never anything templated. */
@@ -87,17 +111,24 @@ public record AlertRule(
   }
 
   AlertRule withName(String newName) {
-    return new AlertRule(newName, expr, forDuration, severity, summary, description, runbookAnchor, instantReason);
+    return new AlertRule(newName, expr, forDuration, severity, summary, description, runbookAnchor, instantReason,
+        runbookUrlPattern);
   }
 
   AlertRule withFor(String newFor) {
     String reason = isZero(newFor) && instantReason.isBlank() ? "set to 0 by the operator's overrides" : instantReason;
     return new AlertRule(name, expr, isZero(newFor) ? "" : newFor, severity, summary, description, runbookAnchor,
-        reason);
+        reason, runbookUrlPattern);
   }
 
   AlertRule withSeverity(Severity newSeverity) {
-    return new AlertRule(name, expr, forDuration, newSeverity, summary, description, runbookAnchor, instantReason);
+    return new AlertRule(name, expr, forDuration, newSeverity, summary, description, runbookAnchor, instantReason,
+        runbookUrlPattern);
+  }
+
+  AlertRule withRunbookUrlPattern(String pattern) {
+    return new AlertRule(name, expr, forDuration, severity, summary, description, runbookAnchor, instantReason,
+        pattern);
   }
 
   static boolean isZero(String duration) {
@@ -153,7 +184,7 @@ public record AlertRule(
     public AlertRule build() {
       String anchor = name == null ? "" : name.toLowerCase(Locale.ROOT);
       return new AlertRule(name, expr, isZero(forDuration) ? "" : forDuration, severity, summary, description,
-          anchor, instantReason);
+          anchor, instantReason, DEFAULT_RUNBOOK_URL);
     }
   }
 }

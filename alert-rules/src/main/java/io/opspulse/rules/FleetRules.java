@@ -25,6 +25,7 @@ import static io.opspulse.catalog.LabelValues.ORIGINS;
 import static io.opspulse.rules.Promql.oneOf;
 
 import io.opspulse.catalog.ExternalMetrics;
+import io.opspulse.catalog.Threshold;
 import io.opspulse.catalog.Thresholds;
 import java.util.List;
 
@@ -46,6 +47,11 @@ final class FleetRules {
   static final String MEMORY_RATIO = "container:docker_container_memory_usage_bytes:ratio_limit";
   static final String CPU_RATE = "container:docker_container_cpu_usage_seconds:rate5m";
   static final String CPU_RATIO = "container:docker_container_cpu_usage_seconds:ratio_limit";
+  static final String HEALTH_CHECKED = "instance:docker_container_health_checked:sum";
+  static final String EXPORTER_SEEN = "instance:docker_up:latched";
+
+  /** The alert that is always firing, so a silent pipeline is noticed by its absence downstream. */
+  static final String WATCHDOG = "OpspulseWatchdog";
 
   private FleetRules() {}
 
@@ -75,11 +81,22 @@ final class FleetRules {
             + " and on (job, instance, id) " + runningContainer + ")\n/ on (job, instance)\n" + q.m(HOST_MEMORY)),
         new RecordingRule(MEMORY_RATIO, q.m(CONTAINER_MEMORY_USAGE) + " / " + q.m(CONTAINER_MEMORY_LIMIT)),
         new RecordingRule(CPU_RATE, "rate(" + q.m(CONTAINER_CPU_USAGE) + "[5m])"),
+        new RecordingRule(HEALTH_CHECKED, "sum by (job, instance) (" + q.m(CONTAINER_HEALTH_STATUS,
+            "status=~\"" + oneOf(HEALTH_STATUSES, "healthy", "unhealthy") + "\"") + ")"),
+        latch(EXPORTER_SEEN, "present_over_time(" + q.m(UP) + "[1d])", q),
         // Against the CPU limit, or against one core for a container without one: an unlimited
         // container spinning a core (uvicorn --reload, report 000) is the case this exists for.
         new RecordingRule(CPU_RATIO, "(" + CPU_RATE + " / " + q.m(CONTAINER_CPU_LIMIT) + ")\nor\n(" + CPU_RATE
             + " unless " + q.m(CONTAINER_CPU_LIMIT) + ")"),
 
+        AlertRule.builder(WATCHDOG)
+            .expr("vector(1)")
+            .instantBecause("it fires always, by design: the page is its absence at the receiver")
+            .severity(Severity.NONE)
+            .summary("The alerting pipeline is alive: this alert always fires.")
+            .description("Prometheus evaluates the opspulse rules and reaches Alertmanager. Route it to a"
+                + " dead man's switch, which pages when it stops arriving.")
+            .build(),
         AlertRule.builder("OpspulseContainersOverDeclared")
             .expr(RUNNING + " - on (job, instance) " + DESIRED + " > " + q.t(Thresholds.CONTAINERS_OVER_DECLARED))
             .forDuration(q.forOf(Thresholds.CONTAINERS_OVER_DECLARED))
@@ -159,24 +176,8 @@ final class FleetRules {
             .summary("A container's health check is failing.")
             .description("Container {{ $labels.name }} on {{ $labels.instance }} has been unhealthy for 5 minutes.")
             .build(),
-        AlertRule.builder("OpspulseFleetHealthDegraded")
-            .expr(HEALTH_RATIO + " < " + q.t(Thresholds.HEALTH_RATIO_WARNING))
-            .forDuration(q.forOf(Thresholds.HEALTH_RATIO_WARNING))
-            .severity(Severity.WARNING)
-            .summary("Too few health-checked containers on a host are healthy.")
-            .description("Only {{ $value | humanizePercentage }} of the health-checked containers on"
-                + " {{ $labels.instance }} are healthy (warning below " + q.pct(Thresholds.HEALTH_RATIO_WARNING)
-                + ").")
-            .build(),
-        AlertRule.builder("OpspulseFleetHealthCritical")
-            .expr(HEALTH_RATIO + " < " + q.t(Thresholds.HEALTH_RATIO_CRITICAL))
-            .forDuration(q.forOf(Thresholds.HEALTH_RATIO_CRITICAL))
-            .severity(Severity.CRITICAL)
-            .summary("Most of a host's health-checked containers are not healthy.")
-            .description("Only {{ $value | humanizePercentage }} of the health-checked containers on"
-                + " {{ $labels.instance }} are healthy (critical below "
-                + q.pct(Thresholds.HEALTH_RATIO_CRITICAL) + ").")
-            .build(),
+        fleetHealth(q, Severity.WARNING, Thresholds.HEALTH_RATIO_WARNING, "warning"),
+        fleetHealth(q, Severity.CRITICAL, Thresholds.HEALTH_RATIO_CRITICAL, "critical"),
         AlertRule.builder("OpspulseHealthcheckTimeoutTooShort")
             .expr(q.m(CONTAINER_HEALTHCHECK_TIMEOUT) + " < " + q.t(Thresholds.HEALTHCHECK_TIMEOUT_FLOOR))
             .forDuration(q.forOf(Thresholds.HEALTHCHECK_TIMEOUT_FLOOR))
@@ -218,13 +219,12 @@ final class FleetRules {
                 + " {{ $value | humanizePercentage }} of its CPU limit (one core when it has none).")
             .build(),
         AlertRule.builder("OpspulseExporterDown")
-            .expr(q.m(ExternalMetrics.UP) + " == 0\nand on (job, instance)\npresent_over_time(" + q.m(UP)
-                + "[1d])")
+            .expr(q.m(ExternalMetrics.UP) + " == 0\nand on (job, instance)\n" + EXPORTER_SEEN)
             .forDuration("5m")
             .severity(Severity.CRITICAL)
             .summary("Prometheus cannot scrape an opspulse exporter.")
             .description("The opspulse exporter at {{ $labels.instance }} (job {{ $labels.job }}) has not been"
-                + " scraped for 5 minutes; every fleet alert for that host is blind.")
+                + " scraped for 5 minutes or more; every fleet alert for that host is blind.")
             .build(),
         AlertRule.builder("OpspulseExporterAbsent")
             .expr("absent(" + q.m(UP) + ")")
@@ -243,5 +243,29 @@ final class FleetRules {
                 + " metrics there are stale.")
             .build());
     return new RuleGroup(GROUP, rules);
+  }
+
+  /**
+   * A latch: one series per target that has ever reported {@code seen} (within the lookback), kept for
+   * as long as Prometheus still scrapes the target (its {@code up} exists), however long it stays down.
+   * The rule reads its own previous value; the lookback only re-arms it after a Prometheus restart
+   * that outlasted the 5-minute staleness window.
+   */
+  static RecordingRule latch(String record, String seen, Promql q) {
+    return new RecordingRule(record, "group by (job, instance) (" + seen + ")\nor\n(" + record
+        + " and on (job, instance) " + q.m(ExternalMetrics.UP) + ")");
+  }
+
+  /** One condition, two grades: the critical one inhibits the warning one in Alertmanager. */
+  private static AlertRule fleetHealth(Promql q, Severity severity, Threshold threshold, String grade) {
+    return AlertRule.builder("OpspulseFleetHealthDegraded")
+        .expr(HEALTH_RATIO + " < " + q.t(threshold) + "\nand on (job, instance)\n" + HEALTH_CHECKED + " >= "
+            + q.t(Thresholds.HEALTH_MIN_CONTAINERS))
+        .forDuration(q.forOf(threshold))
+        .severity(severity)
+        .summary("Too few health-checked containers on a host are healthy.")
+        .description("Only {{ $value | humanizePercentage }} of the health-checked containers on"
+            + " {{ $labels.instance }} are healthy (" + grade + " below " + q.pct(threshold) + ").")
+        .build();
   }
 }

@@ -23,6 +23,7 @@ final class GpuRules {
 
   static final String MEMORY_RATIO = "gpu:hw_gpu_memory_usage_bytes:ratio_limit";
   static final String UTILIZATION_AVG = "gpu:hw_gpu_utilization_ratio:avg10m";
+  static final String GPUS_SEEN = "instance:opspulse_gpu_devices:latched";
 
   /** The labels that identify one GPU on one host. */
   private static final String GPU = "job, instance, gpu, hw_id, hw_name";
@@ -40,6 +41,7 @@ final class GpuRules {
         new RecordingRule(MEMORY_RATIO, q.m(MEMORY_USAGE) + " / " + q.m(MEMORY_LIMIT)),
         // Ten minutes smooths NVML's per-sample jitter, so a single busy poll does not reset a 1h `for`.
         new RecordingRule(UTILIZATION_AVG, "avg_over_time(" + q.m(UTILIZATION, general) + "[10m])"),
+        FleetRules.latch(GPUS_SEEN, "max_over_time(" + q.m(DEVICES) + "[1d]) > 0", q),
 
         AlertRule.builder("OpspulseGpuIdleWithMemoryAllocated")
             .expr("max_over_time(" + q.m(UTILIZATION, general) + "[5m]) < " + q.t(Thresholds.GPU_IDLE_UTILIZATION)
@@ -95,16 +97,17 @@ final class GpuRules {
                 + " during the last day.")
             .build(),
         // Silence is the failure here: a probe that stopped answering publishes no GPU readings, so every
-        // other GPU alert goes quiet. "GPUs were seen" is any device count above zero in the last day;
-        // "exporter up" keeps this from doubling OpspulseExporterDown.
+        // other GPU alert goes quiet. "GPUs were seen" is the latch (a device count above zero once, kept
+        // while the target is scraped, however long the probe stays down); "exporter up" keeps this from
+        // doubling OpspulseExporterDown.
         AlertRule.builder("OpspulseGpuProbeDown")
-            .expr("(max_over_time(" + q.m(DEVICES) + "[1d]) > 0)\nunless on (job, instance)\n(" + q.m(PROBE_UP)
+            .expr(GPUS_SEEN + "\nunless on (job, instance)\n(" + q.m(PROBE_UP)
                 + " == 1)\nand on (job, instance)\n(" + q.m(ExternalMetrics.UP) + " == 1)")
             .forDuration("10m")
             .severity(Severity.WARNING)
             .summary("The GPU probe stopped reporting on a host where GPUs were seen.")
-            .description("The exporter at {{ $labels.instance }} saw GPUs during the last day but its GPU probe"
-                + " is not answering; GPU alerts for that host are blind.")
+            .description("The exporter at {{ $labels.instance }} has seen GPUs but its GPU probe is not"
+                + " answering; GPU alerts for that host are blind.")
             .build());
     return new RuleGroup(GROUP, rules);
   }

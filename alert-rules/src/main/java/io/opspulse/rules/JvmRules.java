@@ -41,6 +41,12 @@ final class JvmRules {
   static final String DB_P95 = "instance_db:db_client_operation_duration_seconds:p95_rate5m";
   static final String GC_RATIO = "instance:jvm_gc_duration_seconds:ratio_rate5m";
   static final String HEAP_AFTER_GC = "instance_pool:jvm_memory_used_after_last_gc_bytes:ratio_limit";
+  static final String AGENT_SEEN = "instance:jvm_cpu_count:latched";
+  // Traffic, for the minimum-traffic guards of the ratio and p95 alerts.
+  static final String SERVER_RATE = "instance:http_server_requests:rate5m";
+  static final String ROUTE_RATE = "instance_route:http_server_requests:rate5m";
+  static final String CLIENT_RATE = "instance_server:http_client_requests:rate5m";
+  static final String DB_RATE = "instance_db:db_client_operations:rate5m";
 
   private JvmRules() {}
 
@@ -75,14 +81,23 @@ final class JvmRules {
             + "max by (job, instance, jvm_memory_pool_name) (" + q.m(JVM_MEMORY_LIMIT, "jvm_memory_type=\"heap\"")
             + ")"),
 
+        new RecordingRule(SERVER_RATE, "sum by (job, instance) (rate(" + series(q, HTTP_SERVER_DURATION, count)
+            + "[5m]))"),
+        new RecordingRule(ROUTE_RATE, "sum by (job, instance, http_route) (rate("
+            + series(q, HTTP_SERVER_DURATION, count) + "[5m]))"),
+        new RecordingRule(CLIENT_RATE, "sum by (job, instance, server_address) (rate("
+            + series(q, HTTP_CLIENT_DURATION, count) + "[5m]))"),
+        new RecordingRule(DB_RATE, "sum by (job, instance, db_system_name) (rate("
+            + series(q, DB_CLIENT_DURATION, count) + "[5m]))"),
+        FleetRules.latch(AGENT_SEEN, "present_over_time(" + q.m(JVM_CPU_COUNT) + "[1d])", q),
+
         AlertRule.builder("OpspulseJvmTargetDown")
-            .expr(q.m(ExternalMetrics.UP) + " == 0\nand on (job, instance)\npresent_over_time(" + q.m(JVM_CPU_COUNT)
-                + "[1d])")
+            .expr(q.m(ExternalMetrics.UP) + " == 0\nand on (job, instance)\n" + AGENT_SEEN)
             .forDuration("5m")
             .severity(Severity.CRITICAL)
             .summary("Prometheus cannot scrape a JVM service that the agent instruments.")
             .description("The JVM service at {{ $labels.instance }} (job {{ $labels.job }}) has not been scraped"
-                + " for 5 minutes; its other alerts are blind.")
+                + " for 5 minutes or more; its other alerts are blind.")
             .build(),
         AlertRule.builder("OpspulseJvmRestartLoop")
             .expr("max by (job, instance) (" + q.m(STARTS_RECENT) + ") > " + q.t(Thresholds.JVM_RECENT_STARTS))
@@ -121,7 +136,7 @@ final class JvmRules {
                 + " {{ $value | humanizePercentage }} of its CPUs (above " + q.pct(Thresholds.JVM_CPU_HIGH) + ").")
             .build(),
         AlertRule.builder("OpspulseHttpLatencyHigh")
-            .expr(HTTP_P95 + " > " + q.t(Thresholds.HTTP_P95))
+            .expr(HTTP_P95 + " > " + q.t(Thresholds.HTTP_P95) + busy(q, ROUTE_RATE, "job, instance, http_route"))
             .forDuration(q.forOf(Thresholds.HTTP_P95))
             .severity(Severity.WARNING)
             .summary("An HTTP route's p95 latency is above its threshold.")
@@ -129,7 +144,7 @@ final class JvmRules {
                 + " is {{ $value | humanizeDuration }} (above " + q.t(Thresholds.HTTP_P95) + "s).")
             .build(),
         AlertRule.builder("OpspulseHttp5xxRatioHigh")
-            .expr(HTTP_5XX + " > " + q.t(Thresholds.HTTP_5XX_RATIO))
+            .expr(HTTP_5XX + " > " + q.t(Thresholds.HTTP_5XX_RATIO) + busy(q, SERVER_RATE, "job, instance"))
             .forDuration(q.forOf(Thresholds.HTTP_5XX_RATIO))
             .severity(Severity.CRITICAL)
             .summary("A service answers too many requests with 5xx.")
@@ -137,7 +152,7 @@ final class JvmRules {
                 + " (job {{ $labels.job }}) are 5xx (above " + q.pct(Thresholds.HTTP_5XX_RATIO) + ").")
             .build(),
         AlertRule.builder("OpspulseHttpServiceUnavailable")
-            .expr(HTTP_503 + " > " + q.t(Thresholds.HTTP_503_RATIO))
+            .expr(HTTP_503 + " > " + q.t(Thresholds.HTTP_503_RATIO) + busy(q, ROUTE_RATE, "job, instance, http_route"))
             .forDuration(q.forOf(Thresholds.HTTP_503_RATIO))
             .severity(Severity.WARNING)
             .summary("An HTTP route answers 503 Service Unavailable.")
@@ -145,7 +160,8 @@ final class JvmRules {
                 + " {{ $labels.instance }} (job {{ $labels.job }}) are 503.")
             .build(),
         AlertRule.builder("OpspulseDependencyFailureRatioHigh")
-            .expr(DEPENDENCY_FAILURES + " > " + q.t(Thresholds.DEPENDENCY_FAILURE_RATIO))
+            .expr(DEPENDENCY_FAILURES + " > " + q.t(Thresholds.DEPENDENCY_FAILURE_RATIO)
+                + busy(q, CLIENT_RATE, "job, instance, server_address"))
             .forDuration(q.forOf(Thresholds.DEPENDENCY_FAILURE_RATIO))
             .severity(Severity.WARNING)
             .summary("Too many calls to a dependency fail.")
@@ -205,7 +221,7 @@ final class JvmRules {
                 + " (job {{ $labels.job }}) are deadlocked.")
             .build(),
         AlertRule.builder("OpspulseDatabaseLatencyHigh")
-            .expr(DB_P95 + " > " + q.t(Thresholds.DB_P95))
+            .expr(DB_P95 + " > " + q.t(Thresholds.DB_P95) + busy(q, DB_RATE, "job, instance, db_system_name"))
             .forDuration(q.forOf(Thresholds.DB_P95))
             .severity(Severity.WARNING)
             .summary("Database operations' p95 latency is above its threshold.")
@@ -214,6 +230,14 @@ final class JvmRules {
                 + q.t(Thresholds.DB_P95) + "s).")
             .build());
     return new RuleGroup(GROUP, rules);
+  }
+
+  /**
+   * The minimum-traffic guard: a ratio or p95 over a handful of requests is noise, so the alert also
+   * needs {@code rate} at or above the catalog's {@code min_request_rate}.
+   */
+  private static String busy(Promql q, String rate, String on) {
+    return "\nand on (" + on + ")\n" + rate + " >= " + q.t(Thresholds.MIN_REQUEST_RATE);
   }
 
   /** A histogram's {@code _bucket}, {@code _sum} or {@code _count} series with matchers. */

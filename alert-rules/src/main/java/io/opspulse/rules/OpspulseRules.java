@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** The pack's rules: fleet, GPU and JVM groups, built from the catalog with an operator's overrides. */
+/** The pack's rules: fleet, host, GPU and JVM groups, built from the catalog with an operator's overrides. */
 public final class OpspulseRules {
   private static final Map<String, Function<Promql, RuleGroup>> GROUPS = new LinkedHashMap<>();
 
   static {
     GROUPS.put(FleetRules.GROUP, FleetRules::group);
+    GROUPS.put(HostRules.GROUP, HostRules::group);
     GROUPS.put(GpuRules.GROUP, GpuRules::group);
     GROUPS.put(JvmRules.GROUP, JvmRules::group);
   }
@@ -43,6 +44,18 @@ public final class OpspulseRules {
     return names;
   }
 
+  /** Names that several rules share, one per severity. */
+  static Set<String> gradedAlertNames() {
+    Set<String> seen = new LinkedHashSet<>();
+    Set<String> graded = new LinkedHashSet<>();
+    alerts(defaults()).forEach(a -> {
+      if (!seen.add(a.name())) {
+        graded.add(a.name());
+      }
+    });
+    return graded;
+  }
+
   static Set<String> groupNames() {
     return GROUPS.keySet();
   }
@@ -57,9 +70,15 @@ public final class OpspulseRules {
       if (change.forDuration() != null) {
         out = out.withFor(change.forDuration());
       }
+      if (change.severity() != null && gradedAlertNames().contains(alert.name())) {
+        throw new IllegalArgumentException(alert.name() + " has a rule per severity; change its thresholds instead");
+      }
       if (change.severity() != null) {
         out = out.withSeverity(change.severity());
       }
+    }
+    if (!overrides.runbookUrlPattern().equals(AlertRule.DEFAULT_RUNBOOK_URL)) {
+      out = out.withRunbookUrlPattern(overrides.runbookUrlPattern());
     }
     if (!overrides.alertPrefix().equals(Overrides.DEFAULT_PREFIX)) {
       out = out.withName(overrides.alertPrefix() + out.name().substring(Overrides.DEFAULT_PREFIX.length()));

@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * <pre>
  * alert_prefix: Acme                 # alert names become AcmeContainerCrashLooping, ...
+ * runbook_url: https://wiki.example.com/runbooks/{alert}   # {anchor}: the shipped section's anchor
  * selector: 'job=~"docker.*"'        # injected into every metric selector of every rule
  * groups:
  *   opspulse-jvm:
@@ -27,13 +28,16 @@ import java.util.Map;
  * @param groupSelectors per rule group, a selector that replaces {@code selector}
  * @param thresholds threshold values by catalog key
  * @param alerts per alert, its changes
+ * @param runbookUrlPattern every alert's {@code runbook_url}, with {@code {anchor}} (the canonical
+ *     name in lower case, the section of docs/runbooks.md) and {@code {alert}} (the name as rendered)
  */
 public record Overrides(
     String alertPrefix,
     String selector,
     Map<String, String> groupSelectors,
     Map<String, Double> thresholds,
-    Map<String, AlertOverride> alerts) {
+    Map<String, AlertOverride> alerts,
+    String runbookUrlPattern) {
 
   /** The prefix every default alert name starts with. */
   public static final String DEFAULT_PREFIX = "Opspulse";
@@ -44,11 +48,23 @@ public record Overrides(
     alerts = Map.copyOf(alerts);
     selector = Promql.normalizeSelector(selector);
     groupSelectors.values().forEach(Promql::normalizeSelector);
+    AlertRule.checkRunbookUrlPattern(runbookUrlPattern);
+  }
+
+  /** Overrides that keep the shipped runbook links. */
+  public Overrides(String alertPrefix, String selector, Map<String, String> groupSelectors,
+      Map<String, Double> thresholds, Map<String, AlertOverride> alerts) {
+    this(alertPrefix, selector, groupSelectors, thresholds, alerts, AlertRule.DEFAULT_RUNBOOK_URL);
   }
 
   /** No changes: the defaults. */
   public static Overrides none() {
     return new Overrides(DEFAULT_PREFIX, "", Map.of(), Map.of(), Map.of());
+  }
+
+  /** These overrides with every alert's runbook_url made from {@code pattern}. */
+  public Overrides withRunbookUrlPattern(String pattern) {
+    return new Overrides(alertPrefix, selector, groupSelectors, thresholds, alerts, pattern);
   }
 
   /**
@@ -57,7 +73,8 @@ public record Overrides(
    * @throws OverridesException naming the file, line and key of the first thing wrong
    */
   public static Overrides load(Path file) throws IOException {
-    return new OverridesLoader(file, OpspulseRules.defaultAlertNames(), OpspulseRules.groupNames()).load();
+    return new OverridesLoader(file, OpspulseRules.defaultAlertNames(), OpspulseRules.groupNames(),
+        OpspulseRules.gradedAlertNames()).load();
   }
 
   /** The selector for one group: its own, or the global one. */
@@ -67,7 +84,8 @@ public record Overrides(
   }
 
   /**
-   * One alert's changes; null fields leave the default.
+   * One alert's changes; null fields leave the default. For a graded alert (one name, a rule per
+   * severity) {@code for} and {@code enabled} apply to every grade; its severities stay as they are.
    *
    * @param forDuration the pending period; "0s" makes the alert fire on the first evaluation
    */

@@ -33,11 +33,13 @@ final class OverridesLoader {
   private final Path file;
   private final Set<String> alertNames;
   private final Set<String> groupNames;
+  private final Set<String> gradedAlertNames;
 
-  OverridesLoader(Path file, Set<String> alertNames, Set<String> groupNames) {
+  OverridesLoader(Path file, Set<String> alertNames, Set<String> groupNames, Set<String> gradedAlertNames) {
     this.file = file;
     this.alertNames = alertNames;
     this.groupNames = groupNames;
+    this.gradedAlertNames = gradedAlertNames;
   }
 
   Overrides load() throws IOException {
@@ -50,6 +52,7 @@ final class OverridesLoader {
     }
     String prefix = Overrides.DEFAULT_PREFIX;
     String selector = "";
+    String runbookUrl = AlertRule.DEFAULT_RUNBOOK_URL;
     Map<String, String> groupSelectors = new LinkedHashMap<>();
     Map<String, Double> thresholds = new LinkedHashMap<>();
     Map<String, Overrides.AlertOverride> alerts = new LinkedHashMap<>();
@@ -67,6 +70,14 @@ final class OverridesLoader {
           }
         }
         case "selector" -> selector = selector(value, key);
+        case "runbook_url" -> {
+          runbookUrl = scalar(value, key);
+          try {
+            AlertRule.checkRunbookUrlPattern(runbookUrl);
+          } catch (IllegalArgumentException e) {
+            throw error(value, key, e.getMessage());
+          }
+        }
         case "groups" -> {
           for (NodeTuple g : mapping(value, key)) {
             String group = key(g);
@@ -102,14 +113,19 @@ final class OverridesLoader {
               throw error(a.getKeyNode(), path, "unknown alert (use the default Opspulse... name); known: "
                   + String.join(", ", new TreeSet<>(alertNames)));
             }
-            alerts.put(name, alert(a.getValueNode(), path));
+            Overrides.AlertOverride change = alert(a.getValueNode(), path);
+            if (change.severity() != null && gradedAlertNames.contains(name)) {
+              throw error(a.getValueNode(), path + ".severity", "this alert has a rule per severity; change its"
+                  + " thresholds instead, or disable it");
+            }
+            alerts.put(name, change);
           }
         }
         default -> throw error(entry.getKeyNode(), key,
-            "unknown key; known: alert_prefix, selector, groups, thresholds, alerts");
+            "unknown key; known: alert_prefix, runbook_url, selector, groups, thresholds, alerts");
       }
     }
-    return new Overrides(prefix, selector, groupSelectors, thresholds, alerts);
+    return new Overrides(prefix, selector, groupSelectors, thresholds, alerts, runbookUrl);
   }
 
   private Overrides.AlertOverride alert(Node node, String path) {

@@ -88,7 +88,7 @@ public final class RuleYaml {
     return out;
   }
 
-  private static Yaml yaml() {
+  static Yaml yaml() {
     DumperOptions options = new DumperOptions();
     options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
     options.setIndent(2);

@@ -21,8 +21,11 @@ import picocli.CommandLine.Option;
 @Command(name = "opspulse-rules", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Render the opspulse alerting and recording rules, with overrides, to a file.")
 public final class RulesCli implements Callable<Integer> {
-  /** The output formats: Prometheus' rule_files, or a prometheus-operator resource. */
-  enum Format { rules, prometheusrule }
+  /** The output formats: Prometheus' rule_files, a prometheus-operator resource, or Alertmanager's config. */
+  enum Format { rules, prometheusrule, alertmanager }
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "File to write.")
   Path output;
@@ -31,8 +34,14 @@ public final class RulesCli implements Callable<Integer> {
       description = "YAML overrides: alert_prefix, selector, groups, thresholds, alerts.")
   Path overrides;
 
+  @Option(names = "--runbook-url", paramLabel = "PATTERN",
+      description = "Runbook link of every alert, with {anchor} (the shipped section's anchor) and {alert}"
+          + " (the alert's name); wins over the overrides file's runbook_url.")
+  String runbookUrl;
+
   @Option(names = "--format", defaultValue = "rules", paramLabel = "FORMAT",
-      description = "rules (a Prometheus rules file, the default) or prometheusrule.")
+      description = "rules (a Prometheus rules file, the default), prometheusrule, or alertmanager (an"
+          + " Alertmanager configuration whose matchers name these rules' alerts; receivers are placeholders).")
   Format format;
 
   @Option(names = "--name", defaultValue = RuleFiles.RESOURCE_NAME,
@@ -57,7 +66,7 @@ public final class RulesCli implements Callable<Integer> {
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof OverridesException) {
+      if (e instanceof OverridesException || e instanceof CommandLine.ParameterException) {
         commandLine.getErr().println("opspulse-rules: " + e.getMessage());
         return 2;
       }
@@ -70,12 +79,21 @@ public final class RulesCli implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Overrides chosen = overrides == null ? Overrides.none() : Overrides.load(overrides);
+    if (runbookUrl != null) {
+      try {
+        chosen = chosen.withRunbookUrlPattern(runbookUrl);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--runbook-url: " + e.getMessage());
+      }
+    }
     List<RuleGroup> groups = OpspulseRules.build(chosen);
     Map<String, String> metadataLabels = new LinkedHashMap<>(RuleFiles.defaultLabels());
     metadataLabels.putAll(labels);
-    String text = format == Format.rules
-        ? RuleYaml.prometheusRules(groups)
-        : RuleYaml.prometheusRule(groups, name, namespace, metadataLabels);
+    String text = switch (format) {
+      case rules -> RuleYaml.prometheusRules(groups);
+      case prometheusrule -> RuleYaml.prometheusRule(groups, name, namespace, metadataLabels);
+      case alertmanager -> AlertmanagerConfig.render(groups, AlertmanagerConfig.Receivers.placeholders());
+    };
     Path parent = output.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

@@ -2,11 +2,15 @@ package io.opspulse.rules;
 
 import java.util.Locale;
 
-/** How urgently an alert wants a person: critical pages, warning tickets, info informs. */
+/**
+ * How urgently an alert wants a person: critical pages, warning tickets, info informs; none is for the
+ * Watchdog, which never wants a person while it fires.
+ */
 public enum Severity {
   CRITICAL,
   WARNING,
-  INFO;
+  INFO,
+  NONE;
 
   /** The value of the {@code severity} label. */
   public String label() {
@@ -20,6 +24,6 @@ public enum Severity {
         return s;
       }
     }
-    throw new IllegalArgumentException("'" + label + "' is not a severity (critical, warning, info)");
+    throw new IllegalArgumentException("'" + label + "' is not a severity (critical, warning, info, none)");
   }
 }

@@ -27,11 +27,13 @@ class AlertConventionsTest {
 
   @Test
   void theIssuesAlertsAreAllThere() {
-    assertThat(alerts).extracting(a -> a.get("alert")).doesNotHaveDuplicates().contains(
+    assertThat(alerts).extracting(a -> a.get("alert") + "/" + RenderedRules.map(a, "labels").get("severity"))
+        .as("one rule per alert name and severity").doesNotHaveDuplicates();
+    assertThat(alerts).extracting(a -> a.get("alert")).contains("OpspulseWatchdog",
         "OpspulseContainersOverDeclared", "OpspulseUnexpectedContainerRunning", "OpspulseComposeServiceDown",
         "OpspulseExitedContainersPilingUp", "OpspulseContainerCrashLooping", "OpspulseComposeServiceCrashLooping",
         "OpspulseContainerCommandNotFound", "OpspulseContainerOomKilled", "OpspulseContainerUnhealthy",
-        "OpspulseFleetHealthDegraded", "OpspulseFleetHealthCritical", "OpspulseHealthcheckTimeoutTooShort",
+        "OpspulseFleetHealthDegraded", "OpspulseHealthcheckTimeoutTooShort",
         "OpspulseHostCpuOvercommitted", "OpspulseHostMemoryOvercommitted", "OpspulseContainerMemoryNearLimit",
         "OpspulseContainerCpuNearLimit", "OpspulseExporterDown", "OpspulseExporterAbsent",
         "OpspulseGpuIdleWithMemoryAllocated", "OpspulseGpuUnderutilized", "OpspulseGpuThrottled",
@@ -39,7 +41,27 @@ class AlertConventionsTest {
         "OpspulseJvmDevModeEnabled", "OpspulseJvmCpuHigh", "OpspulseHttpLatencyHigh", "OpspulseHttp5xxRatioHigh",
         "OpspulseHttpServiceUnavailable", "OpspulseDependencyFailureRatioHigh", "OpspulseExecutorSaturated",
         "OpspulseConnectionPoolExhausted", "OpspulseJvmGcTimeHigh", "OpspulseJvmHeapAfterGcHigh",
-        "OpspulseJvmDeadlockedThreads", "OpspulseDatabaseLatencyHigh");
+        "OpspulseJvmDeadlockedThreads", "OpspulseDatabaseLatencyHigh", "OpspulseHostLoadHigh",
+        "OpspulseHostCpuSaturated", "OpspulseHostMemoryAvailableLow", "OpspulseHostPressureHigh",
+        "OpspulseHostTooManyProcesses", "OpspulseHostZombieProcesses", "OpspulseHostMemoryLimitsExceedAvailable",
+        "OpspulseNodeExporterDown");
+  }
+
+  /** One condition, one name: its grades differ in severity and threshold, never in wording or labels. */
+  @Test
+  void gradedAlertsShareEverythingButSeverityAndThreshold() {
+    Map<Object, List<Map<String, Object>>> byName = new java.util.LinkedHashMap<>();
+    alerts.forEach(a -> byName.computeIfAbsent(a.get("alert"), k -> new java.util.ArrayList<>()).add(a));
+    assertThat(byName).containsKeys("OpspulseFleetHealthDegraded", "OpspulseHostMemoryAvailableLow");
+    assertThat(byName).doesNotContainKeys("OpspulseFleetHealthCritical");
+    byName.forEach((name, grades) -> {
+      if (grades.size() > 1) {
+        assertThat(grades).extracting(a -> RenderedRules.map(a, "labels").get("severity")).as("%s", name)
+            .containsExactlyInAnyOrder("warning", "critical");
+        assertThat(grades).extracting(a -> RenderedRules.map(a, "annotations").get("summary")).as("%s", name)
+            .containsOnly(RenderedRules.map(grades.get(0), "annotations").get("summary"));
+      }
+    });
   }
 
   @Test
@@ -48,12 +70,18 @@ class AlertConventionsTest {
       String name = (String) alert.get("alert");
       assertThat(name).matches("Opspulse[A-Z][A-Za-z0-9]+");
       assertThat(RenderedRules.map(alert, "labels")).as(name).containsOnlyKeys("severity");
-      assertThat(RenderedRules.map(alert, "labels").get("severity")).as(name).isIn("critical", "warning", "info");
+      String severity = RenderedRules.map(alert, "labels").get("severity");
+      if (name.equals("OpspulseWatchdog")) {
+        assertThat(severity).as("the Watchdog never wants a person").isEqualTo("none");
+      } else {
+        assertThat(severity).as(name).isIn("critical", "warning", "info");
+      }
       Map<String, String> annotations = RenderedRules.map(alert, "annotations");
       assertThat(annotations).as(name).containsOnlyKeys("summary", "description", "runbook_url");
       assertThat(annotations.get("summary")).as(name + " summary is static").doesNotContain("{{").endsWith(".");
-      if (!((String) alert.get("expr")).startsWith("absent(")) {
-        // absent() has no series to name: its description can only be static
+      String expr = (String) alert.get("expr");
+      if (!expr.startsWith("absent(") && !expr.equals("vector(1)")) {
+        // absent() and the Watchdog have no series to name: their descriptions can only be static
         assertThat(annotations.get("description")).as(name + " description is templated").contains("{{");
       }
       assertThat(annotations.get("runbook_url")).isEqualTo(
@@ -69,7 +97,8 @@ class AlertConventionsTest {
       Matcher m = template.matcher(RenderedRules.map(alert, "annotations").get("description"));
       while (m.find()) {
         assertThat(m.group(1).strip()).as(alert.get("alert") + "").matches(
-            "\\$labels\\.[a-z_]+|\\$value( \\| (humanizePercentage|humanizeDuration|printf \"%\\.0f\"))?");
+            "\\$labels\\.[a-z_]+|\\$value( \\| (humanizePercentage|humanizeDuration|humanize1024"
+                + "|printf \"%\\.[02]f\"))?");
       }
     }
   }
@@ -83,7 +112,8 @@ class AlertConventionsTest {
       }
     }
     assertThat(alerts).filteredOn(a -> !a.containsKey("for")).extracting(a -> a.get("alert"))
-        .containsExactlyInAnyOrder("OpspulseContainerOomKilled", "OpspulseGpuEccErrors", "OpspulseJvmRestartLoop");
+        .containsExactlyInAnyOrder("OpspulseWatchdog", "OpspulseContainerOomKilled", "OpspulseGpuEccErrors",
+            "OpspulseJvmRestartLoop");
     assertThat(alerts).filteredOn(a -> a.containsKey("for")).allSatisfy(a ->
         assertThat(seconds((String) a.get("for"))).as(a.get("alert") + "").isPositive());
   }

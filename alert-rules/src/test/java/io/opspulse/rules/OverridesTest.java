@@ -36,7 +36,7 @@ class OverridesTest {
     assertThat(crash.forDuration()).isEqualTo("15m");
     assertThat(crash.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(crash.description()).contains("(more than 10)");
-    assertThat(alert(groups, "OpspulseHttpLatencyHigh").expr()).endsWith("> 0.35");
+    assertThat(alert(groups, "OpspulseHttpLatencyHigh").expr()).contains("> 0.35\n");
     assertThat(OpspulseRules.alerts(groups)).extracting(AlertRule::name).doesNotContain("OpspulseGpuUnderutilized");
     // untouched alerts keep their defaults
     assertThat(alert(groups, "OpspulseComposeServiceCrashLooping").expr()).endsWith("> 10");
@@ -95,7 +95,7 @@ class OverridesTest {
   @Test
   void errorsNameFileLineAndKey() throws Exception {
     assertError("selector: 'job=\"x\"'\nthreshold:\n  x: 1\n", 2, "threshold",
-        "unknown key; known: alert_prefix, selector, groups, thresholds, alerts");
+        "unknown key; known: alert_prefix, runbook_url, selector, groups, thresholds, alerts");
     assertError("thresholds:\n  restarts_per_hour: 5\n  restart_per_hour: 5\n", 3, "thresholds.restart_per_hour",
         "unknown threshold");
     assertError("thresholds:\n  restarts_per_hour: lots\n", 2, "thresholds.restarts_per_hour", "must be a number");
@@ -105,7 +105,7 @@ class OverridesTest {
     assertError("alerts:\n  OpspulseContainerCrashLooping:\n    for: 5 minutes\n", 3,
         "alerts.OpspulseContainerCrashLooping.for", "not a Prometheus duration");
     assertError("alerts:\n  OpspulseContainerCrashLooping:\n    severity: page\n", 3,
-        "alerts.OpspulseContainerCrashLooping.severity", "'page' is not a severity (critical, warning, info)");
+        "alerts.OpspulseContainerCrashLooping.severity", "'page' is not a severity (critical, warning, info, none)");
     assertError("alerts:\n  OpspulseContainerCrashLooping:\n    enabled: maybe\n", 3,
         "alerts.OpspulseContainerCrashLooping.enabled", "must be true or false");
     assertError("alerts:\n  OpspulseContainerCrashLooping:\n    labels: {team: a}\n", 3,
@@ -117,6 +117,34 @@ class OverridesTest {
     assertError("thresholds:\n  http_p95: 0.3\n  http_p95: 0.4\n", 3, "thresholds.http_p95", "given twice");
     assertError("thresholds: [http_p95]\n", 1, "thresholds", "must be a mapping");
     assertError("thresholds:\n  http_p95: [0.3\n", 3, "(yaml)", "");
+    assertError("runbook_url: https://wiki.example.com/runbooks\n", 1, "runbook_url", "names neither {anchor} nor {alert}");
+    assertError("runbook_url: wiki/{alert}\n", 1, "runbook_url", "is not an http(s) URL");
+    assertError("alerts:\n  OpspulseFleetHealthDegraded:\n    severity: info\n", 3,
+        "alerts.OpspulseFleetHealthDegraded.severity", "has a rule per severity");
+  }
+
+  @Test
+  void runbookUrlPatternPointsEveryAlertAtItsOwnPage() throws Exception {
+    Overrides o = load("alert_prefix: Acme\nrunbook_url: https://wiki.example.com/oncall/{alert}?section={anchor}\n");
+    List<AlertRule> alerts = OpspulseRules.alerts(OpspulseRules.build(o));
+    assertThat(alert(OpspulseRules.build(o), "AcmeContainerCrashLooping").runbookUrl())
+        .isEqualTo("https://wiki.example.com/oncall/AcmeContainerCrashLooping?section=opspulsecontainercrashlooping");
+    assertThat(alerts).extracting(AlertRule::runbookUrl).allMatch(u -> u.startsWith("https://wiki.example.com/oncall/"));
+    assertThat(RuleYaml.prometheusRules(OpspulseRules.build(o))).doesNotContain("github.com/opspulse");
+  }
+
+  /** for and enabled of a graded alert apply to every grade; its severities stay. */
+  @Test
+  void overridesOfAGradedAlertApplyToEveryGrade() throws Exception {
+    Overrides o = load("alerts:\n  OpspulseFleetHealthDegraded:\n    for: 30m\n");
+    assertThat(OpspulseRules.alerts(OpspulseRules.build(o)))
+        .filteredOn(a -> a.name().equals("OpspulseFleetHealthDegraded"))
+        .extracting(AlertRule::forDuration, AlertRule::severity)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("30m", Severity.WARNING),
+            org.assertj.core.groups.Tuple.tuple("30m", Severity.CRITICAL));
+    Overrides off = load("alerts:\n  OpspulseFleetHealthDegraded:\n    enabled: false\n");
+    assertThat(OpspulseRules.alerts(OpspulseRules.build(off))).extracting(AlertRule::name)
+        .doesNotContain("OpspulseFleetHealthDegraded");
   }
 
   private void assertError(String yaml, int line, String key, String problem) throws Exception {

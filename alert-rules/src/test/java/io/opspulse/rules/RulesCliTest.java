@@ -58,6 +58,17 @@ class RulesCliTest {
   }
 
   @Test
+  void runbookUrlPatternSetsEveryLinkAndABadOneExitsTwo() throws Exception {
+    Path output = dir.resolve("rules.yml");
+    assertThat(run("--runbook-url", "https://wiki.example.com/rb/{alert}", "-o", output.toString())).isZero();
+    assertThat(Files.readString(output))
+        .contains("runbook_url: https://wiki.example.com/rb/OpspulseContainerCrashLooping")
+        .doesNotContain("github.com/opspulse");
+    assertThat(run("--runbook-url", "https://wiki.example.com/rb", "-o", output.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--runbook-url").contains("names neither {anchor} nor {alert}");
+  }
+
+  @Test
   void aMissingOutputIsAUsageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).contains("--output");

@@ -52,7 +52,8 @@ class RulesInPrometheusIT {
           assertThat(r.path("health").asText()).as(r.path("name").asText() + ": " + r.path("lastError").asText())
               .isEqualTo("ok"));
       assertThat(prometheus.alerts()).extracting(PrometheusServer.Alert::name)
-          .doesNotContain("OpspulseExporterDown", "OpspulseDockerEngineUnreachable");
+          .doesNotContain("OpspulseExporterDown", "OpspulseDockerEngineUnreachable")
+          .contains("OpspulseWatchdog");
     }
   }
 }

@@ -53,9 +53,41 @@ public final class Thresholds {
   public static final Threshold JVM_RECENT_STARTS = new Threshold("jvm_recent_starts", 3, Unit.NONE, "0s",
       "JVM starts within the agent's window above which a service is restart-looping.");
 
+  // Minimum traffic: below it, a ratio or a p95 is a handful of requests and says nothing (one 5xx out
+  // of two requests is 50%). 0.1/s over the 5m window is 30 requests.
+  public static final Threshold MIN_REQUEST_RATE = new Threshold("min_request_rate", 0.1, Unit.NONE, "5m",
+      "Requests (calls, database operations) per second over 5m a route, service, dependency or database needs"
+          + " before its error ratio or p95 may alert.");
+  public static final Threshold HEALTH_MIN_CONTAINERS = new Threshold("health_min_containers", 4, Unit.NONE, "5m",
+      "Health-checked containers a host needs before its health ratio may alert (below, the per-container alert"
+          + " speaks).");
+
+  // The host, from node_exporter (report 003: load 15-27 on 12 cores, 382 processes, 6 zombies).
+  public static final Threshold HOST_LOAD_PER_CORE = new Threshold("host_load_per_core", 1.0, Unit.NONE, "15m",
+      "5-minute load average per CPU above which the host's run queue is longer than its CPUs.");
+  public static final Threshold HOST_CPU_BUSY = new Threshold("host_cpu_busy", 0.9, Unit.RATIO, "15m",
+      "Share of the host's CPU time busy (not idle, not iowait) above which it is saturated.");
+  public static final Threshold HOST_MEMORY_AVAILABLE_WARNING = new Threshold("host_memory_available_warning",
+      0.1, Unit.RATIO, "5m", "Share of the host's memory available (MemAvailable) below which it warns.");
+  public static final Threshold HOST_MEMORY_AVAILABLE_CRITICAL = new Threshold("host_memory_available_critical",
+      0.05, Unit.RATIO, "5m", "Share of the host's memory available below which it pages.");
+  public static final Threshold HOST_CPU_PRESSURE = new Threshold("host_cpu_pressure", 0.5, Unit.RATIO, "15m",
+      "Share of time some task waited for a CPU (PSI) above which the host is CPU-starved.");
+  public static final Threshold HOST_MEMORY_PRESSURE = new Threshold("host_memory_pressure", 0.1, Unit.RATIO,
+      "15m", "Share of time some task stalled on memory (PSI) above which the host is reclaiming hard.");
+  public static final Threshold HOST_IO_PRESSURE = new Threshold("host_io_pressure", 0.5, Unit.RATIO, "15m",
+      "Share of time some task stalled on I/O (PSI) above which the host is I/O-bound.");
+  public static final Threshold HOST_PROCESSES_PER_CORE = new Threshold("host_processes_per_core", 25, Unit.NONE,
+      "15m", "Processes per CPU above which a host is spawning more than it can run (report 003: 382 on 12).");
+  public static final Threshold HOST_ZOMBIES = new Threshold("host_zombies", 5, Unit.NONE, "15m",
+      "Zombie processes above which a parent on the host is not reaping its children.");
+
   public static final List<Threshold> ALL = List.of(
       CONTAINERS_OVER_DECLARED, EXITED_CONTAINERS, RESTARTS_PER_HOUR, MEMORY_NEAR_LIMIT, CPU_NEAR_LIMIT,
       HEALTH_RATIO_WARNING, HEALTH_RATIO_CRITICAL, HEALTHCHECK_TIMEOUT_FLOOR, LIMITS_OVERCOMMIT,
       GPU_IDLE_UTILIZATION, GPU_IDLE_MEMORY, GPU_LOW_UTILIZATION, JVM_CPU_HIGH, HTTP_P95, HTTP_5XX_RATIO,
-      HTTP_503_RATIO, DEPENDENCY_FAILURE_RATIO, DB_P95, GC_TIME_RATIO, HEAP_AFTER_GC, JVM_RECENT_STARTS);
+      HTTP_503_RATIO, DEPENDENCY_FAILURE_RATIO, DB_P95, GC_TIME_RATIO, HEAP_AFTER_GC, JVM_RECENT_STARTS,
+      MIN_REQUEST_RATE, HEALTH_MIN_CONTAINERS, HOST_LOAD_PER_CORE, HOST_CPU_BUSY, HOST_MEMORY_AVAILABLE_WARNING,
+      HOST_MEMORY_AVAILABLE_CRITICAL, HOST_CPU_PRESSURE, HOST_MEMORY_PRESSURE, HOST_IO_PRESSURE,
+      HOST_PROCESSES_PER_CORE, HOST_ZOMBIES);
 }

@@ -1,6 +1,8 @@
 package io.opspulse.lab;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.opspulse.testkit.PrometheusServer.Alert;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,5 +47,44 @@ final class AlertBoard {
       out.append("; not yet: ").append(String.join(", ", silent));
     }
     return out.append('\n').toString();
+  }
+
+  /**
+   * What Alertmanager would send, from its {@code /api/v2/alerts/groups}: per receiver, the notification
+   * groups that hold an active alert and the alerts inhibited; then the groups that would page.
+   */
+  static String routing(JsonNode groups) {
+    Map<String, int[]> byReceiver = new java.util.TreeMap<>();
+    List<String> pages = new ArrayList<>();
+    for (JsonNode g : groups) {
+      String receiver = g.path("receiver").path("name").asText();
+      int[] c = byReceiver.computeIfAbsent(receiver, r -> new int[3]);
+      int active = 0;
+      for (JsonNode a : g.path("alerts")) {
+        if (a.path("status").path("state").asText().equals("suppressed")) {
+          c[2]++;
+        } else {
+          active++;
+        }
+      }
+      c[1] += active;
+      if (active > 0) {
+        c[0]++;
+        if (receiver.equals("pager")) {
+          JsonNode l = g.path("labels");
+          String service = l.path("compose_service").asText();
+          pages.add(l.path("alertname").asText() + " " + l.path("instance").asText()
+              + (service.isEmpty() ? "" : " " + service) + " (" + active + ")");
+        }
+      }
+    }
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "Alertmanager, after grouping and inhibition (shipped alertmanager.yml, placeholder receivers):%n"
+            + "%-10s %13s %7s %9s%n", "RECEIVER", "NOTIFICATIONS", "ALERTS", "INHIBITED"));
+    byReceiver.forEach((r, c) -> out.append(String.format(Locale.ROOT, "%-10s %13d %7d %9d%n", r, c[0], c[1], c[2])));
+    pages.sort(null);
+    out.append("would page: ").append(pages.isEmpty() ? "nothing" : pages.size() + " notifications").append('\n');
+    pages.forEach(p -> out.append("  ").append(p).append('\n'));
+    return out.toString();
   }
 }

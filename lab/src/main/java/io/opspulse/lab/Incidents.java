@@ -42,9 +42,7 @@ public final class Incidents {
     add("OpspulseContainerUnhealthy", "76% of containers unhealthy", "001",
         "sutazai api and text-analysis-agent failing their health checks");
     add("OpspulseFleetHealthDegraded", "container health rate 24%", "001",
-        "2 of 4 health-checked containers healthy");
-    add("OpspulseFleetHealthCritical", "container health rate 24%", "001",
-        "2 of 4 health-checked containers healthy");
+        "2 of 4 health-checked containers healthy: the warning and the critical grade fire");
     add("OpspulseHealthcheckTimeoutTooShort", "short health-check timeouts causing premature restarts", "001",
         "text-analysis-agent's health check times out after 0.5s");
     add("OpspulseHostCpuOvercommitted", "CPU over-allocated 238% (40.5 cores needed, 12 available)", "001",
@@ -61,6 +59,8 @@ public final class Incidents {
     add("OpspulseGpuUnderutilized", "GPU utilisation 0.0% (target > 15%)", "002",
         "simulated GPUs (NVML stand-in) at 0%");
     // Report 003: exit 127 restart loops, infrastructure never started, dependency failures, restarts.
+    add("OpspulseHostZombieProcesses", "zombie processes: 6 (concerning)", "003",
+        "a parent process (sh exec'd into sleep) that never reaps its 8 exited children, on the lab's host");
     add("OpspulseContainerCommandNotFound", "60+ agents exiting with code 127", "003",
         "agent services running `pip install ... && python /app/main.py` in an image without pip");
     add("OpspulseContainerCrashLooping", "agents restarting in a loop (46% restarting)", "003",
@@ -94,6 +94,7 @@ public final class Incidents {
   /** Alerts that need the lab's containers (absent when the lab watches a Docker engine of the user's). */
   public static boolean needsLabContainers(String alert) {
     return !alert.startsWith("OpspulseJvm") && !alert.startsWith("OpspulseHttp") && !alert.startsWith("OpspulseGpu")
+        && !alert.equals("OpspulseHostZombieProcesses")
         && !Set.of("OpspulseDependencyFailureRatioHigh", "OpspulseExecutorSaturated",
             "OpspulseConnectionPoolExhausted", "OpspulseDatabaseLatencyHigh").contains(alert);
   }

@@ -104,6 +104,11 @@ public final class Lab implements Callable<Integer> {
         System.out.printf("%n=== alerts after %ds (from %s/api/v1/alerts) ===%n",
             Duration.ofNanos(System.nanoTime() - started).toSeconds(), lab.prometheus().url());
         System.out.print(AlertBoard.render(alerts, expected));
+        try {
+          System.out.print(AlertBoard.routing(lab.alertmanager().api("/api/v2/alerts/groups")));
+        } catch (RuntimeException e) {
+          System.out.println("(Alertmanager did not answer: " + e.getMessage() + ")");
+        }
         if (!reported && Duration.ofNanos(System.nanoTime() - started).toSeconds() >= 30) {
           reported = true;
           System.out.println("\n=== java -jar exporter/target/opspulse-exporter.jar report (against the lab) ===");

@@ -1,6 +1,7 @@
 package io.opspulse.lab;
 
 import io.opspulse.rules.AlertRule;
+import io.opspulse.rules.AlertmanagerConfig;
 import io.opspulse.rules.OpspulseRules;
 import io.opspulse.rules.Overrides;
 import io.opspulse.rules.RuleYaml;
@@ -35,6 +36,18 @@ final class LabRules {
   static Path write(Path dir) throws IOException {
     Path file = dir.resolve("opspulse-lab-rules.yml");
     Files.writeString(file, RuleYaml.prometheusRules(OpspulseRules.build(overrides())));
+    return file;
+  }
+
+  /**
+   * Writes the Alertmanager configuration the pack ships, built from the lab's rules, into {@code dir}.
+   * Its receivers stay the shipped placeholders: nothing is delivered anywhere, the lab only shows what
+   * Alertmanager would send after grouping and inhibition.
+   */
+  static Path writeAlertmanagerConfig(Path dir) throws IOException {
+    Path file = dir.resolve("alertmanager.yml");
+    Files.writeString(file, AlertmanagerConfig.render(OpspulseRules.build(overrides()),
+        AlertmanagerConfig.Receivers.placeholders()));
     return file;
   }
 }

@@ -2,6 +2,7 @@ package io.opspulse.lab;
 
 import io.opspulse.lab.demo.FlakyDependency;
 import io.opspulse.lab.demo.LoadGenerator;
+import io.opspulse.testkit.AlertmanagerServer;
 import io.opspulse.testkit.CommandResult;
 import io.opspulse.testkit.Commands;
 import io.opspulse.testkit.ManagedProcess;
@@ -42,6 +43,7 @@ public final class RunningLab implements AutoCloseable {
   private IncidentContainers containers;
   private GpuStandIn gpu;
   private PrometheusServer prometheus;
+  private AlertmanagerServer alertmanager;
   private FlakyDependency dependency;
   private LoadGenerator load;
   private String dockerHost;
@@ -109,9 +111,16 @@ public final class RunningLab implements AutoCloseable {
     CompletableFuture<Void> service = CompletableFuture.runAsync(this::startDemoService);
 
     nodePort = startNodeExporter();
+    startZombieParent();
     Path rules = LabRules.write(workDir);
     progress("alert rules rendered for the lab (every 'for:' cut to " + LabRules.LAB_FOR + ") at " + rules);
+    alertmanager = AlertmanagerServer.start(LabRules.writeAlertmanagerConfig(workDir), workDir);
+    state.process("alertmanager", alertmanager.process().pid());
+    state.url("alertmanager", alertmanager.url() + "/#/alerts");
+    progress("Alertmanager " + alertmanager.url() + " (pid " + alertmanager.process().pid()
+        + "), the shipped alertmanager.yml; its receivers are placeholders, nothing is sent");
     prometheus = PrometheusServer.builder()
+        .alertmanager(alertmanager.hostPort())
         .scrape(EXPORTER_JOB, "127.0.0.1:" + exporterPort)
         .scrape(NODE_JOB, "127.0.0.1:" + nodePort)
         .scrape(SERVICE_JOB, "127.0.0.1:" + agentPort)
@@ -181,10 +190,23 @@ public final class RunningLab implements AutoCloseable {
     }
     ManagedProcess p = track("node_exporter", ManagedProcess.start("node_exporter", List.of(bin.toString(),
         "--web.listen-address=127.0.0.1:" + nodePort, "--collector.disable-defaults", "--collector.cpu",
-        "--collector.meminfo", "--collector.loadavg"), Map.of(), workDir.resolve("node_exporter.log")));
+        "--collector.meminfo", "--collector.loadavg",
+        // processes (zombies, process counts) is off by default; pressure reads /proc/pressure where PSI exists
+        "--collector.processes", "--collector.pressure"), Map.of(), workDir.resolve("node_exporter.log")));
     state.url("node_exporter", "http://127.0.0.1:" + nodePort + "/metrics");
     progress("node_exporter http://127.0.0.1:" + nodePort + "/metrics (pid " + p.pid() + ")");
     return nodePort;
+  }
+
+  /**
+   * Report 003's zombies, on the lab's host: a shell forks 8 children that exit at once, then execs
+   * into sleep, which never waits for them. node_exporter's processes collector counts them; stopping
+   * this process (by pid) lets init reap them.
+   */
+  private void startZombieParent() throws IOException {
+    ManagedProcess p = track("zombie-parent", ManagedProcess.start("zombie-parent", List.of("sh", "-c",
+        "for i in 1 2 3 4 5 6 7 8; do true & done; exec sleep 86400"), Map.of(), workDir.resolve("zombies.log")));
+    progress("8 zombie processes under pid " + p.pid() + " (report 003's zombies)");
   }
 
   private void startExporter() throws IOException {
@@ -278,6 +300,10 @@ public final class RunningLab implements AutoCloseable {
     return prometheus;
   }
 
+  public AlertmanagerServer alertmanager() {
+    return alertmanager;
+  }
+
   public String dockerHost() {
     return dockerHost;
   }
@@ -341,7 +367,7 @@ public final class RunningLab implements AutoCloseable {
       return;
     }
     LabState.Data recorded = state.data();
-    progress("stopping: load, demo service, exporter, node_exporter, Prometheus, containers, dockerd");
+    progress("stopping: load, demo service, exporter, node_exporter, Prometheus, Alertmanager, containers, dockerd");
     if (load != null) {
       load.close();
     }
@@ -355,6 +381,9 @@ public final class RunningLab implements AutoCloseable {
     }
     if (prometheus != null) {
       prometheus.close();
+    }
+    if (alertmanager != null) {
+      alertmanager.close();
     }
     if (daemon != null) {
       daemon.close();

@@ -188,11 +188,61 @@ class LabIT {
         .containsPattern("memory limits add up to .*  OVERCOMMITTED");
   }
 
+  /**
+   * Issue 16: the lab's alerts reach a real Alertmanager running the shipped configuration. The lab's
+   * fleet health (2 of 4 healthy) fires both grades; the critical one must inhibit the warning one, and
+   * each agent exiting 127 is its own compose service, so its own notification to the pager.
+   */
+  @Test
+  @Order(5)
+  void alertmanagerGroupsAndInhibitsTheLabsAlerts() {
+    // The Watchdog fires at Prometheus' first evaluation, before its notifier may know the Alertmanager;
+    // then it arrives with Prometheus' next resend, within a minute.
+    List<JsonNode> groups = Poll.until("Alertmanager to hold the lab's fleet health grades, agents and Watchdog",
+        Duration.ofMinutes(3), () -> {
+          List<JsonNode> all = new ArrayList<>();
+          lab.alertmanager().api("/api/v2/alerts/groups").forEach(all::add);
+          List<JsonNode> alerts = all.stream().flatMap(g -> toList(g.path("alerts")).stream()).toList();
+          boolean ready = alerts.stream().anyMatch(a -> is(a, "OpspulseWatchdog", "none"))
+              && alerts.stream().anyMatch(a -> is(a, "OpspulseFleetHealthDegraded", "critical"))
+              && alerts.stream().anyMatch(a -> is(a, "OpspulseFleetHealthDegraded", "warning"))
+              && alerts.stream().filter(a -> is(a, "OpspulseContainerCommandNotFound", "critical")).count() == 3
+              && alerts.stream().noneMatch(a -> a.path("status").path("state").asText().equals("unprocessed"));
+          return ready ? all : null;
+        });
+    List<JsonNode> alerts = groups.stream().flatMap(g -> toList(g.path("alerts")).stream()).toList();
+    assertThat(alerts).filteredOn(a -> is(a, "OpspulseFleetHealthDegraded", "warning"))
+        .allSatisfy(a -> assertThat(a.path("status").path("state").asText()).isEqualTo("suppressed"));
+    assertThat(alerts).filteredOn(a -> is(a, "OpspulseFleetHealthDegraded", "critical"))
+        .allSatisfy(a -> assertThat(a.path("status").path("state").asText()).isEqualTo("active"));
+    assertThat(groups).filteredOn(g -> g.path("labels").path("alertname").asText()
+            .equals("OpspulseContainerCommandNotFound"))
+        .extracting(g -> g.path("labels").path("compose_service").asText() + "->" + g.path("receiver").path("name")
+            .asText())
+        .containsExactlyInAnyOrder("ai-agent-orchestrator->pager", "system-architect->pager",
+            "deployment-automation-master->pager");
+    String board = AlertBoard.routing(lab.alertmanager().api("/api/v2/alerts/groups"));
+    System.out.print(board);
+    assertThat(board).contains("would page: ").contains("OpspulseContainerCommandNotFound")
+        .containsPattern("(?m)^watchdog +1 +1 +0$");
+  }
+
+  private static boolean is(JsonNode alert, String name, String severity) {
+    return alert.path("labels").path("alertname").asText().equals(name)
+        && alert.path("labels").path("severity").asText().equals(severity);
+  }
+
+  private static List<JsonNode> toList(JsonNode array) {
+    List<JsonNode> out = new ArrayList<>();
+    array.forEach(out::add);
+    return out;
+  }
+
   @Test
   @Order(99)
   void stoppingLeavesNothingRunning() {
     assertThat(recorded.processes()).extracting(LabState.Proc::label)
-        .contains("dockerd", "prometheus", "exporter", "node_exporter", "demo-service");
+        .contains("dockerd", "prometheus", "alertmanager", "exporter", "node_exporter", "demo-service");
     List<Long> pids = recorded.processes().stream().map(LabState.Proc::pid).toList();
     String dockerRoot = recorded.privateDaemonRoot();
     lab.close();

@@ -129,6 +129,10 @@ public final class PrometheusServer implements AutoCloseable {
     private final List<Path> ruleFiles = new ArrayList<>();
     private String scrapeInterval = "1s";
     private String evaluationInterval = "1s";
+    private final List<String> alertmanagers = new ArrayList<>();
+    private final List<String> remoteWrites = new ArrayList<>();
+    private final Map<String, String> externalLabels = new LinkedHashMap<>();
+    private boolean remoteWriteReceiver;
 
     /** Scrapes {@code targets} (host:port on 127.0.0.1) as job {@code job}. */
     public Builder scrape(String job, String... targets) {
@@ -151,6 +155,30 @@ public final class PrometheusServer implements AutoCloseable {
       return this;
     }
 
+    /** Sends alerts to the Alertmanager at {@code hostPort} (127.0.0.1:port). */
+    public Builder alertmanager(String hostPort) {
+      alertmanagers.add(hostPort);
+      return this;
+    }
+
+    /** Remote-writes every scraped sample to {@code url} (another Prometheus' /api/v1/write). */
+    public Builder remoteWrite(String url) {
+      remoteWrites.add(url);
+      return this;
+    }
+
+    /** Accepts remote writes on /api/v1/write ({@code --web.enable-remote-write-receiver}). */
+    public Builder remoteWriteReceiver() {
+      remoteWriteReceiver = true;
+      return this;
+    }
+
+    /** A label added to every series and alert this server sends out (remote write, Alertmanager). */
+    public Builder externalLabel(String name, String value) {
+      externalLabels.put(name, value);
+      return this;
+    }
+
     public PrometheusServer start() {
       try {
         Path root = Files.createTempDirectory("opspulse-prometheus-");
@@ -158,6 +186,19 @@ public final class PrometheusServer implements AutoCloseable {
             .append("global:\n  scrape_interval: ").append(scrapeInterval)
             .append("\n  scrape_timeout: ").append(scrapeInterval)
             .append("\n  evaluation_interval: ").append(evaluationInterval).append('\n');
+        if (!externalLabels.isEmpty()) {
+          config.append("  external_labels:\n");
+          externalLabels.forEach((k, v) -> config.append("    ").append(k).append(": '").append(v).append("'\n"));
+        }
+        if (!alertmanagers.isEmpty()) {
+          config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [");
+          config.append(String.join(", ", alertmanagers.stream().map(a -> "'" + a + "'").toList())).append("]\n");
+        }
+        if (!remoteWrites.isEmpty()) {
+          config.append("remote_write:\n");
+          remoteWrites.forEach(u -> config.append("  - url: '").append(u).append("'\n")
+              .append("    queue_config: {batch_send_deadline: 1s}\n"));
+        }
         if (!ruleFiles.isEmpty()) {
           config.append("rule_files:\n");
           ruleFiles.forEach(f -> config.append("  - '").append(f).append("'\n"));
@@ -173,12 +214,16 @@ public final class PrometheusServer implements AutoCloseable {
         Path configFile = root.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         int port = Ports.freeLoopbackPort();
-        ManagedProcess p = ManagedProcess.start("prometheus", List.of("prometheus",
+        List<String> command = new ArrayList<>(List.of("prometheus",
             "--config.file=" + configFile,
             "--storage.tsdb.path=" + root.resolve("data"),
             "--web.listen-address=127.0.0.1:" + port,
             "--web.enable-lifecycle",
-            "--log.level=warn"), Map.of(), root.resolve("prometheus.log"));
+            "--log.level=warn"));
+        if (remoteWriteReceiver) {
+          command.add("--web.enable-remote-write-receiver");
+        }
+        ManagedProcess p = ManagedProcess.start("prometheus", command, Map.of(), root.resolve("prometheus.log"));
         PrometheusServer server = new PrometheusServer(root, port, p);
         try {
           Poll.untilTrue("prometheus on port " + port + " to be ready", Duration.ofSeconds(60), () -> {
