@@ -43,7 +43,7 @@ final class GpuTable {
     table(out, gpus);
     out.append('\n');
     List<String[]> procs = new ArrayList<>();
-    procs.add(new String[] {"GPU", "PID", "Memory", "SM", "Container", "Service", "Container-Id"});
+    procs.add(new String[] {"GPU", "PID", "Type", "Memory", "SM", "Container", "Service", "Container-Id"});
     for (GpuDevice d : s.devices()) {
       for (GpuProcess p : d.processes()) {
         Attribution a = Attribution.of(p.owner(), directory);
@@ -59,7 +59,8 @@ final class GpuTable {
         if (!p.pidExists() && p.owner().kind() == ProcessOwner.Kind.CONTAINER) {
           container += " (pid gone)";
         }
-        procs.add(new String[] {Integer.toString(d.index()), Long.toString(p.pid()), mib(p.usedMemoryBytes()),
+        procs.add(new String[] {Integer.toString(d.index()), Long.toString(p.pid()), p.type().label(),
+            mib(p.usedMemoryBytes()),
             percent(p.smUtilizationPercent()), container, a.composeService(), a.containerId()});
       }
     }
