@@ -63,9 +63,9 @@ class GpuCommandTest {
     assertThat(lines.get(2)).matches("0 +NVIDIA A100-SXM4-40GB +00000000:07:00\\.0 +N/A +123W / 400W +1024MiB / 40960MiB +37% +12% +"
         + "1410 / 1215 +3 / 0 +sw_power_cap,hw_thermal_slowdown");
     assertThat(lines.get(3)).matches("1 +NVIDIA A100-SXM4-40GB +00000000:08:00\\.0 +55C .*");
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +5001 +4096MiB +0% +ai-ollama-1 +ollama +" + OLLAMA.substring(0, 12)));
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +7001 +100MiB +12% +\\(host\\)"));
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +9999999 +512MiB +0% +\\(pid gone\\)"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +5001 +compute +4096MiB +0% +ai-ollama-1 +ollama +" + OLLAMA.substring(0, 12)));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +7001 +compute +100MiB +12% +\\(host\\)"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +9999999 +compute +512MiB +0% +\\(pid gone\\)"));
   }
 
   @Test
