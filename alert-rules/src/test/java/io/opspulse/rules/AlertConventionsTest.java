@@ -83,7 +83,8 @@ class AlertConventionsTest {
       }
     }
     assertThat(alerts).filteredOn(a -> !a.containsKey("for")).extracting(a -> a.get("alert"))
-        .containsExactlyInAnyOrder("OpspulseContainerOomKilled", "OpspulseGpuEccErrors", "OpspulseJvmRestartLoop");
+        .containsExactlyInAnyOrder("OpspulseContainerOomKilled", "OpspulseGpuEccErrors", "OpspulseGpuXidError",
+            "OpspulseGpuApplicationXid", "OpspulseJvmRestartLoop");
     assertThat(alerts).filteredOn(a -> a.containsKey("for")).allSatisfy(a ->
         assertThat(seconds((String) a.get("for"))).as(a.get("alert") + "").isPositive());
   }
