@@ -22,6 +22,7 @@ public final class GpuProbe implements AutoCloseable {
   private final Duration retryMax;
   private DevicePoller poller;
   private XidWatcher xids;
+  private PcieSampler pcie;
   private String driverVersion = "";
   private GpuSnapshot failure;
   private int initAttempts;
@@ -107,8 +108,11 @@ public final class GpuProbe implements AutoCloseable {
     } catch (NvmlException e) {
       driverVersion = "";
     }
-    xids = XidWatcher.start(new Nvml(nvml.library()), handles());
-    poller = new DevicePoller(nvml, new CgroupOwners(procRoot), xids);
+    List<Pointer> handles = handles();
+    // Each thread gets an Nvml of its own: an instance's buffers belong to one thread.
+    xids = XidWatcher.start(new Nvml(nvml.library()), handles);
+    pcie = PcieSampler.start(new Nvml(nvml.library()), handles);
+    poller = new DevicePoller(nvml, new CgroupOwners(procRoot), xids, pcie);
     failure = null;
   }
 
@@ -127,7 +131,7 @@ public final class GpuProbe implements AutoCloseable {
     } catch (NvmlException e) {
       // No GPUs to register: the first poll reports the count failing.
     }
-    return out;
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /** Reads every GPU now. Never throws for NVML errors: they are in the snapshot. */
@@ -180,6 +184,7 @@ public final class GpuProbe implements AutoCloseable {
   public synchronized void close() {
     if (failure == null) {
       xids.close();
+      pcie.close();
       try {
         nvml.shutdown();
       } catch (NvmlException e) {

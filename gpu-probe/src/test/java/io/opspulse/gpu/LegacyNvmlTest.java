@@ -57,7 +57,7 @@ class LegacyNvmlTest {
       assertThat(ps).extracting(p -> p.usedMemoryBytes().getAsLong()).containsExactly(1000L, 2000L, 3000L);
       assertThat(ps).extracting(p -> p.smUtilizationPercent().getAsInt()).containsExactly(10, 20, 30);
       assertThat(d.health().pcieReplays()).hasValue(3);
-      assertThat(d.health().nvLinks()).hasSize(2);
+      assertThat(d.health().nvLinks()).hasSize(3);
     }
   }
 

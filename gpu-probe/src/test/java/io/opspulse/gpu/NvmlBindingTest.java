@@ -93,7 +93,8 @@ class NvmlBindingTest {
       assertThat(h.pcieRxBytesPerSecond()).hasValue(2001L * 1024);
       assertThat(h.nvLinks()).containsExactly(
           new NvLink(0, true, Map.of("replay", 6L, "recovery", 0L, "crc_flit", 0L, "crc_data", 0L, "ecc_data", 0L)),
-          new NvLink(1, false, Map.of("replay", 0L, "recovery", 0L, "crc_flit", 7L, "crc_data", 0L, "ecc_data", 0L)));
+          new NvLink(1, true, Map.of("replay", 0L, "recovery", 0L, "crc_flit", 7L, "crc_data", 0L, "ecc_data", 0L)),
+          new NvLink(2, false, Map.of()));
       assertThat(h.retiredPagesSingleBit()).hasValue(2);
       assertThat(h.retiredPagesDoubleBit()).hasValue(1);
       assertThat(h.retiredPagesPending()).contains(false);

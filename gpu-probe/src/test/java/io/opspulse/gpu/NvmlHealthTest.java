@@ -78,6 +78,19 @@ class NvmlHealthTest {
   }
 
   @Test
+  void pcieThroughputIsSampledOnAThreadOfItsOwnSoAPollNeverWaitsTwentyMilliseconds() {
+    Scenario.fullGpus(2).install();
+    try (GpuProbe probe = open()) {
+      assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().equals("opspulse-gpu-pcie"))
+          .isNotEmpty().allMatch(Thread::isDaemon);
+      assertThat(probe.poll().devices().get(1).health().pcieRxBytesPerSecond()).as("sampled at open")
+          .hasValue(2001L * 1024);
+    }
+    Poll.untilTrue("the PCIe thread to end with the probe", Duration.ofSeconds(10),
+        () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("opspulse-gpu-pcie")));
+  }
+
+  @Test
   void retiredPagesAndRemappedRowsAreReadWithTheirPendingAndFailedFlags() {
     Scenario.fullGpus(1).gpu(0, "retired.sbe", 3).gpu(0, "retired.dbe", 2).gpu(0, "retired.pending", 1)
         .gpu(0, "remapped.correctable", 0).gpu(0, "remapped.uncorrectable", 9).gpu(0, "remapped.pending", 1)
