@@ -26,6 +26,7 @@ final class DevicePoller {
   private final PcieSampler pcie;
   private final Map<Integer, Identity> identities = new HashMap<>();
   private final Map<Integer, Long> lastSampleMicros = new HashMap<>();
+  private final Map<Integer, Integer> nvLinkCounts = new HashMap<>();
   private Map<Long, ProcessOwner> owners = new HashMap<>();
   private Map<Long, ProcessOwner> ownersThisPoll = new HashMap<>();
 
@@ -176,7 +177,7 @@ final class DevicePoller {
       r.pcieRx = sample.rxBytesPerSecond();
       sample.unavailable().ifPresent(code -> r.unavailable.put(GpuField.PCIE_THROUGHPUT, code));
     });
-    r.nvLinks = nvLinks(r, h);
+    r.nvLinks = nvLinks(r, h, index);
     r.retiredSingle = optionalLong(r.read(GpuField.RETIRED_PAGES,
         () -> nvml.retiredPages(h, NvmlLayouts.RETIREMENT_SINGLE_BIT)));
     r.retiredDouble = optionalLong(r.read(GpuField.RETIRED_PAGES,
@@ -190,14 +191,17 @@ final class DevicePoller {
    * Links are asked for in order until the GPU says there are no more (INVALID_ARGUMENT past its last
    * link, NOT_SUPPORTED without NVLink): a GPU without NVLink has no links and no series.
    */
-  private List<NvLink> nvLinks(Reading r, Pointer h) {
+  private List<NvLink> nvLinks(Reading r, Pointer h, int index) {
     List<NvLink> links = new ArrayList<>();
-    for (int link = 0; link < NvmlLayouts.NVLINK_MAX_LINKS; link++) {
+    // Links do not come and go: once the end was found, later polls ask exactly that many.
+    int known = nvLinkCounts.getOrDefault(index, NvmlLayouts.NVLINK_MAX_LINKS);
+    for (int link = 0; link < known; link++) {
       int l = link;
       Optional<Boolean> active = r.read(GpuField.NVLINK, () -> nvml.nvLinkActive(h, l));
       if (active.isEmpty()) {
         if (link > 0) {
           r.unavailable.remove(GpuField.NVLINK); // the end of the links, not a failure
+          nvLinkCounts.put(index, link);
         }
         break;
       }

@@ -48,7 +48,14 @@ final class Nvml {
     check("nvmlShutdown", lib.shutdown.invokeInt(new Object[0]));
   }
 
+  /** NVML's words for each code, asked once: the same few codes come back at every poll. */
+  private final java.util.Map<Integer, String> errorStrings = new java.util.HashMap<>();
+
   String errorString(int code) {
+    return errorStrings.computeIfAbsent(code, this::askErrorString);
+  }
+
+  private String askErrorString(int code) {
     Pointer p = lib.errorString.invokePointer(new Object[] {code});
     if (p == null) {
       return "";
