@@ -124,8 +124,8 @@ static unsigned int init_calls;
 static struct nvmlDevice_st devices[MAX_GPUS];
 static struct nvmlDevice_st mig_devices[MAX_GPUS][MAX_MIG];
 static unsigned int xids_delivered[MAX_GPUS];
-/* The event thread reads the scenario while the poller may reload it: the reload and the event reads
- * hold this lock (everything else runs on the one polling thread). */
+/* The event and PCIe threads read the scenario while the poller may reload it: the reload and their
+ * reads hold this lock (everything else runs on the one polling thread). */
 static pthread_mutex_t scenario_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static char *trim(char *s) {
@@ -614,12 +614,20 @@ nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int *v
   return NVML_SUCCESS;
 }
 
-/* nvmlPcieUtilCounter_t: TX_BYTES 0, RX_BYTES 1; KB/s. */
-nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, int counter, unsigned int *value) {
+/* nvmlPcieUtilCounter_t: TX_BYTES 0, RX_BYTES 1; KB/s. The probe calls it from a sampling thread of
+ * its own (a real driver counts for 20 ms): it reads the scenario under the lock. */
+static nvmlReturn_t pcie_throughput(nvmlDevice_t device, int counter, unsigned int *value) {
   CHECK(device, "pcie_throughput");
   if (value == NULL || counter < 0 || counter > 1) return NVML_ERROR_INVALID_ARGUMENT;
   *value = (unsigned int) gpu_num(device->index, counter == 0 ? "pcie.tx" : "pcie.rx", 0);
   return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, int counter, unsigned int *value) {
+  pthread_mutex_lock(&scenario_lock);
+  nvmlReturn_t r = pcie_throughput(device, counter, value);
+  pthread_mutex_unlock(&scenario_lock);
+  return r;
 }
 
 static nvmlReturn_t nvlink_check(nvmlDevice_t device, unsigned int link) {
