@@ -20,6 +20,7 @@
 #                          none, or a command to run as the load
 #   OPSPULSE_LOAD_SECONDS  how long the load runs (default 120; it is stopped when the check ends)
 #   OPSPULSE_PORT          the exporter's port on 127.0.0.1 (default 19838)
+#   OPSPULSE_POLL_GOAL_MS  the poll time per GPU to pass (default 5)
 #   JAVA                   the java to use (default: java on PATH; 17 or newer)
 set -euo pipefail
 
@@ -175,7 +176,8 @@ say "exporter started (pid $exporter_pid) on 127.0.0.1:$port"
 # --- 6. compare, time, write ---------------------------------------------------------------------------
 set +e
 "$java" "${jvm[@]}" -cp "$jar" "$here/src/devicecheck/DeviceCheck.java" \
-  --out "$out" --metrics-url "http://127.0.0.1:$port/metrics" --nvidia-smi "$smi" 2>>"$log"
+  --out "$out" --metrics-url "http://127.0.0.1:$port/metrics" --nvidia-smi "$smi" \
+  --poll-goal-ms "${OPSPULSE_POLL_GOAL_MS:-5}" 2>>"$log"
 rc=$?
 set -e
 kill -0 "$exporter_pid" 2>/dev/null || say "the exporter had stopped: see exporter.log"
