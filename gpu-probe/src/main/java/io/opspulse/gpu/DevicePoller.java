@@ -1,6 +1,7 @@
 package io.opspulse.gpu;
 
 import com.sun.jna.Pointer;
+import io.opspulse.catalog.GpuMetrics;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -210,7 +211,7 @@ final class DevicePoller {
       Map<String, Long> errors = new LinkedHashMap<>();
       for (int c = 0; c < NvmlLayouts.NVLINK_ERROR_COUNTERS && active.get(); c++) {
         try {
-          errors.put(io.opspulse.catalog.GpuMetrics.NVLINK_ERROR_TYPES.get(c), nvml.nvLinkErrors(h, link, c));
+          errors.put(GpuMetrics.NVLINK_ERROR_TYPES.get(c), nvml.nvLinkErrors(h, link, c));
         } catch (NvmlException e) {
           if (e.code() == NvmlReturn.GPU_IS_LOST) {
             throw new Lost();

@@ -1,5 +1,6 @@
 package io.opspulse.gpu;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +30,7 @@ public record GpuHealth(
       OptionalLong.empty(), List.of(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty());
 
   public GpuHealth {
-    xidErrors = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(xidErrors));
+    xidErrors = Collections.unmodifiableSortedMap(new TreeMap<>(xidErrors));
     Objects.requireNonNull(pcieReplays, "pcieReplays");
     nvLinks = List.copyOf(nvLinks);
     Objects.requireNonNull(retiredPagesPending, "retiredPagesPending");

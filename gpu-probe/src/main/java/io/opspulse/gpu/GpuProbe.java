@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -131,7 +132,7 @@ public final class GpuProbe implements AutoCloseable {
     } catch (NvmlException e) {
       // No GPUs to register: the first poll reports the count failing.
     }
-    return java.util.Collections.unmodifiableList(out);
+    return Collections.unmodifiableList(out);
   }
 
   /** Reads every GPU now. Never throws for NVML errors: they are in the snapshot. */

@@ -5,7 +5,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Typed calls into one {@link NvmlLibrary}: each returns the value or throws {@link NvmlException}.
@@ -49,7 +51,7 @@ final class Nvml {
   }
 
   /** NVML's words for each code, asked once: the same few codes come back at every poll. */
-  private final java.util.Map<Integer, String> errorStrings = new java.util.HashMap<>();
+  private final Map<Integer, String> errorStrings = new HashMap<>();
 
   String errorString(int code) {
     return errorStrings.computeIfAbsent(code, this::askErrorString);

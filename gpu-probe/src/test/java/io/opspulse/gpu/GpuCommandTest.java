@@ -69,6 +69,20 @@ class GpuCommandTest {
   }
 
   @Test
+  void migInstancesGetATableAndJsonOfTheirOwn() throws IOException {
+    Scenario.fullGpus(1).mig(0, "1g.5gb", "3g.20gb").gpu(0, "mig.1.processes", "5001:1073741824").install();
+    Run table = run(ollama());
+    assertThat(table.exit()).isZero();
+    assertThat(table.out().lines()).anySatisfy(l -> assertThat(l).startsWith("GPU  MIG  GI  Profile"))
+        .anySatisfy(l -> assertThat(l).matches("0 +1 +2 +3g\\.20gb +2048MiB / 5120MiB +5001 +MIG-1c2d3e4f-0000-1111-2222-000000000001"));
+    JsonNode mig = new ObjectMapper().readTree(run(ollama(), "--json").out()).get("gpus").get(0).get("mig_devices");
+    assertThat(mig).hasSize(2);
+    assertThat(mig.get(1).get("gpu_instance_id").asInt()).isEqualTo(2);
+    assertThat(mig.get(1).get("profile").asText()).isEqualTo("3g.20gb");
+    assertThat(mig.get(1).get("pids").get(0).asLong()).isEqualTo(5001);
+  }
+
+  @Test
   void jsonCarriesEveryReadingNullsForUnavailableOnesAndWhy() throws IOException {
     Run r = run(ollama(), "--json");
     assertThat(r.exit()).isZero();
