@@ -295,7 +295,7 @@ interface PanelLike extends cog.Builder<dashboard.Panel> {
 export function unit(catalog: Catalog, metric: string): string {
   const units: Record<string, string> = {
     "": "short", seconds: "s", bytes: "bytes", ratio: "percentunit", cores: "short",
-    celsius: "celsius", watts: "watt", joules: "joule", hertz: "hertz",
+    celsius: "celsius", watts: "watt", joules: "joule", hertz: "hertz", bytes_per_second: "Bps",
   };
   const u = catalog.metric(metric).unit;
   const grafana = units[u];

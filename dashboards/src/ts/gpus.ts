@@ -116,7 +116,7 @@ export function gpus(catalog: Catalog): Board {
     description: "GPU memory each process holds, with its container (empty for host processes); memory held by a pid that no longer exists is leaked.",
     unit: unit(catalog, "opspulse_gpu_process_memory_bytes"), w: 24, h: 6,
     queries: [{
-      expr: `sum ${q.by("opspulse_gpu_process_memory_bytes", "instance", "gpu", "pid", "container_name", "compose_service")} (${q.sel("opspulse_gpu_process_memory_bytes")})`,
+      expr: `sum ${q.by("opspulse_gpu_process_memory_bytes", "instance", "gpu", "pid", "process_type", "container_name", "compose_service")} (${q.sel("opspulse_gpu_process_memory_bytes")})`,
       instant: true,
     }],
   }, { field: "Value", desc: true });
@@ -170,6 +170,76 @@ export function gpus(catalog: Catalog): Board {
     description: "Average power over the interval from the energy counter, which never misses a spike between samples.",
     unit: unit(catalog, "hw_power_watts"), min: 0, w: 12, h: 8,
     queries: [{ expr: `sum ${byGpu("hw_energy_joules_total")} (${q.rate(q.sel("hw_energy_joules_total"))})`, legend: "GPU {{gpu}}" }],
+  });
+
+  // --- failing hardware: what dcgm-exporter users alert on ---
+  const xid = "opspulse_gpu_xid_errors_total";
+  b.newLine().table({
+    title: "XID errors by code",
+    description: "Critical XID errors each GPU reported since the exporter started, by XID code. Hardware codes (48, 63, 64, 74, 79, 94, 95, ...) raise OpspulseGpuXidError; the rest (13, 31, 43, 45: a program's fault) OpspulseGpuApplicationXid.",
+    unit: "short", w: 12, h: 8,
+    queries: [{ expr: `sum ${q.by(xid, "instance", "gpu", "hw_name", "xid")} (${q.sel(xid)})`, instant: true }],
+  }, { field: "Value", desc: true });
+  b.timeseries({
+    title: "XID errors per second",
+    description: "When the XID errors arrived, by GPU and code.",
+    unit: "cps", min: 0, w: 12, h: 8,
+    queries: [{ expr: `sum ${q.by(xid, "instance", "gpu", "xid")} (${q.rate(q.sel(xid))})`, legend: "GPU {{gpu}} XID {{xid}}" }],
+  });
+  const remapped = "opspulse_gpu_remapped_rows";
+  const retired = "opspulse_gpu_retired_pages";
+  b.newLine().table({
+    title: "Memory taken out of service",
+    description: "Rows each GPU remapped to spares (Ampere and newer, by the error behind it) and pages it retired (older GPUs, by cause). A row remap failure means no spare rows were left (OpspulseGpuRowRemapFailed).",
+    unit: "short", w: 12, h: 8,
+    queries: [
+      { expr: `max ${q.by(remapped, "instance", "gpu", "hw_name", "error_type")} (${q.sel(remapped)})`, instant: true },
+      { expr: `max ${q.by(retired, "instance", "gpu", "hw_name", "cause")} (${q.sel(retired)})`, instant: true },
+    ],
+  });
+  b.stateTimeline({
+    title: "Memory repair pending or failed",
+    description: "A row remap or page retirement waiting for the next GPU reset (OpspulseGpuMemoryRepairPending), and row remap failures.",
+    unit: "short", w: 12, h: 8,
+    mappings: { "0": { text: "no", color: "transparent" }, "1": { text: "yes", color: "red" } },
+    queries: [
+      { expr: `max ${byGpu("opspulse_gpu_row_remap_pending")} (${q.sel("opspulse_gpu_row_remap_pending")})`, legend: "GPU {{gpu}} row remap pending" },
+      { expr: `max ${byGpu("opspulse_gpu_retired_pages_pending")} (${q.sel("opspulse_gpu_retired_pages_pending")})`, legend: "GPU {{gpu}} page retirement pending" },
+      { expr: `max ${byGpu("opspulse_gpu_row_remap_failed")} (${q.sel("opspulse_gpu_row_remap_failed")})`, legend: "GPU {{gpu}} row remap failed" },
+    ],
+  });
+  const pcie = "opspulse_gpu_pcie_throughput_bytes_per_second";
+  b.newLine().timeseries({
+    title: "PCIe throughput",
+    description: "PCIe traffic of each GPU by direction, as NVML sampled it over 20 ms at each poll.",
+    unit: unit(catalog, pcie), min: 0, w: 12, h: 8,
+    queries: [{ expr: `max ${q.by(pcie, "instance", "gpu", "direction")} (${q.sel(pcie)})`, legend: "GPU {{gpu}} {{direction}}" }],
+  });
+  b.timeseries({
+    title: "PCIe replays and NVLink errors",
+    description: "PCIe replays (link-level retransmissions) and NVLink data-link errors per second; a steady rate points at a bad riser, slot or link. GPUs without NVLink have no NVLink series.",
+    unit: "cps", min: 0, w: 12, h: 8,
+    queries: [
+      { expr: `sum ${byGpu("opspulse_gpu_pcie_replays_total")} (${q.rate(q.sel("opspulse_gpu_pcie_replays_total"))})`, legend: "GPU {{gpu}} PCIe replays" },
+      { expr: `sum ${q.by("opspulse_gpu_nvlink_errors_total", "instance", "gpu", "link", "error_type")} (${q.rate(q.sel("opspulse_gpu_nvlink_errors_total"))})`, legend: "GPU {{gpu}} link {{link}} {{error_type}}" },
+    ],
+  });
+  b.newLine().stateTimeline({
+    title: "NVLink links",
+    description: "Whether each NVLink link is active; only GPUs with NVLink have links here.",
+    unit: "short", w: 12, h: 8,
+    mappings: { "0": { text: "down", color: "red" }, "1": { text: "up", color: "green" } },
+    queries: [{ expr: `max ${q.by("opspulse_gpu_nvlink_up", "instance", "gpu", "link")} (${q.sel("opspulse_gpu_nvlink_up")})`, legend: "GPU {{gpu}} link {{link}}" }],
+  });
+  const migUsed = "opspulse_gpu_mig_memory_usage_bytes";
+  b.table({
+    title: "MIG instances",
+    description: "Memory used and in total of each MIG instance, by its parent GPU, GPU instance id and profile; empty when no GPU runs in MIG mode.",
+    unit: unit(catalog, migUsed), w: 12, h: 8,
+    queries: [
+      { expr: `max ${q.by(migUsed, "instance", "gpu", "gpu_instance_id", "mig_profile")} (${q.sel(migUsed)})`, instant: true },
+      { expr: `max ${q.by("opspulse_gpu_mig_memory_limit_bytes", "instance", "gpu", "gpu_instance_id", "mig_profile")} (${q.sel("opspulse_gpu_mig_memory_limit_bytes")})`, instant: true },
+    ],
   });
   return b;
 }

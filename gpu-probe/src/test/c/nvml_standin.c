@@ -10,6 +10,8 @@
  * changed (tests move the mtime forward explicitly: file systems keep it at a few ms' grain).
  *
  *   init = SUCCESS | <error name or number>     what nvmlInit returns
+ *   init.fail_through_call = K                   calls 1..K of nvmlInit (counted since the library
+ *                                                loaded) fail with `init` (DRIVER_NOT_LOADED if unset)
  *   gpus = <count>
  *   driver_version = 550.54.15
  *   process_struct_bytes = 24 | 32              32 mimics the R535 drivers that grew the struct
@@ -25,15 +27,34 @@
  *   gpu.N.processes = pid:bytes:smPercent, ...  ("-" for bytes: NVML_VALUE_NOT_AVAILABLE)
  *   gpu.N.fail.<field> = <error name>  field: name uuid pci utilization memory temperature power
  *                                       power_limit energy clock.sm clock.memory clock_event_reasons
- *                                       ecc processes process_utilization
+ *                                       ecc processes process_utilization graphics_processes
+ *                                       mps_processes events pcie_replays pcie_throughput nvlink
+ *                                       retired_pages remapped_rows mig (gpu.N.mig.M.fail.<field> too)
  *   gpu.N.lost = 1                     every call on the device but the handle returns GPU_IS_LOST
  *   gpu.N.processes_always_grow = 1    the count never fits: tests the growth loop's bound
+ *   gpu.N.graphics_processes / mps_processes = pid:bytes, ...   the graphics and MPS client lists
+ *   gpu.N.xid = 79, 48, ...            critical XID events, delivered once each, in order, to an event
+ *                                      set the GPU is registered on (nvmlEventSetWait returns them)
+ *   gpu.N.pcie.replays = <count>       gpu.N.pcie.tx / pcie.rx = <KB/s>
+ *   gpu.N.nvlink.links = <count>       absent: NVLink NOT_SUPPORTED; past the last link INVALID_ARGUMENT
+ *   gpu.N.nvlink.L.active = 0 | 1      (default 1)
+ *   gpu.N.nvlink.L.<replay|recovery|crc_flit|crc_data|ecc_data> = <count> | unsupported
+ *   gpu.N.retired.sbe / retired.dbe = <pages>   gpu.N.retired.pending = 0 | 1
+ *   gpu.N.remapped.correctable / remapped.uncorrectable = <rows>
+ *   gpu.N.remapped.pending / remapped.failed = 0 | 1
+ *   gpu.N.mig = 0 | 1                  MIG mode (absent: NOT_SUPPORTED); gpu.N.mig.max = <slots> (7)
+ *   gpu.N.mig.M.gi = <GPU instance id> a MIG device in slot M (no gi: an empty slot, NOT_FOUND)
+ *   gpu.N.mig.M.profile = 1g.10gb      its name is the parent's name + " MIG " + profile
+ *   gpu.N.mig.M.uuid / memory.total / memory.used / processes / graphics_processes / mps_processes
+ *                                      a MIG handle answers only name, uuid, memory, the process lists
+ *                                      and its GPU instance id; everything else is NOT_SUPPORTED
  *
  * Built twice: as-is ("current": versioned symbols) and with -DOPSPULSE_LEGACY_NVML (only the
  * unversioned symbols of old drivers: nvmlInit, nvmlDeviceGetMemoryInfo, 16-byte process structs,
  * nvmlDeviceGetPciInfo, nvmlDeviceGetCurrentClocksThrottleReasons) to prove the fallbacks.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,14 +95,25 @@ typedef struct {
   unsigned int reserved0, reserved1, reserved2, reserved3;
 } nvmlPciInfo_v1_t;
 
+typedef struct {
+  void *device; unsigned long long eventType, eventData; unsigned int gpuInstanceId, computeInstanceId;
+} nvmlEventData_t;
+typedef struct { void *device; unsigned long long eventType, eventData; } nvmlEventData_v1_t;
+
 #define NVML_STRUCT_VERSION(type, ver) (unsigned int)(sizeof(type) | ((ver) << 24U))
 #define NVML_VALUE_NOT_AVAILABLE (~0ULL)
 #define MAX_KEYS 1024
 #define MAX_GPUS 64
 #define MAX_PROCS 4096
 
-struct nvmlDevice_st { unsigned int index; };
+#define MAX_MIG 8
+#define NVML_ERROR_TIMEOUT 10
+
+/* A GPU, or one of its MIG devices (mig_slot >= 0): every scenario key of a device starts with its prefix. */
+struct nvmlDevice_st { unsigned int index; int mig_slot; };
 typedef struct nvmlDevice_st *nvmlDevice_t;
+struct nvmlEventSet_st { int registered[MAX_GPUS]; };
+typedef struct nvmlEventSet_st *nvmlEventSet_t;
 
 static char *keys[MAX_KEYS], *values[MAX_KEYS];
 static int nkeys;
@@ -90,6 +122,11 @@ static off_t loaded_size;
 static int initialized;
 static unsigned int init_calls;
 static struct nvmlDevice_st devices[MAX_GPUS];
+static struct nvmlDevice_st mig_devices[MAX_GPUS][MAX_MIG];
+static unsigned int xids_delivered[MAX_GPUS];
+/* The event and PCIe threads read the scenario while the poller may reload it: the reload and their
+ * reads hold this lock (everything else runs on the one polling thread). */
+static pthread_mutex_t scenario_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static char *trim(char *s) {
   while (*s == ' ' || *s == '\t') s++;
@@ -104,7 +141,14 @@ static void clear_scenario(void) {
 }
 
 /* Loads the scenario when it is new or changed; a missing variable or file means "no GPUs". */
+static void load_scenario_locked(int force);
 static void load_scenario(int force) {
+  pthread_mutex_lock(&scenario_lock);
+  load_scenario_locked(force);
+  pthread_mutex_unlock(&scenario_lock);
+}
+
+static void load_scenario_locked(int force) {
   const char *path = getenv("OPSPULSE_NVML_SCENARIO");
   struct stat st;
   if (path == NULL || stat(path, &st) != 0) { clear_scenario(); return; }
@@ -145,6 +189,21 @@ static unsigned long long gpu_num(unsigned int index, const char *field, unsigne
   return v == NULL ? dflt : strtoull(v, NULL, 0);
 }
 
+static int is_mig(nvmlDevice_t device) { return device->mig_slot >= 0; }
+
+/* "gpu.N" or "gpu.N.mig.M": where a device's keys live. */
+static const char *dev_get(nvmlDevice_t device, const char *field) {
+  char key[256];
+  if (is_mig(device)) snprintf(key, sizeof key, "gpu.%u.mig.%d.%s", device->index, device->mig_slot, field);
+  else snprintf(key, sizeof key, "gpu.%u.%s", device->index, field);
+  return get(key);
+}
+
+static unsigned long long dev_num(nvmlDevice_t device, const char *field, unsigned long long dflt) {
+  const char *v = dev_get(device, field);
+  return v == NULL ? dflt : strtoull(v, NULL, 0);
+}
+
 static const struct { const char *name; nvmlReturn_t code; } ERROR_NAMES[] = {
   {"SUCCESS", 0}, {"UNINITIALIZED", 1}, {"INVALID_ARGUMENT", 2}, {"NOT_SUPPORTED", 3},
   {"NO_PERMISSION", 4}, {"ALREADY_INITIALIZED", 5}, {"NOT_FOUND", 6}, {"INSUFFICIENT_SIZE", 7},
@@ -168,14 +227,26 @@ static unsigned int gpu_count(void) {
 }
 
 /* The common prologue of every device query: initialised, valid handle, not lost, field not failed. */
+static const char *const MIG_FIELDS[] = {
+  "name", "uuid", "memory", "processes", "graphics_processes", "mps_processes", "gpu_instance_id", NULL
+};
+
 static nvmlReturn_t check(nvmlDevice_t device, const char *field) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
-  if (device == NULL || device < devices || device >= devices + MAX_GPUS) return NVML_ERROR_INVALID_ARGUMENT;
+  int gpu = device >= devices && device < devices + MAX_GPUS;
+  int mig = device >= &mig_devices[0][0] && device < &mig_devices[0][0] + MAX_GPUS * MAX_MIG;
+  if (device == NULL || (!gpu && !mig)) return NVML_ERROR_INVALID_ARGUMENT;
   if (device->index >= gpu_count()) return NVML_ERROR_INVALID_ARGUMENT;
   if (gpu_num(device->index, "lost", 0) != 0) return NVML_ERROR_GPU_IS_LOST;
+  if (is_mig(device)) {
+    if (gpu_num(device->index, "mig", 0) != 1 || dev_get(device, "gi") == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+    int allowed = 0;
+    for (int i = 0; MIG_FIELDS[i] != NULL; i++) if (strcmp(MIG_FIELDS[i], field) == 0) allowed = 1;
+    if (!allowed) return NVML_ERROR_NOT_SUPPORTED;
+  }
   char key[128];
   snprintf(key, sizeof key, "fail.%s", field);
-  return parse_error(gpu_get(device->index, key));
+  return parse_error(dev_get(device, key));
 }
 
 #define CHECK(device, field) do { nvmlReturn_t r_ = check(device, field); if (r_ != NVML_SUCCESS) return r_; } while (0)
@@ -217,8 +288,18 @@ static nvmlReturn_t do_init(void) {
   init_calls++;
   load_scenario(1);
   nvmlReturn_t r = parse_error(get("init"));
-  if (r != NVML_SUCCESS) return r;
-  for (unsigned int i = 0; i < MAX_GPUS; i++) devices[i].index = i;
+  const char *through = get("init.fail_through_call");
+  if (through != NULL) {
+    if (init_calls <= strtoul(through, NULL, 0)) return r != NVML_SUCCESS ? r : NVML_ERROR_DRIVER_NOT_LOADED;
+  } else if (r != NVML_SUCCESS) {
+    return r;
+  }
+  for (unsigned int i = 0; i < MAX_GPUS; i++) {
+    devices[i].index = i;
+    devices[i].mig_slot = -1;
+    xids_delivered[i] = 0;
+    for (int m = 0; m < MAX_MIG; m++) { mig_devices[i][m].index = i; mig_devices[i][m].mig_slot = m; }
+  }
   initialized++;
   return NVML_SUCCESS;
 }
@@ -241,8 +322,8 @@ static nvmlReturn_t do_handle(unsigned int index, nvmlDevice_t *device) {
 /* --- Process lists: the caller passes its capacity in *count; too small -> INSUFFICIENT_SIZE. --- */
 struct proc { unsigned int pid; unsigned long long bytes; unsigned int sm; };
 
-static int parse_processes(unsigned int index, struct proc *out, int max) {
-  const char *v = gpu_get(index, "processes");
+static int parse_processes(nvmlDevice_t device, const char *list, struct proc *out, int max) {
+  const char *v = dev_get(device, list);
   if (v == NULL || *v == 0) return 0;
   char *copy = strdup(v), *save = NULL;
   int n = 0;
@@ -265,12 +346,13 @@ static int parse_processes(unsigned int index, struct proc *out, int max) {
 
 static struct proc procs[MAX_PROCS];
 
-static nvmlReturn_t running_processes(nvmlDevice_t device, unsigned int *count, void *infos, size_t stride) {
-  CHECK(device, "processes");
+static nvmlReturn_t running_processes(nvmlDevice_t device, const char *list, unsigned int *count, void *infos,
+                                      size_t stride) {
+  CHECK(device, list);
   if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
-  int n = parse_processes(device->index, procs, MAX_PROCS);
+  int n = parse_processes(device, list, procs, MAX_PROCS);
   unsigned int capacity = *count;
-  if (gpu_num(device->index, "processes_always_grow", 0)) { *count = capacity + 1; return NVML_ERROR_INSUFFICIENT_SIZE; }
+  if (strcmp(list, "processes") == 0 && dev_num(device, "processes_always_grow", 0)) { *count = capacity + 1; return NVML_ERROR_INSUFFICIENT_SIZE; }
   *count = (unsigned int) n;
   if ((unsigned int) n > capacity) return NVML_ERROR_INSUFFICIENT_SIZE;
   if (n > 0 && infos == NULL) return NVML_ERROR_INVALID_ARGUMENT;
@@ -280,7 +362,8 @@ static nvmlReturn_t running_processes(nvmlDevice_t device, unsigned int *count, 
       nvmlProcessInfo_v1_t p = { procs[i].pid, procs[i].bytes };
       memcpy(entry, &p, sizeof p);
     } else {
-      nvmlProcessInfo_r535_t p = { procs[i].pid, procs[i].bytes, 0xFFFFFFFFu, 0xFFFFFFFFu, 0 };
+      unsigned int gi = is_mig(device) ? (unsigned int) dev_num(device, "gi", 0) : 0xFFFFFFFFu;
+      nvmlProcessInfo_r535_t p = { procs[i].pid, procs[i].bytes, gi, is_mig(device) ? 0 : 0xFFFFFFFFu, 0 };
       memcpy(entry, &p, stride);
     }
   }
@@ -329,14 +412,21 @@ nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
   CHECK(device, "name");
   const char *v = gpu_get(device->index, "name");
+  if (is_mig(device)) {
+    char mig_name[512];
+    const char *profile = dev_get(device, "profile");
+    snprintf(mig_name, sizeof mig_name, "%s MIG %s", v == NULL ? "Stand-in GPU" : v, profile == NULL ? "1g.5gb" : profile);
+    return copy_text(mig_name, name, length, NULL);
+  }
   return copy_text(v == NULL ? "Stand-in GPU" : v, name, length, gpu_get(device->index, "name.no_nul"));
 }
 
 nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length) {
   CHECK(device, "uuid");
-  const char *v = gpu_get(device->index, "uuid");
+  const char *v = dev_get(device, "uuid");
   char fallback[64];
-  snprintf(fallback, sizeof fallback, "GPU-00000000-0000-0000-0000-%012u", device->index);
+  if (is_mig(device)) snprintf(fallback, sizeof fallback, "MIG-00000000-0000-0000-%04u-%012d", device->index, device->mig_slot);
+  else snprintf(fallback, sizeof fallback, "GPU-00000000-0000-0000-0000-%012u", device->index);
   return copy_text(v == NULL ? fallback : v, uuid, length, gpu_get(device->index, "uuid.no_nul"));
 }
 
@@ -384,9 +474,9 @@ nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
   CHECK(device, "memory");
   if (memory == NULL) return NVML_ERROR_INVALID_ARGUMENT;
-  memory->total = gpu_num(device->index, "memory.total", 0);
+  memory->total = dev_num(device, "memory.total", 0);
   /* v1 counts the driver's reservation as used. */
-  memory->used = gpu_num(device->index, "memory.used", 0) + gpu_num(device->index, "memory.reserved", 0);
+  memory->used = dev_num(device, "memory.used", 0) + dev_num(device, "memory.reserved", 0);
   memory->free = memory->total - memory->used;
   return NVML_SUCCESS;
 }
@@ -396,9 +486,9 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *me
   CHECK(device, "memory");
   if (memory == NULL) return NVML_ERROR_INVALID_ARGUMENT;
   if (memory->version != NVML_STRUCT_VERSION(nvmlMemory_v2_t, 2)) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
-  memory->total = gpu_num(device->index, "memory.total", 0);
-  memory->reserved = gpu_num(device->index, "memory.reserved", 0);
-  memory->used = gpu_num(device->index, "memory.used", 0);
+  memory->total = dev_num(device, "memory.total", 0);
+  memory->reserved = dev_num(device, "memory.reserved", 0);
+  memory->used = dev_num(device, "memory.used", 0);
   memory->free = memory->total - memory->reserved - memory->used;
   return NVML_SUCCESS;
 }
@@ -470,13 +560,26 @@ nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, int errorType, int
 
 #ifdef OPSPULSE_LEGACY_NVML
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v1_t *infos) {
-  return running_processes(device, count, infos, sizeof(nvmlProcessInfo_v1_t));
+  return running_processes(device, "processes", count, infos, sizeof(nvmlProcessInfo_v1_t));
+}
+nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v1_t *infos) {
+  return running_processes(device, "graphics_processes", count, infos, sizeof(nvmlProcessInfo_v1_t));
 }
 #else
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v2_t *infos) {
   const char *b = get("process_struct_bytes");
   size_t stride = b != NULL && strtoul(b, NULL, 10) == 32 ? sizeof(nvmlProcessInfo_r535_t) : sizeof(nvmlProcessInfo_v2_t);
-  return running_processes(device, count, infos, stride);
+  return running_processes(device, "processes", count, infos, stride);
+}
+static size_t v3_stride(void) {
+  const char *b = get("process_struct_bytes");
+  return b != NULL && strtoul(b, NULL, 10) == 32 ? sizeof(nvmlProcessInfo_r535_t) : sizeof(nvmlProcessInfo_v2_t);
+}
+nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v2_t *infos) {
+  return running_processes(device, "graphics_processes", count, infos, v3_stride());
+}
+nvmlReturn_t nvmlDeviceGetMPSComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v2_t *infos) {
+  return running_processes(device, "mps_processes", count, infos, v3_stride());
 }
 #endif
 
@@ -484,7 +587,7 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
                                              unsigned int *processSamplesCount, unsigned long long lastSeenTimeStamp) {
   CHECK(device, "process_utilization");
   if (processSamplesCount == NULL) return NVML_ERROR_INVALID_ARGUMENT;
-  int n = parse_processes(device->index, procs, MAX_PROCS);
+  int n = parse_processes(device, "processes", procs, MAX_PROCS);
   struct timespec now;
   clock_gettime(CLOCK_REALTIME, &now);
   unsigned long long stamp = (unsigned long long) now.tv_sec * 1000000ULL + (unsigned long long) now.tv_nsec / 1000ULL;
@@ -499,6 +602,205 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
     utilization[i] = s;
   }
   *processSamplesCount = (unsigned int) n;
+  return NVML_SUCCESS;
+}
+
+/* ---- PCIe, NVLink, retired pages, remapped rows ---- */
+
+nvmlReturn_t nvmlDeviceGetPcieReplayCounter(nvmlDevice_t device, unsigned int *value) {
+  CHECK(device, "pcie_replays");
+  if (value == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *value = (unsigned int) gpu_num(device->index, "pcie.replays", 0);
+  return NVML_SUCCESS;
+}
+
+/* nvmlPcieUtilCounter_t: TX_BYTES 0, RX_BYTES 1; KB/s. The probe calls it from a sampling thread of
+ * its own (a real driver counts for 20 ms): it reads the scenario under the lock. */
+static nvmlReturn_t pcie_throughput(nvmlDevice_t device, int counter, unsigned int *value) {
+  CHECK(device, "pcie_throughput");
+  if (value == NULL || counter < 0 || counter > 1) return NVML_ERROR_INVALID_ARGUMENT;
+  *value = (unsigned int) gpu_num(device->index, counter == 0 ? "pcie.tx" : "pcie.rx", 0);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetPcieThroughput(nvmlDevice_t device, int counter, unsigned int *value) {
+  pthread_mutex_lock(&scenario_lock);
+  nvmlReturn_t r = pcie_throughput(device, counter, value);
+  pthread_mutex_unlock(&scenario_lock);
+  return r;
+}
+
+static nvmlReturn_t nvlink_check(nvmlDevice_t device, unsigned int link) {
+  CHECK(device, "nvlink");
+  const char *links = gpu_get(device->index, "nvlink.links");
+  if (links == NULL) return NVML_ERROR_NOT_SUPPORTED;
+  if (link >= strtoul(links, NULL, 0)) return NVML_ERROR_INVALID_ARGUMENT;
+  return NVML_SUCCESS;
+}
+
+/* nvmlEnableState_t: DISABLED 0, ENABLED 1. */
+nvmlReturn_t nvmlDeviceGetNvLinkState(nvmlDevice_t device, unsigned int link, int *isActive) {
+  nvmlReturn_t r = nvlink_check(device, link);
+  if (r != NVML_SUCCESS) return r;
+  if (isActive == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  char key[64];
+  snprintf(key, sizeof key, "nvlink.%u.active", link);
+  *isActive = (int) gpu_num(device->index, key, 1);
+  return NVML_SUCCESS;
+}
+
+static const char *const NVLINK_COUNTERS[] = {"replay", "recovery", "crc_flit", "crc_data", "ecc_data"};
+
+nvmlReturn_t nvmlDeviceGetNvLinkErrorCounter(nvmlDevice_t device, unsigned int link, int counter,
+                                             unsigned long long *value) {
+  nvmlReturn_t r = nvlink_check(device, link);
+  if (r != NVML_SUCCESS) return r;
+  if (value == NULL || counter < 0 || counter > 4) return NVML_ERROR_INVALID_ARGUMENT;
+  char key[64];
+  snprintf(key, sizeof key, "nvlink.%u.%s", link, NVLINK_COUNTERS[counter]);
+  const char *v = gpu_get(device->index, key);
+  if (v != NULL && strcmp(v, "unsupported") == 0) return NVML_ERROR_NOT_SUPPORTED;
+  *value = v == NULL ? 0 : strtoull(v, NULL, 0);
+  return NVML_SUCCESS;
+}
+
+/* nvmlPageRetirementCause_t: MULTIPLE_SINGLE_BIT_ECC_ERRORS 0, DOUBLE_BIT_ECC_ERROR 1. */
+nvmlReturn_t nvmlDeviceGetRetiredPages(nvmlDevice_t device, int cause, unsigned int *pageCount,
+                                       unsigned long long *addresses) {
+  CHECK(device, "retired_pages");
+  if (pageCount == NULL || cause < 0 || cause > 1) return NVML_ERROR_INVALID_ARGUMENT;
+  unsigned int n = (unsigned int) gpu_num(device->index, cause == 0 ? "retired.sbe" : "retired.dbe", 0);
+  if (*pageCount < n) { *pageCount = n; return NVML_ERROR_INSUFFICIENT_SIZE; }
+  if (n > 0 && addresses == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  for (unsigned int i = 0; i < n; i++) addresses[i] = 0x1000ULL * (i + 1);
+  *pageCount = n;
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetRetiredPagesPendingStatus(nvmlDevice_t device, int *isPending) {
+  CHECK(device, "retired_pages");
+  if (isPending == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *isPending = (int) gpu_num(device->index, "retired.pending", 0);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned int *corrRows, unsigned int *uncRows,
+                                       unsigned int *isPending, unsigned int *failureOccurred) {
+  CHECK(device, "remapped_rows");
+  if (corrRows == NULL || uncRows == NULL || isPending == NULL || failureOccurred == NULL)
+    return NVML_ERROR_INVALID_ARGUMENT;
+  *corrRows = (unsigned int) gpu_num(device->index, "remapped.correctable", 0);
+  *uncRows = (unsigned int) gpu_num(device->index, "remapped.uncorrectable", 0);
+  *isPending = (unsigned int) gpu_num(device->index, "remapped.pending", 0);
+  *failureOccurred = (unsigned int) gpu_num(device->index, "remapped.failed", 0);
+  return NVML_SUCCESS;
+}
+
+/* ---- MIG ---- */
+
+nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *currentMode, unsigned int *pendingMode) {
+  CHECK(device, "mig");
+  if (currentMode == NULL || pendingMode == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  const char *v = gpu_get(device->index, "mig");
+  if (v == NULL) return NVML_ERROR_NOT_SUPPORTED;
+  *currentMode = *pendingMode = (unsigned int) strtoul(v, NULL, 0);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
+  CHECK(device, "mig");
+  if (count == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  if (gpu_get(device->index, "mig") == NULL) return NVML_ERROR_NOT_SUPPORTED;
+  unsigned long long max = gpu_num(device->index, "mig.max", 7);
+  *count = (unsigned int) (max > MAX_MIG ? MAX_MIG : max);
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, nvmlDevice_t *migDevice) {
+  CHECK(device, "mig");
+  if (migDevice == NULL || is_mig(device) || index >= MAX_MIG) return NVML_ERROR_INVALID_ARGUMENT;
+  if (gpu_num(device->index, "mig", 0) != 1) return NVML_ERROR_INVALID_ARGUMENT;
+  char key[64];
+  snprintf(key, sizeof key, "mig.%u.gi", index);
+  if (gpu_get(device->index, key) == NULL) return NVML_ERROR_NOT_FOUND;
+  *migDevice = &mig_devices[device->index][index];
+  return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, unsigned int *id) {
+  CHECK(device, "gpu_instance_id");
+  if (id == NULL || !is_mig(device)) return NVML_ERROR_INVALID_ARGUMENT;
+  *id = (unsigned int) dev_num(device, "gi", 0);
+  return NVML_SUCCESS;
+}
+
+/* ---- XID events: delivered from gpu.N.xid, once each, to the sets the GPU is registered on ---- */
+
+nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  *set = calloc(1, sizeof **set);
+  return *set == NULL ? NVML_ERROR_UNKNOWN : NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long eventTypes, nvmlEventSet_t set) {
+  CHECK(device, "events");
+  if (set == NULL || is_mig(device)) return NVML_ERROR_INVALID_ARGUMENT;
+  if ((eventTypes & 0x8ULL) == 0) return NVML_ERROR_NOT_SUPPORTED;
+  set->registered[device->index] = 1;
+  return NVML_SUCCESS;
+}
+
+/* The next undelivered XID of a registered GPU: 1 and its fields when there is one. */
+static int next_xid(nvmlEventSet_t set, unsigned int *gpu, unsigned long long *xid) {
+  int found = 0;
+  pthread_mutex_lock(&scenario_lock);
+  for (unsigned int i = 0; i < gpu_count() && !found; i++) {
+    const char *v = set->registered[i] ? gpu_get(i, "xid") : NULL;
+    if (v == NULL) continue;
+    unsigned int n = 0;
+    for (const char *p = v; *p != 0; ) {
+      char *end;
+      unsigned long long x = strtoull(p, &end, 0);
+      if (end == p) { p++; continue; }
+      if (n++ == xids_delivered[i]) { *gpu = i; *xid = x; xids_delivered[i]++; found = 1; break; }
+      p = end;
+    }
+  }
+  pthread_mutex_unlock(&scenario_lock);
+  return found;
+}
+
+static nvmlReturn_t event_wait(nvmlEventSet_t set, void *data, size_t size, unsigned int timeoutms) {
+  if (!initialized) return NVML_ERROR_UNINITIALIZED;
+  if (set == NULL || data == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  for (unsigned int waited = 0; ; waited += 5) {
+    unsigned int gpu = 0;
+    unsigned long long xid = 0;
+    if (next_xid(set, &gpu, &xid)) {
+      nvmlEventData_t e = { &devices[gpu], 0x8ULL, xid, 0xFFFFFFFFu, 0xFFFFFFFFu };
+      memcpy(data, &e, size);
+      return NVML_SUCCESS;
+    }
+    if (waited >= timeoutms) return NVML_ERROR_TIMEOUT;
+    struct timespec step = { 0, 5 * 1000 * 1000 };
+    nanosleep(&step, NULL);
+  }
+}
+
+#ifdef OPSPULSE_LEGACY_NVML
+nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set, nvmlEventData_v1_t *data, unsigned int timeoutms) {
+  return event_wait(set, data, sizeof(nvmlEventData_v1_t), timeoutms);
+}
+#else
+nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+  return event_wait(set, data, sizeof(nvmlEventData_t), timeoutms);
+}
+#endif
+
+nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+  if (set == NULL) return NVML_ERROR_INVALID_ARGUMENT;
+  free(set);
   return NVML_SUCCESS;
 }
 
@@ -528,6 +830,10 @@ int opspulse_standin_layout(const char *what) {
   L("nvmlPciInfo_t", sizeof(nvmlPciInfo_t));
   L("nvmlPciInfo_t.busId", offsetof(nvmlPciInfo_t, busId));
   L("nvmlPciInfo_v1_t", sizeof(nvmlPciInfo_v1_t));
+  L("nvmlEventData_t", sizeof(nvmlEventData_t));
+  L("nvmlEventData_t.eventType", offsetof(nvmlEventData_t, eventType));
+  L("nvmlEventData_t.eventData", offsetof(nvmlEventData_t, eventData));
+  L("nvmlEventData_t.gpuInstanceId", offsetof(nvmlEventData_t, gpuInstanceId));
 #undef L
   return -1;
 }

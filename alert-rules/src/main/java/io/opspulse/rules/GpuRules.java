@@ -6,6 +6,10 @@ import static io.opspulse.catalog.GpuMetrics.LOST;
 import static io.opspulse.catalog.GpuMetrics.MEMORY_LIMIT;
 import static io.opspulse.catalog.GpuMetrics.MEMORY_USAGE;
 import static io.opspulse.catalog.GpuMetrics.PROBE_UP;
+import static io.opspulse.catalog.GpuMetrics.RETIRED_PAGES_PENDING;
+import static io.opspulse.catalog.GpuMetrics.ROW_REMAP_FAILED;
+import static io.opspulse.catalog.GpuMetrics.ROW_REMAP_PENDING;
+import static io.opspulse.catalog.GpuMetrics.XID_ERRORS;
 import static io.opspulse.catalog.GpuMetrics.THROTTLE;
 import static io.opspulse.catalog.GpuMetrics.THROTTLE_REASONS;
 import static io.opspulse.catalog.GpuMetrics.UTILIZATION;
@@ -28,7 +32,23 @@ final class GpuRules {
   /** The labels that identify one GPU on one host. */
   private static final String GPU = "job, instance, gpu, hw_id, hw_name";
 
+  /**
+   * XIDs that mean the hardware (memory, NVLink, the bus, the GSP firmware) failed, not the application:
+   * the set NVIDIA's XID catalogue and dcgm-exporter users page on. Others (13, 31, 43, 45: a program's
+   * fault or its own exit) only warn.
+   */
+  static final String HARDWARE_XIDS = "48|61|62|63|64|74|79|92|94|95|119|120";
+
   private GpuRules() {}
+
+  /**
+   * An XID counter steps when the event arrives, and a code's series first appears at 1: increase() sees
+   * nothing in a series' first sample, so a series that is new within the window counts too.
+   */
+  private static String newXids(Promql q, String xidMatcher) {
+    String x = q.m(XID_ERRORS, xidMatcher);
+    return "increase(" + x + "[15m]) > 0\nor\n(" + x + " unless " + x + " offset 15m)";
+  }
 
   static RuleGroup group(Promql q) {
     // Thermal slowdowns and the external power brake hold clocks down below what the workload asks
@@ -95,6 +115,38 @@ final class GpuRules {
             .summary("A host reports fewer GPUs than it had during the last day.")
             .description("{{ $labels.instance }} reports {{ $value | printf \"%.0f\" }} GPUs, fewer than it had"
                 + " during the last day.")
+            .build(),
+        AlertRule.builder("OpspulseGpuXidError")
+            .expr(newXids(q, "xid=~\"" + HARDWARE_XIDS + "\""))
+            .instantBecause("an XID is an event; the 15m window already holds it")
+            .severity(Severity.CRITICAL)
+            .summary("A GPU reported a hardware XID error.")
+            .description("GPU {{ $labels.gpu }} ({{ $labels.hw_name }}, {{ $labels.hw_id }}) on {{ $labels.instance }}"
+                + " reported XID {{ $labels.xid }} in the last 15 minutes.")
+            .build(),
+        AlertRule.builder("OpspulseGpuApplicationXid")
+            .expr(newXids(q, "xid!~\"" + HARDWARE_XIDS + "\""))
+            .instantBecause("an XID is an event; the 15m window already holds it")
+            .severity(Severity.WARNING)
+            .summary("A GPU reported an XID error caused by a program or the driver.")
+            .description("GPU {{ $labels.gpu }} ({{ $labels.hw_name }}) on {{ $labels.instance }} reported XID"
+                + " {{ $labels.xid }} in the last 15 minutes.")
+            .build(),
+        AlertRule.builder("OpspulseGpuRowRemapFailed")
+            .expr(q.m(ROW_REMAP_FAILED) + " == 1")
+            .forDuration("1m")
+            .severity(Severity.CRITICAL)
+            .summary("A GPU ran out of spare memory rows.")
+            .description("GPU {{ $labels.gpu }} ({{ $labels.hw_name }}, {{ $labels.hw_id }}) on {{ $labels.instance }}"
+                + " could not remap a failing memory row: it should be replaced.")
+            .build(),
+        AlertRule.builder("OpspulseGpuMemoryRepairPending")
+            .expr(q.m(ROW_REMAP_PENDING) + " == 1\nor\n" + q.m(RETIRED_PAGES_PENDING) + " == 1")
+            .forDuration("10m")
+            .severity(Severity.WARNING)
+            .summary("A GPU needs a reset to take failing memory out of service.")
+            .description("GPU {{ $labels.gpu }} ({{ $labels.hw_name }}) on {{ $labels.instance }} has a row remap or"
+                + " page retirement waiting for the next GPU reset or driver reload.")
             .build(),
         // Silence is the failure here: a probe that stopped answering publishes no GPU readings, so every
         // other GPU alert goes quiet. "GPUs were seen" is the latch (a device count above zero once, kept

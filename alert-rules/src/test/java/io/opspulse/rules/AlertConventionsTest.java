@@ -113,7 +113,7 @@ class AlertConventionsTest {
     }
     assertThat(alerts).filteredOn(a -> !a.containsKey("for")).extracting(a -> a.get("alert"))
         .containsExactlyInAnyOrder("OpspulseWatchdog", "OpspulseContainerOomKilled", "OpspulseGpuEccErrors",
-            "OpspulseJvmRestartLoop");
+            "OpspulseGpuXidError", "OpspulseGpuApplicationXid", "OpspulseJvmRestartLoop");
     assertThat(alerts).filteredOn(a -> a.containsKey("for")).allSatisfy(a ->
         assertThat(seconds((String) a.get("for"))).as(a.get("alert") + "").isPositive());
   }

@@ -13,7 +13,8 @@ public enum Unit {
   CELSIUS("celsius", "Cel"),
   WATTS("watts", "W"),
   JOULES("joules", "J"),
-  HERTZ("hertz", "Hz");
+  HERTZ("hertz", "Hz"),
+  BYTES_PER_SECOND("bytes_per_second", "By/s");
 
   private final String suffix;
   private final String ucum;

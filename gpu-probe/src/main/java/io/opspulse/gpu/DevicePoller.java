@@ -1,9 +1,11 @@
 package io.opspulse.gpu;
 
 import com.sun.jna.Pointer;
+import io.opspulse.catalog.GpuMetrics;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,8 +23,11 @@ import java.util.function.Supplier;
 final class DevicePoller {
   private final Nvml nvml;
   private final CgroupOwners cgroups;
+  private final XidWatcher xids;
+  private final PcieSampler pcie;
   private final Map<Integer, Identity> identities = new HashMap<>();
   private final Map<Integer, Long> lastSampleMicros = new HashMap<>();
+  private final Map<Integer, Integer> nvLinkCounts = new HashMap<>();
   private Map<Long, ProcessOwner> owners = new HashMap<>();
   private Map<Long, ProcessOwner> ownersThisPoll = new HashMap<>();
 
@@ -34,9 +39,11 @@ final class DevicePoller {
     }
   }
 
-  DevicePoller(Nvml nvml, CgroupOwners cgroups) {
+  DevicePoller(Nvml nvml, CgroupOwners cgroups, XidWatcher xids, PcieSampler pcie) {
     this.nvml = nvml;
     this.cgroups = cgroups;
+    this.xids = xids;
+    this.pcie = pcie;
   }
 
   List<GpuDevice> pollAll(int count) {
@@ -88,13 +95,18 @@ final class DevicePoller {
           () -> nvml.eccErrors(h, NvmlLayouts.ECC_CORRECTED)));
       r.eccUncorrected = optionalLong(r.read(GpuField.ECC_UNCORRECTED,
           () -> nvml.eccErrors(h, NvmlLayouts.ECC_UNCORRECTED)));
-      Optional<List<Nvml.RawProcess>> processes = r.read(GpuField.PROCESSES, () -> nvml.runningProcesses(h));
+      Optional<List<Listed>> processes = processes(r, h);
       long since = lastSampleMicros.getOrDefault(index, 0L);
       Optional<List<Nvml.RawSample>> samples =
           r.read(GpuField.PROCESS_UTILIZATION, () -> nvml.processUtilization(h, since));
       samples.ifPresent(s -> s.stream().mapToLong(Nvml.RawSample::timestampMicros).max()
           .ifPresent(max -> lastSampleMicros.put(index, Math.max(since, max))));
       processes.ifPresent(list -> r.processes = attribute(list, samples));
+      health(r, h, index);
+      r.migEnabled = r.read(GpuField.MIG_MODE, () -> nvml.migEnabled(h));
+      if (r.migEnabled.orElse(false)) {
+        r.migDevices = migDevices(r, h);
+      }
       return r.build();
     } catch (Lost lost) {
       r.lost = true;
@@ -102,11 +114,152 @@ final class DevicePoller {
     }
   }
 
+  /** A pid as NVML's lists name it: memory (or VALUE_NOT_AVAILABLE) and its type. */
+  private record Listed(long pid, long usedMemory, ProcessType type) {}
+
+  /**
+   * The compute, graphics and MPS lists merged into one entry per pid. With MIG a process appears once
+   * per GPU instance it uses: its memory is summed within a list. A pid in two lists (nvidia-smi's C+G)
+   * is one process whose memory both lists report: the larger reading is kept, never the sum. Empty when
+   * not even the compute list could be read.
+   */
+  private Optional<List<Listed>> processes(Reading r, Pointer h) {
+    Optional<List<Nvml.RawProcess>> compute =
+        r.read(GpuField.PROCESSES, () -> nvml.runningProcesses(h, nvml.library().computeProcesses));
+    Optional<List<Nvml.RawProcess>> graphics =
+        r.read(GpuField.GRAPHICS_PROCESSES, () -> nvml.runningProcesses(h, nvml.library().graphicsProcesses));
+    Optional<List<Nvml.RawProcess>> mps =
+        r.read(GpuField.MPS_PROCESSES, () -> nvml.runningProcesses(h, nvml.library().mpsProcesses));
+    if (compute.isEmpty() && graphics.isEmpty() && mps.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<Long, long[]> byPid = new LinkedHashMap<>(); // pid -> {memory, compute, graphics, mps}
+    List<Optional<List<Nvml.RawProcess>>> lists = List.of(compute, graphics, mps);
+    for (int l = 0; l < lists.size(); l++) {
+      Map<Long, Long> summed = new LinkedHashMap<>();
+      for (Nvml.RawProcess p : lists.get(l).orElse(List.of())) {
+        summed.merge(p.pid(), p.usedMemory(), DevicePoller::addMemory);
+      }
+      int list = l;
+      summed.forEach((pid, memory) -> {
+        long[] e = byPid.computeIfAbsent(pid, k -> new long[] {Long.MIN_VALUE, 0, 0, 0});
+        e[0] = e[0] == Long.MIN_VALUE ? memory : maxMemory(e[0], memory);
+        e[1 + list] = 1;
+      });
+    }
+    List<Listed> out = new ArrayList<>(byPid.size());
+    byPid.forEach((pid, e) -> out.add(new Listed(pid, e[0], ProcessType.of(e[1] == 1, e[2] == 1, e[3] == 1))));
+    return Optional.of(out);
+  }
+
+  private static long addMemory(long a, long b) {
+    return a == NvmlLayouts.VALUE_NOT_AVAILABLE || b == NvmlLayouts.VALUE_NOT_AVAILABLE
+        ? NvmlLayouts.VALUE_NOT_AVAILABLE : a + b;
+  }
+
+  private static long maxMemory(long a, long b) {
+    if (a == NvmlLayouts.VALUE_NOT_AVAILABLE) {
+      return b;
+    }
+    return b == NvmlLayouts.VALUE_NOT_AVAILABLE ? a : Math.max(a, b);
+  }
+
+  /** XID counts, PCIe, NVLink, retired pages and remapped rows: each on its own. */
+  private void health(Reading r, Pointer h, int index) {
+    r.xids = xids.counts(index);
+    NvmlReturn xidReason = xids.unavailable(index);
+    if (xidReason != null) {
+      r.unavailable.put(GpuField.XID_EVENTS, xidReason);
+    }
+    r.pcieReplays = optionalLong(r.read(GpuField.PCIE_REPLAYS, () -> nvml.pcieReplays(h)));
+    // Sampled on the PCIe thread: a throughput call takes 20 ms.
+    pcie.latest(index).ifPresent(sample -> {
+      r.pcieTx = sample.txBytesPerSecond();
+      r.pcieRx = sample.rxBytesPerSecond();
+      sample.unavailable().ifPresent(code -> r.unavailable.put(GpuField.PCIE_THROUGHPUT, code));
+    });
+    r.nvLinks = nvLinks(r, h, index);
+    r.retiredSingle = optionalLong(r.read(GpuField.RETIRED_PAGES,
+        () -> nvml.retiredPages(h, NvmlLayouts.RETIREMENT_SINGLE_BIT)));
+    r.retiredDouble = optionalLong(r.read(GpuField.RETIRED_PAGES,
+        () -> nvml.retiredPages(h, NvmlLayouts.RETIREMENT_DOUBLE_BIT)));
+    r.retiredPending = r.read(GpuField.RETIRED_PAGES, () -> nvml.retiredPagesPending(h));
+    r.remapped = r.read(GpuField.REMAPPED_ROWS, () -> nvml.remappedRows(h))
+        .map(v -> new RemappedRows(v[0], v[1], v[2] != 0, v[3] != 0));
+  }
+
+  /**
+   * Links are asked for in order until the GPU says there are no more (INVALID_ARGUMENT past its last
+   * link, NOT_SUPPORTED without NVLink): a GPU without NVLink has no links and no series.
+   */
+  private List<NvLink> nvLinks(Reading r, Pointer h, int index) {
+    List<NvLink> links = new ArrayList<>();
+    // Links do not come and go: once the end was found, later polls ask exactly that many.
+    int known = nvLinkCounts.getOrDefault(index, NvmlLayouts.NVLINK_MAX_LINKS);
+    for (int link = 0; link < known; link++) {
+      int l = link;
+      Optional<Boolean> active = r.read(GpuField.NVLINK, () -> nvml.nvLinkActive(h, l));
+      if (active.isEmpty()) {
+        if (link > 0) {
+          r.unavailable.remove(GpuField.NVLINK); // the end of the links, not a failure
+          nvLinkCounts.put(index, link);
+        }
+        break;
+      }
+      // An inactive link counts nothing: its five counter calls are skipped, which on an 18-link GPU
+      // with links down saves most of the NVLink calls of a poll.
+      Map<String, Long> errors = new LinkedHashMap<>();
+      for (int c = 0; c < NvmlLayouts.NVLINK_ERROR_COUNTERS && active.get(); c++) {
+        try {
+          errors.put(GpuMetrics.NVLINK_ERROR_TYPES.get(c), nvml.nvLinkErrors(h, link, c));
+        } catch (NvmlException e) {
+          if (e.code() == NvmlReturn.GPU_IS_LOST) {
+            throw new Lost();
+          }
+          // A counter this GPU does not keep (ECC data before Ampere): no series for it.
+        }
+      }
+      links.add(new NvLink(link, active.get(), errors));
+    }
+    return links;
+  }
+
+  /** The MIG instances in the parent's slots; an empty slot (NOT_FOUND) is skipped. */
+  private List<MigDevice> migDevices(Reading r, Pointer parent) {
+    Optional<Integer> max = r.read(GpuField.MIG_DEVICES, () -> nvml.maxMigDevices(parent));
+    List<MigDevice> out = new ArrayList<>();
+    for (int slot = 0; slot < max.orElse(0); slot++) {
+      Pointer h;
+      try {
+        h = nvml.migDevice(parent, slot);
+      } catch (NvmlException e) {
+        if (e.code() == NvmlReturn.GPU_IS_LOST) {
+          throw new Lost();
+        }
+        if (e.code() != NvmlReturn.NOT_FOUND) {
+          r.unavailable.put(GpuField.MIG_DEVICES, e.code());
+        }
+        continue;
+      }
+      Reading m = new Reading(-1, null);
+      String name = m.read(GpuField.NAME, () -> nvml.name(h)).orElse("");
+      String uuid = m.read(GpuField.UUID, () -> nvml.uuid(h)).orElse("");
+      int gi = m.read(GpuField.GPU_INSTANCE_ID, () -> nvml.gpuInstanceId(h)).orElse(-1);
+      Optional<long[]> memory = m.read(GpuField.MEMORY, () -> nvml.memory(h));
+      // NVML keeps no utilisation samples per MIG instance: its processes have no SM share.
+      List<GpuProcess> processes = processes(m, h).map(list -> attribute(list, Optional.empty())).orElse(List.of());
+      out.add(new MigDevice(slot, uuid, name, gi, MigDevice.profileOf(name),
+          memory.map(v -> OptionalLong.of(v[0])).orElse(OptionalLong.empty()),
+          memory.map(v -> OptionalLong.of(v[1])).orElse(OptionalLong.empty()), processes, m.unavailable));
+    }
+    return out;
+  }
+
   /**
    * Pairs each process with its SM share and owner. A process without a sample since the last poll did
    * no work (0%) when sampling works; its share stays unknown when sampling itself is unavailable.
    */
-  private List<GpuProcess> attribute(List<Nvml.RawProcess> raw, Optional<List<Nvml.RawSample>> samples) {
+  private List<GpuProcess> attribute(List<Listed> listed, Optional<List<Nvml.RawSample>> samples) {
     Map<Long, int[]> smByPid = new HashMap<>();
     samples.ifPresent(list -> {
       for (Nvml.RawSample s : list) {
@@ -115,17 +268,8 @@ final class DevicePoller {
         sumAndCount[1]++;
       }
     });
-    // With MIG a process appears once per GPU instance it uses: one entry per pid, memory summed, so
-    // no two series share their labels.
-    Map<Long, Long> memoryByPid = new java.util.LinkedHashMap<>();
-    for (Nvml.RawProcess p : raw) {
-      memoryByPid.merge(p.pid(), p.usedMemory(), (a, b) ->
-          a == NvmlLayouts.VALUE_NOT_AVAILABLE || b == NvmlLayouts.VALUE_NOT_AVAILABLE
-              ? NvmlLayouts.VALUE_NOT_AVAILABLE : a + b);
-    }
-    List<GpuProcess> out = new ArrayList<>(memoryByPid.size());
-    for (Map.Entry<Long, Long> e : memoryByPid.entrySet()) {
-      Nvml.RawProcess p = new Nvml.RawProcess(e.getKey(), e.getValue());
+    List<GpuProcess> out = new ArrayList<>(listed.size());
+    for (Listed p : listed) {
       OptionalLong used = p.usedMemory() == NvmlLayouts.VALUE_NOT_AVAILABLE
           ? OptionalLong.empty() : OptionalLong.of(p.usedMemory());
       OptionalInt sm = OptionalInt.empty();
@@ -140,7 +284,7 @@ final class DevicePoller {
         owner = Optional.ofNullable(owners.get(p.pid())).map(ProcessOwner::gone).orElse(ProcessOwner.GONE);
       }
       ownersThisPoll.put(p.pid(), owner);
-      out.add(new GpuProcess(p.pid(), used, sm, exists, owner));
+      out.add(new GpuProcess(p.pid(), used, sm, exists, owner, p.type()));
     }
     return out;
   }
@@ -170,6 +314,17 @@ final class DevicePoller {
     OptionalLong eccCorrected = OptionalLong.empty();
     OptionalLong eccUncorrected = OptionalLong.empty();
     List<GpuProcess> processes = List.of();
+    Map<Long, Long> xids = Map.of();
+    OptionalLong pcieReplays = OptionalLong.empty();
+    OptionalLong pcieTx = OptionalLong.empty();
+    OptionalLong pcieRx = OptionalLong.empty();
+    List<NvLink> nvLinks = List.of();
+    OptionalLong retiredSingle = OptionalLong.empty();
+    OptionalLong retiredDouble = OptionalLong.empty();
+    Optional<Boolean> retiredPending = Optional.empty();
+    Optional<RemappedRows> remapped = Optional.empty();
+    Optional<Boolean> migEnabled = Optional.empty();
+    List<MigDevice> migDevices = List.of();
     final Map<GpuField, NvmlReturn> unavailable = new EnumMap<>(GpuField.class);
 
     Reading(int index, Identity known) {
@@ -196,7 +351,9 @@ final class DevicePoller {
     GpuDevice build() {
       return new GpuDevice(index, uuid, name, pci, lost, gpuUtil, memUtil, memUsed, memTotal, temperature, power,
           powerLimit, energy, smClock, memClock, throttle, eccCorrected, eccUncorrected, processes,
-          lost ? Map.of() : unavailable);
+          lost ? GpuHealth.NONE : new GpuHealth(xids, pcieReplays, pcieTx, pcieRx, nvLinks, retiredSingle,
+              retiredDouble, retiredPending, remapped),
+          migEnabled, migDevices, lost ? Map.of() : unavailable);
     }
   }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Publishes the catalog's GPU metrics from the last NVML poll. NVML is polled by a daemon thread on its
  * own schedule (default every 5 s), never by a scrape; a scrape only turns the last snapshot into
  * metrics and resolves container names through the {@link ContainerDirectory}, so names follow renames.
- * Without NVML it publishes opspulse_gpu_probe_up 0 and the status, and logs the reason once.
+ * Without NVML it publishes opspulse_gpu_probe_up 0 and the status, and logs the reason once; after a
+ * failed nvmlInit the poller keeps retrying it with backoff, and probe_up turns 1 when it succeeds.
  */
 public final class GpuCollector implements MultiCollector, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(GpuCollector.class.getName());
@@ -43,8 +44,18 @@ public final class GpuCollector implements MultiCollector, AutoCloseable {
     private Path procRoot = Path.of("/proc");
     private Duration interval = Duration.ofSeconds(5);
     private ContainerDirectory directory = ContainerDirectory.NONE;
+    private Duration initRetryMin = Duration.ofSeconds(10);
+    private Duration initRetryMax = Duration.ofMinutes(5);
 
     private Builder() {}
+
+    /** Backoff between nvmlInit attempts after a failure (see {@link GpuProbe.Builder#initRetry}). */
+    public Builder initRetry(Duration min, Duration max) {
+      GpuProbe.builder().initRetry(min, max); // validates
+      this.initRetryMin = min;
+      this.initRetryMax = max;
+      return this;
+    }
 
     /** The host's /proc (see {@link GpuProbe.Builder#procRoot}). */
     public Builder procRoot(Path procRoot) {
@@ -69,9 +80,11 @@ public final class GpuCollector implements MultiCollector, AutoCloseable {
 
     /** Opens the probe (NVML init, once), polls once so the first scrape has data, starts the poller. */
     public GpuCollector start() {
-      GpuCollector c = new GpuCollector(GpuProbe.builder().procRoot(procRoot).build(), interval, directory);
+      GpuCollector c = new GpuCollector(
+          GpuProbe.builder().procRoot(procRoot).initRetry(initRetryMin, initRetryMax).build(), interval, directory);
       c.pollNow();
-      if (c.probe.status() == ProbeStatus.OK) {
+      // A failed nvmlInit is retried by the poller's later polls; a missing library is not coming back.
+      if (c.probe.status() == ProbeStatus.OK || c.probe.retryingInit()) {
         c.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "opspulse-gpu-poller");
           t.setDaemon(true);

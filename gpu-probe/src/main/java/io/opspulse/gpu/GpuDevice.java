@@ -34,6 +34,9 @@ public record GpuDevice(
     OptionalLong eccCorrected,
     OptionalLong eccUncorrected,
     List<GpuProcess> processes,
+    GpuHealth health,
+    Optional<Boolean> migEnabled,
+    List<MigDevice> migDevices,
     Map<GpuField, NvmlReturn> unavailable) {
 
   public GpuDevice {
@@ -42,6 +45,9 @@ public record GpuDevice(
     Objects.requireNonNull(pciBusId, "pciBusId");
     throttleReasons = throttleReasons.map(Set::copyOf);
     processes = List.copyOf(processes);
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(migEnabled, "migEnabled");
+    migDevices = List.copyOf(migDevices);
     unavailable = unavailable.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(unavailable));
   }
 }

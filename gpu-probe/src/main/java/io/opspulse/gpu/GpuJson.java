@@ -86,6 +86,7 @@ final class GpuJson {
       Attribution a = Attribution.of(p.owner(), directory);
       out.append('{');
       key("pid").out.append(p.pid());
+      comma().field("type", p.type().label());
       comma().num("used_memory_bytes", p.usedMemoryBytes());
       comma().num("sm_utilization_percent", p.smUtilizationPercent());
       comma().key("pid_exists").out.append(p.pidExists());
@@ -95,6 +96,27 @@ final class GpuJson {
       comma().field("container_name", a.containerName());
       comma().field("compose_service", a.composeService());
       out.append('}');
+    }
+    out.append(']');
+    comma().key("mig_devices").out.append('[');
+    first = true;
+    for (MigDevice m : d.migDevices()) {
+      if (!first) {
+        comma();
+      }
+      first = false;
+      out.append('{');
+      key("slot").out.append(m.slot());
+      comma().field("uuid", m.uuid());
+      comma().key("gpu_instance_id").out.append(m.gpuInstanceId());
+      comma().field("profile", m.profile());
+      comma().num("memory_used_bytes", m.memoryUsedBytes());
+      comma().num("memory_total_bytes", m.memoryTotalBytes());
+      comma().key("pids").out.append('[');
+      for (int i = 0; i < m.processes().size(); i++) {
+        out.append(i == 0 ? "" : ",").append(m.processes().get(i).pid());
+      }
+      out.append("]}");
     }
     out.append("]}");
   }

@@ -62,6 +62,18 @@ final class GpuMetricsWriter {
         add(GpuMetrics.THROTTLE, active.contains(r) ? 1 : 0, gpu, id, name, r.label());
       }
     });
+    health(d.health(), gpu, id, name);
+    d.migEnabled().ifPresent(on -> add(GpuMetrics.MIG_ENABLED, on ? 1 : 0, gpu, id, name));
+    for (MigDevice m : d.migDevices()) {
+      String gi = m.gpuInstanceId() < 0 ? "" : Integer.toString(m.gpuInstanceId());
+      m.memoryUsedBytes().ifPresent(v -> add(GpuMetrics.MIG_MEMORY_USAGE, v, gpu, id, name, gi, m.profile()));
+      m.memoryTotalBytes().ifPresent(v -> add(GpuMetrics.MIG_MEMORY_LIMIT, v, gpu, id, name, gi, m.profile()));
+      for (GpuProcess p : m.processes()) {
+        Attribution a = Attribution.of(p.owner(), directory);
+        p.usedMemoryBytes().ifPresent(v -> add(GpuMetrics.MIG_PROCESS_MEMORY, v, gpu, id, gi, m.profile(),
+            Long.toString(p.pid()), a.containerId(), a.containerName(), a.composeService(), p.type().label()));
+      }
+    }
     Map<Attribution, double[]> byContainer = new LinkedHashMap<>();
     for (GpuProcess p : d.processes()) {
       Attribution a = Attribution.of(p.owner(), directory);
@@ -70,7 +82,7 @@ final class GpuMetricsWriter {
       double[] sums = byContainer.computeIfAbsent(a, k -> new double[3]);
       p.usedMemoryBytes().ifPresent(v -> {
         add(GpuMetrics.PROCESS_MEMORY, v, gpu, id, pid, a.containerId(), a.containerName(), a.composeService(),
-            p.pidExists() ? "1" : "0");
+            p.pidExists() ? "1" : "0", p.type().label());
         sums[0] += v;
       });
       p.smUtilizationPercent().ifPresent(v -> {
@@ -86,6 +98,27 @@ final class GpuMetricsWriter {
         add(GpuMetrics.CONTAINER_SM_UTILIZATION, Math.min(1.0, sums[1] / 100.0), gpu, id, a.containerId(),
             a.containerName(), a.composeService());
       }
+    });
+  }
+
+  private void health(GpuHealth h, String gpu, String id, String name) {
+    h.xidErrors().forEach((xid, n) -> add(GpuMetrics.XID_ERRORS, n, gpu, id, name, Long.toString(xid)));
+    h.pcieReplays().ifPresent(v -> add(GpuMetrics.PCIE_REPLAYS, v, gpu, id, name));
+    h.pcieTxBytesPerSecond().ifPresent(v -> add(GpuMetrics.PCIE_THROUGHPUT, v, gpu, id, name, "transmit"));
+    h.pcieRxBytesPerSecond().ifPresent(v -> add(GpuMetrics.PCIE_THROUGHPUT, v, gpu, id, name, "receive"));
+    for (NvLink l : h.nvLinks()) {
+      String link = Integer.toString(l.link());
+      add(GpuMetrics.NVLINK_UP, l.active() ? 1 : 0, gpu, id, name, link);
+      l.errors().forEach((type, n) -> add(GpuMetrics.NVLINK_ERRORS, n, gpu, id, name, link, type));
+    }
+    h.retiredPagesSingleBit().ifPresent(v -> add(GpuMetrics.RETIRED_PAGES, v, gpu, id, name, "single_bit_ecc"));
+    h.retiredPagesDoubleBit().ifPresent(v -> add(GpuMetrics.RETIRED_PAGES, v, gpu, id, name, "double_bit_ecc"));
+    h.retiredPagesPending().ifPresent(v -> add(GpuMetrics.RETIRED_PAGES_PENDING, v ? 1 : 0, gpu, id, name));
+    h.remappedRows().ifPresent(r -> {
+      add(GpuMetrics.REMAPPED_ROWS, r.correctable(), gpu, id, name, "correctable");
+      add(GpuMetrics.REMAPPED_ROWS, r.uncorrectable(), gpu, id, name, "uncorrectable");
+      add(GpuMetrics.ROW_REMAP_PENDING, r.pending() ? 1 : 0, gpu, id, name);
+      add(GpuMetrics.ROW_REMAP_FAILED, r.failed() ? 1 : 0, gpu, id, name);
     });
   }
 

@@ -1,26 +1,41 @@
 package io.opspulse.gpu;
 
+import com.sun.jna.Pointer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads the GPUs of this host through NVML. {@link #open()} loads libnvidia-ml.so.1 and calls nvmlInit
- * once; each {@link #poll()} reads every GPU and attributes its processes to containers; {@link #close()}
- * calls nvmlShutdown. Without a usable NVML the probe still opens, and every poll reports why.
- * Polls are serialised: one probe serves one poller.
+ * Reads the GPUs of this host through NVML. {@link Builder#build()} loads libnvidia-ml.so.1 and calls
+ * nvmlInit; each {@link #poll()} reads every GPU and attributes its processes to containers; {@link #close()}
+ * calls nvmlShutdown. Without a usable NVML the probe still opens, and every poll reports why. A failed
+ * nvmlInit (driver not loaded yet, a GPU reset in progress) is retried by later polls with a doubling
+ * backoff, so the probe recovers without a restart. Polls are serialised: one probe serves one poller.
  */
 public final class GpuProbe implements AutoCloseable {
   private final Nvml nvml;
-  private final DevicePoller poller;
-  private final String driverVersion;
+  private final Path procRoot;
+  private final Duration retryMin;
+  private final Duration retryMax;
+  private DevicePoller poller;
+  private XidWatcher xids;
+  private PcieSampler pcie;
+  private String driverVersion = "";
   private GpuSnapshot failure;
+  private int initAttempts;
+  private Duration retryDelay;
+  private long nextInitNanos;
 
-  private GpuProbe(Nvml nvml, DevicePoller poller, String driverVersion, GpuSnapshot failure) {
+  private GpuProbe(Nvml nvml, Path procRoot, Duration retryMin, Duration retryMax, GpuSnapshot failure) {
     this.nvml = nvml;
-    this.poller = poller;
-    this.driverVersion = driverVersion;
+    this.procRoot = procRoot;
+    this.retryMin = retryMin;
+    this.retryMax = retryMax;
+    this.retryDelay = retryMin;
     this.failure = failure;
   }
 
@@ -35,6 +50,8 @@ public final class GpuProbe implements AutoCloseable {
 
   public static final class Builder {
     private Path procRoot = Path.of("/proc");
+    private Duration initRetryMin = Duration.ofSeconds(10);
+    private Duration initRetryMax = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -47,31 +64,82 @@ public final class GpuProbe implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long after a failed nvmlInit a poll tries again: {@code min} after the first failure, doubling
+     * up to {@code max}. Default 10 s to 5 min.
+     */
+    public Builder initRetry(Duration min, Duration max) {
+      if (min.isNegative() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("init retry needs 0 <= min <= max, got " + min + ", " + max);
+      }
+      this.initRetryMin = min;
+      this.initRetryMax = max;
+      return this;
+    }
+
     /** Loads NVML (once per JVM) and initialises it; never throws for a missing or failing NVML. */
     public GpuProbe build() {
       NvmlLibrary.LoadResult load = NvmlLibrary.load();
       if (load.library().isEmpty()) {
-        return new GpuProbe(null, null, "", GpuSnapshot.failed(load.status(), load.reason()));
+        return new GpuProbe(null, procRoot, initRetryMin, initRetryMax,
+            GpuSnapshot.failed(load.status(), load.reason()));
       }
-      Nvml nvml = new Nvml(load.library().get());
-      try {
-        nvml.init();
-      } catch (NvmlException e) {
-        return new GpuProbe(null, null, "", GpuSnapshot.failed(ProbeStatus.INIT_FAILED,
-            "NVML from " + nvml.library().file + " did not initialise: " + e.getMessage()));
-      }
-      String version;
-      try {
-        version = nvml.driverVersion();
-      } catch (NvmlException e) {
-        version = "";
-      }
-      return new GpuProbe(nvml, new DevicePoller(nvml, new CgroupOwners(procRoot)), version, null);
+      GpuProbe probe = new GpuProbe(new Nvml(load.library().get()), procRoot, initRetryMin, initRetryMax, null);
+      probe.tryInit();
+      return probe;
     }
+  }
+
+  /** Calls nvmlInit; on success sets up the poller and the XID watcher, else schedules the next try. */
+  private void tryInit() {
+    initAttempts++;
+    try {
+      nvml.init();
+    } catch (NvmlException e) {
+      nextInitNanos = System.nanoTime() + retryDelay.toNanos();
+      failure = GpuSnapshot.failed(ProbeStatus.INIT_FAILED, "NVML from " + nvml.library().file
+          + " did not initialise (attempt " + initAttempts + ", next in " + retryDelay.toMillis() + " ms): "
+          + e.getMessage());
+      Duration doubled = retryDelay.multipliedBy(2);
+      retryDelay = doubled.compareTo(retryMax) > 0 ? retryMax : doubled.isZero() ? retryMin : doubled;
+      return;
+    }
+    try {
+      driverVersion = nvml.driverVersion();
+    } catch (NvmlException e) {
+      driverVersion = "";
+    }
+    List<Pointer> handles = handles();
+    // Each thread gets an Nvml of its own: an instance's buffers belong to one thread.
+    xids = XidWatcher.start(new Nvml(nvml.library()), handles);
+    pcie = PcieSampler.start(new Nvml(nvml.library()), handles);
+    poller = new DevicePoller(nvml, new CgroupOwners(procRoot), xids, pcie);
+    failure = null;
+  }
+
+  /** The handles of the GPUs present at init, for event registration; a GPU that fails has none. */
+  private List<Pointer> handles() {
+    List<Pointer> out = new ArrayList<>();
+    try {
+      int count = nvml.deviceCount();
+      for (int i = 0; i < count; i++) {
+        try {
+          out.add(nvml.handle(i));
+        } catch (NvmlException e) {
+          out.add(Pointer.NULL);
+        }
+      }
+    } catch (NvmlException e) {
+      // No GPUs to register: the first poll reports the count failing.
+    }
+    return Collections.unmodifiableList(out);
   }
 
   /** Reads every GPU now. Never throws for NVML errors: they are in the snapshot. */
   public synchronized GpuSnapshot poll() {
+    if (failure != null && failure.status() == ProbeStatus.INIT_FAILED && System.nanoTime() - nextInitNanos >= 0) {
+      tryInit();
+    }
     if (failure != null) {
       return failure;
     }
@@ -82,15 +150,30 @@ public final class GpuProbe implements AutoCloseable {
       count = nvml.deviceCount();
     } catch (NvmlException e) {
       return new GpuSnapshot(ProbeStatus.POLL_FAILED, "could not count the GPUs: " + e.getMessage(),
-          driverVersion, java.util.List.of(), at, Duration.ofNanos(System.nanoTime() - start));
+          driverVersion, List.of(), at, Duration.ofNanos(System.nanoTime() - start));
     }
     var devices = poller.pollAll(count);
     return new GpuSnapshot(ProbeStatus.OK, "", driverVersion, devices, at, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  /** The probe's status as opened: OK, or why there is no NVML. */
+  /** The probe's status now: OK, or why there is no NVML (INIT_FAILED while retries go on). */
   public synchronized ProbeStatus status() {
     return failure == null ? ProbeStatus.OK : failure.status();
+  }
+
+  /** Whether later polls will try nvmlInit again. */
+  public synchronized boolean retryingInit() {
+    return failure != null && failure.status() == ProbeStatus.INIT_FAILED;
+  }
+
+  /** How many times nvmlInit was called. */
+  public synchronized int initAttempts() {
+    return initAttempts;
+  }
+
+  /** Whether a thread is waiting for XID events (false without NVML or when no GPU delivers events). */
+  public synchronized boolean watchingXidEvents() {
+    return xids != null && xids.watching();
   }
 
   /** The file NVML was loaded from, or empty. */
@@ -101,11 +184,15 @@ public final class GpuProbe implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (failure == null) {
+      xids.close();
+      pcie.close();
       try {
         nvml.shutdown();
       } catch (NvmlException e) {
         // Shutting down: nothing left to report it to.
       }
+    }
+    if (failure == null || failure.status() == ProbeStatus.INIT_FAILED) {
       failure = GpuSnapshot.failed(ProbeStatus.CLOSED, "the probe was closed");
     }
   }

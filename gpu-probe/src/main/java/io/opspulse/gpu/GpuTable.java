@@ -42,8 +42,23 @@ final class GpuTable {
     }
     table(out, gpus);
     out.append('\n');
+    List<String[]> migs = new ArrayList<>();
+    migs.add(new String[] {"GPU", "MIG", "GI", "Profile", "Memory used / total", "Processes", "UUID"});
+    for (GpuDevice d : s.devices()) {
+      for (MigDevice m : d.migDevices()) {
+        migs.add(new String[] {Integer.toString(d.index()), Integer.toString(m.slot()),
+            m.gpuInstanceId() < 0 ? NA : Integer.toString(m.gpuInstanceId()), m.profile(),
+            mib(m.memoryUsedBytes()) + " / " + mib(m.memoryTotalBytes()),
+            m.processes().stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(",")),
+            m.uuid()});
+      }
+    }
+    if (migs.size() > 1) {
+      table(out, migs);
+      out.append('\n');
+    }
     List<String[]> procs = new ArrayList<>();
-    procs.add(new String[] {"GPU", "PID", "Memory", "SM", "Container", "Service", "Container-Id"});
+    procs.add(new String[] {"GPU", "PID", "Type", "Memory", "SM", "Container", "Service", "Container-Id"});
     for (GpuDevice d : s.devices()) {
       for (GpuProcess p : d.processes()) {
         Attribution a = Attribution.of(p.owner(), directory);
@@ -59,7 +74,8 @@ final class GpuTable {
         if (!p.pidExists() && p.owner().kind() == ProcessOwner.Kind.CONTAINER) {
           container += " (pid gone)";
         }
-        procs.add(new String[] {Integer.toString(d.index()), Long.toString(p.pid()), mib(p.usedMemoryBytes()),
+        procs.add(new String[] {Integer.toString(d.index()), Long.toString(p.pid()), p.type().label(),
+            mib(p.usedMemoryBytes()),
             percent(p.smUtilizationPercent()), container, a.composeService(), a.containerId()});
       }
     }

@@ -5,7 +5,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Typed calls into one {@link NvmlLibrary}: each returns the value or throws {@link NvmlException}.
@@ -48,7 +50,14 @@ final class Nvml {
     check("nvmlShutdown", lib.shutdown.invokeInt(new Object[0]));
   }
 
+  /** NVML's words for each code, asked once: the same few codes come back at every poll. */
+  private final Map<Integer, String> errorStrings = new HashMap<>();
+
   String errorString(int code) {
+    return errorStrings.computeIfAbsent(code, this::askErrorString);
+  }
+
+  private String askErrorString(int code) {
     Pointer p = lib.errorString.invokePointer(new Object[] {code});
     if (p == null) {
       return "";
@@ -151,12 +160,12 @@ final class Nvml {
   }
 
   /**
-   * The compute processes on a device. NVML fills at most the capacity passed in the count and answers
-   * INSUFFICIENT_SIZE with the count it needs; processes can start between two calls, so the buffer
-   * grows with some slack, a bounded number of times.
+   * The processes of one of NVML's lists (compute, graphics, MPS) on a device. NVML fills at most the
+   * capacity passed in the count and answers INSUFFICIENT_SIZE with the count it needs; processes can
+   * start between two calls, so the buffer grows with some slack, a bounded number of times.
    */
-  List<RawProcess> runningProcesses(Pointer device) {
-    require(lib.runningProcesses, "nvmlDeviceGetComputeRunningProcesses");
+  List<RawProcess> runningProcesses(Pointer device, NvmlLibrary.ProcessList list) {
+    require(list.function(), list.name());
     int capacity = Math.max(8, lastProcessCount + 4);
     for (int attempt = 0; attempt < PROCESS_LIST_ATTEMPTS; attempt++) {
       long bytes = (long) capacity * NvmlLayouts.PROCESS_R535_SIZE;
@@ -165,26 +174,26 @@ final class Nvml {
       }
       processBuffer.setMemory(0, bytes, SENTINEL);
       count.setInt(0, capacity);
-      int rc = lib.runningProcesses.invokeInt(new Object[] {device, count, processBuffer});
+      int rc = list.function().invokeInt(new Object[] {device, count, processBuffer});
       int n = count.getInt(0);
       if (rc == NvmlReturn.INSUFFICIENT_SIZE.code() || (rc == 0 && Integer.compareUnsigned(n, capacity) > 0)) {
         capacity = Math.max(capacity, n) + Math.max(4, n / 4);
         continue;
       }
-      check("nvmlDeviceGetComputeRunningProcesses", rc);
-      lastProcessCount = n;
-      return readProcesses(n, strideOf(n));
+      check(list.name(), rc);
+      lastProcessCount = Math.max(lastProcessCount, n);
+      return readProcesses(n, strideOf(list.layout(), n));
     }
-    throw new NvmlException("nvmlDeviceGetComputeRunningProcesses", NvmlReturn.INSUFFICIENT_SIZE.code(),
+    throw new NvmlException(list.name(), NvmlReturn.INSUFFICIENT_SIZE.code(),
         "the process list still did not fit after " + PROCESS_LIST_ATTEMPTS + " attempts");
   }
 
   /**
-   * The size of one entry as the driver wrote it. The _v3 symbol is declared with the 24-byte struct,
+   * The size of one entry as the driver wrote it. The _v3 symbols are declared with the 24-byte struct,
    * but some R535 drivers filled 32-byte entries: if anything past n * 24 bytes changed, it was them.
    */
-  int strideOf(int n) {
-    return switch (lib.processLayout) {
+  int strideOf(NvmlLibrary.ProcessLayout layout, int n) {
+    return switch (layout) {
       case V1 -> NvmlLayouts.PROCESS_V1_SIZE;
       case V2 -> NvmlLayouts.PROCESS_V2_SIZE;
       case V3_GUARDED -> {
@@ -201,6 +210,86 @@ final class Nvml {
         yield NvmlLayouts.PROCESS_V2_SIZE;
       }
     };
+  }
+
+  long pcieReplays(Pointer device) {
+    call(lib.pcieReplayCounter, "nvmlDeviceGetPcieReplayCounter", device, scratch);
+    return Integer.toUnsignedLong(scratch.getInt(0));
+  }
+
+  /** KB/s in one direction ({@link NvmlLayouts#PCIE_TX} or RX) over NVML's 20 ms sample. */
+  long pcieThroughputKilobytes(Pointer device, int counter) {
+    require(lib.pcieThroughput, "nvmlDeviceGetPcieThroughput");
+    check("nvmlDeviceGetPcieThroughput", lib.pcieThroughput.invokeInt(new Object[] {device, counter, scratch}));
+    return Integer.toUnsignedLong(scratch.getInt(0));
+  }
+
+  /** Whether NVLink {@code link} is active; NOT_SUPPORTED without NVLink, INVALID_ARGUMENT past the last link. */
+  boolean nvLinkActive(Pointer device, int link) {
+    require(lib.nvLinkState, "nvmlDeviceGetNvLinkState");
+    check("nvmlDeviceGetNvLinkState", lib.nvLinkState.invokeInt(new Object[] {device, link, scratch}));
+    return scratch.getInt(0) == 1;
+  }
+
+  long nvLinkErrors(Pointer device, int link, int counter) {
+    require(lib.nvLinkErrorCounter, "nvmlDeviceGetNvLinkErrorCounter");
+    check("nvmlDeviceGetNvLinkErrorCounter",
+        lib.nvLinkErrorCounter.invokeInt(new Object[] {device, link, counter, scratch}));
+    return scratch.getLong(0);
+  }
+
+  /**
+   * How many pages were retired for {@code cause}: asked with a zero-sized buffer, which NVML answers
+   * with the count (SUCCESS when none, INSUFFICIENT_SIZE otherwise); the addresses are not needed.
+   */
+  long retiredPages(Pointer device, int cause) {
+    require(lib.retiredPages, "nvmlDeviceGetRetiredPages");
+    count.setInt(0, 0);
+    int rc = lib.retiredPages.invokeInt(new Object[] {device, cause, count, Pointer.NULL});
+    if (rc != NvmlReturn.INSUFFICIENT_SIZE.code()) {
+      check("nvmlDeviceGetRetiredPages", rc);
+    }
+    return Integer.toUnsignedLong(count.getInt(0));
+  }
+
+  boolean retiredPagesPending(Pointer device) {
+    call(lib.retiredPagesPending, "nvmlDeviceGetRetiredPagesPendingStatus", device, scratch);
+    return scratch.getInt(0) == 1;
+  }
+
+  /** {correctable rows, uncorrectable rows, pending (0/1), failure occurred (0/1)}. */
+  long[] remappedRows(Pointer device) {
+    require(lib.remappedRows, "nvmlDeviceGetRemappedRows");
+    scratch.clear(16);
+    check("nvmlDeviceGetRemappedRows", lib.remappedRows.invokeInt(new Object[] {device, scratch,
+        scratch.share(4), scratch.share(8), scratch.share(12)}));
+    return new long[] {Integer.toUnsignedLong(scratch.getInt(0)), Integer.toUnsignedLong(scratch.getInt(4)),
+        scratch.getInt(8), scratch.getInt(12)};
+  }
+
+  /** Whether MIG mode is on now (the pending mode, applied at the next reset, is not asked for). */
+  boolean migEnabled(Pointer device) {
+    require(lib.migMode, "nvmlDeviceGetMigMode");
+    check("nvmlDeviceGetMigMode", lib.migMode.invokeInt(new Object[] {device, scratch, scratch.share(4)}));
+    return scratch.getInt(0) == NvmlLayouts.MIG_ENABLE;
+  }
+
+  int maxMigDevices(Pointer device) {
+    call(lib.maxMigDeviceCount, "nvmlDeviceGetMaxMigDeviceCount", device, scratch);
+    return scratch.getInt(0);
+  }
+
+  /** The MIG device in slot {@code index}; NOT_FOUND for an empty slot. */
+  Pointer migDevice(Pointer device, int index) {
+    require(lib.migDeviceHandle, "nvmlDeviceGetMigDeviceHandleByIndex");
+    check("nvmlDeviceGetMigDeviceHandleByIndex",
+        lib.migDeviceHandle.invokeInt(new Object[] {device, index, handleOut}));
+    return handleOut.getPointer(0);
+  }
+
+  int gpuInstanceId(Pointer migDevice) {
+    call(lib.gpuInstanceId, "nvmlDeviceGetGpuInstanceId", migDevice, scratch);
+    return scratch.getInt(0);
   }
 
   private List<RawProcess> readProcesses(int n, int stride) {
@@ -253,6 +342,41 @@ final class Nvml {
     }
     throw new NvmlException("nvmlDeviceGetProcessUtilization", NvmlReturn.INSUFFICIENT_SIZE.code(),
         "the sample list still did not fit after " + PROCESS_LIST_ATTEMPTS + " attempts");
+  }
+
+  /** One NVML event as nvmlEventSetWait filled it. */
+  record RawEvent(Pointer device, long type, long data) {}
+
+  private final Memory eventData = new Memory(NvmlLayouts.EVENT_DATA_SIZE);
+
+  Pointer eventSetCreate() {
+    require(lib.eventSetCreate, "nvmlEventSetCreate");
+    check("nvmlEventSetCreate", lib.eventSetCreate.invokeInt(new Object[] {handleOut}));
+    return handleOut.getPointer(0);
+  }
+
+  void registerXidEvents(Pointer device, Pointer set) {
+    require(lib.registerEvents, "nvmlDeviceRegisterEvents");
+    check("nvmlDeviceRegisterEvents",
+        lib.registerEvents.invokeInt(new Object[] {device, NvmlLayouts.EVENT_XID_CRITICAL, set}));
+  }
+
+  /** The next event, or null when none came within {@code timeoutMillis} (NVML's TIMEOUT). */
+  RawEvent waitEvent(Pointer set, int timeoutMillis) {
+    require(lib.eventSetWait, "nvmlEventSetWait");
+    eventData.clear();
+    int rc = lib.eventSetWait.invokeInt(new Object[] {set, eventData, timeoutMillis});
+    if (rc == NvmlReturn.TIMEOUT.code()) {
+      return null;
+    }
+    check("nvmlEventSetWait", rc);
+    return new RawEvent(eventData.getPointer(NvmlLayouts.EVENT_DEVICE), eventData.getLong(NvmlLayouts.EVENT_TYPE),
+        eventData.getLong(NvmlLayouts.EVENT_DATA));
+  }
+
+  void eventSetFree(Pointer set) {
+    require(lib.eventSetFree, "nvmlEventSetFree");
+    check("nvmlEventSetFree", lib.eventSetFree.invokeInt(new Object[] {set}));
   }
 
   private String text(Function f, String name, Pointer device, int size) {

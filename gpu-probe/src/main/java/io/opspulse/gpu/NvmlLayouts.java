@@ -69,4 +69,29 @@ final class NvmlLayouts {
 
   /** NVML_VALUE_NOT_AVAILABLE in usedGpuMemory: the driver cannot tell (e.g. no permission). */
   static final long VALUE_NOT_AVAILABLE = -1L;
+
+  /** nvmlPcieUtilCounter_t: TX_BYTES, RX_BYTES (KB/s over a 20 ms sample). */
+  static final int PCIE_TX = 0;
+  static final int PCIE_RX = 1;
+
+  /** NVML_NVLINK_MAX_LINKS of current headers (Hopper); older GPUs answer INVALID_ARGUMENT past their last link. */
+  static final int NVLINK_MAX_LINKS = 18;
+  /** nvmlNvLinkErrorCounter_t: DL_REPLAY .. DL_ECC_DATA, in the order of GpuMetrics.NVLINK_ERROR_TYPES. */
+  static final int NVLINK_ERROR_COUNTERS = 5;
+
+  /** nvmlPageRetirementCause_t: MULTIPLE_SINGLE_BIT_ECC_ERRORS, DOUBLE_BIT_ECC_ERROR. */
+  static final int RETIREMENT_SINGLE_BIT = 0;
+  static final int RETIREMENT_DOUBLE_BIT = 1;
+
+  /** NVML_DEVICE_MIG_ENABLE for nvmlDeviceGetMigMode's currentMode. */
+  static final int MIG_ENABLE = 1;
+
+  /** nvmlEventTypeXidCriticalError. */
+  static final long EVENT_XID_CRITICAL = 0x8L;
+  /** nvmlEventData_t: device (pointer), eventType, eventData, gpuInstanceId, computeInstanceId (_v2 era). */
+  static final int EVENT_DATA_SIZE = 32;
+  static final int EVENT_DEVICE = 0;
+  static final int EVENT_TYPE = 8;
+  static final int EVENT_DATA = 16;
+  static final int EVENT_GPU_INSTANCE = 24;
 }

@@ -48,9 +48,43 @@ final class NvmlLibrary {
   final Function clockInfo;
   final Function clockEventReasons;
   final Function eccErrors;
-  final Function runningProcesses;
-  final ProcessLayout processLayout;
+  final ProcessList computeProcesses;
+  final ProcessList graphicsProcesses;
+  final ProcessList mpsProcesses;
   final Function processUtilization;
+  final Function pcieReplayCounter;
+  final Function pcieThroughput;
+  final Function nvLinkState;
+  final Function nvLinkErrorCounter;
+  final Function retiredPages;
+  final Function retiredPagesPending;
+  final Function remappedRows;
+  final Function migMode;
+  final Function maxMigDeviceCount;
+  final Function migDeviceHandle;
+  final Function gpuInstanceId;
+  final Function eventSetCreate;
+  final Function registerEvents;
+  final Function eventSetWait;
+  final Function eventSetFree;
+
+  /**
+   * One of NVML's three process lists (compute, graphics, MPS compute), bound to the newest symbol the
+   * driver exports; {@code function} is null when it exports none.
+   */
+  record ProcessList(String name, Function function, ProcessLayout layout) {
+    static ProcessList bind(NativeLibrary lib, String name) {
+      Function v3 = optional(lib, name + "_v3");
+      if (v3 != null) {
+        return new ProcessList(name, v3, ProcessLayout.V3_GUARDED);
+      }
+      Function v2 = optional(lib, name + "_v2");
+      if (v2 != null) {
+        return new ProcessList(name, v2, ProcessLayout.V2);
+      }
+      return new ProcessList(name, optional(lib, name), ProcessLayout.V1);
+    }
+  }
 
   private NvmlLibrary(NativeLibrary lib) {
     this.file = lib.getFile() == null ? lib.getName() : lib.getFile().getPath();
@@ -78,12 +112,26 @@ final class NvmlLibrary {
     clockEventReasons = optional(lib, "nvmlDeviceGetCurrentClocksEventReasons",
         "nvmlDeviceGetCurrentClocksThrottleReasons");
     eccErrors = optional(lib, "nvmlDeviceGetTotalEccErrors");
-    Function v3 = optional(lib, "nvmlDeviceGetComputeRunningProcesses_v3");
-    Function v2 = v3 != null ? null : optional(lib, "nvmlDeviceGetComputeRunningProcesses_v2");
-    Function v1 = v3 != null || v2 != null ? null : optional(lib, "nvmlDeviceGetComputeRunningProcesses");
-    runningProcesses = v3 != null ? v3 : v2 != null ? v2 : v1;
-    processLayout = v3 != null ? ProcessLayout.V3_GUARDED : v2 != null ? ProcessLayout.V2 : ProcessLayout.V1;
+    computeProcesses = ProcessList.bind(lib, "nvmlDeviceGetComputeRunningProcesses");
+    graphicsProcesses = ProcessList.bind(lib, "nvmlDeviceGetGraphicsRunningProcesses");
+    mpsProcesses = ProcessList.bind(lib, "nvmlDeviceGetMPSComputeRunningProcesses");
     processUtilization = optional(lib, "nvmlDeviceGetProcessUtilization");
+    pcieReplayCounter = optional(lib, "nvmlDeviceGetPcieReplayCounter");
+    pcieThroughput = optional(lib, "nvmlDeviceGetPcieThroughput");
+    nvLinkState = optional(lib, "nvmlDeviceGetNvLinkState");
+    nvLinkErrorCounter = optional(lib, "nvmlDeviceGetNvLinkErrorCounter");
+    retiredPages = optional(lib, "nvmlDeviceGetRetiredPages");
+    retiredPagesPending = optional(lib, "nvmlDeviceGetRetiredPagesPendingStatus");
+    remappedRows = optional(lib, "nvmlDeviceGetRemappedRows");
+    migMode = optional(lib, "nvmlDeviceGetMigMode");
+    maxMigDeviceCount = optional(lib, "nvmlDeviceGetMaxMigDeviceCount");
+    migDeviceHandle = optional(lib, "nvmlDeviceGetMigDeviceHandleByIndex");
+    gpuInstanceId = optional(lib, "nvmlDeviceGetGpuInstanceId");
+    eventSetCreate = optional(lib, "nvmlEventSetCreate");
+    registerEvents = optional(lib, "nvmlDeviceRegisterEvents");
+    // _v2 fills the 32-byte nvmlEventData_t (with the GPU instance); the original the first 24 bytes.
+    eventSetWait = optional(lib, "nvmlEventSetWait_v2", "nvmlEventSetWait");
+    eventSetFree = optional(lib, "nvmlEventSetFree");
   }
 
   /** What loading found: the library, or why there is none. */

@@ -21,6 +21,28 @@ class CatalogLabelValuesTest {
   }
 
   @Test
+  void processTypesAreTheCatalogs() {
+    assertThat(Arrays.stream(ProcessType.values()).map(ProcessType::label))
+        .containsExactlyElementsOf(GpuMetrics.PROCESS_TYPES);
+    assertThat(ProcessType.of(true, true, false)).isEqualTo(ProcessType.COMPUTE_GRAPHICS);
+    assertThat(ProcessType.of(true, false, true)).as("an MPS client stays one").isEqualTo(ProcessType.MPS);
+    assertThat(ProcessType.of(false, true, false)).isEqualTo(ProcessType.GRAPHICS);
+  }
+
+  @Test
+  void nvlinkErrorTypesFollowNvmlsCounterOrder() {
+    assertThat(GpuMetrics.NVLINK_ERROR_TYPES).hasSize(NvmlLayouts.NVLINK_ERROR_COUNTERS)
+        .startsWith("replay", "recovery", "crc_flit", "crc_data", "ecc_data");
+  }
+
+  @Test
+  void migProfilesComeFromTheMigDevicesName() {
+    assertThat(MigDevice.profileOf("NVIDIA A100-SXM4-40GB MIG 1g.5gb")).isEqualTo("1g.5gb");
+    assertThat(MigDevice.profileOf("NVIDIA H100 80GB HBM3 MIG 1g.10gb+me")).isEqualTo("1g.10gb+me");
+    assertThat(MigDevice.profileOf("Odd name")).isEqualTo("Odd name");
+  }
+
+  @Test
   void throttleBitsAreNvmlsAndDistinct() {
     assertThat(ThrottleReason.fromMask(0x1FF)).containsExactly(ThrottleReason.values());
     assertThat(ThrottleReason.fromMask(0x40 | 0x1000)).containsExactly(ThrottleReason.HW_THERMAL_SLOWDOWN);

@@ -57,8 +57,12 @@ class GpuCollectorTest {
 
   @Test
   void everyCatalogGpuMetricIsPublishedWithExactlyItsCatalogLabels() {
-    incident().install();
+    // Beside the incident: GPU 0 split into MIG instances, and an XID error on it.
+    incident().mig(0, "1g.5gb", "2g.10gb").gpu(0, "mig.0.processes", "5001:1048576")
+        .gpu(0, "xid", "79").install();
     try (GpuCollector collector = start(Duration.ofHours(1))) {
+      Poll.untilTrue("the XID event to be counted", Duration.ofSeconds(30),
+          () -> !collector.pollNow().devices().get(0).health().xidErrors().isEmpty());
       MetricSnapshots families = collector.collect();
       Map<String, MetricDefinition> byBaseName =
           GpuMetrics.ALL.stream().collect(Collectors.toMap(MetricDefinition::baseName, m -> m));
@@ -104,7 +108,69 @@ class GpuCollectorTest {
           .contains("opspulse_gpu_throttle_active{" + gpu0 + ",reason=\"sw_power_cap\"} 1.0")
           .contains("opspulse_gpu_throttle_active{" + gpu0 + ",reason=\"hw_thermal_slowdown\"} 1.0")
           .contains("opspulse_gpu_throttle_active{" + gpu0 + ",reason=\"gpu_idle\"} 0.0")
-          .contains("opspulse_gpu_lost{" + gpu0 + "} 0.0");
+          .contains("opspulse_gpu_lost{" + gpu0 + "} 0.0")
+          .contains("opspulse_gpu_pcie_replays_total{" + gpu0 + "} 2.0")
+          .contains("opspulse_gpu_pcie_throughput_bytes_per_second{direction=\"transmit\"," + gpu0 + "} 1024000.0")
+          .contains("opspulse_gpu_pcie_throughput_bytes_per_second{direction=\"receive\"," + gpu0 + "} 2048000.0")
+          .contains("opspulse_gpu_nvlink_up{" + gpu0 + ",link=\"0\"} 1.0")
+          .contains("opspulse_gpu_nvlink_up{" + gpu0 + ",link=\"1\"} 1.0")
+          .contains("opspulse_gpu_nvlink_up{" + gpu0 + ",link=\"2\"} 0.0")
+          .doesNotContainPattern("opspulse_gpu_nvlink_errors_total\\{[^}]*link=\"2\"")
+          .contains("opspulse_gpu_nvlink_errors_total{error_type=\"replay\"," + gpu0 + ",link=\"0\"} 5.0")
+          .contains("opspulse_gpu_nvlink_errors_total{error_type=\"crc_flit\"," + gpu0 + ",link=\"1\"} 7.0")
+          .contains("opspulse_gpu_retired_pages{cause=\"single_bit_ecc\"," + gpu0 + "} 1.0")
+          .contains("opspulse_gpu_retired_pages{cause=\"double_bit_ecc\"," + gpu0 + "} 0.0")
+          .contains("opspulse_gpu_retired_pages_pending{" + gpu0 + "} 0.0")
+          .contains("opspulse_gpu_remapped_rows{error_type=\"correctable\"," + gpu0 + "} 4.0")
+          .contains("opspulse_gpu_remapped_rows{error_type=\"uncorrectable\"," + gpu0 + "} 0.0")
+          .contains("opspulse_gpu_row_remap_pending{" + gpu0 + "} 0.0")
+          .contains("opspulse_gpu_row_remap_failed{" + gpu0 + "} 0.0")
+          .contains("opspulse_gpu_mig_enabled{" + gpu0 + "} 0.0")
+          .doesNotContain("opspulse_gpu_xid_errors_total{" + gpu0);
+    }
+  }
+
+  @Test
+  void xidErrorsMigInstancesAndTheirProcessesArePublished() {
+    incident().mig(0, "1g.5gb", "2g.10gb").gpu(0, "mig.1.processes", "5002:3145728")
+        .gpu(0, "xid", "79, 48, 79").install();
+    try (GpuCollector collector = start(Duration.ofHours(1))) {
+      String idName = "hw_id=\"GPU-3b4c5d6e-0000-1111-2222-333344445550\",hw_name=\"NVIDIA A100-SXM4-40GB\"";
+      String text = Poll.until("three XID events in a scrape", Duration.ofSeconds(30), () -> {
+        collector.pollNow();
+        String t = MetricsText.render(collector.collect());
+        return t.contains("opspulse_gpu_xid_errors_total{gpu=\"0\"," + idName + ",xid=\"79\"} 2.0") ? t : null;
+      });
+      assertThat(text)
+          .contains("opspulse_gpu_xid_errors_total{gpu=\"0\"," + idName + ",xid=\"48\"} 1.0")
+          .contains("opspulse_gpu_mig_enabled{gpu=\"0\"," + idName + "} 1.0")
+          .contains("opspulse_gpu_mig_memory_limit_bytes{gpu=\"0\",gpu_instance_id=\"1\"," + idName
+              + ",mig_profile=\"1g.5gb\"} 5.36870912E9")
+          .contains("opspulse_gpu_mig_memory_usage_bytes{gpu=\"0\",gpu_instance_id=\"2\"," + idName
+              + ",mig_profile=\"2g.10gb\"} 2.147483648E9")
+          .contains("opspulse_gpu_mig_process_memory_bytes{compose_service=\"ollama\",container_id=\""
+              + OLLAMA.substring(0, 12) + "\",container_name=\"ai-ollama-1\",gpu=\"0\",gpu_instance_id=\"2\","
+              + "hw_id=\"GPU-3b4c5d6e-0000-1111-2222-333344445550\",mig_profile=\"2g.10gb\",pid=\"5002\","
+              + "process_type=\"compute\"} 3145728.0")
+          .doesNotContain("opspulse_gpu_xid_errors_total{gpu=\"1\"");
+    }
+  }
+
+  @Test
+  void aFailedInitIsRetriedByThePollerAndProbeUpTurnsOne() {
+    Scenario.fullGpus(1).install();
+    int before;
+    try (GpuProbe probe = GpuProbe.builder().procRoot(proc).build()) {
+      before = StandinHooks.initCalls(probe);
+    }
+    incident().set("init.fail_through_call", before + 2).install();
+    try (GpuCollector collector = GpuCollector.builder().procRoot(proc).interval(Duration.ofMillis(50))
+        .initRetry(Duration.ofMillis(10), Duration.ofMillis(40)).containerDirectory(directory).start()) {
+      assertThat(MetricsText.render(collector.collect())).contains("opspulse_gpu_probe_up 0.0")
+          .contains("opspulse_gpu_probe_status{status=\"init_failed\"} 1.0");
+      Poll.untilTrue("the poller to bring NVML up", Duration.ofSeconds(30),
+          () -> MetricsText.render(collector.collect()).contains("opspulse_gpu_probe_up 1.0"));
+      assertThat(MetricsText.render(collector.collect())).contains("opspulse_gpu_devices 2.0");
     }
   }
 
@@ -120,9 +186,9 @@ class GpuCollectorTest {
           + "\",container_name=\"ai-worker-1\"," + gpu1;
       String host = "compose_service=\"\",container_id=\"\",container_name=\"\"," + gpu1;
       assertThat(text)
-          .contains("opspulse_gpu_process_memory_bytes{" + ollama + ",pid=\"5001\",pid_exists=\"1\"} 4.294967296E9")
-          .contains("opspulse_gpu_process_memory_bytes{" + worker + ",pid=\"6001\",pid_exists=\"1\"} 2.147483648E9")
-          .contains("opspulse_gpu_process_memory_bytes{" + host + ",pid=\"9999999\",pid_exists=\"0\"} 5.36870912E8")
+          .contains("opspulse_gpu_process_memory_bytes{" + ollama + ",pid=\"5001\",pid_exists=\"1\",process_type=\"compute\"} 4.294967296E9")
+          .contains("opspulse_gpu_process_memory_bytes{" + worker + ",pid=\"6001\",pid_exists=\"1\",process_type=\"compute\"} 2.147483648E9")
+          .contains("opspulse_gpu_process_memory_bytes{" + host + ",pid=\"9999999\",pid_exists=\"0\",process_type=\"compute\"} 5.36870912E8")
           .contains("opspulse_gpu_process_sm_utilization_ratio{" + worker + ",pid=\"6001\"} 0.4")
           .contains("opspulse_gpu_container_memory_bytes{" + ollama + "} 5.36870912E9")
           .contains("opspulse_gpu_container_sm_utilization_ratio{" + ollama + "} 0.03")
@@ -157,7 +223,7 @@ class GpuCollectorTest {
       Poll.untilTrue("the poller to poll again", Duration.ofSeconds(10),
           () -> fast.lastSnapshot().takenAt().isAfter(first));
       assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().equals("opspulse-gpu-poller"))
-          .allMatch(Thread::isDaemon);
+          .isNotEmpty().allMatch(Thread::isDaemon);
     }
   }
 

@@ -63,9 +63,23 @@ class GpuCommandTest {
     assertThat(lines.get(2)).matches("0 +NVIDIA A100-SXM4-40GB +00000000:07:00\\.0 +N/A +123W / 400W +1024MiB / 40960MiB +37% +12% +"
         + "1410 / 1215 +3 / 0 +sw_power_cap,hw_thermal_slowdown");
     assertThat(lines.get(3)).matches("1 +NVIDIA A100-SXM4-40GB +00000000:08:00\\.0 +55C .*");
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +5001 +4096MiB +0% +ai-ollama-1 +ollama +" + OLLAMA.substring(0, 12)));
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +7001 +100MiB +12% +\\(host\\)"));
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +9999999 +512MiB +0% +\\(pid gone\\)"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +5001 +compute +4096MiB +0% +ai-ollama-1 +ollama +" + OLLAMA.substring(0, 12)));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +7001 +compute +100MiB +12% +\\(host\\)"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("1 +9999999 +compute +512MiB +0% +\\(pid gone\\)"));
+  }
+
+  @Test
+  void migInstancesGetATableAndJsonOfTheirOwn() throws IOException {
+    Scenario.fullGpus(1).mig(0, "1g.5gb", "3g.20gb").gpu(0, "mig.1.processes", "5001:1073741824").install();
+    Run table = run(ollama());
+    assertThat(table.exit()).isZero();
+    assertThat(table.out().lines()).anySatisfy(l -> assertThat(l).startsWith("GPU  MIG  GI  Profile"))
+        .anySatisfy(l -> assertThat(l).matches("0 +1 +2 +3g\\.20gb +2048MiB / 5120MiB +5001 +MIG-1c2d3e4f-0000-1111-2222-000000000001"));
+    JsonNode mig = new ObjectMapper().readTree(run(ollama(), "--json").out()).get("gpus").get(0).get("mig_devices");
+    assertThat(mig).hasSize(2);
+    assertThat(mig.get(1).get("gpu_instance_id").asInt()).isEqualTo(2);
+    assertThat(mig.get(1).get("profile").asText()).isEqualTo("3g.20gb");
+    assertThat(mig.get(1).get("pids").get(0).asLong()).isEqualTo(5001);
   }
 
   @Test

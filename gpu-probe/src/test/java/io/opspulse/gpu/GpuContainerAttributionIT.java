@@ -74,7 +74,7 @@ class GpuContainerAttributionIT {
           .contains("opspulse_gpu_container_sm_utilization_ratio{compose_service=\"worker\",container_id=\""
               + worker.substring(0, 12) + "\",container_name=\"gpu-it-worker-1\",gpu=\"1\"")
           .contains("opspulse_gpu_process_memory_bytes{compose_service=\"\",container_id=\"\",container_name=\"\",gpu=\"0\"")
-          .contains("pid=\"" + ollamaPid + "\",pid_exists=\"1\"} 4.294967296E9");
+          .contains("pid=\"" + ollamaPid + "\",pid_exists=\"1\",process_type=\"compute\"} 4.294967296E9");
 
       try (PrometheusServer prometheus = PrometheusServer.builder()
           .scrape("gpu", "127.0.0.1:" + server.getPort()).scrapeInterval("1s").start()) {
@@ -96,7 +96,7 @@ class GpuContainerAttributionIT {
       collector.pollNow();
       assertThat(scrape(server.getPort())).contains("opspulse_gpu_process_memory_bytes{compose_service=\"ollama\",container_id=\""
           + ollama.substring(0, 12) + "\",container_name=\"gpu-it-ollama-1\",gpu=\"0\"")
-          .contains("pid=\"" + ollamaPid + "\",pid_exists=\"0\"} 4.294967296E9");
+          .contains("pid=\"" + ollamaPid + "\",pid_exists=\"0\",process_type=\"compute\"} 4.294967296E9");
     }
   }
 

@@ -2,9 +2,11 @@ package io.opspulse.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.testkit.Poll;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +29,11 @@ class LegacyNvmlTest {
     NvmlLibrary lib = NvmlLibrary.load().library().orElseThrow();
     assertThat(lib.file).endsWith("legacy/" + NvmlLibrary.SONAME);
     assertThat(lib.memoryV2).isFalse();
-    assertThat(lib.processLayout).isEqualTo(NvmlLibrary.ProcessLayout.V1);
+    assertThat(lib.computeProcesses.layout()).isEqualTo(NvmlLibrary.ProcessLayout.V1);
+    assertThat(lib.graphicsProcesses.layout()).isEqualTo(NvmlLibrary.ProcessLayout.V1);
+    assertThat(lib.graphicsProcesses.function()).isNotNull();
+    assertThat(lib.mpsProcesses.function()).as("drivers before MPS process lists").isNull();
+    assertThat(lib.eventSetWait.getName()).isEqualTo("nvmlEventSetWait");
     assertThat(lib.pciLayout).isEqualTo(NvmlLibrary.PciLayout.V1);
     assertThat(lib.clockEventReasons).isNotNull();
   }
@@ -39,7 +45,8 @@ class LegacyNvmlTest {
       GpuSnapshot s = probe.poll();
       assertThat(s.status()).isEqualTo(ProbeStatus.OK);
       GpuDevice d = s.devices().get(1);
-      assertThat(d.unavailable()).isEmpty();
+      // The one reading an old driver cannot give: MPS clients.
+      assertThat(d.unavailable()).containsExactly(Map.entry(GpuField.MPS_PROCESSES, NvmlReturn.FUNCTION_NOT_FOUND));
       // The v1 struct counts the driver's reservation as used.
       assertThat(d.memoryUsedBytes()).hasValue(2147483648L + 536870912L);
       assertThat(d.memoryTotalBytes()).hasValue(42949672960L);
@@ -49,6 +56,18 @@ class LegacyNvmlTest {
       assertThat(ps).extracting(GpuProcess::pid).containsExactly(2001L, 2002L, 2003L);
       assertThat(ps).extracting(p -> p.usedMemoryBytes().getAsLong()).containsExactly(1000L, 2000L, 3000L);
       assertThat(ps).extracting(p -> p.smUtilizationPercent().getAsInt()).containsExactly(10, 20, 30);
+      assertThat(d.health().pcieReplays()).hasValue(3);
+      assertThat(d.health().nvLinks()).hasSize(3);
+    }
+  }
+
+  @Test
+  void xidEventsArriveThroughTheOriginalEventSetWaitAndItsShorterStruct() {
+    Scenario.fullGpus(1).gpu(0, "xid", "31, 31").install();
+    try (GpuProbe probe = GpuProbe.builder().procRoot(proc).build()) {
+      assertThat(probe.watchingXidEvents()).isTrue();
+      Poll.untilTrue("two XID 31 events to be counted", java.time.Duration.ofSeconds(30),
+          () -> probe.poll().devices().get(0).health().xidErrors().equals(Map.of(31L, 2L)));
     }
   }
 }

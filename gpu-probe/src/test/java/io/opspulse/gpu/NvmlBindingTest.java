@@ -48,7 +48,11 @@ class NvmlBindingTest {
           Map.entry("nvmlProcessUtilizationSample_t.smUtil", NvmlLayouts.SAMPLE_SM_UTIL),
           Map.entry("nvmlPciInfo_t", NvmlLayouts.PCI_SIZE),
           Map.entry("nvmlPciInfo_t.busId", NvmlLayouts.PCI_BUS_ID),
-          Map.entry("nvmlPciInfo_v1_t", NvmlLayouts.PCI_V1_SIZE));
+          Map.entry("nvmlPciInfo_v1_t", NvmlLayouts.PCI_V1_SIZE),
+          Map.entry("nvmlEventData_t", NvmlLayouts.EVENT_DATA_SIZE),
+          Map.entry("nvmlEventData_t.eventType", NvmlLayouts.EVENT_TYPE),
+          Map.entry("nvmlEventData_t.eventData", NvmlLayouts.EVENT_DATA),
+          Map.entry("nvmlEventData_t.gpuInstanceId", NvmlLayouts.EVENT_GPU_INSTANCE));
       expected.forEach((what, offset) -> assertThat(StandinHooks.layout(probe, what)).as(what).isEqualTo(offset));
       assertThat(NvmlLayouts.MEMORY_V2_VERSION_VALUE).isEqualTo(0x02000028);
     }
@@ -83,6 +87,21 @@ class NvmlBindingTest {
       assertThat(d.eccCorrected()).hasValue(4);
       assertThat(d.eccUncorrected()).hasValue(1);
       assertThat(d.processes()).isEmpty();
+      GpuHealth h = d.health();
+      assertThat(h.pcieReplays()).hasValue(3);
+      assertThat(h.pcieTxBytesPerSecond()).as("KB/s x 1024").hasValue(1001L * 1024);
+      assertThat(h.pcieRxBytesPerSecond()).hasValue(2001L * 1024);
+      assertThat(h.nvLinks()).containsExactly(
+          new NvLink(0, true, Map.of("replay", 6L, "recovery", 0L, "crc_flit", 0L, "crc_data", 0L, "ecc_data", 0L)),
+          new NvLink(1, true, Map.of("replay", 0L, "recovery", 0L, "crc_flit", 7L, "crc_data", 0L, "ecc_data", 0L)),
+          new NvLink(2, false, Map.of()));
+      assertThat(h.retiredPagesSingleBit()).hasValue(2);
+      assertThat(h.retiredPagesDoubleBit()).hasValue(1);
+      assertThat(h.retiredPagesPending()).contains(false);
+      assertThat(h.remappedRows()).contains(new RemappedRows(5, 1, false, false));
+      assertThat(h.xidErrors()).isEmpty();
+      assertThat(d.migEnabled()).contains(false);
+      assertThat(d.migDevices()).isEmpty();
       assertThat(d.unavailable()).isEmpty();
       assertThat(s.devices().get(0).uuid()).isEqualTo("GPU-3b4c5d6e-0000-1111-2222-333344445550");
     }
@@ -107,6 +126,15 @@ class NvmlBindingTest {
       "process_utilization, NOT_SUPPORTED, PROCESS_UTILIZATION",
       "temperature, UNKNOWN, TEMPERATURE",
       "power, 77, POWER",
+      "graphics_processes, NO_PERMISSION, GRAPHICS_PROCESSES",
+      "mps_processes, NOT_SUPPORTED, MPS_PROCESSES",
+      "events, NOT_SUPPORTED, XID_EVENTS",
+      "pcie_replays, NOT_SUPPORTED, PCIE_REPLAYS",
+      "pcie_throughput, NOT_SUPPORTED, PCIE_THROUGHPUT",
+      "nvlink, NOT_SUPPORTED, NVLINK",
+      "retired_pages, NOT_SUPPORTED, RETIRED_PAGES",
+      "remapped_rows, NOT_SUPPORTED, REMAPPED_ROWS",
+      "mig, NOT_SUPPORTED, MIG_MODE",
   })
   void oneFailingFieldHidesNoOther(String standinField, String error, String fields) {
     Scenario.fullGpus(1).processes(0, ProcessHandle.current().pid() + ":1048576:20")
@@ -138,6 +166,13 @@ class NvmlBindingTest {
     assertThat(d.throttleReasons().isEmpty()).as("throttle").isEqualTo(failed.contains(GpuField.THROTTLE_REASONS));
     assertThat(d.eccCorrected().isEmpty()).as("ecc").isEqualTo(failed.contains(GpuField.ECC_CORRECTED));
     assertThat(d.processes().isEmpty()).as("processes").isEqualTo(failed.contains(GpuField.PROCESSES));
+    GpuHealth h = d.health();
+    assertThat(h.pcieReplays().isEmpty()).as("pcie replays").isEqualTo(failed.contains(GpuField.PCIE_REPLAYS));
+    assertThat(h.pcieTxBytesPerSecond().isEmpty()).as("pcie tx").isEqualTo(failed.contains(GpuField.PCIE_THROUGHPUT));
+    assertThat(h.nvLinks().isEmpty()).as("nvlink").isEqualTo(failed.contains(GpuField.NVLINK));
+    assertThat(h.retiredPagesSingleBit().isEmpty()).as("retired").isEqualTo(failed.contains(GpuField.RETIRED_PAGES));
+    assertThat(h.remappedRows().isEmpty()).as("remapped").isEqualTo(failed.contains(GpuField.REMAPPED_ROWS));
+    assertThat(d.migEnabled().isEmpty()).as("mig mode").isEqualTo(failed.contains(GpuField.MIG_MODE));
     if (!failed.contains(GpuField.PROCESSES)) {
       assertThat(d.processes().get(0).smUtilizationPercent().isEmpty()).as("sm share")
           .isEqualTo(failed.contains(GpuField.PROCESS_UTILIZATION));

@@ -46,13 +46,49 @@ final class Scenario {
           .gpu(i, "clock.memory", 1215)
           .gpu(i, "clock_event_reasons", "0x44")
           .gpu(i, "ecc.corrected", 3 + i)
-          .gpu(i, "ecc.uncorrected", i);
+          .gpu(i, "ecc.uncorrected", i)
+          .gpu(i, "pcie.replays", 2 + i)
+          .gpu(i, "pcie.tx", 1000 + i)
+          .gpu(i, "pcie.rx", 2000 + i)
+          .gpu(i, "nvlink.links", 3)
+          .gpu(i, "nvlink.0.replay", 5 + i)
+          .gpu(i, "nvlink.1.crc_flit", 7)
+          .gpu(i, "nvlink.2.active", 0)
+          .gpu(i, "retired.sbe", 1 + i)
+          .gpu(i, "retired.dbe", i)
+          .gpu(i, "retired.pending", 0)
+          .gpu(i, "remapped.correctable", 4 + i)
+          .gpu(i, "remapped.uncorrectable", i)
+          .gpu(i, "remapped.pending", 0)
+          .gpu(i, "remapped.failed", 0)
+          .gpu(i, "mig", 0);
     }
     return s;
   }
 
+  /**
+   * GPU {@code index} in MIG mode with an instance per profile, slot by slot: GPU instance ids 1, 2, ...,
+   * 5 GiB of total memory each, (slot + 1) GiB used.
+   */
+  Scenario mig(int index, String... profiles) {
+    gpu(index, "mig", 1);
+    for (int m = 0; m < profiles.length; m++) {
+      String p = "mig." + m + ".";
+      gpu(index, p + "gi", m + 1).gpu(index, p + "profile", profiles[m])
+          .gpu(index, p + "uuid", "MIG-1c2d3e4f-0000-1111-2222-00000000000" + m)
+          .gpu(index, p + "memory.total", 5L << 30).gpu(index, p + "memory.used", (m + 1L) << 30);
+    }
+    return this;
+  }
+
   Scenario set(String key, Object value) {
     lines.add(key + " = " + value);
+    return this;
+  }
+
+  /** Removes a key, as if it was never set: the stand-in then answers as for an absent reading. */
+  Scenario unset(String key) {
+    lines.removeIf(l -> l.startsWith(key + " = "));
     return this;
   }
 
