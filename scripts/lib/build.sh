@@ -45,7 +45,7 @@ build_jars() {
   mkdir -p target
   log="$PWD/target/build.log"
   started=$SECONDS
-  printf '[%s] building %s (%s): about 30 s, no tests; Maven log: %s ...' \
+  printf '[%s] building %s (%s): about 30-90 s, no tests; Maven log: %s ...' \
     "$label" "$(for m in "$@"; do jar_of "$m"; done | xargs -n1 basename | paste -sd, -)" "$why" "$log"
   if mvn -B -ntp -pl "$(IFS=,; echo "$*")" -am package -Dmaven.test.skip=true -Dexec.skip=true >"$log" 2>&1; then
     echo " done in $((SECONDS - started)) s"

@@ -2,6 +2,7 @@ package io.opspulse.exporter;
 
 import static io.opspulse.catalog.DockerMetrics.*;
 
+import io.opspulse.catalog.BuildInfo;
 import io.opspulse.catalog.LabelValues;
 import io.opspulse.exporter.FleetView.ContainerView;
 import io.opspulse.exporter.FleetView.ServiceView;
@@ -213,6 +214,7 @@ final class FleetCollector implements MultiCollector {
     if (stats.lastEventTimeSeconds() > 0) {
       family(families, EXPORTER_LAST_EVENT_TIME).add(stats.lastEventTimeSeconds());
     }
+    family(families, EXPORTER_BUILD_INFO).add(1, BuildInfo.VERSION, BuildInfo.REVISION);
     List<MetricSnapshot> out = new ArrayList<>();
     for (SnapshotFamily f : families) {
       if (!f.isEmpty()) {
