@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opspulse.catalog.BuildInfo;
 import io.opspulse.testkit.CommandResult;
 import io.opspulse.testkit.Commands;
+import io.opspulse.testkit.ManagedProcess;
+import io.opspulse.testkit.Poll;
+import io.opspulse.testkit.Ports;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code ./opspulse dist}: the bundle holds exactly the files README.md's bundle table names (each entry
  * matches at least one file, and no file is unnamed), its checksums verify with {@code sha256sum -c}, and
- * it says the build its jars are.
+ * it says the build its jars are, as does the bundled agent's {@code target_info}.
  */
 class DistBundleIT {
   static final Path REPO = LabIT.REPO;
@@ -82,6 +89,36 @@ class DistBundleIT {
         .isEqualTo("version=" + exporter.version() + "\nrevision=" + exporter.revision() + "\n");
     assertThat(Files.mismatch(bundle.resolve("rules/opspulse-rules.yml"), REPO.resolve("alert-rules/opspulse-rules.yml")))
         .isEqualTo(-1L);
+
+    // The bundled agent says its build on a real endpoint.
+    Path app = out.resolve("Idle.java");
+    Files.writeString(app, "public class Idle { public static void main(String[] a) throws Exception { Thread.sleep(120_000); } }\n");
+    int port = Ports.freeLoopbackPort();
+    try (ManagedProcess jvm = ManagedProcess.start("agent", List.of(RunningLab.java(),
+        "-javaagent:" + bundle.resolve("opspulse-agent.jar") + "=host=127.0.0.1,port=" + port + ",service=idle",
+        app.toString()), Map.of(), out.resolve("agent.log"))) {
+      String targetInfo = Poll.until("target_info on the bundled agent's endpoint", Duration.ofSeconds(90), () -> {
+        if (!jvm.isAlive()) {
+          throw new AssertionError("the JVM exited: " + jvm.logTail(20));
+        }
+        return scrape(port).lines().filter(l -> l.startsWith("target_info{")).findFirst().orElse(null);
+      });
+      assertThat(targetInfo).contains("telemetry_distro_name=\"opspulse-agent\"",
+          "telemetry_distro_version=\"" + exporter.version() + "\"", "opspulse_agent_revision=\"" + exporter.revision() + "\"",
+          "service_name=\"idle\"");
+    }
+  }
+
+  private static String scrape(int port) {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   static List<String> readmeEntries() throws IOException {

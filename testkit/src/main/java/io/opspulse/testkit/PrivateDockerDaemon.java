@@ -58,7 +58,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
   private void launch() throws IOException {
     String dockerd = Stream.of("/usr/sbin/dockerd", "/usr/bin/dockerd").filter(p -> Files.isExecutable(Path.of(p)))
         .findFirst().orElseThrow(() -> new IllegalStateException(
-            "dockerd not found: install Debian's docker.io (bash .ci/run does)"));
+            "dockerd not found: install Debian's docker.io (./opspulse test or ./opspulse lab, run as root, installs it)"));
     Files.createDirectories(root.resolve("data"));
     Files.createDirectories(root.resolve("exec"));
     Files.deleteIfExists(socket());
@@ -203,7 +203,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     }
     Path busybox = Stream.of("/bin/busybox", "/usr/bin/busybox").map(Path::of).filter(Files::isExecutable)
         .findFirst().orElseThrow(() -> new IllegalStateException(
-            "busybox not found: install Debian's busybox-static (bash .ci/run does)"));
+            "busybox not found: install Debian's busybox-static (./opspulse test or ./opspulse lab, run as root, installs it)"));
     try {
       Path rootfs = root.resolve("busybox-rootfs");
       Files.createDirectories(rootfs.resolve("bin"));
