@@ -142,8 +142,9 @@ public final class JvmMetrics {
    * attributes (a gauge named *_info would lose its suffix in OpenTelemetry's Prometheus exporter).
    */
   public static final MetricDefinition TARGET_INFO = gauge("target_info")
-      .labels("service_name", "telemetry_distro_name", "telemetry_distro_version", "opspulse_agent_revision")
-      .help("The service's OpenTelemetry resource, value 1: its name, and the agent's build (telemetry_distro_name opspulse-agent, its version and git revision).")
+      .labels("service_name", "telemetry_sdk_language", "telemetry_sdk_name", "telemetry_sdk_version",
+          "telemetry_distro_name", "telemetry_distro_version", "opspulse_agent_revision")
+      .help("The service's OpenTelemetry resource, value 1: its name, the SDK, and the agent's build (telemetry_distro_name opspulse-agent, its version and git revision).")
       .build(Source.AGENT);
 
   public static final List<MetricDefinition> ALL = List.of(
