@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The exporter as users run it: the image {@code ./opspulse image} builds offline, started in a Docker
  * engine beside the containers it watches, the way README and docs/deployment.md say (non-root with the
- * socket's group, the socket read-only, {@code --pid=host}, the cgroup hierarchy read-only, host network),
+ * socket's group, the socket read-only, {@code --pid=host}, the cgroup hierarchy read-only with the host's
+ * cgroup namespace, host network),
  * once on the engine's socket and once behind the read-only socket proxy; a real Prometheus scrapes both
  * and sees the other containers' restarts, CPU and memory. Only the image, the exporter's CLI flags and its
  * metric names are used here.
@@ -71,7 +72,7 @@ class SidecarImageIT {
   static void sidecar(String name, int port, Path socket, String socketInContainer) throws Exception {
     int gid = (Integer) Files.getAttribute(socket, "unix:gid");
     List<String> run = new ArrayList<>(List.of("run", "-d", "--name", name,
-        "--network", "host", "--pid", "host", "--group-add", Integer.toString(gid),
+        "--network", "host", "--pid", "host", "--cgroupns", "host", "--group-add", Integer.toString(gid),
         "-v", socket + ":" + socketInContainer + ":ro",
         "-v", "/sys/fs/cgroup:/sys/fs/cgroup:ro",
         "-e", "OPSPULSE_HEALTH_URL=http://127.0.0.1:" + port + "/metrics",
