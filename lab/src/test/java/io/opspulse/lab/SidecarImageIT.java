@@ -115,6 +115,13 @@ class SidecarImageIT {
     String agent = "opspulse/agent:" + BuildInfo.VERSION;
     assertThat(docker.dockerOk("image", "inspect", "-f", "{{json .Config.Entrypoint}}", agent))
         .isEqualTo("[\"/bin/busybox\",\"cp\",\"/opspulse/opspulse-agent.jar\"]");
+    // The init-container pattern as documented: it fills a volume that services then mount read-only.
+    docker.dockerOk("run", "--rm", "--network", "none", "-v", "opspulse-agent:/target", agent);
+    String copied = docker.dockerOk("run", "--rm", "--network", "none", "-v", "opspulse-agent:/opspulse:ro",
+        PrivateDockerDaemon.BUSYBOX, "sha256sum", "/opspulse/opspulse-agent.jar");
+    String built = Commands.run(List.of("sha256sum", REPO.resolve("javaagent/target/opspulse-agent.jar").toString()),
+        Map.of(), null, Duration.ofSeconds(30)).orThrow("sha256sum").stdout();
+    assertThat(copied.split("\\s+")[0]).isEqualTo(built.split("\\s+")[0]);
 
     for (String name : List.of("sidecar-direct", "sidecar-proxied")) {
       Poll.untilTrue(name + " to be healthy", SEEN, () -> {
