@@ -156,6 +156,10 @@ public final class DockerMetrics {
   public static final MetricDefinition EXPORTER_LAST_EVENT_TIME = gauge("opspulse_exporter_last_event_time_seconds")
       .unit(Unit.SECONDS)
       .help("When the exporter last received a Docker event, in seconds since the epoch.").build(Source.EXPORTER);
+  public static final MetricDefinition EXPORTER_BUILD_INFO = gauge("opspulse_exporter_build_info")
+      .labels("version", "revision")
+      .help("The exporter's version and the git revision it was built from, as labels; the value is always 1.")
+      .build(Source.EXPORTER);
 
   /** Every metric above, in declaration order. */
   public static final List<MetricDefinition> ALL = List.of(
@@ -168,5 +172,5 @@ public final class DockerMetrics {
       CONTAINER_PIDS, CONTAINERS, SERVICE_DESIRED_REPLICAS, SERVICE_RUNNING_REPLICAS, SERVICE_EXITS,
       EXPORTER_EVENTS, EXPORTER_RESYNCS, EXPORTER_API_ERRORS, EXPORTER_TASK_FAILURES, EXPORTER_LABELS_REFUSED,
       EXPORTER_COMPOSE_FILE_ERRORS, EXPORTER_COMPOSE_LABELS_REFUSED, EXPORTER_RENDER_DURATION,
-      EXPORTER_CONTAINERS_DROPPED, EXPORTER_LAST_EVENT_TIME);
+      EXPORTER_CONTAINERS_DROPPED, EXPORTER_LAST_EVENT_TIME, EXPORTER_BUILD_INFO);
 }

@@ -137,6 +137,15 @@ public final class JvmMetrics {
       .labels("component")
       .help("Failures inside the agent that it contained, by component; the service ran on.")
       .otel("opspulse.agent.errors").build(Source.AGENT);
+  /**
+   * OpenTelemetry's resource as a series. The agent's build rides on it as the semantic conventions' distro
+   * attributes (a gauge named *_info would lose its suffix in OpenTelemetry's Prometheus exporter).
+   */
+  public static final MetricDefinition TARGET_INFO = gauge("target_info")
+      .labels("service_name", "telemetry_sdk_language", "telemetry_sdk_name", "telemetry_sdk_version",
+          "telemetry_distro_name", "telemetry_distro_version", "opspulse_agent_revision")
+      .help("The service's OpenTelemetry resource, value 1: its name, the SDK, and the agent's build (telemetry_distro_name opspulse-agent, its version and git revision).")
+      .build(Source.AGENT);
 
   public static final List<MetricDefinition> ALL = List.of(
       HTTP_SERVER_DURATION, HTTP_CLIENT_DURATION, DB_CLIENT_DURATION, DB_STATEMENTS_PER_REQUEST,
@@ -146,5 +155,5 @@ public final class JvmMetrics {
       JVM_CLASSES_LOADED_TOTAL, JVM_CLASSES_UNLOADED_TOTAL, JVM_CPU_TIME,
       JVM_CPU_UTILIZATION, JVM_CPU_COUNT, JVM_DEADLOCKED_THREADS, JVM_FILE_DESCRIPTORS, PROCESS_START_TIME,
       STARTS_RECENT,
-      DEV_MODE, IN_PROCESS_RESTARTS, AGENT_ERRORS);
+      DEV_MODE, IN_PROCESS_RESTARTS, AGENT_ERRORS, TARGET_INFO);
 }

@@ -264,7 +264,9 @@ final class ComposeFileParser {
       }
     }
     if (projectDir == null) {
-      projectDir = files.get(0).getParent();
+      // The included file's folder; an include of "/" itself has none, and then the including file's stands in.
+      Path parent = files.get(0).getParent();
+      projectDir = parent != null ? parent : java.util.Objects.requireNonNullElse(base, Path.of("/"));
     }
     if (envFile == null) {
       envFile = projectDir.resolve(".env");

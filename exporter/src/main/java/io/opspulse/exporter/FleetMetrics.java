@@ -2,6 +2,7 @@ package io.opspulse.exporter;
 
 import static io.opspulse.catalog.DockerMetrics.*;
 
+import io.opspulse.catalog.BuildInfo;
 import io.opspulse.catalog.LabelValues;
 import io.opspulse.catalog.MetricDefinition;
 import io.opspulse.catalog.prometheus.CatalogFamily;
@@ -139,6 +140,7 @@ final class FleetMetrics {
           r.view().composeLabelsRefused().forEach((reason, n) -> out.add(n, reason.label()))),
       fleet(EXPORTER_RENDER_DURATION, (r, out) -> out.add(r.lastRenderSeconds())),
       fleet(EXPORTER_CONTAINERS_DROPPED, (r, out) -> out.add(r.dropped())),
+      fleet(EXPORTER_BUILD_INFO, (r, out) -> out.add(1, BuildInfo.VERSION, BuildInfo.REVISION)),
       fleet(EXPORTER_LAST_EVENT_TIME, (r, out) -> {
         if (r.stats().lastEventTimeSeconds() > 0) {
           out.add(r.stats().lastEventTimeSeconds());

@@ -20,6 +20,13 @@ class ComposeFileParserTest {
   }
 
   @Test
+  void anIncludeOfTheRootFolderIsAnErrorNotACrash() {
+    // Found by ComposeParserFuzzTest: "/" has no parent folder to be the included project's directory.
+    assertThatThrownBy(() -> parse("include: [\"/\"]\nservices: {}\n")).isInstanceOf(ComposeFileException.class)
+        .hasMessageStartingWith(FILE.toString());
+  }
+
+  @Test
   void readsServicesReplicasAndProfiles() throws Exception {
     var f = parse("""
         services:

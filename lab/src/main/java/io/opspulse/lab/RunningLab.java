@@ -174,11 +174,12 @@ public final class RunningLab implements AutoCloseable {
       progress("watching your Docker engine at " + dockerHost + " (no lab containers added)");
       return;
     }
-    progress("starting a private dockerd (own socket and data root, no bridge, no iptables)");
+    progress("starting a private dockerd (own socket, data root and containerd, no bridge, no iptables)");
     daemon = PrivateDockerDaemon.start();
     dockerHost = daemon.dockerHost();
     state.docker(dockerHost, daemon.root());
     state.process("dockerd", daemon.pid());
+    state.process("containerd", daemon.containerdPid());
     daemon.withBusybox();
     progress("dockerd " + dockerHost + " (pid " + daemon.pid() + "), busybox imported");
   }

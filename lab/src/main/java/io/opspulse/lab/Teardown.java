@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Removes everything a lab's state file names, from any process: the lab's JVM first (its shutdown hook
  * does the orderly stop), then each recorded process by pid in reverse start order, the private daemon's
- * containers, the daemon, anything still naming its folders, and the folders. Idempotent.
+ * containers, the daemon, its own containerd, anything still naming its folders, and the folders.
+ * Idempotent.
  */
 final class Teardown {
   private Teardown() {}
@@ -29,7 +30,7 @@ final class Teardown {
     List<LabState.Proc> procs = new ArrayList<>(d.processes());
     Collections.reverse(procs);
     for (LabState.Proc p : procs) {
-      if (p.label().equals("dockerd")) {
+      if (p.label().equals("dockerd") || p.label().equals("containerd")) {
         continue;
       }
       Reaper.find(p).ifPresent(h -> {
@@ -47,6 +48,10 @@ final class Teardown {
           docker(d.dockerHost(), rm);
         }
         say(out, "stopping dockerd (pid " + h.pid() + ")");
+        Reaper.stop(h, Duration.ofSeconds(30));
+      });
+      procs.stream().filter(p -> p.label().equals("containerd")).findFirst().flatMap(Reaper::find).ifPresent(h -> {
+        say(out, "stopping the lab's containerd (pid " + h.pid() + ")");
         Reaper.stop(h, Duration.ofSeconds(30));
       });
       for (ProcessHandle straggler : Reaper.namingFolder(d.privateDaemonRoot())) {

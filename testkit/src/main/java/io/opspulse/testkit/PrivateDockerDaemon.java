@@ -13,9 +13,12 @@ import java.util.stream.Stream;
 
 /**
  * A Docker daemon of the test's own: its own socket, data root, exec root and pidfile, no bridge and no
- * iptables, so it touches nothing of the host's networking and no other daemon. It imports a busybox
- * image built from Debian's busybox-static (no registry is reachable), and it is stopped by the pid in its
- * pidfile, with every container it ran removed first.
+ * iptables, so it touches nothing of the host's networking and no other daemon. It runs on a containerd of
+ * its own too (own config, root, state, socket, and a namespace named after its folder): dockerd would
+ * otherwise attach to a host's /run/containerd/containerd.sock whenever one answers, and share the host
+ * engine's {@code moby} namespace. It imports a busybox image built from Debian's busybox-static (no
+ * registry is reachable), and it is stopped by the pid in its pidfile, then its containerd by pid, with
+ * every container it ran removed first.
  */
 public final class PrivateDockerDaemon implements AutoCloseable {
   /** The image every test container runs: busybox with all its applets on PATH. */
@@ -23,6 +26,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
 
   private final Path root;
   private final List<String> extraArgs;
+  private ManagedProcess containerd;
   private ManagedProcess process;
 
   private PrivateDockerDaemon(Path root, List<String> extraArgs) {
@@ -54,12 +58,16 @@ public final class PrivateDockerDaemon implements AutoCloseable {
   private void launch() throws IOException {
     String dockerd = Stream.of("/usr/sbin/dockerd", "/usr/bin/dockerd").filter(p -> Files.isExecutable(Path.of(p)))
         .findFirst().orElseThrow(() -> new IllegalStateException(
-            "dockerd not found: install Debian's docker.io (bash .ci/run does)"));
+            "dockerd not found: install Debian's docker.io (./opspulse test or ./opspulse lab, run as root, installs it)"));
     Files.createDirectories(root.resolve("data"));
     Files.createDirectories(root.resolve("exec"));
     Files.deleteIfExists(socket());
+    startContainerd();
     List<String> command = new ArrayList<>(List.of(dockerd,
         "-H", "unix://" + socket(),
+        "--containerd", containerdSocket().toString(),
+        "--containerd-namespace", containerdNamespace(),
+        "--containerd-plugins-namespace", containerdNamespace() + "-plugins",
         "--data-root", root.resolve("data").toString(),
         "--exec-root", root.resolve("exec").toString(),
         "--pidfile", root.resolve("docker.pid").toString(),
@@ -76,12 +84,78 @@ public final class PrivateDockerDaemon implements AutoCloseable {
       });
     } catch (RuntimeException | AssertionError e) {
       process.stop(Duration.ofSeconds(10));
+      containerd.stop(Duration.ofSeconds(10));
       throw new AssertionError(e.getMessage() + "; dockerd's log ends:\n" + process.logTail(30), e);
     }
   }
 
+  /**
+   * Starts the daemon's own containerd, unless the one started before still runs (a crashed dockerd
+   * leaves it, as a host's containerd outlives its dockerd).
+   */
+  private void startContainerd() throws IOException {
+    if (containerd != null && containerd.isAlive()) {
+      return;
+    }
+    String binary = Stream.of("/usr/bin/containerd", "/usr/sbin/containerd").filter(p -> Files.isExecutable(Path.of(p)))
+        .findFirst().orElseThrow(() -> new IllegalStateException(
+            "containerd not found: install Debian's docker.io (it brings containerd)"));
+    Path dir = root.resolve("containerd");
+    Files.createDirectories(dir.resolve("root"));
+    Files.createDirectories(dir.resolve("state"));
+    Files.deleteIfExists(containerdSocket());
+    Path config = dir.resolve("config.toml");
+    Files.writeString(config, containerdConfig(dir, containerdSocket()));
+    containerd = ManagedProcess.start("containerd", List.of(binary, "--config", config.toString()), Map.of(),
+        root.resolve("containerd.log"));
+    try {
+      Poll.untilTrue("containerd at " + containerdSocket() + " to answer", Duration.ofSeconds(60), () -> {
+        if (!containerd.isAlive()) {
+          throw new IllegalStateException("containerd exited: " + containerd.logTail(20));
+        }
+        return Files.exists(containerdSocket());
+      });
+    } catch (RuntimeException | AssertionError e) {
+      containerd.stop(Duration.ofSeconds(10));
+      throw new AssertionError(e.getMessage() + "; containerd's log ends:\n" + containerd.logTail(30), e);
+    }
+  }
+
+  /** containerd's configuration: everything under {@code dir}, no CRI, no debug or metrics listener. */
+  static String containerdConfig(Path dir, Path socket) {
+    return """
+        version = 2
+        root = "%1$s/root"
+        state = "%1$s/state"
+        disabled_plugins = ["io.containerd.grpc.v1.cri"]
+        [grpc]
+          address = "%2$s"
+        [ttrpc]
+          address = "%2$s.ttrpc"
+        [debug]
+          address = ""
+        [metrics]
+          address = ""
+        """.formatted(dir, socket);
+  }
+
   public Path socket() {
     return root.resolve("docker.sock");
+  }
+
+  /** The socket of the daemon's own containerd. */
+  public Path containerdSocket() {
+    return root.resolve("containerd.sock");
+  }
+
+  /** The containerd namespace the daemon keeps its containers in: its own, never the host's {@code moby}. */
+  public String containerdNamespace() {
+    return "opspulse-" + root.getFileName();
+  }
+
+  /** The pid of the daemon's own containerd. */
+  public long containerdPid() {
+    return containerd.pid();
   }
 
   /** The value for DOCKER_HOST. */
@@ -129,7 +203,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     }
     Path busybox = Stream.of("/bin/busybox", "/usr/bin/busybox").map(Path::of).filter(Files::isExecutable)
         .findFirst().orElseThrow(() -> new IllegalStateException(
-            "busybox not found: install Debian's busybox-static (bash .ci/run does)"));
+            "busybox not found: install Debian's busybox-static (./opspulse test or ./opspulse lab, run as root, installs it)"));
     try {
       Path rootfs = root.resolve("busybox-rootfs");
       Files.createDirectories(rootfs.resolve("bin"));
@@ -176,8 +250,8 @@ public final class PrivateDockerDaemon implements AutoCloseable {
   }
 
   /**
-   * SIGKILLs the daemon and the containerd it manages, by pid, as a crash would: no shutdown, no events
-   * for what happens meanwhile. The managed containerd must go too, or a new daemon waits on its socket.
+   * SIGKILLs the daemon (and any child of its), by pid, as a crash would: no shutdown, no events for what
+   * happens meanwhile. Its containerd runs on, as a host's does; {@link #restartDaemon()} attaches to it.
    */
   public void crash() {
     long pid = pid();
@@ -226,6 +300,9 @@ public final class PrivateDockerDaemon implements AutoCloseable {
           });
     }
     process.stop(Duration.ofSeconds(30));
+    if (containerd != null) {
+      containerd.stop(Duration.ofSeconds(30));
+    }
     for (ProcessHandle p : leftoverProcesses()) {
       p.destroyForcibly();
     }

@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opspulse.catalog.BuildInfo;
 
 /**
  * The OpenTelemetry SDK the agent records into, private to the agent (never registered as the global
@@ -32,7 +33,11 @@ final class Telemetry {
   static Telemetry start(AgentConfig config, AgentErrors errors) {
     SdkMeterProviderBuilder provider = SdkMeterProvider.builder()
         .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-            io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName()))))
+            io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName(),
+            // Which build of the agent this is, in the semantic conventions' words (target_info on /metrics).
+            io.opentelemetry.api.common.AttributeKey.stringKey("telemetry.distro.name"), "opspulse-agent",
+            io.opentelemetry.api.common.AttributeKey.stringKey("telemetry.distro.version"), BuildInfo.VERSION,
+            io.opentelemetry.api.common.AttributeKey.stringKey("opspulse.agent.revision"), BuildInfo.REVISION))))
         .setExemplarFilter(ExemplarFilter.alwaysOff());
     MetricReader prometheus = null;
     if (config.prometheusPort() != AgentConfig.OFF && config.webConfigFile() != null) {

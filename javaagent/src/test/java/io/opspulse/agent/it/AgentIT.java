@@ -197,14 +197,14 @@ class AgentIT {
   }
 
   /**
-   * Every opspulse/http/db/jvm/process series is declared in the catalog as an agent metric, with no
+   * Every opspulse/http/db/jvm/process series (and target_info, which carries the agent's build) is declared in the catalog as an agent metric, with no
    * label the catalog lacks; every agent metric of the catalog is there, and where the scenario gives a
    * metric every one of its labels, the labels are exactly the catalog's.
    */
   static void assertMatchesCatalog(SoftAssertions soft, Scrape scrape) {
     Set<String> seen = new TreeSet<>();
     for (Scrape.Sample sample : scrape.samples()) {
-      if (!sample.name().matches("(opspulse|http|db|jvm|process)_.*")) {
+      if (!sample.name().matches("(opspulse|http|db|jvm|process)_.*|target_info")) {
         continue;
       }
       var def = Catalog.bySeriesName(sample.name());
