@@ -83,6 +83,7 @@ public final class Incidents {
         "simulated GPUs (NVML stand-in) at 0%");
     // Report 003: exit 127 restart loops, infrastructure never started, dependency failures, restarts.
     add("OpspulseHostZombieProcesses", "zombie processes: 6 (concerning)", "003",
+        "Host", "Processes and zombies",
         "a parent process (sh exec'd into sleep) that never reaps its 8 exited children, on the lab's host");
     add("OpspulseContainerCommandNotFound", "60+ agents exiting with code 127", "003",
         "Containers", "Exit rate by container and reason",
