@@ -141,7 +141,7 @@ class AgentIT {
           .as("the HttpServer's Executors.newFixedThreadPool(4), named after its creator").isEqualTo(4);
 
       // JDBC through HikariCP: 1 + 5 statements per /orders request, outermost call only
-      soft.assertThat(scrape.value(DB + "_count", Map.of("db_system_name", "h2", "db_operation_name", "SELECT")))
+      soft.assertThat(scrape.value(DB + "_count", Map.of("db_system_name", "h2database", "db_operation_name", "SELECT")))
           .isEqualTo(13);
       soft.assertThat(scrape.value(DB + "_count", Map.of("db_operation_name", "SELECT",
           "error_type", "org.h2.jdbc.JdbcSQLSyntaxErrorException"))).isEqualTo(1);
