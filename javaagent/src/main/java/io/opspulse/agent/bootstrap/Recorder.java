@@ -35,5 +35,13 @@ public interface Recorder {
   /** Called by every constructor of the loader, so the same loader may be reported more than once. */
   void restartClassLoaderCreated(Object loader);
 
+  /** A client library's exchange: values as the advice read them; {@code port} -1 for the scheme's default. */
+  void clientExchange(long nanos, String method, String scheme, String host, int port, int status, Throwable error);
+
+  /** A pool started, named by its instrumented class (Tomcat JDBC, DBCP2, Agroal); read at each collection until closed. */
+  void connectionPoolOpened(String poolClass, Object pool);
+
+  void connectionPoolClosed(Object pool);
+
   void failed(String component, Throwable error);
 }

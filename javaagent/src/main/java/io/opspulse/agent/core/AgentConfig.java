@@ -66,6 +66,7 @@ public record AgentConfig(
     EXECUTOR("executor"),
     JDBC("jdbc"),
     HIKARI("hikari"),
+    CONNECTION_POOL("connection-pool"),
     DEV_MODE("dev-mode");
 
     private final String key;
