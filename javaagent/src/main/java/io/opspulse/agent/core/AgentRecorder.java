@@ -68,12 +68,12 @@ final class AgentRecorder implements Recorder {
   }
 
   /** Creates the histograms in {@code meter}; from now on measurements are recorded. */
-  void bind(Meter meter) {
-    histograms = new Histograms(Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION),
-        Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION),
-        Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION),
+  void bind(Meter meter, AgentConfig.Buckets buckets) {
+    histograms = new Histograms(Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION, buckets),
+        Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION, buckets),
+        Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION, buckets),
         Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST),
-        Instruments.latency(meter, JvmMetrics.POOL_WAIT_TIME));
+        Instruments.latency(meter, JvmMetrics.POOL_WAIT_TIME, buckets));
   }
 
   // --- HTTP server ---

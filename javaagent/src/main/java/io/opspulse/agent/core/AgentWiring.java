@@ -65,7 +65,7 @@ final class AgentWiring {
       ExecutorRegistry executors, ConnectionPools pools, DevMode devMode, StartHistory history, long began) {
     try {
       Telemetry telemetry = Telemetry.start(config, errors);
-      recorder.bind(telemetry.meter());
+      recorder.bind(telemetry.meter(), config.histogramBuckets());
       ObservedMetrics observed = new ObservedMetrics(telemetry.meter(), errors);
       step("runtime", errors, () -> {
         if (config.enabled(Instrumentation.RUNTIME)) {

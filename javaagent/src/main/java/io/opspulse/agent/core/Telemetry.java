@@ -31,8 +31,7 @@ final class Telemetry {
 
   static Telemetry start(AgentConfig config, AgentErrors errors) {
     SdkMeterProviderBuilder provider = SdkMeterProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-            io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName()))))
+        .setResource(resource(config))
         .setExemplarFilter(ExemplarFilter.alwaysOff());
     MetricReader prometheus = null;
     if (config.prometheusPort() != AgentConfig.OFF && config.webConfigFile() != null) {
@@ -64,6 +63,17 @@ final class Telemetry {
       }
     }
     return new Telemetry(OpenTelemetrySdk.builder().setMeterProvider(provider.build()).build(), prometheus);
+  }
+
+  /**
+   * The SDK's defaults, then OTEL_RESOURCE_ATTRIBUTES, then the resolved service.name (which already
+   * weighed OTEL_SERVICE_NAME and a service.name among the attributes against the agent's own setting).
+   */
+  static Resource resource(AgentConfig config) {
+    io.opentelemetry.api.common.AttributesBuilder attributes = Attributes.builder();
+    config.resourceAttributes().forEach(attributes::put);
+    attributes.put(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName());
+    return Resource.getDefault().merge(Resource.create(attributes.build()));
   }
 
   Meter meter() {

@@ -47,8 +47,11 @@ class ClientsAndPoolsIT {
     String classpath = AgentApp.appClasspath() + File.pathSeparator + LIBRARY_LIBS.toAbsolutePath() + "/*";
     try (DependencyServers deps = new DependencyServers("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4");
         AgentApp app = AgentApp.start("libraries-" + java.getParent().getParent().getFileName(), java,
-            "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp.resolve("state"), List.of(), classpath,
-            "io.opspulse.testapp.LibrariesApp", List.of(String.valueOf(port)), Map.of(), tmp.resolve("logs"))) {
+            "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp.resolve("state") + ",histogram.buckets=semconv",
+            List.of(), classpath, "io.opspulse.testapp.LibrariesApp", List.of(String.valueOf(port)),
+            Map.of("OTEL_SERVICE_NAME", "libraries",
+                "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=lab,team=payments%20core"),
+            tmp.resolve("logs"))) {
       String base = "http://127.0.0.1:" + port;
       for (Map.Entry<String, Integer> client : CLIENTS.entrySet()) {
         assertThat(call(base, client.getKey(), deps.url(client.getValue()), 10, 3))
@@ -95,6 +98,14 @@ class ClientsAndPoolsIT {
       soft.assertThat(scrape.value("db_client_operation_duration_seconds_count",
           Map.of("db_system_name", "h2database", "db_operation_name", "SELECT")))
           .as("SELECT 1 twice through each pool, each counted once").isEqualTo(8);
+      // OpenTelemetry's resource variables, and histogram.buckets=semconv: exactly the advised boundaries
+      soft.assertThat(scrape.value("target_info", Map.of("service_name", "libraries",
+          "deployment_environment_name", "lab", "team", "payments core"))).isEqualTo(1);
+      soft.assertThat(bucketBounds(scrape, "http_client_request_duration_seconds_bucket")).containsExactly(
+          "0.005", "0.01", "0.025", "0.05", "0.075", "0.1", "0.25", "0.5", "0.75", "1.0", "2.5", "5.0", "7.5",
+          "10.0", "+Inf");
+      soft.assertThat(bucketBounds(scrape, "db_client_operation_duration_seconds_bucket")).containsExactly(
+          "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1.0", "5.0", "10.0", "+Inf");
       soft.assertThat(scrape.value("opspulse_agent_errors_total", Map.of("component", "connection-pool")))
           .isEqualTo(0);
       soft.assertThat(scrape.value("opspulse_agent_errors_total", Map.of("component", "http-client")))
@@ -123,6 +134,11 @@ class ClientsAndPoolsIT {
         + URLEncoder.encode(target, StandardCharsets.UTF_8) + "&n=" + n + "&fail=" + fail).body();
     assertThat(body).as(client + " calls").startsWith("[");
     return List.of(body.substring(1, body.length() - 1).split(",\\s*"));
+  }
+
+  /** The distinct {@code le} values of a histogram, in the order exposed. */
+  private static List<String> bucketBounds(Scrape scrape, String bucket) {
+    return scrape.named(bucket).stream().map(s -> s.labels().get("le")).distinct().toList();
   }
 
   private static Map<String, String> with(Map<String, String> labels, String key, String value) {
