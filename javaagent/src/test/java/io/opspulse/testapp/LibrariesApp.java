@@ -51,6 +51,8 @@ public final class LibrariesApp {
       org.apache.http.impl.client.HttpClients.createDefault();
   private static final OkHttpClient OKHTTP = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
   private static final List<Connection> held = new ArrayList<>();
+  /** Kept, as an application keeps its data sources: the agent holds pools only weakly. */
+  private static final List<DataSource> dataSources = new ArrayList<>();
   private static HikariDataSource hikari;
 
   private LibrariesApp() {}
@@ -166,7 +168,8 @@ public final class LibrariesApp {
             .acquisitionTimeout(Duration.ofSeconds(10))
             .connectionFactoryConfiguration(factory -> factory.jdbcUrl("jdbc:h2:mem:agroal;DB_CLOSE_DELAY=-1"))));
 
-    for (DataSource ds : List.of(hikari, new org.apache.tomcat.jdbc.pool.DataSource(tomcat), dbcp, agroal)) {
+    dataSources.addAll(List.of(hikari, new org.apache.tomcat.jdbc.pool.DataSource(tomcat), dbcp, agroal));
+    for (DataSource ds : dataSources) {
       try (Connection c = ds.getConnection()) {
         select(c);
       }
