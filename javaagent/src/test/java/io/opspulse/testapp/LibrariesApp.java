@@ -34,11 +34,11 @@ import org.apache.tomcat.jdbc.pool.PoolProperties;
 
 /**
  * The client libraries and connection pools the agent instruments, in one JVM: Apache HttpClient 5 and 4
- * classic and OkHttp 4 (sync and enqueued) calling the test's dependency servers, and HikariCP, Tomcat
+ * classic, OkHttp 4 (sync and enqueued) and Reactor Netty's HttpClient calling the test's dependency servers, and HikariCP, Tomcat
  * JDBC, Commons DBCP2 and Agroal pools on H2. Usage: LibrariesApp port. Prints READY when it serves.
  *
  * <ul>
- *   <li>{@code /call?client=hc5|hc4|okhttp|okhttp-async&target=URL&n=10&fail=3}: n calls, the first
+ *   <li>{@code /call?client=hc5|hc4|okhttp|okhttp-async|reactor-netty&target=URL&n=10&fail=3}: n calls, the first
  *       {@code fail} asking the dependency for a 503; answers the statuses seen (-1 for an exception).
  *   <li>{@code /pools/open}: starts the four pools, runs {@code SELECT 1} on two borrows of each and keeps
  *       the second connection of each borrowed (one used connection per pool).
@@ -50,6 +50,8 @@ public final class LibrariesApp {
   private static final org.apache.http.impl.client.CloseableHttpClient HC4 =
       org.apache.http.impl.client.HttpClients.createDefault();
   private static final OkHttpClient OKHTTP = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+  private static final reactor.netty.http.client.HttpClient REACTOR_NETTY =
+      reactor.netty.http.client.HttpClient.create();
   private static final List<Connection> held = new ArrayList<>();
   /** Kept, as an application keeps its data sources: the agent holds pools only weakly. */
   private static final List<DataSource> dataSources = new ArrayList<>();
@@ -126,6 +128,10 @@ public final class LibrariesApp {
                   enqueued.countDown();
                 }
               });
+          case "reactor-netty" -> statuses.add(REACTOR_NETTY.get().uri(uri.toString())
+              .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
+                  .map(text -> response.status().code()))
+              .block(Duration.ofSeconds(30)));
           default -> throw new IllegalArgumentException(client);
         }
       } catch (IOException e) {

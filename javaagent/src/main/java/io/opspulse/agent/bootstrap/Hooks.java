@@ -292,6 +292,33 @@ public final class Hooks {
     }
   }
 
+  /**
+   * An asynchronous client's exchange began (Reactor Netty: the request is about to be written); it ends
+   * with {@link #asyncClientFinished} on whichever thread sees the response or the failure.
+   */
+  public static void asyncClientStarted(Object exchange) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncClientStarted(exchange, System.nanoTime());
+      } catch (Throwable t) {
+        failed("http-client", t);
+      }
+    }
+  }
+
+  /** Ends an exchange begun with {@link #asyncClientStarted}; later calls for the same exchange are ignored. */
+  public static void asyncClientFinished(Object exchange, String method, String url, int status, String errorType) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncClientFinished(exchange, System.nanoTime(), method, url, status, errorType);
+      } catch (Throwable t) {
+        failed("http-client", t);
+      }
+    }
+  }
+
   /** A connection pool started: {@code poolClass} is the instrumented class (Tomcat JDBC, DBCP2, Agroal). */
   public static void connectionPoolOpened(String poolClass, Object pool) {
     Recorder r = recorder;

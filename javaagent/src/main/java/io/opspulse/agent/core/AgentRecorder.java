@@ -51,6 +51,8 @@ final class AgentRecorder implements Recorder {
   private final Set<String> hosts = ConcurrentHashMap.newKeySet();
   /** Statement → operation of its SQL: read on every execute, so no lock shared by all threads. */
   private final WeakIdentityMap<Object, String> preparedOperations = new WeakIdentityMap<>();
+  /** Asynchronous client exchanges begun and not yet answered → their start. */
+  private final WeakIdentityMap<Object, Long> asyncExchanges = new WeakIdentityMap<>();
 
   private record Histograms(DoubleHistogram server, DoubleHistogram client, DoubleHistogram db,
       LongHistogram statementsPerRequest, DoubleHistogram connectionWait) {}
@@ -135,6 +137,25 @@ final class AgentRecorder implements Recorder {
     client(nanos, method, scheme, host, port, status, error);
   }
 
+  @Override
+  public void asyncClientStarted(Object exchange, long startNanos) {
+    if (AGENT_THREAD.get() == null) {
+      asyncExchanges.put(exchange, startNanos);
+    }
+  }
+
+  @Override
+  public void asyncClientFinished(Object exchange, long endNanos, String method, String url, int status,
+      String errorType) {
+    Long start = asyncExchanges.remove(exchange);
+    if (start == null) {
+      return; // finished already (a close after the response), or begun before the agent was ready
+    }
+    java.net.URI uri = url == null ? null : java.net.URI.create(url);
+    client(endNanos - start, method, uri == null ? null : uri.getScheme(), uri == null ? null : uri.getHost(),
+        uri == null ? -1 : uri.getPort(), status, errorType);
+  }
+
   /** Marks the calling thread as the agent's: HTTP client calls made on it are not measured. */
   static void markAgentThread() {
     AGENT_THREAD.set(Boolean.TRUE);
@@ -142,11 +163,16 @@ final class AgentRecorder implements Recorder {
 
   private void client(long nanos, String method, String scheme, String host, int port, int status,
       Throwable error) {
+    client(nanos, method, scheme, host, port, status, error == null ? null : error.getClass().getName());
+  }
+
+  private void client(long nanos, String method, String scheme, String host, int port, int status,
+      String thrown) {
     Histograms h = histograms;
     if (h == null || AGENT_THREAD.get() != null) {
       return;
     }
-    String errorType = error != null ? error.getClass().getName() : status >= 400 ? Integer.toString(status) : null;
+    String errorType = thrown != null ? thrown : status >= 400 ? Integer.toString(status) : null;
     String address = host == null ? "unknown" : host.toLowerCase(Locale.ROOT);
     int p = port > 0 ? port : defaultPort(scheme);
     if (!hosts.contains(address + ":" + p)) {

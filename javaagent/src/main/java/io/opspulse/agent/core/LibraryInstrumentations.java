@@ -13,6 +13,9 @@ import io.opspulse.agent.advice.ConnectionPoolClosedAdvice;
 import io.opspulse.agent.advice.ConnectionPoolOpenedAdvice;
 import io.opspulse.agent.advice.ConnectionWaitAdvice;
 import io.opspulse.agent.advice.OkHttpAdvice;
+import io.opspulse.agent.advice.ReactorNettyClosedAdvice;
+import io.opspulse.agent.advice.ReactorNettyRequestAdvice;
+import io.opspulse.agent.advice.ReactorNettyResponseAdvice;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +23,8 @@ import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
- * The HTTP client libraries (Apache HttpClient 5 and 4 classic, OkHttp 3.14/4) and connection pools
+ * The HTTP client libraries (Apache HttpClient 5 and 4 classic, OkHttp 3.14/4, Reactor Netty's HttpClient,
+ * which Spring's WebClient runs on) and connection pools
  * (Tomcat JDBC, Commons DBCP2, Agroal) beside the JDK's clients and HikariCP. Each is matched by the exact
  * name of the one class every call of the library goes through, so {@link ClassGate} passes them on their
  * name alone, and the advice reads the library's own types where it is inlined.
@@ -34,6 +38,8 @@ final class LibraryInstrumentations {
       "org.apache.http.impl.client.MinimalHttpClient");
   /** OkHttp 4's call, and OkHttp 3's. */
   static final List<String> OKHTTP_CALL = List.of("okhttp3.internal.connection.RealCall", "okhttp3.RealCall");
+  static final String REACTOR_NETTY_HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
+  static final String REACTOR_NETTY_OPERATIONS = "reactor.netty.http.client.HttpClientOperations";
   static final String TOMCAT_JDBC_POOL = ConnectionPools.Library.TOMCAT_JDBC.poolClass;
   static final String DBCP2_DATA_SOURCE = ConnectionPools.Library.DBCP2.poolClass;
   static final String AGROAL_POOL = ConnectionPools.Library.AGROAL.poolClass;
@@ -47,6 +53,8 @@ final class LibraryInstrumentations {
       names.addAll(APACHE_HTTP_CLIENT_5);
       names.addAll(APACHE_HTTP_CLIENT_4);
       names.addAll(OKHTTP_CALL);
+      names.add(REACTOR_NETTY_HANDLER);
+      names.add(REACTOR_NETTY_OPERATIONS);
     }
     if (config.enabled(Instrumentation.CONNECTION_POOL)) {
       names.add(TOMCAT_JDBC_POOL);
@@ -70,7 +78,14 @@ final class LibraryInstrumentations {
           .type(namedOneOf(OKHTTP_CALL.toArray(String[]::new)))
           .transform(advice(agentLoader).advice(
               nameStartsWith("getResponseWithInterceptorChain").and(takesArguments(0)),
-              OkHttpAdvice.class.getName()));
+              OkHttpAdvice.class.getName()))
+          .type(named(REACTOR_NETTY_HANDLER))
+          .transform(advice(agentLoader).advice(named("requestWithBody").and(takesArguments(1)),
+              ReactorNettyRequestAdvice.class.getName()))
+          .type(named(REACTOR_NETTY_OPERATIONS))
+          .transform(advice(agentLoader)
+              .advice(named("onInboundNext").and(takesArguments(2)), ReactorNettyResponseAdvice.class.getName())
+              .advice(named("onInboundClose").and(takesArguments(0)), ReactorNettyClosedAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.CONNECTION_POOL)) {
       b = b.type(named(TOMCAT_JDBC_POOL))

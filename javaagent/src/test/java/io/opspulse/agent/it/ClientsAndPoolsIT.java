@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The client libraries and pools beside the JDK's, on JDK 17 and 25, from the jars Maven Central serves
- * ({@code LibrariesApp}): Apache HttpClient 5 and 4 and OkHttp 4 (execute and enqueue) each call their own
+ * ({@code LibrariesApp}): Apache HttpClient 5 and 4, OkHttp 4 (execute and enqueue) and Reactor Netty each call their own
  * loopback dependency 10 times, 3 answered 503, and OkHttp a closed port twice; HikariCP, Tomcat JDBC,
  * DBCP2 and Agroal pools on H2 each borrow twice and keep one connection, then the HikariCP pool is closed
  * and must leave the scrape.
@@ -31,7 +31,8 @@ class ClientsAndPoolsIT {
   static final Path LIBRARY_LIBS = Path.of(System.getProperty("opspulse.library.libs", "target/library-libs"));
 
   /** Client under test → index of its dependency server (its own loopback address). */
-  private static final Map<String, Integer> CLIENTS = Map.of("hc5", 0, "hc4", 1, "okhttp", 2, "okhttp-async", 3);
+  private static final Map<String, Integer> CLIENTS = Map.of("hc5", 0, "hc4", 1, "okhttp", 2, "okhttp-async", 3,
+      "reactor-netty", 4);
 
   /** Pool name → its maximum size, as LibrariesApp configures them. */
   private static final Map<String, Integer> POOLS = Map.of("closing-hikari", 4, "tomcat-orders", 6,
@@ -45,7 +46,8 @@ class ClientsAndPoolsIT {
     int metrics = Ports.freeLoopbackPort();
     int closed = Ports.freeLoopbackPort();
     String classpath = AgentApp.appClasspath() + File.pathSeparator + LIBRARY_LIBS.toAbsolutePath() + "/*";
-    try (DependencyServers deps = new DependencyServers("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4");
+    try (DependencyServers deps = new DependencyServers("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4",
+            "127.0.0.5");
         AgentApp app = AgentApp.start("libraries-" + java.getParent().getParent().getFileName(), java,
             "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp.resolve("state") + ",histogram.buckets=semconv",
             List.of(), classpath, "io.opspulse.testapp.LibrariesApp", List.of(String.valueOf(port)),
@@ -63,7 +65,7 @@ class ClientsAndPoolsIT {
       Scrape scrape = Poll.until("every client call and pool to show", Duration.ofSeconds(20), () -> {
         Scrape s = Scrape.of(metrics);
         double calls = s.named(HTTP_CLIENT).stream().mapToDouble(Scrape.Sample::value).sum();
-        return calls >= 42 && s.named("db_client_connection_max").size() >= 4 ? s : null;
+        return calls >= 52 && s.named("db_client_connection_max").size() >= 4 ? s : null;
       });
       SoftAssertions soft = new SoftAssertions();
       for (Map.Entry<String, Integer> client : CLIENTS.entrySet()) {
