@@ -24,7 +24,7 @@ public final class JvmMetrics {
       .help("Duration of HTTP server requests.").otel("http.server.request.duration").build(Source.AGENT);
   public static final MetricDefinition HTTP_CLIENT_DURATION = histogram("http_client_request_duration_seconds")
       .unit(Unit.SECONDS)
-      .labels("http_request_method", "server_address", "http_response_status_code", "error_type")
+      .labels("http_request_method", "server_address", "server_port", "http_response_status_code", "error_type")
       .help("Duration of HTTP client requests, by the server called.")
       .otel("http.client.request.duration").build(Source.AGENT);
   public static final MetricDefinition DB_CLIENT_DURATION = histogram("db_client_operation_duration_seconds")

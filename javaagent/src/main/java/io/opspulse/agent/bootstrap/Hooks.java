@@ -273,6 +273,76 @@ public final class Hooks {
     }
   }
 
+  // --- client libraries and connection pools other than the JDK's and HikariCP ---
+
+  /**
+   * An HTTP exchange of a client library that finished; the advice read the values where the library's
+   * types are visible. {@code port} -1 when the URL names none (the scheme's default then applies).
+   */
+  public static void clientExchange(long start, String method, String scheme, String host, int port, int status,
+      Throwable error) {
+    Recorder r = recorder;
+    if (r == null || start < 0) {
+      return;
+    }
+    try {
+      r.clientExchange(System.nanoTime() - start, method, scheme, host, port, status, error);
+    } catch (Throwable t) {
+      failed("http-client", t);
+    }
+  }
+
+  /**
+   * An asynchronous client's exchange began (Reactor Netty: the request is about to be written); it ends
+   * with {@link #asyncClientFinished} on whichever thread sees the response or the failure.
+   */
+  public static void asyncClientStarted(Object exchange) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncClientStarted(exchange, System.nanoTime());
+      } catch (Throwable t) {
+        failed("http-client", t);
+      }
+    }
+  }
+
+  /** Ends an exchange begun with {@link #asyncClientStarted}; later calls for the same exchange are ignored. */
+  public static void asyncClientFinished(Object exchange, String method, String url, int status, String errorType) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncClientFinished(exchange, System.nanoTime(), method, url, status, errorType);
+      } catch (Throwable t) {
+        failed("http-client", t);
+      }
+    }
+  }
+
+  /** A connection pool started: {@code poolClass} is the instrumented class (Tomcat JDBC, DBCP2, Agroal). */
+  public static void connectionPoolOpened(String poolClass, Object pool) {
+    Recorder r = recorder;
+    if (r != null && pool != null) {
+      try {
+        r.connectionPoolOpened(poolClass, pool);
+      } catch (Throwable t) {
+        failed("connection-pool", t);
+      }
+    }
+  }
+
+  /** A connection pool was closed: it is no longer reported. */
+  public static void connectionPoolClosed(Object pool) {
+    Recorder r = recorder;
+    if (r != null && pool != null) {
+      try {
+        r.connectionPoolClosed(pool);
+      } catch (Throwable t) {
+        failed("connection-pool", t);
+      }
+    }
+  }
+
   /** Advice reports its own failures here; never throws. */
   public static void failed(String component, Throwable error) {
     Recorder r = recorder;

@@ -35,5 +35,18 @@ public interface Recorder {
   /** Called by every constructor of the loader, so the same loader may be reported more than once. */
   void restartClassLoaderCreated(Object loader);
 
+  /** A client library's exchange: values as the advice read them; {@code port} -1 for the scheme's default. */
+  void clientExchange(long nanos, String method, String scheme, String host, int port, int status, Throwable error);
+
+  void asyncClientStarted(Object exchange, long startNanos);
+
+  /** {@code url} absolute; {@code errorType} null on a response. Only the first call per exchange counts. */
+  void asyncClientFinished(Object exchange, long endNanos, String method, String url, int status, String errorType);
+
+  /** A pool started, named by its instrumented class (Tomcat JDBC, DBCP2, Agroal); read at each collection until closed. */
+  void connectionPoolOpened(String poolClass, Object pool);
+
+  void connectionPoolClosed(Object pool);
+
   void failed(String component, Throwable error);
 }

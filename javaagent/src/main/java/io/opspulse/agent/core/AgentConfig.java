@@ -3,6 +3,7 @@ package io.opspulse.agent.core;
 import io.opspulse.profiler.ProfileEvent;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Set;
  * @param profiler the continuous profiler's settings
  * @param webConfigFile an exporter-toolkit web-config file protecting the Prometheus endpoint (TLS, client
  *     certificates, basic auth, rate limit, headers), or null to serve it as OpenTelemetry does
+ * @param resourceAttributes resource attributes beside {@code service.name}, from OpenTelemetry's
+ *     {@code OTEL_RESOURCE_ATTRIBUTES} (see {@link OtelResourceSettings})
+ * @param histogramBuckets the latency histograms' bucket boundaries
  */
 public record AgentConfig(
     String serviceName,
@@ -30,12 +34,23 @@ public record AgentConfig(
     Path stateDir,
     int maxRoutes,
     Profiler profiler,
-    Path webConfigFile) {
+    Path webConfigFile,
+    Map<String, String> resourceAttributes,
+    Buckets histogramBuckets) {
 
   public static final int OFF = -1;
 
   public AgentConfig {
     instrument = Set.copyOf(instrument);
+    resourceAttributes = Map.copyOf(resourceAttributes);
+  }
+
+  /** Bucket boundaries of the latency histograms ({@code histogram.buckets}). */
+  public enum Buckets {
+    /** From 100 µs to 10 s, every boundary the semantic conventions advise included. */
+    DEFAULT,
+    /** Exactly the boundaries the semantic conventions advise for each metric that has advice. */
+    SEMCONV
   }
 
   public boolean enabled(Instrumentation what) {
@@ -66,6 +81,7 @@ public record AgentConfig(
     EXECUTOR("executor"),
     JDBC("jdbc"),
     HIKARI("hikari"),
+    CONNECTION_POOL("connection-pool"),
     DEV_MODE("dev-mode");
 
     private final String key;

@@ -14,11 +14,9 @@ import io.opspulse.catalog.JvmMetrics;
 import java.net.HttpURLConnection;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +29,7 @@ final class AgentRecorder implements Recorder {
   static final AttributeKey<Long> STATUS = longKey("http.response.status_code");
   static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
   static final AttributeKey<String> SERVER_ADDRESS = stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = longKey("server.port");
   static final AttributeKey<String> DB_SYSTEM = stringKey("db.system.name");
   static final AttributeKey<String> DB_OPERATION = stringKey("db.operation.name");
   static final AttributeKey<String> CONNECTION_POOL = stringKey("db.client.connection.pool.name");
@@ -50,7 +49,10 @@ final class AgentRecorder implements Recorder {
   private volatile Histograms histograms;
   private final Map<Key, Attributes> attributes = new ConcurrentHashMap<>();
   private final Set<String> hosts = ConcurrentHashMap.newKeySet();
-  private final Map<Object, String> preparedOperations = Collections.synchronizedMap(new WeakHashMap<>());
+  /** Statement → operation of its SQL: read on every execute, so no lock shared by all threads. */
+  private final WeakIdentityMap<Object, String> preparedOperations = new WeakIdentityMap<>();
+  /** Asynchronous client exchanges begun and not yet answered → their start. */
+  private final WeakIdentityMap<Object, Long> asyncExchanges = new WeakIdentityMap<>();
 
   private record Histograms(DoubleHistogram server, DoubleHistogram client, DoubleHistogram db,
       LongHistogram statementsPerRequest, DoubleHistogram connectionWait) {}
@@ -68,12 +70,12 @@ final class AgentRecorder implements Recorder {
   }
 
   /** Creates the histograms in {@code meter}; from now on measurements are recorded. */
-  void bind(Meter meter) {
-    histograms = new Histograms(Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION),
-        Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION),
-        Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION),
+  void bind(Meter meter, AgentConfig.Buckets buckets) {
+    histograms = new Histograms(Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION, buckets),
+        Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION, buckets),
+        Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION, buckets),
         Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST),
-        Instruments.latency(meter, JvmMetrics.POOL_WAIT_TIME));
+        Instruments.latency(meter, JvmMetrics.POOL_WAIT_TIME, buckets));
   }
 
   // --- HTTP server ---
@@ -103,7 +105,7 @@ final class AgentRecorder implements Recorder {
   public void httpClientExchange(long nanos, Object request, Object response, Throwable error) {
     HttpRequest req = (HttpRequest) request;
     int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
-    client(nanos, req.method(), req.uri().getHost(), status, error);
+    client(nanos, req.method(), req.uri().getScheme(), req.uri().getHost(), req.uri().getPort(), status, error);
   }
 
   @Override
@@ -112,7 +114,8 @@ final class AgentRecorder implements Recorder {
     ((CompletableFuture<?>) future).whenComplete((response, error) -> {
       try {
         int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
-        client(System.nanoTime() - startNanos, req.method(), req.uri().getHost(), status, unwrap(error));
+        client(System.nanoTime() - startNanos, req.method(), req.uri().getScheme(), req.uri().getHost(),
+            req.uri().getPort(), status, unwrap(error));
       } catch (RuntimeException e) {
         errors.record("http-client", e);
       }
@@ -123,7 +126,34 @@ final class AgentRecorder implements Recorder {
   public void urlConnectionExchange(long nanos, HttpURLConnection connection, int status, Throwable error) {
     // getInputStream throws for any status >= 400 although the exchange itself completed: then the
     // status is the outcome, as it is for java.net.http.
-    client(nanos, connection.getRequestMethod(), connection.getURL().getHost(), status, status > 0 ? null : error);
+    java.net.URL url = connection.getURL();
+    client(nanos, connection.getRequestMethod(), url.getProtocol(), url.getHost(), url.getPort(), status,
+        status > 0 ? null : error);
+  }
+
+  @Override
+  public void clientExchange(long nanos, String method, String scheme, String host, int port, int status,
+      Throwable error) {
+    client(nanos, method, scheme, host, port, status, error);
+  }
+
+  @Override
+  public void asyncClientStarted(Object exchange, long startNanos) {
+    if (AGENT_THREAD.get() == null) {
+      asyncExchanges.put(exchange, startNanos);
+    }
+  }
+
+  @Override
+  public void asyncClientFinished(Object exchange, long endNanos, String method, String url, int status,
+      String errorType) {
+    Long start = asyncExchanges.remove(exchange);
+    if (start == null) {
+      return; // finished already (a close after the response), or begun before the agent was ready
+    }
+    java.net.URI uri = url == null ? null : java.net.URI.create(url);
+    client(endNanos - start, method, uri == null ? null : uri.getScheme(), uri == null ? null : uri.getHost(),
+        uri == null ? -1 : uri.getPort(), status, errorType);
   }
 
   /** Marks the calling thread as the agent's: HTTP client calls made on it are not measured. */
@@ -131,21 +161,42 @@ final class AgentRecorder implements Recorder {
     AGENT_THREAD.set(Boolean.TRUE);
   }
 
-  private void client(long nanos, String method, String host, int status, Throwable error) {
+  private void client(long nanos, String method, String scheme, String host, int port, int status,
+      Throwable error) {
+    client(nanos, method, scheme, host, port, status, error == null ? null : error.getClass().getName());
+  }
+
+  private void client(long nanos, String method, String scheme, String host, int port, int status,
+      String thrown) {
     Histograms h = histograms;
     if (h == null || AGENT_THREAD.get() != null) {
       return;
     }
-    String errorType = error != null ? error.getClass().getName() : status >= 400 ? Integer.toString(status) : null;
+    String errorType = thrown != null ? thrown : status >= 400 ? Integer.toString(status) : null;
     String address = host == null ? "unknown" : host.toLowerCase(Locale.ROOT);
-    if (!hosts.contains(address)) {
+    int p = port > 0 ? port : defaultPort(scheme);
+    if (!hosts.contains(address + ":" + p)) {
       if (hosts.size() < MAX_HOSTS) {
-        hosts.add(address);
+        hosts.add(address + ":" + p);
       } else {
         address = "other";
+        p = 0;
       }
     }
-    h.client().record(nanos / 1e9, attributes(new Key(2, method(method), address, null, status, errorType)));
+    h.client().record(nanos / 1e9, attributes(new Key(2, method(method), address, p > 0 ? Integer.toString(p) : null,
+        status, errorType)));
+  }
+
+  /** server.port is set on client metrics even when the URL leaves it to the scheme. */
+  static int defaultPort(String scheme) {
+    if (scheme == null) {
+      return 0;
+    }
+    return switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "http", "ws" -> 80;
+      case "https", "wss" -> 443;
+      default -> 0;
+    };
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -180,6 +231,20 @@ final class AgentRecorder implements Recorder {
     } catch (ReflectiveOperationException | RuntimeException e) {
       errors.record("connection-pool", e);
     }
+  }
+
+  @Override
+  public void connectionPoolOpened(String poolClass, Object pool) {
+    try {
+      connectionPools.opened(poolClass, pool);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      errors.record("connection-pool", e);
+    }
+  }
+
+  @Override
+  public void connectionPoolClosed(Object pool) {
+    connectionPools.closed(pool);
   }
 
   @Override
@@ -265,6 +330,9 @@ final class AgentRecorder implements Recorder {
       case 4 -> b.put(CONNECTION_POOL, key.b());
       case 2 -> {
         b.put(METHOD, key.a()).put(SERVER_ADDRESS, key.b());
+        if (key.c() != null) {
+          b.put(SERVER_PORT, Long.parseLong(key.c()));
+        }
         if (key.status() > 0) {
           b.put(STATUS, key.status());
         }

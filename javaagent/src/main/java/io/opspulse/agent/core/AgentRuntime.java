@@ -57,9 +57,10 @@ final class AgentRuntime {
   }
 
   /**
-   * Everything but the gate, in order: the start history (a crash-looping service may live only
-   * seconds) and the bootstrap bridge here; then {@link AgentWiring} does the recorder (before any advice
-   * can run: none does until ByteBuddy is handed to the gate), ByteBuddy, the SDK and its endpoint. The
+   * Everything but the gate, in order: the bootstrap bridge here; then {@link AgentWiring} does the
+   * recorder (before any advice can run: none does until ByteBuddy is handed to the gate), ByteBuddy, the
+   * start history (a crash-looping service that dies before is recorded by the shutdown hook), the SDK
+   * and its endpoint. The
    * split is not cosmetic: this class is loaded at premain, before the bridge exists, so it must not name
    * the bootstrap types (the verifier would load a second copy of them through the application loader).
    */
@@ -69,7 +70,6 @@ final class AgentRuntime {
     if (gate != null) {
       gate.builtOnThisThread();
     }
-    StartHistory history = start.record();
     try {
       BootstrapBridge.install(inst);
     } catch (Exception | LinkageError e) {
@@ -80,7 +80,9 @@ final class AgentRuntime {
       byteBuddy.completeExceptionally(e);
       return;
     }
-    AgentWiring.start(config, inst, errors, history, gate, byteBuddy, loadedBefore, began);
+    // The start history (a file lock, file I/O) is written once ByteBuddy is ready: a class waiting at the
+    // gate must never wait on a file lock held by another JVM on a shared volume.
+    AgentWiring.start(config, inst, errors, start::record, gate, byteBuddy, loadedBefore, began);
   }
 
   /** This JVM's start, written to the history once, by whichever thread gets there first. */

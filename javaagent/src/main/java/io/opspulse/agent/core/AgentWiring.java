@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The agent's start once the bootstrap bridge is in place, on the start thread: the recorder and
@@ -21,7 +22,7 @@ final class AgentWiring {
   private AgentWiring() {}
 
   static void start(AgentConfig config, java.lang.instrument.Instrumentation inst, AgentErrors errors,
-      StartHistory history, ClassGate gate, CompletableFuture<ClassFileTransformer> byteBuddy,
+      Supplier<StartHistory> startHistory, ClassGate gate, CompletableFuture<ClassFileTransformer> byteBuddy,
       Class<?>[] loadedBefore, long began) {
     ExecutorRegistry executors = new ExecutorRegistry();
     ConnectionPools pools = new ConnectionPools();
@@ -58,6 +59,7 @@ final class AgentWiring {
     if (!byteBuddy.isDone()) {
       byteBuddy.completeExceptionally(new IllegalStateException("instrumentation did not start"));
     }
+    StartHistory history = startHistory.get();
     startTelemetry(config, errors, recorder, executors, pools, devMode, history, began);
   }
 
@@ -65,7 +67,7 @@ final class AgentWiring {
       ExecutorRegistry executors, ConnectionPools pools, DevMode devMode, StartHistory history, long began) {
     try {
       Telemetry telemetry = Telemetry.start(config, errors);
-      recorder.bind(telemetry.meter());
+      recorder.bind(telemetry.meter(), config.histogramBuckets());
       ObservedMetrics observed = new ObservedMetrics(telemetry.meter(), errors);
       step("runtime", errors, () -> {
         if (config.enabled(Instrumentation.RUNTIME)) {
@@ -83,7 +85,7 @@ final class AgentWiring {
       step("connection-pool", errors, () -> observed.connectionPools(pools));
       step(Profiling.COMPONENT, errors, () -> {
         if (config.profiler().on()) {
-          Profiling.start(config.profiler(), errors).publish(telemetry.meter(), errors);
+          Profiling.start(config.profiler(), config.webConfigFile(), errors).publish(telemetry.meter(), errors);
         }
       });
       // Registered last, so that a collection reads it after the callbacks that may count a failure.

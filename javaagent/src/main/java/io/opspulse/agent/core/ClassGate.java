@@ -77,6 +77,7 @@ final class ClassGate implements ClassFileTransformer {
     if (config.enabled(Instrumentation.DEV_MODE)) {
       names.add(internal(Instrumenter.RESTART_CLASS_LOADER));
     }
+    LibraryInstrumentations.exactNames(config).forEach(name -> names.add(internal(name)));
     return Set.copyOf(names);
   }
 

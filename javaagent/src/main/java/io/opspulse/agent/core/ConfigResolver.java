@@ -40,6 +40,7 @@ public final class ConfigResolver {
     d.put("profiler.host", "127.0.0.1");
     d.put("profiler.port", "off");
     d.put("web.config.file", "");
+    d.put("histogram.buckets", "default");
     DEFAULTS = Map.copyOf(d);
   }
 
@@ -64,7 +65,11 @@ public final class ConfigResolver {
   }
 
   AgentConfig resolve() {
+    OtelResourceSettings otel = OtelResourceSettings.from(systemProperties, env);
     String service = value("service.name").text();
+    if (service.isBlank() && otel.serviceName() != null) {
+      service = otel.serviceName();
+    }
     if (service.isBlank()) {
       service = defaultServiceName(systemProperties.getOrDefault("sun.java.command", ""));
     }
@@ -74,7 +79,17 @@ public final class ConfigResolver {
         : Path.of(stateDir.text());
     return new AgentConfig(service, value("prometheus.host").text(), port(value("prometheus.port")),
         otlpEndpoint(value("otlp.endpoint")), positive(value("otlp.interval")), instrumentations(value("instrument")),
-        state, positive(value("routes.max")), profiler(), webConfigFile(value("web.config.file")));
+        state, positive(value("routes.max")), profiler(), webConfigFile(value("web.config.file")),
+        otel.attributes(), buckets(value("histogram.buckets")));
+  }
+
+  private static AgentConfig.Buckets buckets(Value v) {
+    return switch (v.text().trim().toLowerCase(Locale.ROOT)) {
+      case "default", "" -> AgentConfig.Buckets.DEFAULT;
+      case "semconv" -> AgentConfig.Buckets.SEMCONV;
+      default -> throw v.invalid("default (100 µs to 10 s, the advised boundaries included) or semconv (exactly"
+          + " the boundaries OpenTelemetry's semantic conventions advise)");
+    };
   }
 
   /**

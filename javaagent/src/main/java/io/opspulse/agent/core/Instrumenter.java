@@ -14,10 +14,11 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.opspulse.agent.advice.ConnectionPoolClosedAdvice;
+import io.opspulse.agent.advice.ConnectionWaitAdvice;
 import io.opspulse.agent.advice.ExecutorConstructorAdvice;
 import io.opspulse.agent.advice.ExecutorRejectAdvice;
 import io.opspulse.agent.advice.ExecutorWorkerAdvice;
-import io.opspulse.agent.advice.HikariGetConnectionAdvice;
 import io.opspulse.agent.advice.HikariPoolAdvice;
 import io.opspulse.agent.advice.HttpClientSendAdvice;
 import io.opspulse.agent.advice.HttpClientSendAsyncAdvice;
@@ -113,8 +114,10 @@ final class Instrumenter {
           .transform(advice(agentLoader)
               .advice(isConstructor().and(takesArguments(1)), HikariPoolAdvice.class.getName())
               .advice(named("getConnection").and(takesArguments(1)).and(takesArgument(0, long.class)),
-                  HikariGetConnectionAdvice.class.getName()));
+                  ConnectionWaitAdvice.class.getName())
+              .advice(named("shutdown").and(takesArguments(0)), ConnectionPoolClosedAdvice.class.getName()));
     }
+    builder = LibraryInstrumentations.apply(builder, config, agentLoader);
     if (config.enabled(Instrumentation.DEV_MODE)) {
       builder = builder.type(named(RESTART_CLASS_LOADER))
           .transform(advice(agentLoader).advice(isConstructor(), RestartClassLoaderAdvice.class.getName()));

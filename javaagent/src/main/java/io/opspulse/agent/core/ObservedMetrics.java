@@ -74,15 +74,11 @@ final class ObservedMetrics {
     ObservableLongMeasurement max = gaugeObserver(JvmMetrics.POOL_MAX);
     ObservableLongMeasurement pending = gaugeObserver(JvmMetrics.POOL_PENDING);
     meter.batchCallback(() -> guarded("connection-pool", () -> {
-      try {
-        for (ConnectionPools.Snapshot s : pools.snapshot()) {
-          count.record(s.active(), Attributes.of(CONNECTION_POOL, s.pool(), CONNECTION_STATE, "used"));
-          count.record(s.idle(), Attributes.of(CONNECTION_POOL, s.pool(), CONNECTION_STATE, "idle"));
-          max.record(s.max(), Attributes.of(CONNECTION_POOL, s.pool()));
-          pending.record(s.pending(), Attributes.of(CONNECTION_POOL, s.pool()));
-        }
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
+      for (ConnectionPools.Snapshot s : pools.snapshot(e -> errors.record("connection-pool", e))) {
+        count.record(s.used(), Attributes.of(CONNECTION_POOL, s.pool(), CONNECTION_STATE, "used"));
+        count.record(s.idle(), Attributes.of(CONNECTION_POOL, s.pool(), CONNECTION_STATE, "idle"));
+        max.record(s.max(), Attributes.of(CONNECTION_POOL, s.pool()));
+        pending.record(s.pending(), Attributes.of(CONNECTION_POOL, s.pool()));
       }
     }), count, max, pending);
   }

@@ -44,16 +44,25 @@ final class Profiling {
     this.endpoint = endpoint;
   }
 
-  /** Call on a daemon thread: the endpoint's dispatcher thread inherits it, and must not hold the JVM. */
-  static Profiling start(AgentConfig.Profiler config, AgentErrors errors) {
+  /**
+   * Call on a daemon thread: the endpoint's dispatcher thread inherits it, and must not hold the JVM. With
+   * {@code webConfigFile} (the metrics endpoint's {@code web.config.file}) the endpoint is protected the
+   * same way, or not served at all when the file cannot be used; the profiler records either way.
+   */
+  static Profiling start(AgentConfig.Profiler config, java.nio.file.Path webConfigFile, AgentErrors errors) {
     ContinuousProfiler profiler = ContinuousProfiler.builder().events(config.events()).period(config.period())
         .log(line -> AgentLog.info(line)).build();
     profiler.start();
     HttpServer endpoint = null;
     if (config.port() != AgentConfig.OFF) {
       try {
-        endpoint = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
-        ProfilerHttpHandlers.register(endpoint, profiler);
+        if (webConfigFile != null) {
+          // Its own class, reached only here: without the setting no web-config class loads.
+          endpoint = ProfilerWebConfigEndpoint.create(config, webConfigFile, profiler);
+        } else {
+          endpoint = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+          ProfilerHttpHandlers.register(endpoint, profiler);
+        }
         // One worker, so rendering a flame graph never runs on the dispatcher or piles up threads.
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
           Thread t = new Thread(r, "opspulse-profiler-http");
@@ -65,6 +74,7 @@ final class Profiling {
       } catch (IOException | RuntimeException e) {
         errors.record(COMPONENT, e);
         AgentLog.info("no profiler endpoint on " + config.host() + ":" + config.port() + " (" + e
+            + (webConfigFile == null ? "" : "; profiles are never served unprotected")
             + "); the profiler and the application run on without it");
         endpoint = null;
       }

@@ -46,33 +46,53 @@ final class SqlOperation {
     return KNOWN.contains(word) ? word : OTHER;
   }
 
-  /** {@code db.system.name} from the driver's class name. */
+  /**
+   * {@code db.system.name} from the driver's class, once per class: the values of the semantic conventions'
+   * registry (development ones included: {@code h2database}, not {@code h2}).
+   */
   static String system(Object statement) {
-    if (statement == null) {
-      return "other_sql";
+    return statement == null ? OTHER_SQL : SYSTEMS.get(statement.getClass());
+  }
+
+  static final String OTHER_SQL = "other_sql";
+
+  private static final ClassValue<String> SYSTEMS = new ClassValue<>() {
+    @Override
+    protected String computeValue(Class<?> type) {
+      return systemOf(type.getName());
     }
-    String name = statement.getClass().getName();
-    if (name.startsWith("org.h2.")) {
-      return "h2";
-    } else if (name.startsWith("org.postgresql.")) {
-      return "postgresql";
-    } else if (name.startsWith("com.mysql.")) {
-      return "mysql";
-    } else if (name.startsWith("org.mariadb.")) {
-      return "mariadb";
-    } else if (name.startsWith("oracle.")) {
-      return "oracle.db";
-    } else if (name.startsWith("com.microsoft.sqlserver.")) {
-      return "microsoft.sql_server";
-    } else if (name.startsWith("org.hsqldb.")) {
-      return "hsqldb";
-    } else if (name.startsWith("org.apache.derby.")) {
-      return "derby";
-    } else if (name.startsWith("org.sqlite.")) {
-      return "sqlite";
-    } else if (name.startsWith("com.ibm.db2.")) {
-      return "ibm.db2";
+  };
+
+  /** Driver package prefix → db.system.name, the first match wins. */
+  private static final String[][] DRIVERS = {
+      {"org.h2.", "h2database"},
+      {"org.postgresql.", "postgresql"},
+      {"com.mysql.", "mysql"},
+      {"org.mariadb.", "mariadb"},
+      {"oracle.", "oracle.db"},
+      {"com.microsoft.sqlserver.", "microsoft.sql_server"},
+      {"net.sourceforge.jtds.", "microsoft.sql_server"},
+      {"org.hsqldb.", "hsqldb"},
+      {"org.apache.derby.", "derby"},
+      {"org.sqlite.", "sqlite"},
+      {"com.ibm.db2.", "ibm.db2"},
+      {"com.informix.", "ibm.informix"},
+      {"com.clickhouse.", "clickhouse"},
+      {"ru.yandex.clickhouse.", "clickhouse"},
+      {"org.firebirdsql.", "firebirdsql"},
+      {"com.sap.db.", "sap.hana"},
+      {"com.teradata.", "teradata"},
+      {"io.trino.jdbc.", "trino"},
+      {"com.amazon.redshift.", "aws.redshift"},
+      {"com.google.cloud.spanner.", "gcp.spanner"},
+  };
+
+  static String systemOf(String className) {
+    for (String[] driver : DRIVERS) {
+      if (className.startsWith(driver[0])) {
+        return driver[1];
+      }
     }
-    return "other_sql";
+    return OTHER_SQL;
   }
 }

@@ -5,12 +5,14 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The JVM start times of one service, kept in a small file ({@code <dir>/<service>.starts}, one epoch
@@ -27,13 +29,17 @@ final class StartHistory {
     this.starts = List.copyOf(starts);
   }
 
-  /** Records a start at {@code nowMillis} and returns the history including it. */
+  /**
+   * Records a start at {@code nowMillis} and returns the history including it. Waits for another JVM's
+   * lock on the file at most {@link #LOCK_WAIT}: a stale lock on a network volume must not hold the agent.
+   */
   static StartHistory record(Path dir, String service, long nowMillis) throws IOException {
-    Files.createDirectories(dir);
+    StateDir.prepare(dir);
     Path file = dir.resolve(fileName(service));
     Path lock = dir.resolve(fileName(service) + ".lock");
-    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = channel.lock()) {
+    try (FileChannel channel = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS), StateDir.OWNER_ONLY_FILE);
+        FileLock ignored = lock(channel, lock)) {
       List<Long> kept = new ArrayList<>();
       if (Files.exists(file)) {
         int lineNumber = 0;
@@ -69,9 +75,33 @@ final class StartHistory {
       // thread pool, before the agent can instrument ThreadPoolExecutor). The lock is held; the clock
       // keeps two JVMs on one directory apart should a file system not honour it.
       Path tmp = dir.resolve(fileName(service) + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.createFile(tmp, StateDir.OWNER_ONLY_FILE);
+      Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new StartHistory(kept);
+    }
+  }
+
+  static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+
+  private static FileLock lock(FileChannel channel, Path lock) throws IOException {
+    long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+    while (true) {
+      FileLock held = channel.tryLock();
+      if (held != null) {
+        return held;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IOException(lock + " is held by another process for more than " + LOCK_WAIT.toSeconds()
+            + " s; this start is not recorded");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for " + lock, e);
+      }
     }
   }
 

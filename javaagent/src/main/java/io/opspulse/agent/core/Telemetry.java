@@ -32,12 +32,7 @@ final class Telemetry {
 
   static Telemetry start(AgentConfig config, AgentErrors errors) {
     SdkMeterProviderBuilder provider = SdkMeterProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-            io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName(),
-            // Which build of the agent this is, in the semantic conventions' words (target_info on /metrics).
-            io.opentelemetry.api.common.AttributeKey.stringKey("telemetry.distro.name"), "opspulse-agent",
-            io.opentelemetry.api.common.AttributeKey.stringKey("telemetry.distro.version"), BuildInfo.VERSION,
-            io.opentelemetry.api.common.AttributeKey.stringKey("opspulse.agent.revision"), BuildInfo.REVISION))))
+        .setResource(resource(config))
         .setExemplarFilter(ExemplarFilter.alwaysOff());
     MetricReader prometheus = null;
     if (config.prometheusPort() != AgentConfig.OFF && config.webConfigFile() != null) {
@@ -69,6 +64,21 @@ final class Telemetry {
       }
     }
     return new Telemetry(OpenTelemetrySdk.builder().setMeterProvider(provider.build()).build(), prometheus);
+  }
+
+  /**
+   * The SDK's defaults, then OTEL_RESOURCE_ATTRIBUTES, then the resolved service.name (which already
+   * weighed OTEL_SERVICE_NAME and a service.name among the attributes against the agent's own setting).
+   */
+  static Resource resource(AgentConfig config) {
+    io.opentelemetry.api.common.AttributesBuilder attributes = Attributes.builder();
+    config.resourceAttributes().forEach(attributes::put);
+    attributes.put(io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), config.serviceName());
+    // Which build of the agent this is, in the semantic conventions' words (target_info on /metrics).
+    attributes.put(io.opentelemetry.api.common.AttributeKey.stringKey("telemetry.distro.name"), "opspulse-agent");
+    attributes.put(io.opentelemetry.api.common.AttributeKey.stringKey("telemetry.distro.version"), BuildInfo.VERSION);
+    attributes.put(io.opentelemetry.api.common.AttributeKey.stringKey("opspulse.agent.revision"), BuildInfo.REVISION);
+    return Resource.getDefault().merge(Resource.create(attributes.build()));
   }
 
   Meter meter() {

@@ -70,6 +70,21 @@ class ClassGateTest {
   }
 
   @Test
+  void clientLibrariesAndPoolsByNameUnderTheirInstrumentation() throws IOException {
+    for (String client : new String[] {"org.apache.hc.client5.http.impl.classic.InternalHttpClient",
+        "org.apache.http.impl.client.InternalHttpClient", "okhttp3.internal.connection.RealCall",
+        "reactor.netty.http.client.HttpClientOperations"}) {
+      assertThat(candidate(gate("http-client"), client)).as(client).isTrue();
+      assertThat(candidate(gate("-http-client"), client)).as(client).isFalse();
+    }
+    for (String pool : new String[] {"org.apache.tomcat.jdbc.pool.ConnectionPool",
+        "org.apache.commons.dbcp2.BasicDataSource", "io.agroal.pool.ConnectionPool"}) {
+      assertThat(candidate(gate("connection-pool"), pool)).as(pool).isTrue();
+      assertThat(candidate(gate("hikari;jdbc"), pool)).as(pool).isFalse();
+    }
+  }
+
+  @Test
   void theAgentsOwnAndTheJdksClassesAreNeverCandidates() throws IOException {
     ClassGate gate = gate("all");
     assertThat(candidate(gate, "io.opspulse.agent.core.ClassGate")).isFalse();

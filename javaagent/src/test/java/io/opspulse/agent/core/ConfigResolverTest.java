@@ -41,6 +41,46 @@ class ConfigResolverTest {
   }
 
   @Test
+  void openTelemetrysServiceNameAndResourceAttributesAreHonoured() {
+    Map<String, String> env = Map.of("OTEL_SERVICE_NAME", "from-otel",
+        "OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attributes,deployment.environment.name=prod,team=payments%20core");
+    AgentConfig c = resolve(null, Map.of("sun.java.command", "com.example.Shop"), env);
+    assertThat(c.serviceName()).isEqualTo("from-otel");
+    assertThat(c.resourceAttributes())
+        .isEqualTo(Map.of("deployment.environment.name", "prod", "team", "payments core"));
+    // the agent's own setting is the more specific one
+    assertThat(resolve(null, Map.of(), with(env, "OPSPULSE_SERVICE_NAME", "from-opspulse")).serviceName())
+        .isEqualTo("from-opspulse");
+    assertThat(resolve("service=from-arg", Map.of(), env).serviceName()).isEqualTo("from-arg");
+    // system properties win over the variables, as in OpenTelemetry's autoconfiguration
+    assertThat(resolve(null, Map.of("otel.service.name", "from-property"), env).serviceName())
+        .isEqualTo("from-property");
+    // a service.name among the attributes, when nothing else names the service
+    assertThat(resolve(null, Map.of(), Map.of("OTEL_RESOURCE_ATTRIBUTES", "service.name=orders")).serviceName())
+        .isEqualTo("orders");
+    // an invalid list is discarded whole, and the agent runs on
+    AgentConfig bad = resolve(null, Map.of("sun.java.command", "com.example.Shop"),
+        Map.of("OTEL_RESOURCE_ATTRIBUTES", "team=a,oops,service.name=x"));
+    assertThat(bad.resourceAttributes()).isEmpty();
+    assertThat(bad.serviceName()).isEqualTo("Shop");
+  }
+
+  @Test
+  void histogramBucketsAreTheDefaultOrTheAdvisedOnes() {
+    assertThat(resolve(null, Map.of(), Map.of()).histogramBuckets()).isEqualTo(AgentConfig.Buckets.DEFAULT);
+    assertThat(resolve("histogram.buckets=semconv", Map.of(), Map.of()).histogramBuckets())
+        .isEqualTo(AgentConfig.Buckets.SEMCONV);
+    assertThatThrownBy(() -> resolve("histogram.buckets=fine", Map.of(), Map.of()))
+        .hasMessageContaining("histogram.buckets=fine (agent argument): expected default");
+  }
+
+  private static Map<String, String> with(Map<String, String> map, String key, String value) {
+    Map<String, String> out = new java.util.HashMap<>(map);
+    out.put(key, value);
+    return out;
+  }
+
+  @Test
   void theEndpointCanBeTurnedOff() {
     assertThat(resolve("port=off", Map.of(), Map.of()).prometheusPort()).isEqualTo(AgentConfig.OFF);
     assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_PROMETHEUS_PORT", "off")).prometheusPort())

@@ -111,7 +111,8 @@ class AgentIT {
           "http_response_status_code", "404"))).as("ids collapse into one route").isEqualTo(3);
       soft.assertThat(scrape.named(HTTP_SERVER + "_bucket").stream().map(s -> s.labels().get("le"))
           .collect(Collectors.toSet()))
-          .as("buckets resolve from 100 µs").contains("1.0E-4", "2.5E-4", "5.0E-4", "0.001", "10.0", "+Inf");
+          .as("buckets resolve from 100 µs and hold the advised ones")
+          .contains("1.0E-4", "2.5E-4", "5.0E-4", "0.001", "0.075", "0.75", "7.5", "10.0", "+Inf");
       // jakarta.servlet (Jetty 12 ee10, a filter in front) and javax.servlet (Jetty 12 ee8)
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/shop/items/*",
           "http_response_status_code", "200"))).as("filter + servlet measured once").isEqualTo(5);
@@ -141,7 +142,7 @@ class AgentIT {
           .as("the HttpServer's Executors.newFixedThreadPool(4), named after its creator").isEqualTo(4);
 
       // JDBC through HikariCP: 1 + 5 statements per /orders request, outermost call only
-      soft.assertThat(scrape.value(DB + "_count", Map.of("db_system_name", "h2", "db_operation_name", "SELECT")))
+      soft.assertThat(scrape.value(DB + "_count", Map.of("db_system_name", "h2database", "db_operation_name", "SELECT")))
           .isEqualTo(13);
       soft.assertThat(scrape.value(DB + "_count", Map.of("db_operation_name", "SELECT",
           "error_type", "org.h2.jdbc.JdbcSQLSyntaxErrorException"))).isEqualTo(1);

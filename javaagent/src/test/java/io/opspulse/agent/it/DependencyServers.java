@@ -38,6 +38,11 @@ final class DependencyServers implements AutoCloseable {
     return "http://" + a.getHostString() + ":" + a.getPort() + "/dep";
   }
 
+  /** The port of the i-th server. */
+  int port(int i) {
+    return servers.get(i).getAddress().getPort();
+  }
+
   @Override
   public void close() {
     servers.forEach(s -> s.stop(0));

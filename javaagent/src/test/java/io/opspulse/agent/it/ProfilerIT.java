@@ -68,6 +68,49 @@ class ProfilerIT {
     }
   }
 
+  /** The metrics endpoint's web.config.file protects the profiles too: nothing without the password. */
+  @Test
+  void theProfilerEndpointTakesTheMetricsEndpointsWebConfig(@TempDir Path tmp) throws Exception {
+    int metrics = Ports.freeLoopbackPort();
+    int debug = Ports.freeLoopbackPort();
+    Path web = java.nio.file.Files.writeString(tmp.resolve("web.yml"), "basic_auth_users:\n  ops: '"
+        + at.favre.lib.crypto.bcrypt.BCrypt.withDefaults().hashToString(6, "s3cret".toCharArray()) + "'\n");
+    try (AgentApp app = AgentApp.start("profiler-web-config", AgentApp.JDK17_JAVA,
+        "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp + ",profiler=on,profiler.port=" + debug
+            + ",web.config.file=" + web,
+        List.of(), AgentApp.appClasspath(), "io.opspulse.testapp.HotLoopApp", List.of(), Map.of(), tmp)) {
+      String base = "http://127.0.0.1:" + debug;
+      for (String path : List.of("/debug/profile?seconds=1&event=cpu", "/debug/flamegraph", "/")) {
+        assertThat(get(base + path, null).statusCode()).as(path + " without credentials").isEqualTo(401);
+        assertThat(get(base + path, "ops:wrong").statusCode()).as(path + " with a wrong password").isEqualTo(401);
+      }
+      assertThat(get(base + "/", "ops:s3cret").statusCode()).isEqualTo(404);
+      String folded = Poll.until("a protected cpu profile naming " + HOT, Duration.ofSeconds(30), () -> {
+        HttpResponse<String> response = get(base + "/debug/profile?seconds=2&event=cpu", "ops:s3cret");
+        return response.statusCode() == 200 && response.body().contains(HOT) ? response.body() : null;
+      });
+      assertThat(folded).contains(HOT);
+      assertThat(app.log()).contains("profiler endpoint on 127.0.0.1:" + debug + " over http (" + web + ":");
+    }
+  }
+
+  private static HttpResponse<String> get(String url, String userPassword) {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .timeout(Duration.ofSeconds(30));
+    if (userPassword != null) {
+      b.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+          .encodeToString(userPassword.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(url + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void aTakenProfilerPortIsCountedAndTheProfilerRunsOn(@TempDir Path tmp) throws Exception {
     int metrics = Ports.freeLoopbackPort();

@@ -4,11 +4,12 @@ import io.opspulse.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code com.zaxxer.hikari.pool.HikariPool.getConnection(long)}, which every borrow goes
- * through (the no-argument overload calls it): the time a caller waits for a connection, timeouts included.
+ * Inlined into the one method of each pool that every borrow goes through ({@code HikariPool.getConnection(long)},
+ * Tomcat JDBC's {@code ConnectionPool.borrowConnection}, DBCP2's {@code BasicDataSource.getConnection()},
+ * Agroal's {@code ConnectionPool.getConnection()}): the time a caller waits for a connection, timeouts included.
  */
-public final class HikariGetConnectionAdvice {
-  private HikariGetConnectionAdvice() {}
+public final class ConnectionWaitAdvice {
+  private ConnectionWaitAdvice() {}
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
   public static long enter() {
