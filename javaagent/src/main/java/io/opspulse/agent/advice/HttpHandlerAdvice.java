@@ -36,18 +36,19 @@ public final class HttpHandlerAdvice {
   public static void exit(@Advice.Enter long start, @Advice.Argument(0) HttpExchange exchange,
       @Advice.Local("context") String context, @Advice.Thrown Throwable thrown) {
     String method = null;
-    String path = null;
+    String scheme = null;
     int status = 0;
     if (start >= 0 && context != null) {
       try {
-        // Method, URI and status belong to the exchange itself: safe to read after the response.
+        // Method and status belong to the exchange itself: safe to read after the response.
         method = exchange.getRequestMethod();
-        path = exchange.getRequestURI().getPath();
+        scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https" : "http";
         status = exchange.getResponseCode();
       } catch (Throwable t) {
         Hooks.failed("http-server", t);
       }
     }
-    Hooks.serverExit(start, method, "", context, path, status, thrown);
+    // The context's path is the route the application registered (createContext).
+    Hooks.serverExit(start, method, scheme, context, status, thrown);
   }
 }

@@ -62,6 +62,7 @@ public record AgentConfig(
     RUNTIME("runtime"),
     HTTP_SERVER("http-server"),
     SERVLET("servlet"),
+    WEBFLUX("webflux"),
     HTTP_CLIENT("http-client"),
     EXECUTOR("executor"),
     JDBC("jdbc"),
