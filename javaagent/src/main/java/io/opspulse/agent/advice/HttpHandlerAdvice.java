@@ -37,18 +37,23 @@ public final class HttpHandlerAdvice {
       @Advice.Local("context") String context, @Advice.Thrown Throwable thrown) {
     String method = null;
     String scheme = null;
+    String route = context;
     int status = 0;
     if (start >= 0 && context != null) {
       try {
-        // Method and status belong to the exchange itself: safe to read after the response.
+        // Method, URI and status belong to the exchange itself: safe to read after the response.
         method = exchange.getRequestMethod();
         scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https" : "http";
         status = exchange.getResponseCode();
+        // The context's path is the route the application registered (createContext), but for the
+        // context "/", which takes every path no other context does: that names only "/" itself.
+        if ("/".equals(context) && !"/".equals(exchange.getRequestURI().getPath())) {
+          route = null;
+        }
       } catch (Throwable t) {
         Hooks.failed("http-server", t);
       }
     }
-    // The context's path is the route the application registered (createContext).
-    Hooks.serverExit(start, method, scheme, context, status, thrown);
+    Hooks.serverExit(start, method, scheme, route, status, thrown);
   }
 }

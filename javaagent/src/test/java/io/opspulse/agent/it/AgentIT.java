@@ -107,8 +107,12 @@ class AgentIT {
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/linger"))).isEqualTo(1);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/boom",
           "http_response_status_code", "500", "error_type", "java.lang.IllegalStateException"))).isEqualTo(1);
-      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/users/*",
-          "http_response_status_code", "404"))).as("ids collapse into one route").isEqualTo(3);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", Scrape.ABSENT,
+          "http_response_status_code", "404"))).as("the catch-all context names no route").isEqualTo(3);
+      soft.assertThat(scrape.named(HTTP_SERVER + "_count")).as("no route made from a path")
+          .noneMatch(s -> String.valueOf(s.labels().get("http_route")).startsWith("/users"));
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/hello", "url_scheme", "http")))
+          .isEqualTo(20);
       soft.assertThat(scrape.named(HTTP_SERVER + "_bucket").stream().map(s -> s.labels().get("le"))
           .collect(Collectors.toSet()))
           .as("buckets resolve from 100 µs").contains("1.0E-4", "2.5E-4", "5.0E-4", "0.001", "10.0", "+Inf");
