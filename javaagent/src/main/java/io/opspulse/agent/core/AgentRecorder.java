@@ -121,6 +121,7 @@ final class AgentRecorder implements Recorder {
     }
     int status;
     String route;
+    Throwable error;
     try {
       WebFluxAccessor accessor = WebFluxAccessor.of(exchange);
       if (accessor == null) {
@@ -128,13 +129,15 @@ final class AgentRecorder implements Recorder {
       }
       status = accessor.status(exchange);
       route = accessor.route(exchange, status);
+      // The exception behind a 5xx the error handlers rendered; a 4xx (no handler: 404) is no server error.
+      error = status >= 500 ? accessor.handledError(exchange) : null;
     } catch (Throwable t) {
       errors.record("http-server", t);
       return;
     }
     // A client that went away mid-answer: the status set so far is not one it received.
     boolean cancelled = "cancel".equals(signal);
-    serverRequest(nanos, method, scheme, route, cancelled ? 0 : status, null, 0);
+    serverRequest(nanos, method, scheme, route, cancelled ? 0 : status, error, 0);
   }
 
   private static String scheme(String scheme) {

@@ -19,6 +19,9 @@ final class WebFluxAccessor {
     }
   };
 
+  /** ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION's value: its simple name and ".handledException". */
+  static final String HANDLED_ERROR = "ExceptionHandlingWebHandler.handledException";
+
   private final MethodHandle attribute;
   private final MethodHandle response;
   private final MethodHandle statusCode;
@@ -41,6 +44,14 @@ final class WebFluxAccessor {
   int status(Object exchange) throws Throwable {
     Object code = statusCode.invokeExact(response.invokeExact(exchange));
     return code == null ? 200 : (int) value.invokeExact(code);
+  }
+
+  /**
+   * The exception the application's error handlers answered (Spring 6.1+ keeps it on the exchange as
+   * {@code ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION}), or null.
+   */
+  Throwable handledError(Object exchange) throws Throwable {
+    return attribute.invokeExact(exchange, HANDLED_ERROR) instanceof Throwable t ? t : null;
   }
 
   /** The route Spring matched (a PathPattern), or null. */

@@ -132,7 +132,10 @@ class SpringServersIT {
       SoftAssertions soft = new SoftAssertions();
       assertSpringRoutes(soft, scrape, false);
       soft.assertThat(scrape.value(COUNT, Map.of("http_route", "/owners/{ownerId}/pets/{petId}/visits/new",
-          "http_response_status_code", "500"))).as("Spring Boot's error handler answered it").isEqualTo(1);
+          "http_response_status_code", "500", "error_type", "java.lang.IllegalStateException")))
+          .as("the Mono's error, which Spring Boot's error handler answered").isEqualTo(1);
+      soft.assertThat(scrape.named(COUNT)).as("a 404 is no server error")
+          .noneMatch(s -> "404".equals(s.labels().get("http_response_status_code")) && s.labels().containsKey("error_type"));
       assertNoAgentErrors(soft, scrape);
       soft.assertAll();
     }
