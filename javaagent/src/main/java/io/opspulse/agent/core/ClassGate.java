@@ -74,6 +74,9 @@ final class ClassGate implements ClassFileTransformer {
       names.add(internal(Instrumenter.TOMCAT_THREAD_POOL));
       names.add(internal(Instrumenter.JETTY_THREAD_POOL));
     }
+    if (config.enabled(Instrumentation.SERVLET)) {
+      names.add(internal(Instrumenter.JERSEY_HANDLER));
+    }
     if (config.enabled(Instrumentation.WEBFLUX)) {
       names.add(internal(Instrumenter.WEBFLUX_HANDLER));
     }

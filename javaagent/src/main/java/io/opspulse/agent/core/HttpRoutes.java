@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code http.route} of a request, only ever as the server or framework names it (OpenTelemetry's
- * semantic conventions: no route when the framework gives none): Spring's best-matching pattern, an
- * exact or path servlet mapping, an HttpServer context. Never derived from the request's path.
+ * semantic conventions: no route when the framework gives none): Spring's best-matching pattern, Jersey's
+ * matched {@code @Path} templates, an exact or path servlet mapping, an HttpServer context. Never derived
+ * from the request's path.
  *
  * <p>The cap ({@link #admit}) is a safety net against an application whose framework names routes
  * without bound. It is fair because only framework-given routes reach it: a scanner's random paths
@@ -16,6 +17,8 @@ final class HttpRoutes {
   static final String OTHER = "other";
   /** Spring MVC's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}. */
   static final String SPRING_MVC_PATTERN = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+  /** Where the Jersey advice leaves the {@code @Path} templates it matched (its TEMPLATES). */
+  static final String JAX_RS_TEMPLATES = io.opspulse.agent.advice.JerseyAdvice.TEMPLATES;
   /** Spring WebFlux's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE} (a PathPattern). */
   static final String SPRING_WEBFLUX_PATTERN = "org.springframework.web.reactive.HandlerMapping.bestMatchingPattern";
 
@@ -44,7 +47,7 @@ final class HttpRoutes {
    * @param contextPath the web application's context path ("" for the root)
    * @param mappingMatch the servlet mapping's {@code MappingMatch} name (Servlet 4+), or null
    * @param mappingPattern the servlet mapping's pattern ({@code /shop/items/*}, {@code /health}), or null
-   * @param framework the pattern a framework recorded on the request (Spring MVC's), or null
+   * @param framework the pattern a framework recorded on the request (Spring MVC's, JAX-RS's), or null
    * @param status the response status
    */
   static String servlet(String contextPath, String mappingMatch, String mappingPattern, Object framework,
@@ -69,6 +72,24 @@ final class HttpRoutes {
       case "CONTEXT_ROOT" -> context.isEmpty() ? "/" : context;
       default -> null; // DEFAULT ("/"): the catch-all servlet names no route
     };
+  }
+
+  /**
+   * The route of JAX-RS {@code @Path} templates matched one below the other (resource class, sub-resource,
+   * method), outermost first: {@code /owners} and {@code {ownerId}} are {@code /owners/{ownerId}}.
+   */
+  static String jaxRs(String[] templates) {
+    StringBuilder route = new StringBuilder();
+    for (String t : templates) {
+      if (t == null || t.isEmpty() || t.equals("/")) {
+        continue;
+      }
+      if (route.length() > 0 && route.charAt(route.length() - 1) == '/') {
+        route.setLength(route.length() - 1);
+      }
+      route.append(t.startsWith("/") ? "" : "/").append(t);
+    }
+    return route.length() == 0 ? "/" : route.toString();
   }
 
   /** A Spring WebFlux exchange's route: its best-matching pattern. */

@@ -22,6 +22,7 @@ import io.opspulse.agent.advice.HikariPoolAdvice;
 import io.opspulse.agent.advice.HttpClientSendAdvice;
 import io.opspulse.agent.advice.HttpClientSendAsyncAdvice;
 import io.opspulse.agent.advice.HttpHandlerAdvice;
+import io.opspulse.agent.advice.JerseyAdvice;
 import io.opspulse.agent.advice.PrepareStatementAdvice;
 import io.opspulse.agent.advice.RestartClassLoaderAdvice;
 import io.opspulse.agent.advice.ServletAdvice;
@@ -51,6 +52,7 @@ final class Instrumenter {
   static final String TOMCAT_THREAD_POOL = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
   static final String JETTY_THREAD_POOL = "org.eclipse.jetty.util.thread.QueuedThreadPool";
   static final String WEBFLUX_HANDLER = "org.springframework.web.server.handler.ExceptionHandlingWebHandler";
+  static final String JERSEY_HANDLER = "org.glassfish.jersey.server.ApplicationHandler";
   static final String HTTP_CLIENT_FACADE = "jdk.internal.net.http.HttpClientFacade";
   static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
   static final String HTTP_SERVER_CHAIN = "com.sun.net.httpserver.Filter$Chain";
@@ -85,6 +87,11 @@ final class Instrumenter {
     if (config.enabled(Instrumentation.SERVLET)) {
       builder = servlet(builder, agentLoader, "jakarta");
       builder = servlet(builder, agentLoader, "javax");
+      // Jersey on a servlet container: its matched @Path templates name the route.
+      builder = builder.type(named(JERSEY_HANDLER))
+          .transform(advice(agentLoader).advice(named("handle").and(takesArguments(1))
+              .and(takesArgument(0, named("org.glassfish.jersey.server.ContainerRequest"))),
+              JerseyAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.WEBFLUX)) {
       builder = builder.type(named(WEBFLUX_HANDLER))

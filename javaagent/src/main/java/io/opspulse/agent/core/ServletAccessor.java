@@ -102,6 +102,9 @@ final class ServletAccessor {
       }
     }
     Object framework = attribute.invokeExact(request, HttpRoutes.SPRING_MVC_PATTERN);
+    if (framework == null && attribute.invokeExact(request, HttpRoutes.JAX_RS_TEMPLATES) instanceof String[] t) {
+      framework = HttpRoutes.jaxRs(t);
+    }
     String context = (String) contextPath.invokeExact(request);
     String route = HttpRoutes.servlet(context, match, pattern, framework, code);
     return new Request((String) method.invokeExact(request), (String) scheme.invokeExact(request), route, code);

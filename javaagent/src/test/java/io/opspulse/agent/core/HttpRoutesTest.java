@@ -14,6 +14,17 @@ class HttpRoutesTest {
   }
 
   @Test
+  void jaxRsTemplatesJoinOneBelowTheOther() {
+    assertThat(HttpRoutes.jaxRs(new String[] {"/owners", "{ownerId}"})).isEqualTo("/owners/{ownerId}");
+    assertThat(HttpRoutes.jaxRs(new String[] {"/owners/", "/{ownerId}/pets/{petId}"}))
+        .isEqualTo("/owners/{ownerId}/pets/{petId}");
+    assertThat(HttpRoutes.jaxRs(new String[] {"/", "health"})).isEqualTo("/health");
+    assertThat(HttpRoutes.jaxRs(new String[] {"/"})).isEqualTo("/");
+    assertThat(HttpRoutes.servlet("/shop", "PATH", "/api/*", HttpRoutes.jaxRs(new String[] {"/owners", "{id}"}), 200))
+        .isEqualTo("/shop/api/owners/{id}");
+  }
+
+  @Test
   void servletMappingsNameARouteOnlyWhenTheyAreNotTheCatchAll() {
     assertThat(HttpRoutes.servlet("", "EXACT", "/health", null, 200)).isEqualTo("/health");
     assertThat(HttpRoutes.servlet("/shop", "PATH", "/items/*", null, 404)).isEqualTo("/shop/items/*");

@@ -65,6 +65,13 @@ class AgentIT {
         assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/items/" + i).statusCode()).isEqualTo(200);
       }
       assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/items/broken").statusCode()).isEqualTo(500);
+      // JAX-RS (Jersey's servlet at /api/*): the @Path templates it matched are the route
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/1").body()).isEqualTo("owner 1");
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/2").body()).isEqualTo("owner 2");
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/2/pets/3").body())
+          .isEqualTo("pet 3 of owner 2");
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/2/pets/0").statusCode()).isEqualTo(404);
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/nothing").statusCode()).isEqualTo(404);
       for (int i = 0; i < 4; i++) {
         assertThat(Http.get("http://127.0.0.1:" + javax + "/legacy/reports/" + i).statusCode()).isEqualTo(200);
       }
@@ -121,6 +128,15 @@ class AgentIT {
           "http_response_status_code", "200"))).as("filter + servlet measured once").isEqualTo(5);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/shop/items/*",
           "http_response_status_code", "500", "error_type", "java.lang.IllegalStateException"))).isEqualTo(1);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/shop/api/owners/{ownerId}",
+          "http_response_status_code", "200"))).as("Jersey's templates").isEqualTo(2);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route",
+          "/shop/api/owners/{ownerId}/pets/{petId}", "http_response_status_code", "200"))).isEqualTo(1);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route",
+          "/shop/api/owners/{ownerId}/pets/{petId}", "http_response_status_code", "404")))
+          .as("a resource's own 404 keeps its route").isEqualTo(1);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/shop/api/*",
+          "http_response_status_code", "404"))).as("no resource matched: the servlet mapping").isEqualTo(1);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/legacy/reports/*",
           "http_response_status_code", "200"))).isEqualTo(4);
 
