@@ -35,8 +35,7 @@ final class ServletAccessor {
 
   private ServletAccessor(Class<?> request, Class<?> response, Class<?> mappingType)
       throws ReflectiveOperationException {
-    dispatcherType = ApiTypes.optionalGetter(request, "getDispatcherType",
-        ApiTypes.sibling(request, packageOf(request) + ".DispatcherType"));
+    dispatcherType = dispatcherTypeGetter(request);
     method = ApiTypes.getter(request, "getMethod", String.class);
     scheme = ApiTypes.getter(request, "getScheme", String.class);
     contextPath = ApiTypes.getter(request, "getContextPath", String.class);
@@ -46,6 +45,16 @@ final class ServletAccessor {
         ApiTypes.sibling(request, packageOf(request) + ".http.MappingMatch"));
     mappingPattern = mapping == null ? null : ApiTypes.getter(mappingType, "getPattern", String.class);
     status = ApiTypes.optionalGetter(response, "getStatus", int.class);
+  }
+
+  /** Null before Servlet 3, which had no dispatcher types (every call was the request's own). */
+  private static MethodHandle dispatcherTypeGetter(Class<?> request) throws IllegalAccessException {
+    try {
+      return ApiTypes.optionalGetter(request, "getDispatcherType",
+          ApiTypes.sibling(request, packageOf(request) + ".DispatcherType"));
+    } catch (ClassNotFoundException olderThanServlet3) {
+      return null;
+    }
   }
 
   /** The accessor for this request's API, or null when it is not an HttpServletRequest. */
