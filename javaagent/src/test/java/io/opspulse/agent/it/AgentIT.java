@@ -100,6 +100,7 @@ class AgentIT {
                 && s.value("opspulse_db_statements_per_request_count", Map.of("http_route", "/orders")) >= 2
                 && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/gc")) >= 1
                 && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/saturate")) >= 1
+                && s.has("opspulse_executor_active_threads", Map.of("pool", "search"))
                 && s.named(HTTP_SERVER + "_count").stream()
                     .filter(x -> String.valueOf(x.labels().get("http_route")).contains("linger"))
                     .mapToDouble(Scrape.Sample::value).sum() >= 2 ? s : null;
@@ -157,6 +158,13 @@ class AgentIT {
       soft.assertThat(scrape.value("opspulse_executor_pool_threads", orders)).isEqualTo(2);
       soft.assertThat(scrape.value("opspulse_executor_max_threads", orders)).isEqualTo(2);
       soft.assertThat(scrape.value("opspulse_executor_rejected_tasks_total", orders)).isEqualTo(3);
+      Map<String, String> search = Map.of("pool", "search");
+      soft.assertThat(scrape.value("opspulse_executor_max_threads", search))
+          .as("a ForkJoinPool: max is its parallelism").isEqualTo(3);
+      soft.assertThat(scrape.value("opspulse_executor_active_threads", search)).isBetween(1.0, 5.0);
+      soft.assertThat(scrape.value("opspulse_executor_queue_depth", search)).isBetween(0.0, 4.0);
+      soft.assertThat(scrape.has("opspulse_executor_completed_tasks_total", search))
+          .as("a ForkJoinPool keeps no completed count: no series").isFalse();
       soft.assertThat(scrape.value("opspulse_executor_max_threads", Map.of("pool", "ScenarioApp")))
           .as("the HttpServer's Executors.newFixedThreadPool(4), named after its creator").isEqualTo(4);
 
