@@ -20,7 +20,7 @@ public final class JvmMetrics {
   // --- HTTP server and client RED ---
   public static final MetricDefinition HTTP_SERVER_DURATION = histogram("http_server_request_duration_seconds")
       .unit(Unit.SECONDS)
-      .labels("http_request_method", "http_route", "http_response_status_code", "error_type")
+      .labels("http_request_method", "url_scheme", "http_route", "http_response_status_code", "error_type")
       .help("Duration of HTTP server requests.").otel("http.server.request.duration").build(Source.AGENT);
   public static final MetricDefinition HTTP_CLIENT_DURATION = histogram("http_client_request_duration_seconds")
       .unit(Unit.SECONDS)

@@ -17,6 +17,8 @@ final class JettyApps {
     org.eclipse.jetty.ee10.servlet.ServletContextHandler context =
         new org.eclipse.jetty.ee10.servlet.ServletContextHandler("/shop");
     context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new JakartaItemServlet()), "/items/*");
+    context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new org.glassfish.jersey.servlet.ServletContainer(
+        new org.glassfish.jersey.server.ResourceConfig(JerseyOwners.class))), "/api/*");
     context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new JakartaTimingFilter()), "/*",
         java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
     server.setHandler(context);

@@ -41,6 +41,7 @@ public final class ScenarioApp {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static volatile CountDownLatch release = new CountDownLatch(0);
   private static volatile ThreadPoolExecutor orders;
+  private static volatile java.util.concurrent.ForkJoinPool search;
   private static HikariDataSource dataSource;
   private static final List<Object> brokenPools = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -221,8 +222,28 @@ public final class ScenarioApp {
         rejected++;
       }
     }
+    // A ForkJoinPool of parallelism 3 with five tasks waiting for the same release.
+    AtomicInteger searchThreads = new AtomicInteger();
+    search = new java.util.concurrent.ForkJoinPool(3, pool -> {
+      java.util.concurrent.ForkJoinWorkerThread t =
+          java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+      t.setName("search-" + searchThreads.incrementAndGet());
+      return t;
+    }, null, false);
+    CountDownLatch searching = new CountDownLatch(1);
+    for (int i = 0; i < 5; i++) {
+      search.execute(() -> {
+        searching.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
     try {
       running.await(10, TimeUnit.SECONDS);
+      searching.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

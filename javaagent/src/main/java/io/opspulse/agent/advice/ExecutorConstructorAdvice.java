@@ -3,7 +3,11 @@ package io.opspulse.agent.advice;
 import io.opspulse.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
 
-/** Inlined into the ThreadPoolExecutor constructor every other constructor delegates to. */
+/**
+ * Inlined into thread pools' constructors: the JDK ThreadPoolExecutor's that every other one delegates to,
+ * and every constructor of ForkJoinPool, Tomcat's and Jetty's pools (a pool reported by several chained
+ * constructors is registered once).
+ */
 public final class ExecutorConstructorAdvice {
   private ExecutorConstructorAdvice() {}
 

@@ -36,18 +36,24 @@ public final class HttpHandlerAdvice {
   public static void exit(@Advice.Enter long start, @Advice.Argument(0) HttpExchange exchange,
       @Advice.Local("context") String context, @Advice.Thrown Throwable thrown) {
     String method = null;
-    String path = null;
+    String scheme = null;
+    String route = context;
     int status = 0;
     if (start >= 0 && context != null) {
       try {
         // Method, URI and status belong to the exchange itself: safe to read after the response.
         method = exchange.getRequestMethod();
-        path = exchange.getRequestURI().getPath();
+        scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https" : "http";
         status = exchange.getResponseCode();
+        // The context's path is the route the application registered (createContext), but for the
+        // context "/", which takes every path no other context does: that names only "/" itself.
+        if ("/".equals(context) && !"/".equals(exchange.getRequestURI().getPath())) {
+          route = null;
+        }
       } catch (Throwable t) {
         Hooks.failed("http-server", t);
       }
     }
-    Hooks.serverExit(start, method, "", context, path, status, thrown);
+    Hooks.serverExit(start, method, scheme, route, status, thrown);
   }
 }

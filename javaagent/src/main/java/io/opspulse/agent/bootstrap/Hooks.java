@@ -56,10 +56,10 @@ public final class Hooks {
 
   /**
    * Must be called once for every {@link #serverEnter()}, nested or not. A null {@code method} means
-   * "do not record this one".
+   * "do not record this one"; a null {@code route} means the server named none.
    */
-  public static void serverExit(long start, String method, String routeBase, String pattern, String path,
-      int status, Throwable error) {
+  public static void serverExit(long start, String method, String scheme, String route, int status,
+      Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -72,9 +72,69 @@ public final class Hooks {
       if (start < 0 || method == null) {
         return; // nested, or not an HTTP request we measure (the agent's own endpoint)
       }
-      r.serverRequest(System.nanoTime() - start, method, routeBase, pattern, path, status, error, f.dbStatements);
+      r.serverRequest(System.nanoTime() - start, method, scheme, route, status, error, f.dbStatements);
     } catch (Throwable t) {
       failed("http-server", t);
+    }
+  }
+
+  /**
+   * The servlet advice's exit, javax and jakarta alike: the recorder reads request and response through
+   * the servlet API of their own class loader. Must be called once for every {@link #serverEnter()}.
+   */
+  public static void servletExit(long start, Object request, Object response, Throwable error) {
+    Recorder r = recorder;
+    if (r == null) {
+      return;
+    }
+    try {
+      Frame f = FRAME.get();
+      if (f.serverDepth > 0) {
+        f.serverDepth--;
+      }
+      if (start >= 0) {
+        r.servletRequest(System.nanoTime() - start, request, response, error, f.dbStatements);
+      }
+    } catch (Throwable t) {
+      failed("servlet", t);
+    }
+  }
+
+  /**
+   * For a reactive server (Spring WebFlux): the request's handling ends when the returned Mono does, on
+   * whatever thread, so no per-thread state; the advice hands this to {@code Mono.doFinally}.
+   */
+  public static java.util.function.Consumer<Object> reactiveServer(Object exchange, String method,
+      String scheme) {
+    Recorder r = recorder;
+    return r == null ? null : new ReactiveRequest(System.nanoTime(), exchange, method, scheme);
+  }
+
+  /** The end of one reactive request: records it once, whatever signal ends it. */
+  static final class ReactiveRequest implements java.util.function.Consumer<Object> {
+    private final long start;
+    private final Object exchange;
+    private final String method;
+    private final String scheme;
+
+    ReactiveRequest(long start, Object exchange, String method, String scheme) {
+      this.start = start;
+      this.exchange = exchange;
+      this.method = method;
+      this.scheme = scheme;
+    }
+
+    @Override
+    public void accept(Object signal) {
+      Recorder r = recorder;
+      if (r == null) {
+        return;
+      }
+      try {
+        r.reactiveRequest(System.nanoTime() - start, exchange, method, scheme, String.valueOf(signal));
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
     }
   }
 

@@ -6,8 +6,18 @@ package io.opspulse.agent.bootstrap;
  * as Object and cast by the implementation, which lives in the agent's own class loader.
  */
 public interface Recorder {
-  void serverRequest(long nanos, String method, String routeBase, String pattern, String path, int status,
-      Throwable error, int dbStatements);
+  /** A request whose route the advice knew (or knew there was none: null). */
+  void serverRequest(long nanos, String method, String scheme, String route, int status, Throwable error,
+      int dbStatements);
+
+  /** A javax or jakarta servlet request, read after the application's handling returned. */
+  void servletRequest(long nanos, Object request, Object response, Throwable error, int dbStatements);
+
+  /**
+   * A Spring WebFlux exchange whose handling ended with {@code signal} (reactor's SignalType:
+   * onComplete, onError, cancel).
+   */
+  void reactiveRequest(long nanos, Object exchange, String method, String scheme, String signal);
 
   /** A java.net.http exchange that finished: request, response or null, error or null. */
   void httpClientExchange(long nanos, Object request, Object response, Throwable error);

@@ -77,6 +77,7 @@ public record AgentConfig(
     RUNTIME("runtime"),
     HTTP_SERVER("http-server"),
     SERVLET("servlet"),
+    WEBFLUX("webflux"),
     HTTP_CLIENT("http-client"),
     EXECUTOR("executor"),
     JDBC("jdbc"),

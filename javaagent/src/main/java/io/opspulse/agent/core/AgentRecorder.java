@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 final class AgentRecorder implements Recorder {
   static final AttributeKey<String> METHOD = stringKey("http.request.method");
   static final AttributeKey<String> ROUTE = stringKey("http.route");
+  static final AttributeKey<String> SCHEME = stringKey("url.scheme");
   static final AttributeKey<Long> STATUS = longKey("http.response.status_code");
   static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
   static final AttributeKey<String> SERVER_ADDRESS = stringKey("server.address");
@@ -41,7 +42,7 @@ final class AgentRecorder implements Recorder {
   private static final ThreadLocal<Boolean> AGENT_THREAD = new ThreadLocal<>();
 
   private final AgentErrors errors;
-  private final RouteNormalizer routes;
+  private final HttpRoutes routes;
   private final ExecutorRegistry executors;
   private final ConnectionPools connectionPools;
   private final DevMode devMode;
@@ -63,7 +64,7 @@ final class AgentRecorder implements Recorder {
   AgentRecorder(int maxRoutes, AgentErrors errors, ExecutorRegistry executors, ConnectionPools connectionPools,
       DevMode devMode) {
     this.errors = errors;
-    this.routes = new RouteNormalizer(maxRoutes);
+    this.routes = new HttpRoutes(maxRoutes);
     this.executors = executors;
     this.connectionPools = connectionPools;
     this.devMode = devMode;
@@ -81,22 +82,68 @@ final class AgentRecorder implements Recorder {
   // --- HTTP server ---
 
   @Override
-  public void serverRequest(long nanos, String method, String routeBase, String pattern, String path, int status,
-      Throwable error, int dbStatements) {
+  public void serverRequest(long nanos, String method, String scheme, String route, int status, Throwable error,
+      int dbStatements) {
     Histograms h = histograms;
     if (h == null) {
       return;
     }
-    String route = routes.route(routeBase, pattern, path);
-    String m = method(method);
-    String errorType = error != null ? error.getClass().getName() : status >= 500 ? Integer.toString(status) : null;
+    String r = routes.admit(route);
+    String errorType = error != null ? ErrorTypes.of(error) : status >= 500 ? Integer.toString(status) : null;
     // An exception escaping the handler becomes a 500, whatever status was set before it was thrown.
     long code = error != null && status < 500 ? 500 : Math.max(status, 0);
-    Attributes attrs = attributes(new Key(0, m, route, null, code, errorType));
-    h.server().record(nanos / 1e9, attrs);
+    h.server().record(nanos / 1e9, attributes(new Key(0, method(method), r, scheme(scheme), code, errorType)));
     if (dbStatements > 0) {
-      h.statementsPerRequest().record(dbStatements, attributes(new Key(1, null, route, null, 0, null)));
+      h.statementsPerRequest().record(dbStatements, attributes(new Key(1, null, r, null, 0, null)));
     }
+  }
+
+  @Override
+  public void servletRequest(long nanos, Object request, Object response, Throwable error, int dbStatements) {
+    if (histograms == null) {
+      return;
+    }
+    ServletAccessor.Request read;
+    try {
+      ServletAccessor accessor = ServletAccessor.of(request);
+      read = accessor == null ? null : accessor.read(request, response);
+    } catch (Throwable t) {
+      errors.record("servlet", t);
+      return;
+    }
+    if (read != null) {
+      serverRequest(nanos, read.method(), read.scheme(), read.route(), read.status(), error, dbStatements);
+    }
+  }
+
+  @Override
+  public void reactiveRequest(long nanos, Object exchange, String method, String scheme, String signal) {
+    if (histograms == null) {
+      return;
+    }
+    int status;
+    String route;
+    Throwable error;
+    try {
+      WebFluxAccessor accessor = WebFluxAccessor.of(exchange);
+      if (accessor == null) {
+        return;
+      }
+      status = accessor.status(exchange);
+      route = accessor.route(exchange, status);
+      // The exception behind a 5xx the error handlers rendered; a 4xx (no handler: 404) is no server error.
+      error = status >= 500 ? accessor.handledError(exchange) : null;
+    } catch (Throwable t) {
+      errors.record("http-server", t);
+      return;
+    }
+    // A client that went away mid-answer: the status set so far is not one it received.
+    boolean cancelled = "cancel".equals(signal);
+    serverRequest(nanos, method, scheme, route, cancelled ? 0 : status, error, 0);
+  }
+
+  private static String scheme(String scheme) {
+    return "https".equalsIgnoreCase(scheme) ? "https" : "http";
   }
 
   // --- HTTP clients ---
@@ -321,12 +368,19 @@ final class AgentRecorder implements Recorder {
     AttributesBuilder b = Attributes.builder();
     switch (key.kind()) {
       case 0 -> {
-        b.put(METHOD, key.a()).put(ROUTE, key.b());
+        b.put(METHOD, key.a()).put(SCHEME, key.c());
+        if (key.b() != null) {
+          b.put(ROUTE, key.b());
+        }
         if (key.status() > 0) {
           b.put(STATUS, key.status());
         }
       }
-      case 1 -> b.put(ROUTE, key.b());
+      case 1 -> {
+        if (key.b() != null) {
+          b.put(ROUTE, key.b());
+        }
+      }
       case 4 -> b.put(CONNECTION_POOL, key.b());
       case 2 -> {
         b.put(METHOD, key.a()).put(SERVER_ADDRESS, key.b());

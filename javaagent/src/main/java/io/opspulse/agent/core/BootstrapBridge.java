@@ -35,7 +35,7 @@ final class BootstrapBridge {
    * The bridge's class files. Named rather than found by listing the agent jar, whose thousands of
    * entries premain would otherwise walk; BootstrapBridgeTest checks the list against the build output.
    */
-  static final List<String> CLASSES = List.of("Hooks", "Hooks$1", "Hooks$Frame", "Recorder");
+  static final List<String> CLASSES = List.of("Hooks", "Hooks$1", "Hooks$Frame", "Hooks$ReactiveRequest", "Recorder");
 
   static void install(Instrumentation inst) throws IOException {
     Map<String, byte[]> classes = readBridgeClasses();

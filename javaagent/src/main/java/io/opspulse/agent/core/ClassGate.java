@@ -70,6 +70,15 @@ final class ClassGate implements ClassFileTransformer {
     }
     if (config.enabled(Instrumentation.EXECUTOR)) {
       names.add(internal(Instrumenter.THREAD_POOL_EXECUTOR));
+      names.add(internal(Instrumenter.FORK_JOIN_POOL));
+      names.add(internal(Instrumenter.TOMCAT_THREAD_POOL));
+      names.add(internal(Instrumenter.JETTY_THREAD_POOL));
+    }
+    if (config.enabled(Instrumentation.SERVLET)) {
+      names.add(internal(Instrumenter.JERSEY_HANDLER));
+    }
+    if (config.enabled(Instrumentation.WEBFLUX)) {
+      names.add(internal(Instrumenter.WEBFLUX_HANDLER));
     }
     if (config.enabled(Instrumentation.HIKARI)) {
       names.add(internal(Instrumenter.HIKARI_POOL));

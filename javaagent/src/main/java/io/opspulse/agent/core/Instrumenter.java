@@ -23,12 +23,13 @@ import io.opspulse.agent.advice.HikariPoolAdvice;
 import io.opspulse.agent.advice.HttpClientSendAdvice;
 import io.opspulse.agent.advice.HttpClientSendAsyncAdvice;
 import io.opspulse.agent.advice.HttpHandlerAdvice;
-import io.opspulse.agent.advice.JakartaServletAdvice;
-import io.opspulse.agent.advice.JavaxServletAdvice;
+import io.opspulse.agent.advice.JerseyAdvice;
 import io.opspulse.agent.advice.PrepareStatementAdvice;
 import io.opspulse.agent.advice.RestartClassLoaderAdvice;
+import io.opspulse.agent.advice.ServletAdvice;
 import io.opspulse.agent.advice.StatementExecuteAdvice;
 import io.opspulse.agent.advice.UrlConnectionAdvice;
+import io.opspulse.agent.advice.WebFluxAdvice;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.ArrayList;
@@ -48,6 +49,11 @@ import net.bytebuddy.utility.JavaModule;
  */
 final class Instrumenter {
   static final String THREAD_POOL_EXECUTOR = "java.util.concurrent.ThreadPoolExecutor";
+  static final String FORK_JOIN_POOL = "java.util.concurrent.ForkJoinPool";
+  static final String TOMCAT_THREAD_POOL = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
+  static final String JETTY_THREAD_POOL = "org.eclipse.jetty.util.thread.QueuedThreadPool";
+  static final String WEBFLUX_HANDLER = "org.springframework.web.server.handler.ExceptionHandlingWebHandler";
+  static final String JERSEY_HANDLER = "org.glassfish.jersey.server.ApplicationHandler";
   static final String HTTP_CLIENT_FACADE = "jdk.internal.net.http.HttpClientFacade";
   static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
   static final String HTTP_SERVER_CHAIN = "com.sun.net.httpserver.Filter$Chain";
@@ -80,8 +86,19 @@ final class Instrumenter {
               HttpHandlerAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.SERVLET)) {
-      builder = servlet(builder, agentLoader, "jakarta", JakartaServletAdvice.class.getName());
-      builder = servlet(builder, agentLoader, "javax", JavaxServletAdvice.class.getName());
+      builder = servlet(builder, agentLoader, "jakarta");
+      builder = servlet(builder, agentLoader, "javax");
+      // Jersey on a servlet container: its matched @Path templates name the route.
+      builder = builder.type(named(JERSEY_HANDLER))
+          .transform(advice(agentLoader).advice(named("handle").and(takesArguments(1))
+              .and(takesArgument(0, named("org.glassfish.jersey.server.ContainerRequest"))),
+              JerseyAdvice.class.getName()));
+    }
+    if (config.enabled(Instrumentation.WEBFLUX)) {
+      builder = builder.type(named(WEBFLUX_HANDLER))
+          .transform(advice(agentLoader).advice(named("handle").and(takesArguments(1))
+              .and(takesArgument(0, named("org.springframework.web.server.ServerWebExchange"))),
+              WebFluxAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.HTTP_CLIENT)) {
       builder = builder.type(named(HTTP_CLIENT_FACADE))
@@ -98,7 +115,20 @@ final class Instrumenter {
           .transform(advice(agentLoader)
               .advice(isConstructor().and(takesArguments(7)), ExecutorConstructorAdvice.class.getName())
               .advice(named("runWorker").and(takesArguments(1)), ExecutorWorkerAdvice.class.getName())
-              .advice(named("reject").and(takesArguments(1)), ExecutorRejectAdvice.class.getName()));
+              .advice(named("reject").and(takesArguments(1)), ExecutorRejectAdvice.class.getName()))
+          // Tomcat's request pool: its own copy of ThreadPoolExecutor, with its own constructors.
+          .type(named(TOMCAT_THREAD_POOL))
+          .transform(advice(agentLoader)
+              .advice(isConstructor(), ExecutorConstructorAdvice.class.getName())
+              .advice(named("runWorker").and(takesArguments(1)), ExecutorWorkerAdvice.class.getName())
+              .advice(named("reject").and(takesArguments(1)), ExecutorRejectAdvice.class.getName()))
+          // Named by itself, not by its threads: registered at construction.
+          .type(named(JETTY_THREAD_POOL))
+          .transform(advice(agentLoader).advice(isConstructor(), ExecutorConstructorAdvice.class.getName()))
+          .type(named(FORK_JOIN_POOL))
+          .transform(advice(agentLoader)
+              .advice(isConstructor(), ExecutorConstructorAdvice.class.getName())
+              .advice(named("runWorker").and(takesArguments(1)), ExecutorWorkerAdvice.class.getName()));
     }
     if (config.enabled(Instrumentation.JDBC)) {
       builder = builder.type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Statement")))))
@@ -149,8 +179,10 @@ final class Instrumenter {
     return found.toArray(new Class<?>[0]);
   }
 
-  private static AgentBuilder servlet(AgentBuilder builder, ClassLoader agentLoader, String ns, String advice) {
+  /** One advice for both servlet APIs: it reads them through ServletAccessor, whichever it is. */
+  private static AgentBuilder servlet(AgentBuilder builder, ClassLoader agentLoader, String ns) {
     ElementMatcher.Junction<TypeDescription> api = named(ns + ".servlet.Servlet").or(named(ns + ".servlet.Filter"));
+    String advice = ServletAdvice.class.getName();
     return builder.type(not(isInterface()).and(failSafe(hasSuperType(api))))
         .transform(advice(agentLoader)
             .advice(named("service").and(takesArguments(2))

@@ -63,8 +63,12 @@ final class ObservedMetrics {
         active.record(s.active(), a);
         size.record(s.poolSize(), a);
         max.record(s.max(), a);
-        completed.record(s.completed(), a);
-        rejected.record(s.rejected(), a);
+        if (s.completed() != PoolKind.ABSENT) {
+          completed.record(s.completed(), a);
+        }
+        if (s.rejected() != PoolKind.ABSENT) {
+          rejected.record(s.rejected(), a);
+        }
       }
     }), queued, active, size, max, completed, rejected);
   }

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * changes from run to run, the class that created the pool.
  */
 final class PoolNames {
-  private static final Pattern DEFAULT_FACTORY = Pattern.compile("pool-\\d+-thread-\\d+");
+  /** The JDK's default thread names, numbered per JVM run: the JDK's default factory's and ForkJoinPool's. */
+  private static final Pattern DEFAULT_FACTORY = Pattern.compile("pool-\\d+-thread-\\d+|ForkJoinPool-\\d+-worker-\\d+");
+  private static final Pattern TRAILING_COUNTER = Pattern.compile("[-_#.\\s:]*\\d+$");
   private static final Pattern COUNTER = Pattern.compile("(^|[-_#.\\s:\\[(])\\d+(?=$|[-_#.\\s:\\])])");
   private static final Pattern REPEATED_SEPARATORS = Pattern.compile("([-_#.\\s:])[-_#.\\s:]+");
 
@@ -22,6 +24,21 @@ final class PoolNames {
     String name = COUNTER.matcher(threadName).replaceAll("$1");
     name = REPEATED_SEPARATORS.matcher(name).replaceAll("$1");
     name = name.replaceAll("^[-_#.\\s:]+|[-_#.\\s:\\[(]+$", "");
+    if (name.isEmpty()) {
+      return creator;
+    }
+    return name.length() > 80 ? name.substring(0, 80) : name;
+  }
+
+  /**
+   * The thread's name without its trailing counter only: {@code http-nio-127.0.0.1-8080-exec-3} is
+   * {@code http-nio-127.0.0.1-8080-exec}, the name Tomcat gives its request pool (address and port kept).
+   */
+  static String withoutTrailingCounter(String threadName, String creator) {
+    if (threadName == null) {
+      return creator;
+    }
+    String name = TRAILING_COUNTER.matcher(threadName).replaceAll("");
     if (name.isEmpty()) {
       return creator;
     }

@@ -36,4 +36,31 @@ class ExecutorRegistryTest {
     onThread("reports-7", () -> registry.workerStarted(early));
     assertThat(registry.snapshot(e -> { })).extracting(ExecutorRegistry.Snapshot::pool).containsExactly("reports");
   }
+
+  @Test
+  void aForkJoinPoolReportsItsParallelismAsMaxAndKeepsNoCompletedCount() throws Exception {
+    ExecutorRegistry registry = new ExecutorRegistry();
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(3);
+    try {
+      registry.created(pool);
+      onThread("search-7", () -> registry.workerStarted(pool));
+      assertThat(registry.snapshot(e -> { })).singleElement().satisfies(s -> {
+        assertThat(s.pool()).isEqualTo("search");
+        assertThat(s.max()).isEqualTo(3);
+        assertThat(s.completed()).isEqualTo(PoolKind.ABSENT);
+        assertThat(s.rejected()).isEqualTo(PoolKind.ABSENT);
+      });
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anExecutorOfAnotherKindIsNotRegistered() throws InterruptedException {
+    ExecutorRegistry registry = new ExecutorRegistry();
+    Object notAPool = new java.util.concurrent.CompletableFuture<Void>();
+    registry.created(notAPool);
+    onThread("worker-1", () -> registry.workerStarted(notAPool));
+    assertThat(registry.snapshot(e -> { })).isEmpty();
+  }
 }

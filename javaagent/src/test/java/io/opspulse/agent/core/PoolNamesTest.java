@@ -15,7 +15,17 @@ class PoolNamesTest {
   }
 
   @Test
+  void serverPoolsKeepAllButTheTrailingCounter() {
+    assertThat(PoolNames.withoutTrailingCounter("http-nio-127.0.0.1-8080-exec-12", "App"))
+        .isEqualTo("http-nio-127.0.0.1-8080-exec");
+    assertThat(PoolNames.withoutTrailingCounter("http-nio-8080-exec-1", "App")).isEqualTo("http-nio-8080-exec");
+    assertThat(PoolNames.withoutTrailingCounter("7", "App")).isEqualTo("App");
+  }
+
+  @Test
   void theJdkDefaultFactoryNamesThePoolAfterItsCreator() {
+    assertThat(PoolNames.fromThread("ForkJoinPool-3-worker-1", "OrderService")).isEqualTo("OrderService");
+    assertThat(PoolNames.fromThread("ForkJoinPool.commonPool-worker-2", "x")).isEqualTo("ForkJoinPool.commonPool-worker");
     assertThat(PoolNames.fromThread("pool-3-thread-1", "OrderService")).isEqualTo("OrderService");
     assertThat(PoolNames.fromThread("42", "OrderService")).isEqualTo("OrderService");
   }

@@ -65,6 +65,13 @@ class AgentIT {
         assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/items/" + i).statusCode()).isEqualTo(200);
       }
       assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/items/broken").statusCode()).isEqualTo(500);
+      // JAX-RS (Jersey's servlet at /api/*): the @Path templates it matched are the route
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/1").body()).isEqualTo("owner 1");
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/2").body()).isEqualTo("owner 2");
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/2/pets/3").body())
+          .isEqualTo("pet 3 of owner 2");
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/owners/2/pets/0").statusCode()).isEqualTo(404);
+      assertThat(Http.get("http://127.0.0.1:" + jakarta + "/shop/api/nothing").statusCode()).isEqualTo(404);
       for (int i = 0; i < 4; i++) {
         assertThat(Http.get("http://127.0.0.1:" + javax + "/legacy/reports/" + i).statusCode()).isEqualTo(200);
       }
@@ -93,6 +100,7 @@ class AgentIT {
                 && s.value("opspulse_db_statements_per_request_count", Map.of("http_route", "/orders")) >= 2
                 && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/gc")) >= 1
                 && s.value(HTTP_SERVER + "_count", Map.of("http_route", "/saturate")) >= 1
+                && s.has("opspulse_executor_active_threads", Map.of("pool", "search"))
                 && s.named(HTTP_SERVER + "_count").stream()
                     .filter(x -> String.valueOf(x.labels().get("http_route")).contains("linger"))
                     .mapToDouble(Scrape.Sample::value).sum() >= 2 ? s : null;
@@ -107,8 +115,12 @@ class AgentIT {
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/linger"))).isEqualTo(1);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/boom",
           "http_response_status_code", "500", "error_type", "java.lang.IllegalStateException"))).isEqualTo(1);
-      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/users/*",
-          "http_response_status_code", "404"))).as("ids collapse into one route").isEqualTo(3);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", Scrape.ABSENT,
+          "http_response_status_code", "404"))).as("the catch-all context names no route").isEqualTo(3);
+      soft.assertThat(scrape.named(HTTP_SERVER + "_count")).as("no route made from a path")
+          .noneMatch(s -> String.valueOf(s.labels().get("http_route")).startsWith("/users"));
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/hello", "url_scheme", "http")))
+          .isEqualTo(20);
       soft.assertThat(scrape.named(HTTP_SERVER + "_bucket").stream().map(s -> s.labels().get("le"))
           .collect(Collectors.toSet()))
           .as("buckets resolve from 100 µs and hold the advised ones")
@@ -118,6 +130,15 @@ class AgentIT {
           "http_response_status_code", "200"))).as("filter + servlet measured once").isEqualTo(5);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/shop/items/*",
           "http_response_status_code", "500", "error_type", "java.lang.IllegalStateException"))).isEqualTo(1);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/shop/api/owners/{ownerId}",
+          "http_response_status_code", "200"))).as("Jersey's templates").isEqualTo(2);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route",
+          "/shop/api/owners/{ownerId}/pets/{petId}", "http_response_status_code", "200"))).isEqualTo(1);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route",
+          "/shop/api/owners/{ownerId}/pets/{petId}", "http_response_status_code", "404")))
+          .as("a resource's own 404 keeps its route").isEqualTo(1);
+      soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/shop/api/*",
+          "http_response_status_code", "404"))).as("no resource matched: the servlet mapping").isEqualTo(1);
       soft.assertThat(scrape.value(HTTP_SERVER + "_count", Map.of("http_route", "/legacy/reports/*",
           "http_response_status_code", "200"))).isEqualTo(4);
 
@@ -138,6 +159,13 @@ class AgentIT {
       soft.assertThat(scrape.value("opspulse_executor_pool_threads", orders)).isEqualTo(2);
       soft.assertThat(scrape.value("opspulse_executor_max_threads", orders)).isEqualTo(2);
       soft.assertThat(scrape.value("opspulse_executor_rejected_tasks_total", orders)).isEqualTo(3);
+      Map<String, String> search = Map.of("pool", "search");
+      soft.assertThat(scrape.value("opspulse_executor_max_threads", search))
+          .as("a ForkJoinPool: max is its parallelism").isEqualTo(3);
+      soft.assertThat(scrape.value("opspulse_executor_active_threads", search)).isBetween(1.0, 5.0);
+      soft.assertThat(scrape.value("opspulse_executor_queue_depth", search)).isBetween(0.0, 4.0);
+      soft.assertThat(scrape.has("opspulse_executor_completed_tasks_total", search))
+          .as("a ForkJoinPool keeps no completed count: no series").isFalse();
       soft.assertThat(scrape.value("opspulse_executor_max_threads", Map.of("pool", "ScenarioApp")))
           .as("the HttpServer's Executors.newFixedThreadPool(4), named after its creator").isEqualTo(4);
 

@@ -15,9 +15,13 @@ import java.util.TreeSet;
 
 /** One scrape of a Prometheus text endpoint, parsed into samples. */
 final class Scrape {
+  /** As a wanted label's value: the sample must not have that label at all. */
+  static final String ABSENT = "\u0000absent";
+
   record Sample(String name, Map<String, String> labels, double value) {
     boolean has(Map<String, String> wanted) {
-      return wanted.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+      return wanted.entrySet().stream().allMatch(e -> e.getValue().equals(ABSENT)
+          ? !labels.containsKey(e.getKey()) : e.getValue().equals(labels.get(e.getKey())));
     }
   }
 
@@ -59,10 +63,23 @@ final class Scrape {
     return text;
   }
 
-  /** Sum of the samples named {@code name} whose labels include {@code labels}; NaN when none. */
+  /**
+   * Sum of the samples named {@code name} whose labels include {@code labels} (a label given as
+   * {@link #ABSENT} must be missing). A missing series fails: an AssertionError naming what was there,
+   * never a NaN that {@code isPositive()} or {@code isGreaterThan()} would let pass.
+   */
   double value(String name, Map<String, String> labels) {
     List<Sample> matching = samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).toList();
-    return matching.isEmpty() ? Double.NaN : matching.stream().mapToDouble(Sample::value).sum();
+    if (matching.isEmpty()) {
+      throw new AssertionError("no sample " + name + labels + " in the scrape; " + name + " has: "
+          + named(name).stream().map(Sample::labels).toList());
+    }
+    return matching.stream().mapToDouble(Sample::value).sum();
+  }
+
+  /** Whether any sample named {@code name} has {@code labels}: for series that must not exist. */
+  boolean has(String name, Map<String, String> labels) {
+    return samples.stream().anyMatch(s -> s.name().equals(name) && s.has(labels));
   }
 
   double value(String name) {
