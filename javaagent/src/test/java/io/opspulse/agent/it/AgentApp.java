@@ -23,6 +23,19 @@ final class AgentApp implements AutoCloseable {
   static final Path JDK17_JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
   static final Path JDK25_JAVA = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 
+  /**
+   * A JDK under test that is missing skips the case on a developer's machine, but fails it under CI
+   * ({@code CI=true}), where every JDK the agent claims to support must be there.
+   */
+  static void requireJdk(Path java) {
+    String reason = java + " is not installed";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.isExecutable(java), reason);
+    } else {
+      org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java), reason);
+    }
+  }
+
   /** The JDKs the agent is tested on, for {@code @MethodSource("io.opspulse.agent.it.AgentApp#jdks")}. */
   static java.util.stream.Stream<Path> jdks() {
     return java.util.stream.Stream.of(JDK17_JAVA, JDK25_JAVA);

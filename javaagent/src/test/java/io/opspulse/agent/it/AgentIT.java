@@ -11,7 +11,6 @@ import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,7 +37,7 @@ class AgentIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void everyScenarioMeasuredWithTheValuesItCaused(Path java, @TempDir Path tmp) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
+    AgentApp.requireJdk(java);
     int http = Ports.freeLoopbackPort();
     int jakarta = Ports.freeLoopbackPort();
     int javax = Ports.freeLoopbackPort();

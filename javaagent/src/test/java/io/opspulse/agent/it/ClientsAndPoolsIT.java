@@ -7,14 +7,12 @@ import io.opspulse.testkit.Ports;
 import java.io.File;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,7 +39,7 @@ class ClientsAndPoolsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void everyLibraryIsMeasuredWithTheValuesItCaused(Path java, @TempDir Path tmp) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
+    AgentApp.requireJdk(java);
     int port = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
     int closed = Ports.freeLoopbackPort();

@@ -8,13 +8,11 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +31,7 @@ class OtlpExportIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void theRequestsTheServiceServedArriveAtTheCollector(Path java, @TempDir Path tmp) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
+    AgentApp.requireJdk(java);
     int app = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
     int requests = 7;

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +35,7 @@ class SpringDevToolsIT {
   @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void devToolsIsDevModeAndItsRestartsAreCountedWhileTheAppStaysMeasured(Path java, @TempDir Path tmp)
       throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
+    AgentApp.requireJdk(java);
     Path classes = Files.createDirectories(tmp.resolve("classes"));
     int http = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,7 +39,7 @@ class SpringServersIT {
   @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void springMvcOnTomcatNamesSpringsRoutesAndShowsItsSaturatedRequestPool(Path java,
       @TempDir Path tmp) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
+    AgentApp.requireJdk(java);
     int http = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
     // Two request threads at most, so that a few slow requests saturate the pool.
@@ -83,7 +81,7 @@ class SpringServersIT {
   @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void springMvcOnJettyNamesSpringsRoutesAndShowsJettysThreadPool(Path java,
       @TempDir Path tmp) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
+    AgentApp.requireJdk(java);
     int http = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
     List<String> flags = List.of("-Dserver.jetty.threads.max=40");
@@ -120,7 +118,7 @@ class SpringServersIT {
   @MethodSource("io.opspulse.agent.it.AgentApp#jdks")
   void springWebFluxOnReactorNettyNamesSpringsRoutes(Path java, @TempDir Path tmp)
       throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(java), java + " is not installed");
+    AgentApp.requireJdk(java);
     int http = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
     try (AgentApp app = launch(java, tmp, Stack.WEBFLUX_ON_NETTY, WEBFLUX_APP,
