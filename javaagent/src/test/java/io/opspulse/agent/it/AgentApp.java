@@ -27,12 +27,12 @@ final class AgentApp implements AutoCloseable {
    * A JDK under test that is missing skips the case on a developer's machine, but fails it under CI
    * ({@code CI=true}), where every JDK the agent claims to support must be there.
    */
-  static void requireJdk(Path java) {
-    String reason = java + " is not installed";
+  static void requireJdk(Path javaBin) {
+    String reason = javaBin + " is not installed";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.isExecutable(java), reason);
+      org.junit.jupiter.api.Assertions.assertTrue(Files.isExecutable(javaBin), reason);
     } else {
-      org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java), reason);
+      org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(javaBin), reason);
     }
   }
 
