@@ -1,5 +1,5 @@
 // One dashboard under construction: the conventions every opspulse dashboard follows live here, so
-// the four dashboard files only say what each panel shows. Every panel gets a title, a description,
+// the dashboard files only say what each panel shows. Every panel gets a title, a description,
 // a unit, the $datasource variable, and thresholds taken from the catalog (or none at all, so Grafana's
 // default "red at 80" never appears on a panel the alerts do not watch).
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
@@ -16,12 +16,13 @@ import { Filters, Promql } from "./promql";
 
 export const DATASOURCE: common.DataSourceRef = { type: "prometheus", uid: "${datasource}" };
 
-/** The four dashboards, by uid: links between them use these. */
+/** The dashboards, by uid: links between them use these. */
 export const DASHBOARDS = [
   { uid: "opspulse-fleet", title: "opspulse / Fleet overview" },
   { uid: "opspulse-containers", title: "opspulse / Containers" },
   { uid: "opspulse-gpus", title: "opspulse / GPUs" },
   { uid: "opspulse-jvm", title: "opspulse / JVM service" },
+  { uid: "opspulse-host", title: "opspulse / Host" },
 ] as const;
 
 export interface Query {
@@ -143,6 +144,17 @@ export class Board {
       this.y += this.rowHeight;
       this.rowHeight = 0;
     }
+    return this;
+  }
+
+  /**
+   * A row header across the grid (expanded): the panels after it, up to the next row, are its panels,
+   * and Grafana folds them away when the row is collapsed.
+   */
+  row(title: string): this {
+    this.newLine();
+    this.builder.withRow(new dashboard.RowBuilder(title).id(this.nextId++).gridPos({ x: 0, y: this.y, w: 24, h: 1 }));
+    this.y += 1;
     return this;
   }
 

@@ -1,4 +1,4 @@
-// Writes the four opspulse dashboards as Grafana JSON:
+// Writes the opspulse dashboards as Grafana JSON:
 //   node target/ts/generate.js --catalog ../catalog/catalog.json --out json
 // Exits non-zero, naming the catalog file and what is missing, when a dashboard uses a metric, label
 // or threshold the catalog does not declare.
@@ -10,8 +10,9 @@ import { fleet } from "./fleet";
 import { containers } from "./containers";
 import { gpus } from "./gpus";
 import { jvm } from "./jvm";
+import { host } from "./host";
 
-const BOARDS: Array<(catalog: Catalog) => Board> = [fleet, containers, gpus, jvm];
+const BOARDS: Array<(catalog: Catalog) => Board> = [fleet, containers, gpus, jvm, host];
 
 function option(args: string[], name: string): string {
   const i = args.indexOf(name);

@@ -76,6 +76,6 @@ export class Promql {
       }
     }
     parts.push(...matchers.map((m) => m.trim()));
-    return `${series}{${parts.join(", ")}}`;
+    return parts.length === 0 ? series : `${series}{${parts.join(", ")}}`;
   }
 }

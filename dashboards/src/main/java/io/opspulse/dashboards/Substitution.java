@@ -18,6 +18,7 @@ public final class Substitution {
   /** {@code $name}, {@code ${name}}, {@code ${name:format}} and the old {@code [[name]]}. */
   private static final Pattern VARIABLE = Pattern.compile(
       "\\$\\{([A-Za-z0-9_]+)(?::[^}]*)?}|\\$([A-Za-z0-9_]+)|\\[\\[([A-Za-z0-9_]+)(?::[^\\]]*)?]]");
+  private static final Pattern CAPTURE_GROUP = Pattern.compile("[0-9]+");
   private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
   private static final String REGEX_SPECIALS = "$^*{}[]'+?.()|";
 
@@ -65,7 +66,9 @@ public final class Substitution {
     StringBuilder out = new StringBuilder(text.length() + 32);
     while (m.find()) {
       String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-      m.appendReplacement(out, Matcher.quoteReplacement(resolve(name, variables, where)));
+      // $1 in label_replace is the regex's capture group: no variable has that name, so Grafana leaves it.
+      String value = CAPTURE_GROUP.matcher(name).matches() ? m.group() : resolve(name, variables, where);
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     m.appendTail(out);
     return out.toString();

@@ -49,6 +49,13 @@ class PanelQueriesTest {
   }
 
   @Test
+  void labelReplaceCaptureGroupsAreLeftAsGrafanaLeavesThem() throws IOException {
+    Path file = fixture("label_replace(up{job=~\"$job\"}, \"host\", \"$1\", \"instance\", \"(.*):[0-9]+\")");
+    assertThat(PanelQueries.load(file, Substitution.defaults()).get(0).expr())
+        .isEqualTo("label_replace(up{job=~\".*\"}, \"host\", \"$1\", \"instance\", \"(.*):[0-9]+\")");
+  }
+
+  @Test
   void keepsWhereEachQueryCameFrom() throws IOException {
     List<PanelQuery> queries = PanelQueries.load(fixture("up"), Substitution.builder().datasource("prom-uid").build());
     assertThat(queries).extracting(PanelQuery::dashboardUid, PanelQuery::panelId, PanelQuery::panelTitle,
@@ -113,9 +120,10 @@ class PanelQueriesTest {
     List<PanelQuery> all = PanelQueries.loadAll(Dashboards.committed(),
         Substitution.builder().value("job", "opspulse").value("instance", "127.0.0.1:9417").build());
     assertThat(all).extracting(PanelQuery::dashboardUid).containsOnly(
-        "opspulse-containers", "opspulse-fleet", "opspulse-gpus", "opspulse-jvm");
+        "opspulse-containers", "opspulse-fleet", "opspulse-gpus", "opspulse-host", "opspulse-jvm");
     assertThat(all).allSatisfy(q -> {
-      assertThat(q.expr()).as(q.describe()).doesNotContain("$").doesNotContain("[[");
+      // The only $ left is label_replace's capture group ("$1"), which is PromQL, not a variable.
+      assertThat(q.expr()).as(q.describe()).doesNotContainPattern("\\$(?![0-9]\")").doesNotContain("[[");
       assertThat(q.datasourceUid()).isEqualTo("prometheus");
     });
     assertThat(all).filteredOn(q -> q.rawExpr().contains("$__rate_interval"))
