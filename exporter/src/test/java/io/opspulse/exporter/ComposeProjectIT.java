@@ -240,9 +240,12 @@ class ComposeProjectIT {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("the refusal counted and calm/web declared", WAIT, () -> {
         MetricsText m = MetricsText.scrape(url);
-        return m.value("opspulse_exporter_compose_labels_refused", "reason", "control_character").orElse(0.0) == 1
+        // Refused where labels are read, before compose ever sees it: the container is still tracked.
+        return m.value("opspulse_exporter_container_labels_refused", "reason", "control_character").orElse(0.0) == 1
             && m.value("compose_service_desired_replicas", "compose_project", "calm", "compose_service", "web").orElse(0.0) == 1;
       });
+      assertThat(MetricsText.scrape(url).all("docker_container_info", s -> "hostile-nul".equals(s.label("name"))))
+          .singleElement().satisfies(s -> assertThat(s.label("compose_project")).isEqualTo("evil"));
       // New containers still appear: the refusal stopped nothing.
       compose(docker, project, "up", "-d", "--scale", "web=2");
       Poll.untilTrue("calm/web running 2", WAIT, () -> MetricsText.scrape(url).value("compose_service_running_replicas",
