@@ -283,6 +283,24 @@ public final class PrivateDockerDaemon implements AutoCloseable {
         .toList();
   }
 
+  private static void unmountBelow(Path root) {
+    List<String> mounts = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] f = line.split(" ");
+        if (f.length > 4 && (f[4].equals(root.toString()) || f[4].startsWith(root + "/"))) {
+          mounts.add(f[4]);
+        }
+      }
+    } catch (java.io.IOException e) {
+      return; // no mount table to read: nothing we can do
+    }
+    mounts.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    for (String m : mounts) {
+      Commands.run(List.of("umount", "-l", m), Map.of(), null, Duration.ofSeconds(10));
+    }
+  }
+
   /** Removes every container, stops the daemon by its pid, kills any straggler, removes the folder. */
   @Override
   public void close() {
@@ -306,7 +324,9 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     for (ProcessHandle p : leftoverProcesses()) {
       p.destroyForcibly();
     }
-    // Overlay mounts are gone once dockerd stopped; what cannot be removed stays in /tmp.
+    // dockerd leaves its data root's private bind mount and the netns mount behind (a crashed one, more):
+    // detach whatever is still mounted below our root, deepest first, so nothing outlives the test.
+    unmountBelow(root);
     Commands.run(List.of("rm", "-rf", root.toString()), Map.of(), null, Duration.ofSeconds(60));
     process = null;
   }

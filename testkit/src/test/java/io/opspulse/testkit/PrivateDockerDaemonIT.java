@@ -3,6 +3,7 @@ package io.opspulse.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PrivateDockerDaemonIT {
 
   @Test
-  void runsBusyboxAndLeavesNothingBehindWhenClosed() {
+  void runsBusyboxAndLeavesNothingBehindWhenClosed() throws Exception {
     PrivateDockerDaemon daemon = PrivateDockerDaemon.start().withBusybox();
     long pid;
     long containerdPid;
@@ -37,5 +38,10 @@ class PrivateDockerDaemonIT {
     assertThat(ProcessHandle.of(containerdPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
     assertThat(daemon.leftoverProcesses()).isEmpty();
     assertThat(Files.exists(daemon.socket())).isFalse();
+    // No mount of dockerd's (its data root's private bind, its netns) outlives the daemon.
+    String root = daemon.root().toString();
+    assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")))
+        .noneMatch(line -> line.split(" ")[4].startsWith(root));
+    assertThat(Files.exists(daemon.root())).isFalse();
   }
 }
