@@ -43,8 +43,6 @@ record ContainerInfo(
   static final String PROJECT = "com.docker.compose.project";
   static final String SERVICE = "com.docker.compose.service";
   static final String ONEOFF = "com.docker.compose.oneoff";
-  static final String CONFIG_FILES = "com.docker.compose.project.config_files";
-  static final String WORKING_DIR = "com.docker.compose.project.working_dir";
 
   /** Docker's defaults for a health check that sets no interval or timeout. */
   static final double DEFAULT_HEALTHCHECK_SECONDS = 30;
@@ -89,17 +87,6 @@ record ContainerInfo(
   /** Has it ever exited? Docker reports 0001-01-01 as FinishedAt until it has. */
   boolean hasExited() {
     return finishedAt != null;
-  }
-
-  /** Compose files named in the container's labels, as the compose tool wrote them (comma-separated). */
-  List<String> composeConfigFiles() {
-    String files = labels.getOrDefault(CONFIG_FILES, "");
-    if (files.isBlank()) {
-      return List.of();
-    }
-    String workingDir = labels.getOrDefault(WORKING_DIR, "");
-    return java.util.Arrays.stream(files.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-        .map(f -> f.startsWith("/") || workingDir.isEmpty() ? f : workingDir + "/" + f).toList();
   }
 
   ExitReason lastExitReason() {

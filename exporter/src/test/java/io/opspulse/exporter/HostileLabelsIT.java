@@ -28,7 +28,7 @@ class HostileLabelsIT {
     List<String> ids = new ArrayList<>();
     try (DockerClient api = EngineApi.client(docker)) {
       ids.add(create(api, "nul-files", Map.of(ContainerInfo.PROJECT, "evil", ContainerInfo.SERVICE, "x",
-          ContainerInfo.CONFIG_FILES, "a\u0000b.yml", ContainerInfo.WORKING_DIR, "/tmp")));
+          ComposeLabels.CONFIG_FILES, "a\u0000b.yml", ComposeLabels.WORKING_DIR, "/tmp")));
       ids.add(create(api, "megabyte", Map.of("com.example.note", "x".repeat(1 << 20))));
       ids.add(create(api, "bell", Map.of(ContainerInfo.PROJECT, "evil\u0007", "com.example.esc", "\u001b[31mred")));
       try (Exporter exporter = new Exporter(ExporterConfig.builder().dockerHost(docker.dockerHost())

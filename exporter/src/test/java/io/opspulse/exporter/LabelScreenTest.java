@@ -13,7 +13,7 @@ class LabelScreenTest {
   void refusesHostileValuesOneLabelAtATimeAndCountsWhy() {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(ContainerInfo.PROJECT, "shop");
-    labels.put(ContainerInfo.CONFIG_FILES, "a\u0000b.yml");
+    labels.put(ComposeLabels.CONFIG_FILES, "a\u0000b.yml");
     labels.put("big", "x".repeat(1 << 20));
     labels.put("bell", "ring\u0007");
     labels.put("mangled", "caf\uFFFD");
