@@ -35,7 +35,6 @@ final class PprofEncoder {
   private static final int LINE_FUNCTION_ID = 1;
   private static final int FUNCTION_ID = 1;
   private static final int FUNCTION_NAME = 2;
-  private static final int FUNCTION_SYSTEM_NAME = 3;
 
   private final Map<String, Integer> strings = new HashMap<>();
   private final List<String> stringTable = new ArrayList<>();
@@ -107,8 +106,9 @@ final class PprofEncoder {
     }
     for (int id = 1; id <= functionNames.size(); id++) {
       long name = string(functionNames.get(id - 1));
-      out.message(PROFILE_FUNCTION, part.reset().int64(FUNCTION_ID, id).int64(FUNCTION_NAME, name)
-          .int64(FUNCTION_SYSTEM_NAME, name));
+      // No system_name: pprof "demangles" a function whose name equals its system name, and its C++
+      // heuristics cut <...> out of it, which turns Java's Foo.<init> into Foo. (go tool pprof over HTTP).
+      out.message(PROFILE_FUNCTION, part.reset().int64(FUNCTION_ID, id).int64(FUNCTION_NAME, name));
     }
     out.int64(PROFILE_TIME_NANOS, epochNanos(profile.from()));
     out.int64(PROFILE_DURATION_NANOS, Duration.between(profile.from(), profile.to()).toNanos());

@@ -82,7 +82,8 @@ class PprofFormatTest {
     Profile odd = profile(ProfileEvent.CPU, "jdk.CPUTimeSample",
         new FoldedStack(List.of("[truncated]", "com.exämple.Ünïcode.méthod", "日本.処理"), 3),
         new FoldedStack(List.of("[overflow]"), 2),
-        new FoldedStack(List.of("Foo$$Lambda.run", "with \"quotes\" and spaces", longName), 1));
+        new FoldedStack(List.of("Foo$$Lambda.run", "with \"quotes\" and spaces", longName), 1),
+        new FoldedStack(List.of("java.util.HashMap.<init>", "Outer$Inner.<clinit>", "a::b<int>(x)"), 1));
     PprofRaw raw = PprofRaw.parse(go.run("-raw", write(odd, Duration.ofMillis(10)).toString()));
     assertThat(raw.stacks()).containsExactlyElementsOf(odd.stacks());
   }

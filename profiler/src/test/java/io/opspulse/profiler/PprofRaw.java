@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  */
 record PprofRaw(String text, String sampleTypes, List<FoldedStack> stacks, List<long[]> values) {
   private static final Pattern SAMPLE = Pattern.compile("^\\s*(\\d+(?:\\s+\\d+)*):((?: \\d+)*)\\s*$");
-  private static final Pattern LOCATION = Pattern.compile("^\\s*(\\d+): 0x0 M=\\d+ (.*) :0 s=0$");
+  private static final Pattern LOCATION = Pattern.compile("^\\s*(\\d+): 0x0 M=\\d+ (.*) :0 s=0(?:\\(\\))?$");
 
   static PprofRaw parse(String text) {
     List<String> lines = text.lines().toList();
     int samples = lines.indexOf("Samples:");
     int locations = lines.indexOf("Locations");
     if (samples < 0 || locations < samples) {
-      throw new AssertionError("not go tool pprof -raw output:\n" + text);
+      throw new AssertionError("not go tool pprof -raw output:\n" + head(text));
     }
     Map<Long, String> names = new HashMap<>();
     for (String line : lines.subList(locations + 1, lines.size())) {
@@ -29,7 +29,7 @@ record PprofRaw(String text, String sampleTypes, List<FoldedStack> stacks, List<
       }
       Matcher m = LOCATION.matcher(line);
       if (!m.matches()) {
-        throw new AssertionError("unexpected location line '" + line + "' in:\n" + text);
+        throw new AssertionError("unexpected location line '" + line + "' in:\n" + head(text));
       }
       names.put(Long.parseLong(m.group(1)), m.group(2));
     }
@@ -38,7 +38,7 @@ record PprofRaw(String text, String sampleTypes, List<FoldedStack> stacks, List<
     for (String line : lines.subList(samples + 2, locations)) {
       Matcher m = SAMPLE.matcher(line);
       if (!m.matches()) {
-        throw new AssertionError("unexpected sample line '" + line + "' in:\n" + text);
+        throw new AssertionError("unexpected sample line '" + line + "' in:\n" + head(text));
       }
       String[] ids = m.group(2).trim().split(" ");
       List<String> frames = new ArrayList<>();
@@ -50,5 +50,9 @@ record PprofRaw(String text, String sampleTypes, List<FoldedStack> stacks, List<
       values.add(v);
     }
     return new PprofRaw(text, lines.get(samples + 1), stacks, values);
+  }
+
+  private static String head(String text) {
+    return text.length() <= 4000 ? text : text.substring(0, 4000) + "\n...";
   }
 }
