@@ -2,6 +2,7 @@ package io.opspulse.profiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.testkit.GoPprof;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.opspulse.profiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.opspulse.testkit.GoPprof;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

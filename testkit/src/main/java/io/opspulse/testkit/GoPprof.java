@@ -1,9 +1,5 @@
-package io.opspulse.profiler;
+package io.opspulse.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.opspulse.testkit.CommandResult;
-import io.opspulse.testkit.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +12,10 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Go's own pprof ({@code go tool pprof}, Debian's golang-go) as the reader of the profiles the profiler
- * writes: a decoder no one on this project wrote. Missing Go skips a test on a developer's machine and
+ * writes: a decoder no one on this project wrote. Tests hand it a file or an http://127.0.0.1 URL. Missing Go skips a test on a developer's machine and
  * fails it under CI ({@code CI=true}), where scripts/lib/prerequisites.sh installs it.
  */
-final class GoPprof {
+public final class GoPprof {
   private final Path go;
   private final Path home;
 
@@ -29,7 +25,7 @@ final class GoPprof {
   }
 
   /** The installed Go, or the test is skipped (outside CI) or failed (under CI). */
-  static GoPprof require(Path scratch) {
+  public static GoPprof require(Path scratch) {
     Path go = find();
     String reason = "go is not installed (apt-get install -y golang-go): go tool pprof reads the profiles";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -52,13 +48,14 @@ final class GoPprof {
   }
 
   /** {@code go tool pprof <args>}; fails the test, with pprof's stderr, unless it exits 0. */
-  String run(String... args) {
+  public String run(String... args) {
     CommandResult r = runRaw(args);
-    assertThat(r.exitCode()).as("go tool pprof %s failed:\n%s", String.join(" ", args), r.stderr()).isZero();
+    Assertions.assertEquals(0, r.exitCode(), () -> "go tool pprof " + String.join(" ", args) + " failed:\n" + r.stderr());
     return r.stdout();
   }
 
-  CommandResult runRaw(String... args) {
+  /** {@code go tool pprof <args>}, whatever its exit status. */
+  public CommandResult runRaw(String... args) {
     List<String> command = new ArrayList<>(List.of(go.toString(), "tool", "pprof"));
     command.addAll(List.of(args));
     // A private HOME, cache and pprof directory (pprof saves what it fetches there); nothing to download.
