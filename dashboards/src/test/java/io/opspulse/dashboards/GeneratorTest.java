@@ -92,6 +92,25 @@ class GeneratorTest {
         .doesNotContain(base);
   }
 
+  @Test
+  void forProvisioningTheDataSourceUidReplacesTheImportInput() throws IOException {
+    CommandResult r = Commands.run(List.of("node", Dashboards.generator().toString(), "--catalog",
+        Dashboards.catalogJson().toString(), "--rules", Dashboards.rulesYaml().toString(), "--out",
+        dir.resolve("out").toString(), "--datasource-uid", "prometheus"), Map.of(), null, Duration.ofSeconds(60));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    for (Path file : Dashboards.jsonFiles(dir.resolve("out"))) {
+      String text = Files.readString(file);
+      assertThat(text).as(file.toString()).doesNotContain("__inputs").doesNotContain("DS_PROMETHEUS");
+      assertThat(Dashboards.read(file).path("templating").path("list").get(0).path("current").path("value").asText())
+          .isEqualTo("prometheus");
+    }
+    CommandResult bad = Commands.run(List.of("node", Dashboards.generator().toString(), "--catalog",
+        Dashboards.catalogJson().toString(), "--rules", Dashboards.rulesYaml().toString(), "--out",
+        dir.resolve("bad").toString(), "--datasource-uid", "my prometheus"), Map.of(), null, Duration.ofSeconds(60));
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.stderr()).contains("--datasource-uid 'my prometheus' is not a Grafana uid");
+  }
+
   private Path rulesWith(String from, String to) throws IOException {
     String text = Files.readString(Dashboards.rulesYaml());
     assertThat(text).as("the fixture edits the real rules").contains(from);
