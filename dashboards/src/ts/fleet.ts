@@ -58,7 +58,7 @@ export function fleet(catalog: Catalog, rules: Rules): Board {
   b.stat({
     title: "Firing alerts",
     description: "Alerts Prometheus is firing now (the ALERTS series), from every rule group it loads.",
-    unit: "short", w: 4, h: 4,
+    unit: "short", w: 8, h: 4,
     mappings: { "0": { text: "none", color: "green" } },
     queries: [{ expr: `count(${alertsFiring(catalog)}) or vector(0)`, instant: true }],
   });
@@ -135,7 +135,7 @@ export function fleet(catalog: Catalog, rules: Rules): Board {
   b.newLine().timeseries({
     title: "Exits by reason",
     description: "Container exits on the host by reason, per hour: completed, error, not_executable, command_not_found, oom_killed, killed, segfault, terminated.",
-    unit: "suffix:/h", min: 0, w: 12, h: 8,
+    unit: "suffix:/h", min: 0, w: 24, h: 8,
     alerts: ["OpspulseContainerOomKilled", "OpspulseComposeServiceCrashLooping"],
     queries: [{
       expr: `sum ${q.by("docker_container_exits_total", "reason")} (${q.rate(q.sel("docker_container_exits_total"))}) * 3600`,

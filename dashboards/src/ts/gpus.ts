@@ -105,7 +105,7 @@ export function gpus(catalog: Catalog, rules: Rules): Board {
   b.timeseries({
     title: "GPU memory used against total",
     description: "GPU memory allocated and the GPU's total memory.",
-    unit: unit(catalog, usage), min: 0, w: 12, h: 8,
+    unit: unit(catalog, usage), min: 0, w: 24, h: 8,
     queries: [
       { expr: `sum ${byGpu(usage)} (${q.sel(usage)})`, legend: "GPU {{gpu}} used" },
       { expr: `sum ${byGpu("hw_gpu_memory_limit_bytes")} (${q.sel("hw_gpu_memory_limit_bytes")})`, legend: "GPU {{gpu}} total" },
@@ -177,22 +177,23 @@ export function gpus(catalog: Catalog, rules: Rules): Board {
       legend: "GPU {{gpu}} {{clock}}",
     }],
   });
+  b.timeseries({
+    title: "Energy use",
+    description: "Average power over the interval from the energy counter, which never misses a spike between samples.",
+    unit: unit(catalog, "hw_power_watts"), min: 0, w: 24, h: 8,
+    queries: [{ expr: `sum ${byGpu("hw_energy_joules_total")} (${q.rate(q.sel("hw_energy_joules_total"))})`, legend: "GPU {{gpu}}" }],
+  });
+
   b.row("Errors");
   b.timeseries({
     title: "ECC errors",
     description: "ECC memory errors per second by type; any uncorrected error is a hardware problem (OpspulseGpuEccErrors).",
     alerts: ["OpspulseGpuEccErrors"],
-    unit: "cps", min: 0, w: 12, h: 8,
+    unit: "cps", min: 0, w: 24, h: 8,
     queries: [{
       expr: `sum ${q.by("hw_errors_total", "instance", "gpu", "error_type")} (${q.rate(q.sel("hw_errors_total"))})`,
       legend: "GPU {{gpu}} {{error_type}}",
     }],
-  });
-  b.timeseries({
-    title: "Energy use",
-    description: "Average power over the interval from the energy counter, which never misses a spike between samples.",
-    unit: unit(catalog, "hw_power_watts"), min: 0, w: 12, h: 8,
-    queries: [{ expr: `sum ${byGpu("hw_energy_joules_total")} (${q.rate(q.sel("hw_energy_joules_total"))})`, legend: "GPU {{gpu}}" }],
   });
 
   const xid = "opspulse_gpu_xid_errors_total";
