@@ -315,7 +315,11 @@ export class Board {
     if (this.alertNames.size > 0) {
       this.builder.annotation(this.alertAnnotation());
     }
-    return this.builder.build();
+    const built = this.builder.build();
+    // The SDK's default puts an annotation's toggle in the controls menu (Grafana 12); the alerts'
+    // toggle belongs on the dashboard, where older Grafana versions put it anyway.
+    built.annotations.list?.forEach((a) => delete a.placement);
+    return built;
   }
 
   /**
