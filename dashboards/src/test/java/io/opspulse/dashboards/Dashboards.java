@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where the tests find the committed dashboards, the build's fresh ones, the catalog and the generator. */
+/**
+ * Where the tests find the committed dashboards, the build's fresh ones, the catalog, the rules the
+ * panels share, the generator and the schema check.
+ */
 final class Dashboards {
   static final List<String> FILES = List.of(
       "opspulse-containers.json", "opspulse-fleet.json", "opspulse-gpus.json", "opspulse-host.json",
@@ -30,8 +33,17 @@ final class Dashboards {
     return Path.of(System.getProperty("dashboards.catalog", "../catalog/catalog.json"));
   }
 
+  static Path rulesYaml() {
+    return Path.of(System.getProperty("dashboards.rules", "../alert-rules/opspulse-rules.yml"));
+  }
+
   static Path generator() {
     return Path.of(System.getProperty("dashboards.generator", "target/ts/generate.js"));
+  }
+
+  /** The schema check the build runs on every dashboard (validate.ts), beside the generator. */
+  static Path validator() {
+    return generator().resolveSibling("validate.js");
   }
 
   static List<Path> jsonFiles(Path folder) {

@@ -51,12 +51,12 @@ class LabIT {
    * cannot go stale.
    */
   static final Map<String, String> PANELS_WITHOUT_DATA = Map.of(
-      "opspulse-gpus #19 'XID errors by code' A", NO_XID,
-      "opspulse-gpus #20 'XID errors per second' A", NO_XID,
-      "opspulse-gpus #24 'PCIe replays and NVLink errors' B", NO_NVLINK,
-      "opspulse-gpus #25 'NVLink links' A", NO_NVLINK,
-      "opspulse-gpus #26 'MIG instances' A", NO_MIG,
-      "opspulse-gpus #26 'MIG instances' B", NO_MIG);
+      "opspulse-gpus #25 'XID errors by code' A", NO_XID,
+      "opspulse-gpus #26 'XID errors per second' A", NO_XID,
+      "opspulse-gpus #30 'PCIe replays and NVLink errors' B", NO_NVLINK,
+      "opspulse-gpus #31 'NVLink links' A", NO_NVLINK,
+      "opspulse-gpus #32 'MIG instances' A", NO_MIG,
+      "opspulse-gpus #32 'MIG instances' B", NO_MIG);
 
   /**
    * Incidents the lab re-creates whose alert this test does not wait for, with why. The backend spins
