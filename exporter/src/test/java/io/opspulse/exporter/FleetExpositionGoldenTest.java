@@ -3,6 +3,8 @@ package io.opspulse.exporter;
 import static io.opspulse.exporter.TestFleet.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.testkit.exposition.Exposition;
+import io.opspulse.testkit.exposition.Promtool;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
