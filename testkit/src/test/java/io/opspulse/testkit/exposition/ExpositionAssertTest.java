@@ -86,4 +86,15 @@ class ExpositionAssertTest {
     assertThatThrownBy(() -> assertThat(Exposition.parse("# HELP c C.\n# TYPE c counter\nc 1\n"))
         .isAcceptedByPromtool()).isInstanceOf(AssertionError.class).hasMessageContaining("promtool");
   }
+
+  @Test
+  void aKnownLintProblemIsAcceptedOnlyWhileItIsReported() {
+    String noHelp = "# TYPE target_info gauge\ntarget_info{a=\"b\"} 1\n";
+    Promtool.checkMetrics(noHelp, java.util.Set.of("target_info no help text"));
+    assertThatThrownBy(() -> Promtool.checkMetrics(noHelp)).hasMessageContaining("target_info no help text");
+    assertThatThrownBy(() -> Promtool.checkMetrics("# HELP up Up.\n# TYPE up gauge\nup 1\n",
+        java.util.Set.of("target_info no help text"))).hasMessageContaining("only");
+    assertThatThrownBy(() -> Promtool.checkMetrics("a{b=\"\n", java.util.Set.of("target_info no help text")))
+        .hasMessageContaining("exited 1");
+  }
 }
