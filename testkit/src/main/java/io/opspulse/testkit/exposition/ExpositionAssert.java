@@ -68,7 +68,7 @@ public final class ExpositionAssert extends AbstractAssert<ExpositionAssert, Exp
     if (series.isEmpty()) {
       failWithMessage("histogram %s is declared but has no series", name);
     }
-    return new HistogramAssert(name, series);
+    return new HistogramAssert("histogram " + name, series);
   }
 
   /** No series named {@code name} (as written) with these label values. */

@@ -61,13 +61,8 @@ public final class HistogramAssert {
   private final List<Series> series;
 
   HistogramAssert(String what, List<Series> series) {
-    this.what = "histogram " + what;
-    this.series = List.copyOf(series);
-  }
-
-  private HistogramAssert(List<Series> series, String what) {
     this.what = what;
-    this.series = series;
+    this.series = List.copyOf(series);
   }
 
   /** Keeps the series with these label values ({@code name, value, ...}; "" matches a missing label). */
@@ -85,7 +80,7 @@ public final class HistogramAssert {
       throw new AssertionError("no series of " + what + " with " + Exposition.describe(labelPairs)
           + "; its series are " + series.stream().map(Series::labels).toList());
     }
-    return new HistogramAssert(kept, what + Exposition.describe(labelPairs));
+    return new HistogramAssert(what + Exposition.describe(labelPairs), kept);
   }
 
   public HistogramAssert hasCount(long expected) {
