@@ -117,7 +117,8 @@ class GpuExpositionGoldenTest {
     assertThat(gpus).hasGauge("hw_temperature_celsius").withLabels("gpu", "1").withValue(55);
     assertThat(gpus).hasGauge("hw_power_watts").withLabels("gpu", "0").withValue(123.456);
     assertThat(gpus).hasCounter("opspulse_gpu_xid_errors").withLabels("gpu", "0", "xid", "79").withValue(1);
-    assertThat(gpus).hasGauge("opspulse_gpu_container_memory_bytes").withLabels("gpu", "1", "container_name", "ai-ollama-1")
-        .withValue(5368709120.0);
+    // Two ollama runners (4 GiB and 1 GiB) on GPU 1, summed for their container.
+    assertThat(gpus).hasGauge("opspulse_gpu_container_memory_bytes")
+        .withLabels("gpu", "1", "container_name", "ai-ollama-1").withValue(5368709120.0);
   }
 }
