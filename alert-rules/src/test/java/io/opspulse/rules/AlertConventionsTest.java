@@ -2,6 +2,7 @@ package io.opspulse.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.testkit.promql.PromqlSelectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,8 @@ package io.opspulse.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.opspulse.rules.PromqlSelectors.Selector;
+import io.opspulse.testkit.promql.PromqlSelectors;
+import io.opspulse.testkit.promql.PromqlSelectors.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

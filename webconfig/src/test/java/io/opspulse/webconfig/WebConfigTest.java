@@ -3,6 +3,7 @@ package io.opspulse.webconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opspulse.testkit.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
