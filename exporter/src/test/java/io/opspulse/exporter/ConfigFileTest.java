@@ -109,8 +109,8 @@ class ConfigFileTest {
   void unknownKeysAreRefusedWithFileLineAndKey() {
     assertThatThrownBy(() -> read("web:\n  listen_adress: :1\n"))
         .isInstanceOf(ConfigFileException.class)
-        .hasMessageStartingWith("opspulse.yml:2: web.listen_adress: unknown setting");
-    assertThatThrownBy(() -> read("dockerr: {}\n")).hasMessageStartingWith("opspulse.yml:1: dockerr: unknown setting");
+        .hasMessageStartingWith("opspulse.yml:2: web.listen_adress: unknown key; known: listen_address,");
+    assertThatThrownBy(() -> read("dockerr: {}\n")).hasMessageStartingWith("opspulse.yml:1: dockerr: unknown key; known: docker, web, compose,");
   }
 
   @Test
@@ -118,9 +118,9 @@ class ConfigFileTest {
     assertThatThrownBy(() -> read("limits:\n  max_containers: -3\n"))
         .hasMessage("opspulse.yml:2: limits.max_containers: '-3' is not a positive integer");
     assertThatThrownBy(() -> read("resync_period: soon\n"))
-        .hasMessageStartingWith("opspulse.yml:1: resync_period: 'soon' is not a positive duration");
+        .hasMessageStartingWith("opspulse.yml:1: resync_period: 'soon' is not a Prometheus duration");
     assertThatThrownBy(() -> read("compose:\n  files: /one/file\n"))
-        .hasMessage("opspulse.yml:2: compose.files: expected a list");
+        .hasMessage("opspulse.yml:2: compose.files: expected a list, got '/one/file'");
     assertThatThrownBy(() -> read("docker:\n  host: http://x\n"))
         .hasMessageStartingWith("opspulse.yml:2: docker.host:");
     assertThatThrownBy(() -> read("web:\n  telemetry_path: metrics\n"))
@@ -160,6 +160,6 @@ class ConfigFileTest {
       java.nio.file.Files.delete(f);
     }
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains(f + ":2: web.nope: unknown setting");
+    assertThat(err.toString()).contains(f + ":2: web.nope: unknown key; known: listen_address, telemetry_path, config_file");
   }
 }
