@@ -120,7 +120,7 @@ public final class StrictYaml {
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (NodeTuple t : mapping.getValue()) {
       Node keyNode = t.getKeyNode();
-      if (!(keyNode instanceof ScalarNode k)) {
+      if (!(keyNode instanceof ScalarNode k) || isNull(keyNode)) {
         throw error(keyNode, path, "expected a key, got " + describe(keyNode));
       }
       String key = k.getValue();

@@ -94,6 +94,8 @@ class StrictYamlTest {
         "duplicate key");
     refused(() -> top("? [a]\n: 1\n", "a"), Kind.SCHEMA, 1, "(top level)",
         "expected a key, got a list");
+    refused(() -> YAML.mapping(root("a: 1\n~: 2\n"), ""), Kind.SCHEMA, 2, "(top level)",
+        "expected a key, got null");
     refused(() -> top("- a\n- b\n", "a"), Kind.SCHEMA, 1, "(top level)", "expected a mapping, got a list");
     YamlMapping nested = YAML.mapping(value("v:\n  deep: {x: 1}\n"), "v", List.of("deep"));
     assertThat(nested.pathOf("deep")).isEqualTo("v.deep");

@@ -73,13 +73,19 @@ final class ConfigFile {
     }
   }
 
-  /** The keys directly under {@code prefix}: settings, and sections that hold settings. */
+  /**
+   * The keys a mapping at {@code prefix} takes: its settings and sections, and the settings below it
+   * written as one dotted key ({@code docker.host: ...}, as the README's table names them).
+   */
   private static Set<String> keysUnder(String prefix) {
     Set<String> keys = new LinkedHashSet<>();
     for (String k : KEYS.keySet()) {
       if (prefix.isEmpty() || k.startsWith(prefix + ".")) {
         String rest = prefix.isEmpty() ? k : k.substring(prefix.length() + 1);
-        keys.add(rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest);
+        if (rest.contains(".")) {
+          keys.add(rest.substring(0, rest.indexOf('.')));
+        }
+        keys.add(rest);
       }
     }
     return keys;

@@ -76,6 +76,13 @@ class ConfigFileTest {
   }
 
   @Test
+  void aSettingMayBeWrittenAsOneDottedKeyAsTheReadmeNamesIt() throws Exception {
+    ExporterConfig c = read("web.telemetry_path: /m\ncompose:\n  retention: 2d\n");
+    assertThat(c.telemetryPath()).isEqualTo("/m");
+    assertThat(c.composeRetention()).isEqualTo(Duration.ofDays(2));
+  }
+
+  @Test
   void twoAllowedLabelsThatBecomeOnePrometheusLabelAreRefusedNamingBoth() {
     assertThatThrownBy(() -> read("labels:\n  allow: [com.example.team, com.example-team]\n"))
         .isInstanceOf(ConfigFileException.class)
@@ -110,7 +117,7 @@ class ConfigFileTest {
     assertThatThrownBy(() -> read("web:\n  listen_adress: :1\n"))
         .isInstanceOf(ConfigFileException.class)
         .hasMessageStartingWith("opspulse.yml:2: web.listen_adress: unknown key; known: listen_address,");
-    assertThatThrownBy(() -> read("dockerr: {}\n")).hasMessageStartingWith("opspulse.yml:1: dockerr: unknown key; known: docker, web, compose,");
+    assertThatThrownBy(() -> read("dockerr: {}\n")).hasMessageStartingWith("opspulse.yml:1: dockerr: unknown key; known: docker, docker.host, docker.cert_path,");
   }
 
   @Test
@@ -135,6 +142,9 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.parseDuration("0s")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ConfigFile.parseDuration("5 m")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ConfigFile.parseDuration("x5m")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigFile.parseDuration("0m0s")).hasMessage("'0m0s' is not a positive duration (like "
+        + "500ms, 30s, 5m, 1h)");
+    assertThat(ConfigFile.parseDuration(" 1w ")).as("the catalog's units, flags stripped").isEqualTo(Duration.ofDays(7));
   }
 
   @Test
