@@ -3,13 +3,9 @@ package io.opspulse.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opspulse.testkit.CommandResult;
-import io.opspulse.testkit.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +15,7 @@ class GeneratorTest {
 
   @Test
   void writesTheFourDashboardsFromTheRealCatalog() {
-    CommandResult r = generate(Dashboards.catalogJson(), dir.resolve("out"));
+    CommandResult r = Dashboards.generate(Dashboards.catalogJson(), dir.resolve("out"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(Dashboards.jsonFiles(dir.resolve("out")).stream().map(p -> p.getFileName().toString()))
         .containsExactlyElementsOf(Dashboards.FILES);
@@ -28,7 +24,7 @@ class GeneratorTest {
   @Test
   void aRenamedMetricFailsTheGeneration() throws IOException {
     Path catalog = catalogWith("\"name\": \"docker_container_restarts_total\"", "\"name\": \"docker_container_restarts_count_total\"");
-    CommandResult r = generate(catalog, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(catalog, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(catalog.toString()).contains("'docker_container_restarts_total'");
     assertThat(dir.resolve("out")).doesNotExist();
@@ -37,7 +33,7 @@ class GeneratorTest {
   @Test
   void aMissingThresholdFailsTheGeneration() throws IOException {
     Path catalog = catalogWith("\"http_p95\":", "\"http_p95_latency\":");
-    CommandResult r = generate(catalog, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(catalog, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(catalog.toString()).contains("threshold 'http_p95'");
   }
@@ -45,7 +41,7 @@ class GeneratorTest {
   @Test
   void aLabelTheMetricDoesNotCarryFailsTheGeneration() throws IOException {
     Path catalog = catalogWith("\"labels\": [\"state\", \"origin\"]", "\"labels\": [\"state\"]");
-    CommandResult r = generate(catalog, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(catalog, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("label 'origin' on 'docker_containers'");
   }
@@ -53,7 +49,7 @@ class GeneratorTest {
   @Test
   void anUnreadableCatalogIsNamed() {
     Path missing = dir.resolve("no-such-catalog.json");
-    CommandResult r = generate(missing, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(missing, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(missing.toString()).contains("cannot read the catalog");
   }
@@ -64,10 +60,5 @@ class GeneratorTest {
     Path copy = dir.resolve("catalog.json");
     Files.writeString(copy, text.replace(from, to));
     return copy;
-  }
-
-  private static CommandResult generate(Path catalog, Path out) {
-    return Commands.run(List.of("node", Dashboards.generator().toString(), "--catalog", catalog.toString(),
-        "--out", out.toString()), Map.of(), null, Duration.ofSeconds(60));
   }
 }
