@@ -36,7 +36,7 @@ class AlertConventionsTest {
         "OpspulseContainerCommandNotFound", "OpspulseContainerOomKilled", "OpspulseContainerUnhealthy",
         "OpspulseFleetHealthDegraded", "OpspulseHealthcheckTimeoutTooShort",
         "OpspulseHostCpuOvercommitted", "OpspulseHostMemoryOvercommitted", "OpspulseContainerMemoryNearLimit",
-        "OpspulseContainerCpuNearLimit", "OpspulseExporterDown", "OpspulseExporterAbsent",
+        "OpspulseContainerCpuNearLimit", "OpspulseExporterDown", "OpspulseExporterAbsent", "OpspulseExporterTaskFailing",
         "OpspulseGpuIdleWithMemoryAllocated", "OpspulseGpuUnderutilized", "OpspulseGpuThrottled",
         "OpspulseGpuEccErrors", "OpspulseGpuLost", "OpspulseGpuProbeDown", "OpspulseJvmRestartLoop",
         "OpspulseJvmDevModeEnabled", "OpspulseJvmCpuHigh", "OpspulseHttpLatencyHigh", "OpspulseHttp5xxRatioHigh",

@@ -3,13 +3,9 @@ package io.opspulse.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opspulse.testkit.CommandResult;
-import io.opspulse.testkit.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +18,7 @@ class GeneratorTest {
 
   @Test
   void writesTheFiveDashboardsFromTheRealCatalogAndRules() {
-    CommandResult r = generate(Dashboards.catalogJson(), dir.resolve("out"));
+    CommandResult r = Dashboards.generate(Dashboards.catalogJson(), dir.resolve("out"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(Dashboards.jsonFiles(dir.resolve("out")).stream().map(p -> p.getFileName().toString()))
         .containsExactlyElementsOf(Dashboards.FILES);
@@ -31,7 +27,7 @@ class GeneratorTest {
   @Test
   void aRenamedMetricFailsTheGeneration() throws IOException {
     Path catalog = catalogWith("\"name\": \"docker_container_restarts_total\"", "\"name\": \"docker_container_restarts_count_total\"");
-    CommandResult r = generate(catalog, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(catalog, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(catalog.toString()).contains("'docker_container_restarts_total'");
     assertThat(dir.resolve("out")).doesNotExist();
@@ -40,7 +36,7 @@ class GeneratorTest {
   @Test
   void aMissingThresholdFailsTheGeneration() throws IOException {
     Path catalog = catalogWith("\"http_p95\":", "\"http_p95_latency\":");
-    CommandResult r = generate(catalog, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(catalog, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(catalog.toString()).contains("threshold 'http_p95'");
   }
@@ -48,7 +44,7 @@ class GeneratorTest {
   @Test
   void aLabelTheMetricDoesNotCarryFailsTheGeneration() throws IOException {
     Path catalog = catalogWith("\"labels\": [\"state\", \"origin\"]", "\"labels\": [\"state\"]");
-    CommandResult r = generate(catalog, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(catalog, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains("label 'origin' on 'docker_containers'");
   }
@@ -56,7 +52,7 @@ class GeneratorTest {
   @Test
   void anUnreadableCatalogIsNamed() {
     Path missing = dir.resolve("no-such-catalog.json");
-    CommandResult r = generate(missing, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(missing, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(missing.toString()).contains("cannot read the catalog");
   }
@@ -64,7 +60,7 @@ class GeneratorTest {
   @Test
   void aRecordingRuleThePanelsQueryMissingFailsTheGeneration() throws IOException {
     Path rules = rulesWith("- record: instance:docker_container_health:ratio", "- record: instance:docker_container_health:ratio_gone");
-    CommandResult r = generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(rules.toString()).contains("recording rule 'instance:docker_container_health:ratio'");
     assertThat(dir.resolve("out")).doesNotExist();
@@ -73,7 +69,7 @@ class GeneratorTest {
   @Test
   void anAlertAPanelLinksToMissingFailsTheGeneration() throws IOException {
     Path rules = rulesWith("- alert: OpspulseJvmGcTimeHigh", "- alert: OpspulseJvmGcPausesHigh");
-    CommandResult r = generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr()).contains(rules.toString()).contains("alert 'OpspulseJvmGcTimeHigh'");
   }
@@ -85,7 +81,7 @@ class GeneratorTest {
     assertThat(text).as("the fixture edits the real rules").contains("runbook_url: " + base);
     Path rules = dir.resolve("rules.yml");
     Files.writeString(rules, text.replace("runbook_url: " + base, "runbook_url: https://wiki.example.com/oncall/"));
-    CommandResult r = generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
+    CommandResult r = Dashboards.generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     String jvm = Files.readString(dir.resolve("out/opspulse-jvm.json"));
     assertThat(jvm).contains("\"url\": \"https://wiki.example.com/oncall/opspulsejvmgctimehigh\"")
@@ -125,14 +121,5 @@ class GeneratorTest {
     Path copy = dir.resolve("catalog.json");
     Files.writeString(copy, text.replace(from, to));
     return copy;
-  }
-
-  private static CommandResult generate(Path catalog, Path out) {
-    return generate(catalog, Dashboards.rulesYaml(), out);
-  }
-
-  private static CommandResult generate(Path catalog, Path rules, Path out) {
-    return Commands.run(List.of("node", Dashboards.generator().toString(), "--catalog", catalog.toString(),
-        "--rules", rules.toString(), "--out", out.toString()), Map.of(), null, Duration.ofSeconds(60));
   }
 }
