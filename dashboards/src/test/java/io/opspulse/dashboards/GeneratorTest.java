@@ -3,9 +3,13 @@ package io.opspulse.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opspulse.testkit.CommandResult;
+import io.opspulse.testkit.Commands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
