@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP endpoints over a {@link ContinuousProfiler}, for the JDK's own {@link HttpServer}:
@@ -69,7 +70,7 @@ public final class ProfilerHttpHandlers {
   private record Body(String contentType, String text) {}
 
   private static final class BadRequest extends RuntimeException {
-    BadRequest(String message) {
+    BadRequest(@Nullable String message) {
       super(message, null, false, false);
     }
   }
@@ -132,7 +133,7 @@ public final class ProfilerHttpHandlers {
     return event;
   }
 
-  static long seconds(String value, long max) {
+  static long seconds(@Nullable String value, long max) {
     if (value == null) {
       return max;
     }
