@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -109,9 +110,9 @@ final class WebConfigParser {
       }
       return Optional.empty();
     }
-    PemSource cert = pem(m, node, "cert", true);
-    PemSource key = pem(m, node, "key", true);
-    Optional<PemSource> clientCa = Optional.ofNullable(pem(m, node, "client_ca", false));
+    PemSource cert = requiredPem(m, node, "cert");
+    PemSource key = requiredPem(m, node, "key");
+    Optional<PemSource> clientCa = Optional.ofNullable(pem(m, "client_ca"));
     ClientAuth clientAuth = ClientAuth.NO_CLIENT_CERT;
     if (m.containsKey("client_auth_type") && !isNull(m.get("client_auth_type"))) {
       Node n = m.get("client_auth_type");
@@ -172,24 +173,29 @@ final class WebConfigParser {
     return Optional.of(new TlsServerConfig(cert, key, clientAuth, clientCa, min, max, ciphers, preferServer, sans));
   }
 
-  /** {@code <key>_file} or inline {@code <key>}: one of them, not both; null when optional and absent. */
-  private PemSource pem(Map<String, Node> m, Node parent, String key, boolean required) {
+  private PemSource requiredPem(Map<String, Node> m, Node parent, String key) {
+    PemSource pem = pem(m, key);
+    if (pem == null) {
+      throw error(parent, "tls_server_config", "missing one of " + key + " or " + key + "_file");
+    }
+    return pem;
+  }
+
+  /** {@code <key>_file} or inline {@code <key>}: one of them, not both; null when both are absent. */
+  private @Nullable PemSource pem(Map<String, Node> m, String key) {
     String at = "tls_server_config.";
     Node file = m.get(key + "_file");
     Node text = m.get(key);
-    boolean hasFile = file != null && !isNull(file) && !string(file, at + key + "_file").isEmpty();
-    boolean hasText = text != null && !isNull(text) && !string(text, at + key).isEmpty();
-    if (hasFile && hasText) {
+    String fileName = file != null && !isNull(file) ? string(file, at + key + "_file") : "";
+    String inline = text != null && !isNull(text) ? string(text, at + key) : "";
+    if (!fileName.isEmpty() && !inline.isEmpty()) {
       throw error(text, at + key, "set together with " + key + "_file: give one of them");
     }
-    if (hasFile) {
-      return PemSource.ofFile(baseDir.resolve(string(file, at + key + "_file")), key);
+    if (!fileName.isEmpty()) {
+      return PemSource.ofFile(baseDir.resolve(fileName), key);
     }
-    if (hasText) {
-      return PemSource.ofText(string(text, at + key), key);
-    }
-    if (required) {
-      throw error(parent, "tls_server_config", "missing one of " + key + " or " + key + "_file");
+    if (!inline.isEmpty()) {
+      return PemSource.ofText(inline, key);
     }
     return null;
   }
@@ -298,7 +304,7 @@ final class WebConfigParser {
   // --- node helpers -------------------------------------------------------------------------------
 
   /** A mapping's entries by key; {@code known} null accepts any key (user names, header names). */
-  private Map<String, Node> mapping(Node node, String path, List<String> known) {
+  private Map<String, Node> mapping(Node node, String path, @Nullable List<String> known) {
     if (!(node instanceof MappingNode mapping)) {
       throw error(node, path.isEmpty() ? "(top level)" : path, "expected a mapping, got " + kind(node));
     }
@@ -358,7 +364,7 @@ final class WebConfigParser {
     };
   }
 
-  private WebConfigException error(Node node, String path, String what) {
+  private WebConfigException error(@Nullable Node node, String path, String what) {
     int line = node == null ? 0 : node.getStartMark().getLine() + 1;
     return new WebConfigException(name + ":" + line + ": " + path + ": " + what);
   }
