@@ -19,7 +19,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -51,7 +53,7 @@ final class ComposeFileParser {
    * files it includes, and every file that was read for it (or looked for, like a missing {@code .env}):
    * when one of those changes, the result may change.
    */
-  record ParsedFile(Path path, String projectName, Map<String, DeclaredService> services, List<Path> filesRead) {
+  record ParsedFile(Path path, @Nullable String projectName, Map<String, DeclaredService> services, List<Path> filesRead) {
     ParsedFile {
       services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
       filesRead = List.copyOf(filesRead);
@@ -71,12 +73,12 @@ final class ComposeFileParser {
    * Reads {@code path} and what it includes. {@code envFile} is the project's {@code .env} (it may be
    * missing); {@code processEnv} the exporter's environment, which wins over the file, as in compose.
    */
-  static ParsedFile parse(Path path, Path envFile, Map<String, String> processEnv) throws ComposeFileException {
+  static ParsedFile parse(Path path, @Nullable Path envFile, Map<String, String> processEnv) throws ComposeFileException {
     return parse(path, envFile, processEnv, new LinkedHashSet<>());
   }
 
   /** As above; {@code read} collects every file read or looked for, also when the file is refused. */
-  static ParsedFile parse(Path path, Path envFile, Map<String, String> processEnv, Set<Path> read)
+  static ParsedFile parse(Path path, @Nullable Path envFile, Map<String, String> processEnv, Set<Path> read)
       throws ComposeFileException {
     ParsedFile top = load(path, envFile, processEnv, new ArrayList<>(), read);
     return new ParsedFile(top.path(), top.projectName(), top.services(), new ArrayList<>(read));
@@ -89,7 +91,7 @@ final class ComposeFileParser {
     return new ComposeFileParser(path, env == null ? Map.of() : env).read(reader, chain, env == null ? Map.of() : env, read);
   }
 
-  private static ParsedFile load(Path path, Path envFile, Map<String, String> processEnv, List<Path> chain,
+  private static ParsedFile load(Path path, @Nullable Path envFile, Map<String, String> processEnv, List<Path> chain,
       Set<Path> read) throws ComposeFileException {
     Path file = path.toAbsolutePath().normalize();
     if (chain.contains(file)) {
@@ -120,7 +122,7 @@ final class ComposeFileParser {
   }
 
   /** The variables a file is interpolated with: its .env file under the process environment. */
-  static Map<String, String> environment(Path envFile, Map<String, String> processEnv) throws ComposeFileException {
+  static Map<String, String> environment(@Nullable Path envFile, Map<String, String> processEnv) throws ComposeFileException {
     Map<String, String> env = new HashMap<>();
     if (envFile != null && Files.isRegularFile(envFile)) {
       env.putAll(Interpolation.parseEnvFile(readText(envFile)));
@@ -232,7 +234,8 @@ final class ComposeFileParser {
    */
   private void include(Node entry, List<Path> chain, Map<String, String> processEnv, Set<Path> read,
       String project, Map<String, DeclaredService> into) throws ComposeFileException {
-    Path base = path.toAbsolutePath().getParent();
+    // A compose file's absolute path always has a folder.
+    Path base = Objects.requireNonNull(path.toAbsolutePath().getParent());
     List<Path> files = new ArrayList<>();
     Path projectDir = null;
     Path envFile = null;
@@ -474,7 +477,7 @@ final class ComposeFileParser {
     return mark == null ? 0 : mark.getLine() + 1;
   }
 
-  private static String oneLine(String message) {
+  private static String oneLine(@Nullable String message) {
     return message == null ? "invalid YAML" : message.replaceAll("\\s+", " ").strip();
   }
 }

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -141,7 +143,8 @@ final class ConfigFile {
         try {
           ExporterConfig.Builder.checkedLabelAllowList(labels);
         } catch (IllegalArgumentException e) {
-          throw error(file, value, key, e.getMessage().substring((key + ": ").length()));
+          // checkedLabelAllowList's messages always start with the key.
+          throw error(file, value, key, Objects.requireNonNull(e.getMessage()).substring((key + ": ").length()));
         }
         labels.forEach(b::allowLabel);
       }
@@ -226,7 +229,7 @@ final class ConfigFile {
     throw error(file, node, key, "expected a single value");
   }
 
-  private static ConfigFileException error(String file, Node node, String key, String what) {
+  private static ConfigFileException error(String file, Node node, String key, @Nullable String what) {
     int line = node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     return new ConfigFileException(file + ":" + line + ": " + key + ": " + what);
   }
