@@ -1,12 +1,14 @@
 package io.opspulse.rules;
 
+import org.jspecify.annotations.Nullable;
+
 /** An overrides file with something wrong in it; the message is {@code file:line: key: what is wrong}. */
 public final class OverridesException extends IllegalArgumentException {
   private final String file;
   private final int line;
   private final String key;
 
-  OverridesException(String file, int line, String key, String problem) {
+  OverridesException(String file, int line, String key, @Nullable String problem) {
     super(file + ":" + line + ": " + key + ": " + problem);
     this.file = file;
     this.line = line;

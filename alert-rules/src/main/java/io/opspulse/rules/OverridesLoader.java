@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -210,7 +211,7 @@ final class OverridesLoader {
     }
   }
 
-  private OverridesException error(Node node, String key, String problem) {
+  private OverridesException error(Node node, String key, @Nullable String problem) {
     return new OverridesException(file.toString(), node.getStartMark().getLine() + 1, key, problem);
   }
 }
