@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An alerting rule. Every alert carries a {@code severity} label and three annotations: a static
@@ -138,11 +139,11 @@ public record AlertRule(
   /** Collects an alert's parts; {@link #build()} checks them. */
   public static final class Builder {
     private final String name;
-    private String expr;
+    private @Nullable String expr;
     private String forDuration = "";
-    private Severity severity;
-    private String summary;
-    private String description;
+    private @Nullable Severity severity;
+    private @Nullable String summary;
+    private @Nullable String description;
     private String instantReason = "";
 
     private Builder(String name) {
@@ -183,8 +184,10 @@ public record AlertRule(
 
     public AlertRule build() {
       String anchor = name == null ? "" : name.toLowerCase(Locale.ROOT);
-      return new AlertRule(name, expr, isZero(forDuration) ? "" : forDuration, severity, summary, description,
-          anchor, instantReason, DEFAULT_RUNBOOK_URL);
+      return new AlertRule(name, Objects.requireNonNull(expr, name + ": expr"),
+          isZero(forDuration) ? "" : forDuration, Objects.requireNonNull(severity, name + ": severity"),
+          Objects.requireNonNull(summary, name + ": summary"),
+          Objects.requireNonNull(description, name + ": description"), anchor, instantReason, DEFAULT_RUNBOOK_URL);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** The pack's rules: fleet, host, GPU and JVM groups, built from the catalog with an operator's overrides. */
 public final class OpspulseRules {
@@ -60,7 +61,7 @@ public final class OpspulseRules {
     return GROUPS.keySet();
   }
 
-  private static AlertRule apply(Overrides overrides, AlertRule alert) {
+  private static @Nullable AlertRule apply(Overrides overrides, AlertRule alert) {
     Overrides.AlertOverride change = overrides.alerts().get(alert.name());
     AlertRule out = alert;
     if (change != null) {

@@ -3,6 +3,7 @@ package io.opspulse.rules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an operator changes about the default rules, read from a YAML file:
@@ -89,5 +90,5 @@ public record Overrides(
    *
    * @param forDuration the pending period; "0s" makes the alert fire on the first evaluation
    */
-  public record AlertOverride(String forDuration, Severity severity, boolean enabled) {}
+  public record AlertOverride(@Nullable String forDuration, @Nullable Severity severity, boolean enabled) {}
 }

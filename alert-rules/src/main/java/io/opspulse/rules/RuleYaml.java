@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -103,7 +104,8 @@ public final class RuleYaml {
   private static final class LiteralMultiline extends Representer {
     LiteralMultiline(DumperOptions options) {
       super(options);
-      Represent plain = representers.get(String.class);
+      // SnakeYAML's Representer always has one for String.
+      Represent plain = Objects.requireNonNull(representers.get(String.class));
       representers.put(String.class, data -> {
         String s = (String) data;
         if (s.indexOf('\n') >= 0) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,12 +33,12 @@ public final class RulesCli implements Callable<Integer> {
 
   @Option(names = {"-f", "--overrides"}, paramLabel = "FILE",
       description = "YAML overrides: alert_prefix, selector, groups, thresholds, alerts.")
-  Path overrides;
+  @Nullable Path overrides;
 
   @Option(names = "--runbook-url", paramLabel = "PATTERN",
       description = "Runbook link of every alert, with {anchor} (the shipped section's anchor) and {alert}"
           + " (the alert's name); wins over the overrides file's runbook_url.")
-  String runbookUrl;
+  @Nullable String runbookUrl;
 
   @Option(names = "--format", defaultValue = "rules", paramLabel = "FORMAT",
       description = "rules (a Prometheus rules file, the default), prometheusrule, or alertmanager (an"

@@ -3,6 +3,7 @@ package io.opspulse.catalog;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One metric of the public contract.
@@ -19,7 +20,7 @@ public record MetricDefinition(
     String help,
     List<String> labels,
     Source source,
-    String otelName) {
+    @Nullable String otelName) {
 
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
@@ -86,7 +87,7 @@ public record MetricDefinition(
     private Unit unit = Unit.NONE;
     private String help = "";
     private List<String> labels = List.of();
-    private String otelName;
+    private @Nullable String otelName;
 
     private Builder(String name, MetricType type) {
       this.name = name;

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
@@ -231,7 +232,7 @@ public final class StrictYaml {
     } catch (YamlException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw error(node, path, e.getMessage());
+      throw error(node, path, String.valueOf(e.getMessage()));
     }
   }
 
@@ -278,7 +279,7 @@ public final class StrictYaml {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  private static String oneLine(String message) {
+  private static String oneLine(@Nullable String message) {
     return message == null ? "unknown problem" : message.replaceAll("\\s+", " ").strip();
   }
 }

@@ -1,5 +1,7 @@
 package io.opspulse.yaml;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A configuration file with something wrong in it, as {@code file:line: key: what is wrong}. Each
  * reader turns it into its own exception type; {@link #kind()} says whether the file was not YAML,
@@ -27,7 +29,7 @@ public final class YamlException extends IllegalArgumentException {
   private final String key;
   private final String problem;
 
-  YamlException(Kind kind, String file, int line, String key, String problem, Throwable cause) {
+  YamlException(Kind kind, String file, int line, String key, String problem, @Nullable Throwable cause) {
     super(file + ":" + line + ": " + key + ": " + problem, cause);
     this.kind = kind;
     this.file = file;
@@ -58,5 +60,11 @@ public final class YamlException extends IllegalArgumentException {
   /** What is wrong, without the file, line and key. */
   public String problem() {
     return problem;
+  }
+
+  /** Never null: every one is made with its {@code file:line: key: what is wrong} text. */
+  @Override
+  public String getMessage() {
+    return String.valueOf(super.getMessage());
   }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Values for a dashboard's template variables, applied the way Grafana's Prometheus data source
@@ -128,7 +129,7 @@ public final class Substitution {
   }
 
   /** What {@link PanelQueries} reads from a dashboard's templating list about one variable. */
-  record VariableInfo(String type, boolean multi, boolean includeAll, String allValue) {
+  record VariableInfo(String type, boolean multi, boolean includeAll, @Nullable String allValue) {
     boolean isDatasource() {
       return "datasource".equals(type);
     }

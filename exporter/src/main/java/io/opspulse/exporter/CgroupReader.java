@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a container's CPU, memory and pids from its cgroup files, as cAdvisor does, instead of one
@@ -49,9 +50,9 @@ final class CgroupReader {
   }
 
   /** Where one container's usage is read: one folder per controller (the same one on v2). */
-  record Folders(Path cpu, Path memory, Path pids) {}
+  record Folders(@Nullable Path cpu, @Nullable Path memory, @Nullable Path pids) {}
 
-  private record Located(String containerId, Folders folders) {}
+  private record Located(String containerId, @Nullable Folders folders) {}
 
   /** Reads one container's usage; a value that cannot be read is negative. */
   ContainerUsage read(String containerId, long pid) {
@@ -83,7 +84,7 @@ final class CgroupReader {
   }
 
   /** The container's folders, or null when neither its pid nor its id lead to one. */
-  Folders locate(String containerId, long pid) {
+  @Nullable Folders locate(String containerId, long pid) {
     String text = readOrNull(procRoot.resolve(Long.toString(pid)).resolve("cgroup"));
     if (text == null) {
       return null;
@@ -132,7 +133,7 @@ final class CgroupReader {
    * passes through the container's own folder (a process moved into a child cgroup, as systemd inside a
    * container does), the container's folder is the one read, so usage covers the whole container.
    */
-  static Path resolve(Path base, String path, String containerId) {
+  static @Nullable Path resolve(Path base, String path, String containerId) {
     List<String> segments = new ArrayList<>();
     int above = 0;
     for (String s : path.split("/")) {
@@ -177,7 +178,7 @@ final class CgroupReader {
   }
 
   /** The {@code usage_usec} line of a v2 {@code cpu.stat}, or -1. */
-  static long parseUsageUsec(String cpuStat) {
+  static long parseUsageUsec(@Nullable String cpuStat) {
     if (cpuStat == null) {
       return -1;
     }
@@ -193,7 +194,7 @@ final class CgroupReader {
     return -1;
   }
 
-  private Path controllerDir(Map<String, String> paths, String containerId, String... mounts) {
+  private @Nullable Path controllerDir(Map<String, String> paths, String containerId, String... mounts) {
     String path = paths.get(mounts[0]);
     if (path == null) {
       return null;
@@ -239,7 +240,7 @@ final class CgroupReader {
   }
 
   /** Breadth-first, bounded in depth and folders, never following links. */
-  private static Path search(Path base, Predicate<Path> wanted) {
+  private static @Nullable Path search(Path base, Predicate<Path> wanted) {
     Deque<Path> queue = new ArrayDeque<>();
     queue.add(base);
     int visited = 0;
@@ -262,7 +263,7 @@ final class CgroupReader {
   }
 
   /** {@code base/segments}, or null when a segment is not a plain name (it came from untrusted text). */
-  private static Path under(Path base, List<String> segments) {
+  private static @Nullable Path under(Path base, List<String> segments) {
     Path p = base;
     for (String s : segments) {
       if (s.indexOf('\0') >= 0 || s.equals("..") || s.equals(".")) {
@@ -285,11 +286,11 @@ final class CgroupReader {
     return nanos < 0 ? -1 : nanos / 1e9;
   }
 
-  private static Path file(Path dir, String name) {
+  private static @Nullable Path file(@Nullable Path dir, String name) {
     return dir == null ? null : dir.resolve(name);
   }
 
-  private static long readLong(Path dir, String file) {
+  private static long readLong(@Nullable Path dir, String file) {
     if (dir == null) {
       return -1;
     }
@@ -304,7 +305,7 @@ final class CgroupReader {
     }
   }
 
-  private static String readOrNull(Path file) {
+  private static @Nullable String readOrNull(@Nullable Path file) {
     if (file == null) {
       return null;
     }

@@ -1,5 +1,7 @@
 package io.opspulse.exporter;
 
+import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 import io.opspulse.exporter.ComposeFileException.Kind;
 import io.opspulse.yaml.StrictYaml;
 import io.opspulse.yaml.YamlException;
@@ -52,7 +54,7 @@ final class ComposeFileParser {
    * files it includes, and every file that was read for it (or looked for, like a missing {@code .env}):
    * when one of those changes, the result may change.
    */
-  record ParsedFile(Path path, String projectName, Map<String, DeclaredService> services, List<Path> filesRead) {
+  record ParsedFile(Path path, @Nullable String projectName, Map<String, DeclaredService> services, List<Path> filesRead) {
     ParsedFile {
       services = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(services));
       filesRead = List.copyOf(filesRead);
@@ -76,12 +78,12 @@ final class ComposeFileParser {
    * Reads {@code path} and what it includes. {@code envFile} is the project's {@code .env} (it may be
    * missing); {@code processEnv} the exporter's environment, which wins over the file, as in compose.
    */
-  static ParsedFile parse(Path path, Path envFile, Map<String, String> processEnv) throws ComposeFileException {
+  static ParsedFile parse(Path path, @Nullable Path envFile, Map<String, String> processEnv) throws ComposeFileException {
     return parse(path, envFile, processEnv, new LinkedHashSet<>());
   }
 
   /** As above; {@code read} collects every file read or looked for, also when the file is refused. */
-  static ParsedFile parse(Path path, Path envFile, Map<String, String> processEnv, Set<Path> read)
+  static ParsedFile parse(Path path, @Nullable Path envFile, Map<String, String> processEnv, Set<Path> read)
       throws ComposeFileException {
     ParsedFile top = load(path, envFile, processEnv, new ArrayList<>(), read);
     return new ParsedFile(top.path(), top.projectName(), top.services(), new ArrayList<>(read));
@@ -94,7 +96,7 @@ final class ComposeFileParser {
     return new ComposeFileParser(path, env == null ? Map.of() : env).read(reader, chain, env == null ? Map.of() : env, read);
   }
 
-  private static ParsedFile load(Path path, Path envFile, Map<String, String> processEnv, List<Path> chain,
+  private static ParsedFile load(Path path, @Nullable Path envFile, Map<String, String> processEnv, List<Path> chain,
       Set<Path> read) throws ComposeFileException {
     Path file = path.toAbsolutePath().normalize();
     if (chain.contains(file)) {
@@ -125,7 +127,7 @@ final class ComposeFileParser {
   }
 
   /** The variables a file is interpolated with: its .env file under the process environment. */
-  static Map<String, String> environment(Path envFile, Map<String, String> processEnv) throws ComposeFileException {
+  static Map<String, String> environment(@Nullable Path envFile, Map<String, String> processEnv) throws ComposeFileException {
     Map<String, String> env = new HashMap<>();
     if (envFile != null && Files.isRegularFile(envFile)) {
       env.putAll(Interpolation.parseEnvFile(readText(envFile)));
@@ -220,7 +222,7 @@ final class ComposeFileParser {
    */
   private void include(Node entry, List<Path> chain, Map<String, String> processEnv, Set<Path> read,
       String project, Map<String, DeclaredService> into) throws ComposeFileException {
-    Path base = path.toAbsolutePath().getParent();
+    Path base = Objects.requireNonNull(path.toAbsolutePath().getParent(), "a file has a folder");
     List<Path> files = new ArrayList<>();
     Path projectDir = null;
     Path envFile = null;
@@ -265,7 +267,7 @@ final class ComposeFileParser {
         p = load(f, envFile, processEnv, chain, read);
       } catch (ComposeFileException e) {
         // Named from the including file and line, so the operator finds the include that failed.
-        throw new ComposeFileException(e.kind(), yaml.error(entry, "include", e.getMessage()).getMessage(), e);
+        throw new ComposeFileException(e.kind(), yaml.error(entry, "include", String.valueOf(e.getMessage())).getMessage(), e);
       }
       p.services().forEach((name, svc) -> included.merge(name, withProject(svc, project), DeclaredService::overriddenBy));
     }
@@ -311,7 +313,7 @@ final class ComposeFileParser {
       try {
         interpolated.put(s, Interpolation.apply(s.getValue(), env));
       } catch (Interpolation.Failure e) {
-        throw fail(Kind.INTERPOLATION, s, field.isEmpty() ? "(value)" : field, e.getMessage());
+        throw fail(Kind.INTERPOLATION, s, field.isEmpty() ? "(value)" : field, String.valueOf(e.getMessage()));
       }
     } else if (node instanceof SequenceNode seq) {
       for (Node n : seq.getValue()) {

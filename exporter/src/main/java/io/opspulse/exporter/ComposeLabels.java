@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What compose wrote on a container about where its project came from: the project name, the files
@@ -54,14 +55,14 @@ record ComposeLabels(String project, String configFiles, String workingDir, Stri
   }
 
   /** The files to read, in compose's order, and the project's .env file (it may be missing). */
-  record Resolved(List<Path> files, Path envFile) {
+  record Resolved(List<Path> files, @Nullable Path envFile) {
     Resolved {
       files = List.copyOf(files);
     }
   }
 
   /** The compose labels of a container, or null when it is not part of a compose project. */
-  static ComposeLabels of(Map<String, String> labels) {
+  static @Nullable ComposeLabels of(Map<String, String> labels) {
     String project = labels.getOrDefault(PROJECT, "");
     if (project.isEmpty()) {
       return null;
@@ -142,7 +143,7 @@ record ComposeLabels(String project, String configFiles, String workingDir, Stri
    * file's folder is): {@code working_dir / (path relative to the first file's folder)}. When that file
    * does not exist, {@code working_dir/path} (v1 run from working_dir, or with --project-directory there).
    */
-  private static Path fromFirstFilesFolder(Path workDir, Path firstDir, Path p) {
+  private static Path fromFirstFilesFolder(Path workDir, @Nullable Path firstDir, Path p) {
     Path viaFirst = null;
     if (firstDir == null) {
       viaFirst = workDir.resolve(p).normalize();
@@ -169,7 +170,7 @@ record ComposeLabels(String project, String configFiles, String workingDir, Stri
   }
 
   /** {@code p} relative to {@code dir} when both start with the same climb ("../.."), else null. */
-  private static Path stripCommonUps(Path dir, Path p) {
+  private static @Nullable Path stripCommonUps(Path dir, Path p) {
     int ups = 0;
     while (ups < dir.getNameCount() && dir.getName(ups).toString().equals("..")) {
       ups++;

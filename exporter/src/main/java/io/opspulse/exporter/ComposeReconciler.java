@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps the declared state in step with the compose files: the ones named in containers' compose labels
@@ -90,7 +91,7 @@ final class ComposeReconciler {
         refused.merge(o.refusal, 1, Integer::sum);
         continue;
       }
-      ComposeLabels.Resolved r = o.resolved;
+      ComposeLabels.Resolved r = Objects.requireNonNull(o.resolved, "an outcome is resolved or refused");
       List<Source> sources = labelled.computeIfAbsent(l.project(), k -> new ArrayList<>());
       for (Path f : r.files()) {
         Source s = new Source(f, r.envFile());
@@ -155,7 +156,7 @@ final class ComposeReconciler {
     });
   }
 
-  private record Outcome(ComposeLabels.Resolved resolved, ComposeLabels.Refusal refusal) {}
+  private record Outcome(ComposeLabels.@Nullable Resolved resolved, ComposeLabels.@Nullable Refusal refusal) {}
 
   private Outcome resolve(ComposeLabels l) {
     try {
@@ -172,7 +173,7 @@ final class ComposeReconciler {
   }
 
   /** The file's last good reading, or null; its error, if it has one now, goes to {@code errors}. */
-  private ComposeFileParser.ParsedFile load(Source source, Map<String, FileError> errors) {
+  private ComposeFileParser.@Nullable ParsedFile load(Source source, Map<String, FileError> errors) {
     Cached previous = cache.get(source);
     if (previous != null && previous.isCurrent()) {
       if (previous.error != null) {
@@ -193,7 +194,7 @@ final class ComposeReconciler {
     try {
       lastGood = ComposeFileParser.parse(source.path, source.envFile, processEnv, read);
     } catch (ComposeFileException e) {
-      error = new FileError(e.kind(), e.getMessage());
+      error = new FileError(e.kind(), Objects.requireNonNullElse(e.getMessage(), e.toString()));
     } catch (RuntimeException e) {
       // The parser has limits on everything untrusted; whatever still slips through costs one file, not the loop.
       error = new FileError(Kind.UNREADABLE, source.path + ": cannot read: " + e);
@@ -227,10 +228,10 @@ final class ComposeReconciler {
   }
 
   /** One file read in one environment: the same file with another .env may declare other things. */
-  private record Source(Path path, Path envFile) {}
+  private record Source(Path path, @Nullable Path envFile) {}
 
   /** Enough of a file's attributes to tell it changed; a missing file has its own stamp. */
-  private record Stamp(long size, FileTime modified, Object key) {
+  private record Stamp(long size, @Nullable FileTime modified, @Nullable Object key) {
     static final Stamp MISSING = new Stamp(-1, null, null);
 
     static Stamp of(Path p) {
@@ -245,7 +246,8 @@ final class ComposeReconciler {
     }
   }
 
-  private record Cached(Map<Path, Stamp> stamps, ComposeFileParser.ParsedFile lastGood, FileError error) {
+  private record Cached(Map<Path, Stamp> stamps, ComposeFileParser.@Nullable ParsedFile lastGood,
+      @Nullable FileError error) {
     boolean isCurrent() {
       for (Map.Entry<Path, Stamp> e : stamps.entrySet()) {
         if (!Objects.equals(Stamp.of(e.getKey()), e.getValue())) {

@@ -108,7 +108,7 @@ final class ConfigFile {
         try {
           DockerEndpoint.parse(v);
         } catch (IllegalArgumentException e) {
-          throw yaml.error(value, key, e.getMessage());
+          throw yaml.error(value, key, String.valueOf(e.getMessage()));
         }
         b.dockerHost(v);
       }
@@ -136,7 +136,7 @@ final class ConfigFile {
         try {
           ExporterConfig.Builder.checkedLabelAllowList(labels);
         } catch (IllegalArgumentException e) {
-          throw yaml.error(value, key, e.getMessage().substring((key + ": ").length()));
+          throw yaml.error(value, key, String.valueOf(e.getMessage()).substring((key + ": ").length()));
         }
         labels.forEach(b::allowLabel);
       }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one {@code GET /containers/{id}/json} says about a container, reduced to what the exporter
@@ -27,8 +28,8 @@ record ContainerInfo(
     String state,
     int exitCode,
     boolean oomKilled,
-    Instant startedAt,
-    Instant finishedAt,
+    @Nullable Instant startedAt,
+    @Nullable Instant finishedAt,
     int restartCount,
     long pid,
     String healthStatus,
@@ -153,7 +154,7 @@ record ContainerInfo(
   }
 
   /** Docker's zero time (0001-01-01T00:00:00Z) means "never". */
-  private static Instant time(String text) {
+  private static @Nullable Instant time(String text) {
     if (text == null || text.isEmpty() || text.startsWith("0001-")) {
       return null;
     }

@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The label sets of one container's series, built once and reused for as long as what they show (name,
@@ -54,7 +55,7 @@ final class ContainerLabels {
    * The labels for {@code c}: {@code previous} when it still shows the same identity, new ones otherwise.
    * {@code allowListedNames} maps each allow-listed Docker label to its Prometheus label name.
    */
-  static ContainerLabels of(FleetView.ContainerView c, ContainerLabels previous, List<String> allowList,
+  static ContainerLabels of(FleetView.ContainerView c, @Nullable ContainerLabels previous, List<String> allowList,
       Map<String, String> allowListedNames) {
     Identity now = Identity.of(c, allowList);
     if (previous != null && previous.identity.equals(now)) {

@@ -3,15 +3,16 @@ package io.opspulse.exporter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the Docker Engine API listens, parsed from {@code DOCKER_HOST} conventions:
  * {@code unix:///path/docker.sock} (the default) or {@code tcp://host:port}.
  */
-record DockerEndpoint(Path socket, String host, int port) {
+record DockerEndpoint(@Nullable Path socket, @Nullable String host, int port) {
   static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
 
-  static DockerEndpoint parse(String dockerHost) {
+  static DockerEndpoint parse(@Nullable String dockerHost) {
     String value = dockerHost == null || dockerHost.isBlank() ? DEFAULT_HOST : dockerHost.strip();
     if (value.startsWith("unix://")) {
       String path = value.substring("unix://".length());

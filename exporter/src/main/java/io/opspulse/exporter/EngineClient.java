@@ -33,6 +33,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The read-only Engine API calls the exporter makes (ping, info, version, list, inspect, events), through
@@ -43,7 +44,7 @@ import javax.net.ssl.SSLContext;
  */
 final class EngineClient implements Closeable {
   private final DockerEndpoint endpoint;
-  private final SSLContext tls;
+  private final @Nullable SSLContext tls;
   private final Duration timeout;
   /** The writer's calls. Replaced when the watchdog had to close it under a stalled call. */
   private volatile DockerClient calls;
@@ -67,7 +68,7 @@ final class EngineClient implements Closeable {
   }
 
   /** {@code tls} non-null: {@code tcp://} with TLS (client certificate included), as DOCKER_CERT_PATH sets up. */
-  EngineClient(DockerEndpoint endpoint, Duration timeout, SSLContext tls) {
+  EngineClient(DockerEndpoint endpoint, Duration timeout, @Nullable SSLContext tls) {
     this.endpoint = endpoint;
     this.tls = tls;
     this.timeout = timeout;
@@ -76,7 +77,8 @@ final class EngineClient implements Closeable {
     this.events = client(endpoint, tls, timeout, null);
   }
 
-  private static DockerClient client(DockerEndpoint endpoint, SSLContext tls, Duration connect, Duration response) {
+  private static DockerClient client(DockerEndpoint endpoint, @Nullable SSLContext tls, Duration connect,
+      @Nullable Duration response) {
     URI host = URI.create(endpoint.toString());
     SSLConfig ssl = tls == null ? null : () -> tls;
     ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
@@ -157,7 +159,7 @@ final class EngineClient implements Closeable {
     void event(Event event);
 
     /** The stream ended: {@code cause} null when the engine closed it, else why it broke. */
-    void ended(Throwable cause);
+    void ended(@Nullable Throwable cause);
   }
 
   /** The engine's facts and its clock, in nanoseconds since the epoch (0 when it did not say). */
@@ -210,12 +212,12 @@ final class EngineClient implements Closeable {
     }
   }
 
-  private static String brief(String s) {
+  private static String brief(@Nullable String s) {
     String one = s == null ? "" : s.strip().replaceAll("\\s+", " ");
     return one.length() > 300 ? one.substring(0, 300) + "…" : one;
   }
 
-  private static String nonNull(String s) {
+  private static String nonNull(@Nullable String s) {
     return s == null ? "" : s;
   }
 
@@ -264,27 +266,27 @@ final class EngineClient implements Closeable {
     }
 
     @Override
-    public String getRegistryUsername() {
+    public @Nullable String getRegistryUsername() {
       return null;
     }
 
     @Override
-    public String getRegistryPassword() {
+    public @Nullable String getRegistryPassword() {
       return null;
     }
 
     @Override
-    public String getRegistryEmail() {
+    public @Nullable String getRegistryEmail() {
       return null;
     }
 
     @Override
-    public String getRegistryUrl() {
+    public @Nullable String getRegistryUrl() {
       return null;
     }
 
     @Override
-    public AuthConfig effectiveAuthConfig(String imageName) {
+    public @Nullable AuthConfig effectiveAuthConfig(String imageName) {
       return null;
     }
 
@@ -294,7 +296,7 @@ final class EngineClient implements Closeable {
     }
 
     @Override
-    public com.github.dockerjava.core.SSLConfig getSSLConfig() {
+    public com.github.dockerjava.core.@Nullable SSLConfig getSSLConfig() {
       return null; // the transport was built with it; docker-java reads it only to build its own
     }
   }

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The running exporter: follows the engine, samples cgroups on their own schedule, serves
@@ -46,9 +47,9 @@ public final class Exporter implements Closeable {
     return t;
   });
   private final WebConfig web;
-  private HttpServer server;
-  private java.util.concurrent.ExecutorService serverThreads;
-  private GpuCollector gpu;
+  private @Nullable HttpServer server;
+  private java.util.concurrent.@Nullable ExecutorService serverThreads;
+  private @Nullable GpuCollector gpu;
 
   public Exporter(ExporterConfig config) {
     this.config = config;
@@ -121,7 +122,11 @@ public final class Exporter implements Closeable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    HttpServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("the exporter is not serving yet");
+    }
+    return s.getAddress().getPort();
   }
 
   /** "http" or "https", as the web config decides. */
@@ -171,6 +176,8 @@ public final class Exporter implements Closeable {
   public void close() {
     if (server != null) {
       server.stop(0);
+    }
+    if (serverThreads != null) {
       serverThreads.shutdownNow();
     }
     sampler.shutdownNow();

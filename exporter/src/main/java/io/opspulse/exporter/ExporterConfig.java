@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Everything the exporter can be told. Immutable; built from defaults, the YAML file, then flags. */
 public record ExporterConfig(
@@ -21,10 +22,10 @@ public record ExporterConfig(
     Path procRoot,
     Path cgroupRoot,
     Duration engineTimeout,
-    Path webConfigFile,
+    @Nullable Path webConfigFile,
     boolean gpuEnabled,
     Duration gpuInterval,
-    Path dockerCertPath,
+    @Nullable Path dockerCertPath,
     boolean dockerTlsVerify,
     Duration composeRetention) {
 
@@ -83,10 +84,10 @@ public record ExporterConfig(
     Path procRoot = Path.of("/proc");
     Path cgroupRoot = Path.of("/sys/fs/cgroup");
     Duration engineTimeout = Duration.ofSeconds(10);
-    Path webConfigFile;
+    @Nullable Path webConfigFile;
     boolean gpuEnabled = true;
     Duration gpuInterval = Duration.ofSeconds(5);
-    Path dockerCertPath;
+    @Nullable Path dockerCertPath;
     boolean dockerTlsVerify;
     Duration composeRetention = Duration.ofHours(1);
 
@@ -104,10 +105,10 @@ public record ExporterConfig(
     public Builder procRoot(Path v) { procRoot = v; return this; }
     public Builder cgroupRoot(Path v) { cgroupRoot = v; return this; }
     public Builder engineTimeout(Duration v) { engineTimeout = v; return this; }
-    public Builder webConfigFile(Path v) { webConfigFile = v; return this; }
+    public Builder webConfigFile(@Nullable Path v) { webConfigFile = v; return this; }
     public Builder gpuEnabled(boolean v) { gpuEnabled = v; return this; }
     public Builder gpuInterval(Duration v) { gpuInterval = v; return this; }
-    public Builder dockerCertPath(Path v) { dockerCertPath = v; return this; }
+    public Builder dockerCertPath(@Nullable Path v) { dockerCertPath = v; return this; }
     public Builder dockerTlsVerify(boolean v) { dockerTlsVerify = v; return this; }
     public Builder composeRetention(Duration v) { composeRetention = v; return this; }
 

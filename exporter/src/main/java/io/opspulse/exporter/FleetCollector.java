@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders the fleet from memory on each scrape: no Docker API call ever happens here. Which values go
@@ -31,8 +32,8 @@ final class FleetCollector implements MultiCollector {
   private final Map<String, String> allowListedLabelNames = new HashMap<>();
   private Map<String, ContainerLabels> labelsById = new HashMap<>();
   private long cachedVersion = -1;
-  private MetricSnapshots cached;
-  private CatalogSnapshots previous;
+  private @Nullable MetricSnapshots cached;
+  private @Nullable CatalogSnapshots previous;
   private long lastRenderNanos;
 
   FleetCollector(FleetModel model, Supplier<FleetView> views, SelfStats stats, int maxContainers,

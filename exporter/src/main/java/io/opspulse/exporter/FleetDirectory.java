@@ -5,6 +5,7 @@ import io.opspulse.gpu.ContainerRef;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * For the one-shot {@code gpu} command: names GPU processes' containers from one list+inspect of the
@@ -12,7 +13,7 @@ import java.util.logging.Logger;
  */
 final class FleetDirectory implements ContainerDirectory {
   private static final Logger LOG = Logger.getLogger(FleetDirectory.class.getName());
-  private Map<String, ContainerRef> byId;
+  private @Nullable Map<String, ContainerRef> byId; // loaded on first use
 
   @Override
   public synchronized Optional<ContainerRef> byId(String containerId) {

@@ -13,7 +13,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exporter's memory of the fleet, fed by list+inspect resyncs and by events, read by scrapes.
@@ -95,9 +97,10 @@ final class FleetModel {
     // exit code on start. Events fill in the rest.
     // A die event already gave this death its reason (with the oom event's witness, which inspect loses
     // once a restart policy is involved); inspect only fills in deaths no event told of.
-    if (!info.isRunning() && info.hasExited()
-        && (t.lastExit == null || info.finishedAt().isAfter(t.lastExit.at().plusSeconds(2)))) {
-      t.lastExit = new LastExit(info.exitCode(), info.lastExitReason(), info.finishedAt());
+    Instant finished = info.finishedAt(); // non-null exactly when info.hasExited()
+    if (!info.isRunning() && finished != null
+        && (t.lastExit == null || finished.isAfter(t.lastExit.at().plusSeconds(2)))) {
+      t.lastExit = new LastExit(info.exitCode(), info.lastExitReason(), finished);
     } else if (info.failedToStart() && (t.lastExit == null || !t.info.failedToStart())) {
       // No process ran, so there is no FinishedAt: the moment it was seen failed stands in.
       t.lastExit = new LastExit(info.exitCode(), info.lastExitReason(), Instant.now());
@@ -114,7 +117,7 @@ final class FleetModel {
       return;
     }
     upsertLocked(info);
-    Tracked t = containers.get(info.id());
+    Tracked t = Objects.requireNonNull(containers.get(info.id()), "upsertLocked tracks it");
     ExitReason reason = info.lastExitReason();
     t.exits.merge(reason, 1L, Long::sum);
     t.lastExit = new LastExit(info.exitCode(), reason, Instant.ofEpochSecond(0, timeNano));
@@ -281,7 +284,7 @@ final class FleetModel {
     long oomKills;
     boolean oomSinceStart;
     long lastOomNano;
-    LastExit lastExit;
+    @Nullable LastExit lastExit;
     ContainerUsage usage = ContainerUsage.NONE;
 
     Tracked(ContainerInfo info, long insertedAt) {

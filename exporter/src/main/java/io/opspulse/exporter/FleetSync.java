@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps {@link FleetModel} in step with the engine.
@@ -66,7 +67,7 @@ final class FleetSync implements Closeable {
   private volatile boolean closed;
 
   // Written by the writer only (volatile where the timer or close() read them).
-  private volatile Closeable stream;
+  private volatile @Nullable Closeable stream;
   private long streamGeneration;
   private volatile boolean connected;
   private String reconnectCause = "start";
@@ -119,11 +120,11 @@ final class FleetSync implements Closeable {
 
   private record EventTask(Event event) implements Task {}
 
-  private record StreamEnded(long generation, Throwable cause) implements Task {}
+  private record StreamEnded(long generation, @Nullable Throwable cause) implements Task {}
 
   private record Resync() implements Task {}
 
-  private record PingFailed(String why) implements Task {}
+  private record PingFailed(@Nullable String why) implements Task {}
 
   /** A health check started a while ago: if its exec has not ended, the check timed out. */
   private record CheckDone(String execId) implements Task {}
@@ -233,7 +234,7 @@ final class FleetSync implements Closeable {
       }
 
       @Override
-      public void ended(Throwable cause) {
+      public void ended(@Nullable Throwable cause) {
         post(new StreamEnded(generation, cause));
       }
     });
@@ -436,7 +437,7 @@ final class FleetSync implements Closeable {
   }
 
   /** Inspects and records one container; returns what the engine said, or null when it could not. */
-  private ContainerInfo inspect(String id) {
+  private @Nullable ContainerInfo inspect(String id) {
     try {
       ContainerInfo info = engine.inspect(id);
       model.upsert(info);
@@ -483,11 +484,11 @@ final class FleetSync implements Closeable {
     }
   }
 
-  private static long nanos(Instant t) {
+  private static long nanos(@Nullable Instant t) {
     return t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
-  private static int parseInt(String s, int otherwise) {
+  private static int parseInt(@Nullable String s, int otherwise) {
     try {
       return s == null ? otherwise : Integer.parseInt(s.strip());
     } catch (NumberFormatException e) {

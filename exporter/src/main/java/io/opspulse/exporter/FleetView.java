@@ -3,6 +3,7 @@ package io.opspulse.exporter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable picture of the fleet at one moment: what a scrape renders and what {@code report}
@@ -38,7 +39,7 @@ record FleetView(
       long restarts,
       Map<ExitReason, Long> exits,
       long oomKills,
-      LastExit lastExit,
+      @Nullable LastExit lastExit,
       ContainerUsage usage) {
     ContainerView {
       exits = Map.copyOf(exits);

@@ -78,11 +78,12 @@ final class Interpolation {
     }
     String name = inner.substring(0, n);
     String op = inner.substring(n);
-    String value = env.get(name);
-    boolean set = value != null;
-    boolean nonEmpty = set && !value.isEmpty();
+    String raw = env.get(name);
+    boolean set = raw != null;
+    String value = raw != null ? raw : ""; // an unset variable expands to nothing
+    boolean nonEmpty = !value.isEmpty();
     if (op.isEmpty()) {
-      return set ? value : "";
+      return value;
     }
     if (op.startsWith(":-")) {
       return nonEmpty ? value : apply(op.substring(2), env, depth + 1);

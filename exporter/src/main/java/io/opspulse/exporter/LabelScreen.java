@@ -2,6 +2,7 @@ package io.opspulse.exporter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Anyone who may run a container chooses its labels, and the exporter turns some of them into file
@@ -41,7 +42,7 @@ final class LabelScreen {
   }
 
   /** Why {@code text} is refused, or null when it passes. */
-  static String reason(String text) {
+  static @Nullable String reason(String text) {
     if (text.length() > MAX_LENGTH) {
       return TOO_LONG;
     }

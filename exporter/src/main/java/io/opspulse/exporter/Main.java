@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,16 +47,16 @@ public final class Main implements Callable<Integer> {
   /** Options every command takes; flags win over the file, the file over defaults. */
   static final class Options {
     @Option(names = "--config.file", description = "YAML configuration file.")
-    Path configFile;
+    @Nullable Path configFile;
 
     @Option(names = "--docker.host", description = "Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
-    String dockerHost;
+    @Nullable String dockerHost;
 
     @Option(names = "--web.listen-address", description = "Address to serve on (default :${sys:opspulse.port:-9838}).")
-    String listenAddress;
+    @Nullable String listenAddress;
 
     @Option(names = "--web.telemetry-path", description = "Path of the metrics (default /metrics).")
-    String telemetryPath;
+    @Nullable String telemetryPath;
 
     @Option(names = "--compose.file", description = "Compose file or folder with the declared state (repeatable).")
     List<Path> composeFiles = new ArrayList<>();
@@ -65,7 +66,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--compose.retention",
         description = "How long a compose project with no container and no configured file is remembered (default 1h).")
-    String composeRetention;
+    @Nullable String composeRetention;
 
     @Option(names = "--deprecated.image", description = "Image glob marking a container deprecated (repeatable).")
     List<String> deprecatedImages = new ArrayList<>();
@@ -77,28 +78,28 @@ public final class Main implements Callable<Integer> {
     List<String> allowLabels = new ArrayList<>();
 
     @Option(names = "--limits.max-containers", description = "Cap on containers with per-container series.")
-    Integer maxContainers;
+    @Nullable Integer maxContainers;
 
     @Option(names = "--resync.period", description = "Full resync period (default 60s).")
-    String resyncPeriod;
+    @Nullable String resyncPeriod;
 
     @Option(names = "--cgroup.interval", description = "cgroup sampling interval (default 5s).")
-    String cgroupInterval;
+    @Nullable String cgroupInterval;
 
     @Option(names = "--docker.cert-path", description = "TLS folder for tcp:// (default: $DOCKER_CERT_PATH).")
-    Path dockerCertPath;
+    @Nullable Path dockerCertPath;
 
     @Option(names = "--docker.tls-verify", arity = "1", description = "Verify the engine's certificate (default: $DOCKER_TLS_VERIFY set).")
-    Boolean dockerTlsVerify;
+    @Nullable Boolean dockerTlsVerify;
 
     @Option(names = "--web.config.file", description = "exporter-toolkit web-config file: TLS, basic auth.")
-    Path webConfigFile;
+    @Nullable Path webConfigFile;
 
     @Option(names = "--gpu.enabled", arity = "1", description = "Poll NVML for GPU metrics (default true).")
-    Boolean gpuEnabled;
+    @Nullable Boolean gpuEnabled;
 
     @Option(names = "--gpu.interval", description = "NVML poll interval (default 5s).")
-    String gpuInterval;
+    @Nullable String gpuInterval;
 
     ExporterConfig resolve() throws ConfigFileException {
       ExporterConfig.Builder b = ExporterConfig.builder();

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves the metrics. The fleet's part of a scrape is encoded (and gzipped) once per change of the
@@ -37,7 +38,7 @@ final class MetricsEndpoint implements HttpHandler {
   private final LongSupplier fleetVersion;
   private final List<MultiCollector> others = new CopyOnWriteArrayList<>();
   private final ExpositionFormats formats = ExpositionFormats.init();
-  private Cached cached;
+  private @Nullable Cached cached;
   /** Per format: the encoding of each family snapshot of the last fleet part, by snapshot identity. */
   private final Map<FormatKey, Map<MetricSnapshot, byte[]>> familyBytes = new HashMap<>();
 

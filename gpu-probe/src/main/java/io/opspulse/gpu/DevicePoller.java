@@ -13,6 +13,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads every field of one GPU, each on its own: a field NVML refuses (NOT_SUPPORTED, NO_PERMISSION,
@@ -327,7 +328,7 @@ final class DevicePoller {
     List<MigDevice> migDevices = List.of();
     final Map<GpuField, NvmlReturn> unavailable = new EnumMap<>(GpuField.class);
 
-    Reading(int index, Identity known) {
+    Reading(int index, @Nullable Identity known) {
       this.index = index;
       if (known != null) {
         uuid = known.uuid();

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes the catalog's GPU metrics from the last NVML poll. NVML is polled by a daemon thread on its
@@ -26,9 +27,10 @@ public final class GpuCollector implements MultiCollector, AutoCloseable {
   private final GpuProbe probe;
   private final Duration interval;
   private final ContainerDirectory directory;
-  private volatile GpuSnapshot last;
-  private ScheduledExecutorService scheduler;
-  private ProbeStatus loggedStatus;
+  // Replaced by start()'s first poll before the collector is handed out.
+  private volatile GpuSnapshot last = GpuSnapshot.failed(ProbeStatus.POLL_FAILED, "not polled yet");
+  private @Nullable ScheduledExecutorService scheduler;
+  private @Nullable ProbeStatus loggedStatus;
 
   private GpuCollector(GpuProbe probe, Duration interval, ContainerDirectory directory) {
     this.probe = probe;

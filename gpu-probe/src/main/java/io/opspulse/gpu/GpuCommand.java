@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,7 +42,7 @@ public final class GpuCommand implements Callable<Integer> {
 
   @Option(names = "--containers", paramLabel = "FILE",
       description = "Container names: lines of '<id> <name> [compose-service]', # for comments.")
-  Path containersFile;
+  @Nullable Path containersFile;
 
   public GpuCommand() {
     this(ContainerDirectory.NONE);

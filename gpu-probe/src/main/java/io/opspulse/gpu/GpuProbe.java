@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the GPUs of this host through NVML. {@link Builder#build()} loads libnvidia-ml.so.1 and calls
@@ -17,20 +18,21 @@ import java.util.Objects;
  * backoff, so the probe recovers without a restart. Polls are serialised: one probe serves one poller.
  */
 public final class GpuProbe implements AutoCloseable {
-  private final Nvml nvml;
+  private final @Nullable Nvml nvml; // null: no NVML library, failure says why
   private final Path procRoot;
   private final Duration retryMin;
   private final Duration retryMax;
-  private DevicePoller poller;
-  private XidWatcher xids;
-  private PcieSampler pcie;
+  private @Nullable DevicePoller poller;
+  private @Nullable XidWatcher xids;
+  private @Nullable PcieSampler pcie;
   private String driverVersion = "";
-  private GpuSnapshot failure;
+  private @Nullable GpuSnapshot failure;
   private int initAttempts;
   private Duration retryDelay;
   private long nextInitNanos;
 
-  private GpuProbe(Nvml nvml, Path procRoot, Duration retryMin, Duration retryMax, GpuSnapshot failure) {
+  private GpuProbe(@Nullable Nvml nvml, Path procRoot, Duration retryMin, Duration retryMax,
+      @Nullable GpuSnapshot failure) {
     this.nvml = nvml;
     this.procRoot = procRoot;
     this.retryMin = retryMin;
@@ -84,14 +86,15 @@ public final class GpuProbe implements AutoCloseable {
         return new GpuProbe(null, procRoot, initRetryMin, initRetryMax,
             GpuSnapshot.failed(load.status(), load.reason()));
       }
-      GpuProbe probe = new GpuProbe(new Nvml(load.library().get()), procRoot, initRetryMin, initRetryMax, null);
-      probe.tryInit();
+      Nvml nvml = new Nvml(load.library().get());
+      GpuProbe probe = new GpuProbe(nvml, procRoot, initRetryMin, initRetryMax, null);
+      probe.tryInit(nvml);
       return probe;
     }
   }
 
   /** Calls nvmlInit; on success sets up the poller and the XID watcher, else schedules the next try. */
-  private void tryInit() {
+  private void tryInit(Nvml nvml) {
     initAttempts++;
     try {
       nvml.init();
@@ -109,7 +112,7 @@ public final class GpuProbe implements AutoCloseable {
     } catch (NvmlException e) {
       driverVersion = "";
     }
-    List<Pointer> handles = handles();
+    List<Pointer> handles = handles(nvml);
     // Each thread gets an Nvml of its own: an instance's buffers belong to one thread.
     xids = XidWatcher.start(new Nvml(nvml.library()), handles);
     pcie = PcieSampler.start(new Nvml(nvml.library()), handles);
@@ -118,7 +121,7 @@ public final class GpuProbe implements AutoCloseable {
   }
 
   /** The handles of the GPUs present at init, for event registration; a GPU that fails has none. */
-  private List<Pointer> handles() {
+  private static List<Pointer> handles(Nvml nvml) {
     List<Pointer> out = new ArrayList<>();
     try {
       int count = nvml.deviceCount();
@@ -137,17 +140,22 @@ public final class GpuProbe implements AutoCloseable {
 
   /** Reads every GPU now. Never throws for NVML errors: they are in the snapshot. */
   public synchronized GpuSnapshot poll() {
-    if (failure != null && failure.status() == ProbeStatus.INIT_FAILED && System.nanoTime() - nextInitNanos >= 0) {
-      tryInit();
+    Nvml nvml = this.nvml; // null only with a LIBRARY_MISSING failure, which is never retried
+    if (nvml != null && failure != null && failure.status() == ProbeStatus.INIT_FAILED
+        && System.nanoTime() - nextInitNanos >= 0) {
+      tryInit(nvml);
     }
     if (failure != null) {
       return failure;
     }
+    // No failure: init succeeded, so there are NVML and a poller.
+    Nvml live = Objects.requireNonNull(nvml);
+    DevicePoller poller = Objects.requireNonNull(this.poller);
     long start = System.nanoTime();
     Instant at = Instant.now();
     int count;
     try {
-      count = nvml.deviceCount();
+      count = live.deviceCount();
     } catch (NvmlException e) {
       return new GpuSnapshot(ProbeStatus.POLL_FAILED, "could not count the GPUs: " + e.getMessage(),
           driverVersion, List.of(), at, Duration.ofNanos(System.nanoTime() - start));
@@ -184,10 +192,11 @@ public final class GpuProbe implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (failure == null) {
-      xids.close();
-      pcie.close();
+      // No failure: init succeeded and started all three.
+      Objects.requireNonNull(xids).close();
+      Objects.requireNonNull(pcie).close();
       try {
-        nvml.shutdown();
+        Objects.requireNonNull(nvml).shutdown();
       } catch (NvmlException e) {
         // Shutting down: nothing left to report it to.
       }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Typed calls into one {@link NvmlLibrary}: each returns the value or throws {@link NvmlException}.
@@ -120,9 +121,9 @@ final class Nvml {
   }
 
   int temperatureCelsius(Pointer device) {
-    require(lib.temperature, "nvmlDeviceGetTemperature");
+    Function fn = require(lib.temperature, "nvmlDeviceGetTemperature");
     check("nvmlDeviceGetTemperature",
-        lib.temperature.invokeInt(new Object[] {device, NvmlLayouts.TEMPERATURE_GPU, scratch}));
+        fn.invokeInt(new Object[] {device, NvmlLayouts.TEMPERATURE_GPU, scratch}));
     return scratch.getInt(0);
   }
 
@@ -142,8 +143,8 @@ final class Nvml {
   }
 
   long clockMhz(Pointer device, int clockType) {
-    require(lib.clockInfo, "nvmlDeviceGetClockInfo");
-    check("nvmlDeviceGetClockInfo", lib.clockInfo.invokeInt(new Object[] {device, clockType, scratch}));
+    Function fn = require(lib.clockInfo, "nvmlDeviceGetClockInfo");
+    check("nvmlDeviceGetClockInfo", fn.invokeInt(new Object[] {device, clockType, scratch}));
     return Integer.toUnsignedLong(scratch.getInt(0));
   }
 
@@ -153,9 +154,9 @@ final class Nvml {
   }
 
   long eccErrors(Pointer device, int errorType) {
-    require(lib.eccErrors, "nvmlDeviceGetTotalEccErrors");
+    Function fn = require(lib.eccErrors, "nvmlDeviceGetTotalEccErrors");
     check("nvmlDeviceGetTotalEccErrors",
-        lib.eccErrors.invokeInt(new Object[] {device, errorType, NvmlLayouts.ECC_VOLATILE, scratch}));
+        fn.invokeInt(new Object[] {device, errorType, NvmlLayouts.ECC_VOLATILE, scratch}));
     return scratch.getLong(0);
   }
 
@@ -165,7 +166,7 @@ final class Nvml {
    * start between two calls, so the buffer grows with some slack, a bounded number of times.
    */
   List<RawProcess> runningProcesses(Pointer device, NvmlLibrary.ProcessList list) {
-    require(list.function(), list.name());
+    Function fn = require(list.function(), list.name());
     int capacity = Math.max(8, lastProcessCount + 4);
     for (int attempt = 0; attempt < PROCESS_LIST_ATTEMPTS; attempt++) {
       long bytes = (long) capacity * NvmlLayouts.PROCESS_R535_SIZE;
@@ -174,7 +175,7 @@ final class Nvml {
       }
       processBuffer.setMemory(0, bytes, SENTINEL);
       count.setInt(0, capacity);
-      int rc = list.function().invokeInt(new Object[] {device, count, processBuffer});
+      int rc = fn.invokeInt(new Object[] {device, count, processBuffer});
       int n = count.getInt(0);
       if (rc == NvmlReturn.INSUFFICIENT_SIZE.code() || (rc == 0 && Integer.compareUnsigned(n, capacity) > 0)) {
         capacity = Math.max(capacity, n) + Math.max(4, n / 4);
@@ -219,22 +220,22 @@ final class Nvml {
 
   /** KB/s in one direction ({@link NvmlLayouts#PCIE_TX} or RX) over NVML's 20 ms sample. */
   long pcieThroughputKilobytes(Pointer device, int counter) {
-    require(lib.pcieThroughput, "nvmlDeviceGetPcieThroughput");
-    check("nvmlDeviceGetPcieThroughput", lib.pcieThroughput.invokeInt(new Object[] {device, counter, scratch}));
+    Function fn = require(lib.pcieThroughput, "nvmlDeviceGetPcieThroughput");
+    check("nvmlDeviceGetPcieThroughput", fn.invokeInt(new Object[] {device, counter, scratch}));
     return Integer.toUnsignedLong(scratch.getInt(0));
   }
 
   /** Whether NVLink {@code link} is active; NOT_SUPPORTED without NVLink, INVALID_ARGUMENT past the last link. */
   boolean nvLinkActive(Pointer device, int link) {
-    require(lib.nvLinkState, "nvmlDeviceGetNvLinkState");
-    check("nvmlDeviceGetNvLinkState", lib.nvLinkState.invokeInt(new Object[] {device, link, scratch}));
+    Function fn = require(lib.nvLinkState, "nvmlDeviceGetNvLinkState");
+    check("nvmlDeviceGetNvLinkState", fn.invokeInt(new Object[] {device, link, scratch}));
     return scratch.getInt(0) == 1;
   }
 
   long nvLinkErrors(Pointer device, int link, int counter) {
-    require(lib.nvLinkErrorCounter, "nvmlDeviceGetNvLinkErrorCounter");
+    Function fn = require(lib.nvLinkErrorCounter, "nvmlDeviceGetNvLinkErrorCounter");
     check("nvmlDeviceGetNvLinkErrorCounter",
-        lib.nvLinkErrorCounter.invokeInt(new Object[] {device, link, counter, scratch}));
+        fn.invokeInt(new Object[] {device, link, counter, scratch}));
     return scratch.getLong(0);
   }
 
@@ -243,9 +244,9 @@ final class Nvml {
    * with the count (SUCCESS when none, INSUFFICIENT_SIZE otherwise); the addresses are not needed.
    */
   long retiredPages(Pointer device, int cause) {
-    require(lib.retiredPages, "nvmlDeviceGetRetiredPages");
+    Function fn = require(lib.retiredPages, "nvmlDeviceGetRetiredPages");
     count.setInt(0, 0);
-    int rc = lib.retiredPages.invokeInt(new Object[] {device, cause, count, Pointer.NULL});
+    int rc = fn.invokeInt(new Object[] {device, cause, count, Pointer.NULL});
     if (rc != NvmlReturn.INSUFFICIENT_SIZE.code()) {
       check("nvmlDeviceGetRetiredPages", rc);
     }
@@ -259,9 +260,9 @@ final class Nvml {
 
   /** {correctable rows, uncorrectable rows, pending (0/1), failure occurred (0/1)}. */
   long[] remappedRows(Pointer device) {
-    require(lib.remappedRows, "nvmlDeviceGetRemappedRows");
+    Function fn = require(lib.remappedRows, "nvmlDeviceGetRemappedRows");
     scratch.clear(16);
-    check("nvmlDeviceGetRemappedRows", lib.remappedRows.invokeInt(new Object[] {device, scratch,
+    check("nvmlDeviceGetRemappedRows", fn.invokeInt(new Object[] {device, scratch,
         scratch.share(4), scratch.share(8), scratch.share(12)}));
     return new long[] {Integer.toUnsignedLong(scratch.getInt(0)), Integer.toUnsignedLong(scratch.getInt(4)),
         scratch.getInt(8), scratch.getInt(12)};
@@ -269,8 +270,8 @@ final class Nvml {
 
   /** Whether MIG mode is on now (the pending mode, applied at the next reset, is not asked for). */
   boolean migEnabled(Pointer device) {
-    require(lib.migMode, "nvmlDeviceGetMigMode");
-    check("nvmlDeviceGetMigMode", lib.migMode.invokeInt(new Object[] {device, scratch, scratch.share(4)}));
+    Function fn = require(lib.migMode, "nvmlDeviceGetMigMode");
+    check("nvmlDeviceGetMigMode", fn.invokeInt(new Object[] {device, scratch, scratch.share(4)}));
     return scratch.getInt(0) == NvmlLayouts.MIG_ENABLE;
   }
 
@@ -281,9 +282,9 @@ final class Nvml {
 
   /** The MIG device in slot {@code index}; NOT_FOUND for an empty slot. */
   Pointer migDevice(Pointer device, int index) {
-    require(lib.migDeviceHandle, "nvmlDeviceGetMigDeviceHandleByIndex");
+    Function fn = require(lib.migDeviceHandle, "nvmlDeviceGetMigDeviceHandleByIndex");
     check("nvmlDeviceGetMigDeviceHandleByIndex",
-        lib.migDeviceHandle.invokeInt(new Object[] {device, index, handleOut}));
+        fn.invokeInt(new Object[] {device, index, handleOut}));
     return handleOut.getPointer(0);
   }
 
@@ -307,9 +308,9 @@ final class Nvml {
    * there are none, which is an empty list, not an error.
    */
   List<RawSample> processUtilization(Pointer device, long lastSeenMicros) {
-    require(lib.processUtilization, "nvmlDeviceGetProcessUtilization");
+    Function fn = require(lib.processUtilization, "nvmlDeviceGetProcessUtilization");
     count.setInt(0, 0);
-    int rc = lib.processUtilization.invokeInt(new Object[] {device, Pointer.NULL, count, lastSeenMicros});
+    int rc = fn.invokeInt(new Object[] {device, Pointer.NULL, count, lastSeenMicros});
     for (int attempt = 0; attempt < PROCESS_LIST_ATTEMPTS; attempt++) {
       if (rc == NvmlReturn.NOT_FOUND.code()) {
         return List.of();
@@ -326,7 +327,7 @@ final class Nvml {
         sampleBuffer = new Memory(bytes);
       }
       count.setInt(0, capacity);
-      rc = lib.processUtilization.invokeInt(new Object[] {device, sampleBuffer, count, lastSeenMicros});
+      rc = fn.invokeInt(new Object[] {device, sampleBuffer, count, lastSeenMicros});
       if (rc == 0) {
         int n = count.getInt(0);
         List<RawSample> out = new ArrayList<>(n);
@@ -350,22 +351,22 @@ final class Nvml {
   private final Memory eventData = new Memory(NvmlLayouts.EVENT_DATA_SIZE);
 
   Pointer eventSetCreate() {
-    require(lib.eventSetCreate, "nvmlEventSetCreate");
-    check("nvmlEventSetCreate", lib.eventSetCreate.invokeInt(new Object[] {handleOut}));
+    Function fn = require(lib.eventSetCreate, "nvmlEventSetCreate");
+    check("nvmlEventSetCreate", fn.invokeInt(new Object[] {handleOut}));
     return handleOut.getPointer(0);
   }
 
   void registerXidEvents(Pointer device, Pointer set) {
-    require(lib.registerEvents, "nvmlDeviceRegisterEvents");
+    Function fn = require(lib.registerEvents, "nvmlDeviceRegisterEvents");
     check("nvmlDeviceRegisterEvents",
-        lib.registerEvents.invokeInt(new Object[] {device, NvmlLayouts.EVENT_XID_CRITICAL, set}));
+        fn.invokeInt(new Object[] {device, NvmlLayouts.EVENT_XID_CRITICAL, set}));
   }
 
   /** The next event, or null when none came within {@code timeoutMillis} (NVML's TIMEOUT). */
-  RawEvent waitEvent(Pointer set, int timeoutMillis) {
-    require(lib.eventSetWait, "nvmlEventSetWait");
+  @Nullable RawEvent waitEvent(Pointer set, int timeoutMillis) {
+    Function fn = require(lib.eventSetWait, "nvmlEventSetWait");
     eventData.clear();
-    int rc = lib.eventSetWait.invokeInt(new Object[] {set, eventData, timeoutMillis});
+    int rc = fn.invokeInt(new Object[] {set, eventData, timeoutMillis});
     if (rc == NvmlReturn.TIMEOUT.code()) {
       return null;
     }
@@ -375,26 +376,27 @@ final class Nvml {
   }
 
   void eventSetFree(Pointer set) {
-    require(lib.eventSetFree, "nvmlEventSetFree");
-    check("nvmlEventSetFree", lib.eventSetFree.invokeInt(new Object[] {set}));
+    Function fn = require(lib.eventSetFree, "nvmlEventSetFree");
+    check("nvmlEventSetFree", fn.invokeInt(new Object[] {set}));
   }
 
-  private String text(Function f, String name, Pointer device, int size) {
-    require(f, name);
-    int rc = device == null ? f.invokeInt(new Object[] {scratch, size}) : f.invokeInt(new Object[] {device, scratch, size});
+  private String text(@Nullable Function f, String name, @Nullable Pointer device, int size) {
+    Function fn = require(f, name);
+    int rc = device == null ? fn.invokeInt(new Object[] {scratch, size}) : fn.invokeInt(new Object[] {device, scratch, size});
     check(name, rc);
     return cString(scratch, 0, size);
   }
 
-  private void call(Function f, String name, Pointer device, Memory out) {
-    require(f, name);
-    check(name, f.invokeInt(new Object[] {device, out}));
+  private void call(@Nullable Function f, String name, Pointer device, Memory out) {
+    Function fn = require(f, name);
+    check(name, fn.invokeInt(new Object[] {device, out}));
   }
 
-  private static void require(Function f, String name) {
+  private static Function require(@Nullable Function f, String name) {
     if (f == null) {
       throw new NvmlException(name, NvmlReturn.FUNCTION_NOT_FOUND.code(), "this driver does not export it");
     }
+    return f;
   }
 
   private void check(String function, int rc) {

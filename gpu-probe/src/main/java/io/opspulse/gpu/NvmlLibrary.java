@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * libnvidia-ml.so.1, loaded once per file per JVM, with every symbol the probe calls resolved once: the
@@ -33,46 +34,46 @@ final class NvmlLibrary {
   final Function deviceCount;
   final Function handleByIndex;
   final Function errorString;
-  final Function driverVersion;
-  final Function name;
-  final Function uuid;
-  final Function pciInfo;
+  final @Nullable Function driverVersion;
+  final @Nullable Function name;
+  final @Nullable Function uuid;
+  final @Nullable Function pciInfo;
   final PciLayout pciLayout;
-  final Function memoryInfo;
+  final @Nullable Function memoryInfo;
   final boolean memoryV2;
-  final Function utilization;
-  final Function temperature;
-  final Function powerUsage;
-  final Function powerLimit;
-  final Function energy;
-  final Function clockInfo;
-  final Function clockEventReasons;
-  final Function eccErrors;
+  final @Nullable Function utilization;
+  final @Nullable Function temperature;
+  final @Nullable Function powerUsage;
+  final @Nullable Function powerLimit;
+  final @Nullable Function energy;
+  final @Nullable Function clockInfo;
+  final @Nullable Function clockEventReasons;
+  final @Nullable Function eccErrors;
   final ProcessList computeProcesses;
   final ProcessList graphicsProcesses;
   final ProcessList mpsProcesses;
-  final Function processUtilization;
-  final Function pcieReplayCounter;
-  final Function pcieThroughput;
-  final Function nvLinkState;
-  final Function nvLinkErrorCounter;
-  final Function retiredPages;
-  final Function retiredPagesPending;
-  final Function remappedRows;
-  final Function migMode;
-  final Function maxMigDeviceCount;
-  final Function migDeviceHandle;
-  final Function gpuInstanceId;
-  final Function eventSetCreate;
-  final Function registerEvents;
-  final Function eventSetWait;
-  final Function eventSetFree;
+  final @Nullable Function processUtilization;
+  final @Nullable Function pcieReplayCounter;
+  final @Nullable Function pcieThroughput;
+  final @Nullable Function nvLinkState;
+  final @Nullable Function nvLinkErrorCounter;
+  final @Nullable Function retiredPages;
+  final @Nullable Function retiredPagesPending;
+  final @Nullable Function remappedRows;
+  final @Nullable Function migMode;
+  final @Nullable Function maxMigDeviceCount;
+  final @Nullable Function migDeviceHandle;
+  final @Nullable Function gpuInstanceId;
+  final @Nullable Function eventSetCreate;
+  final @Nullable Function registerEvents;
+  final @Nullable Function eventSetWait;
+  final @Nullable Function eventSetFree;
 
   /**
    * One of NVML's three process lists (compute, graphics, MPS compute), bound to the newest symbol the
    * driver exports; {@code function} is null when it exports none.
    */
-  record ProcessList(String name, Function function, ProcessLayout layout) {
+  record ProcessList(String name, @Nullable Function function, ProcessLayout layout) {
     static ProcessList bind(NativeLibrary lib, String name) {
       Function v3 = optional(lib, name + "_v3");
       if (v3 != null) {
@@ -189,7 +190,7 @@ final class NvmlLibrary {
     return f;
   }
 
-  private static Function optional(NativeLibrary lib, String... names) {
+  private static @Nullable Function optional(NativeLibrary lib, String... names) {
     for (String name : names) {
       try {
         return lib.getFunction(name);
@@ -201,7 +202,7 @@ final class NvmlLibrary {
   }
 
   /** JNA's message opens with a generic line; the dynamic linker's own words follow it. */
-  private static String dlopenError(String candidate, String message) {
+  private static String dlopenError(String candidate, @Nullable String message) {
     if (message != null) {
       for (String line : message.split("\n")) {
         if (line.contains(": ") && !line.startsWith("Unable to load library")) {
@@ -212,7 +213,7 @@ final class NvmlLibrary {
     return candidate + ": " + firstLine(message);
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "not found";
     }

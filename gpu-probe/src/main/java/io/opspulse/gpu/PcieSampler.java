@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PCIe throughput per GPU. nvmlDeviceGetPcieThroughput counts bytes over 20 ms before it answers, so two
@@ -23,7 +24,7 @@ final class PcieSampler implements AutoCloseable {
   private final Nvml nvml;
   private final List<Pointer> handles;
   private final Map<Integer, Sample> latest = new ConcurrentHashMap<>();
-  private final Thread thread;
+  private final @Nullable Thread thread; // null: no GPU answered, nothing to sample
   private volatile boolean running = true;
 
   private PcieSampler(Nvml nvml, List<Pointer> handles) {

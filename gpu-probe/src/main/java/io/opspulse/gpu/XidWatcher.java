@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts critical XID errors by GPU and XID code. NVML delivers them as events: an event set every GPU
@@ -22,11 +23,12 @@ final class XidWatcher implements AutoCloseable {
   private final List<Pointer> handles;
   private final Map<Integer, NvmlReturn> unavailable;
   private final Map<Integer, Map<Long, AtomicLong>> counts = new ConcurrentHashMap<>();
-  private final Pointer set;
-  private final Thread thread;
+  private final @Nullable Pointer set; // null: no GPU registered, so no waiting thread
+  private final @Nullable Thread thread;
   private volatile boolean running = true;
 
-  private XidWatcher(Nvml nvml, List<Pointer> handles, Map<Integer, NvmlReturn> unavailable, Pointer set) {
+  private XidWatcher(Nvml nvml, List<Pointer> handles, Map<Integer, NvmlReturn> unavailable,
+      @Nullable Pointer set) {
     this.nvml = nvml;
     this.handles = handles;
     this.unavailable = unavailable;
@@ -35,7 +37,7 @@ final class XidWatcher implements AutoCloseable {
       thread = null;
       return;
     }
-    thread = new Thread(this::run, "opspulse-gpu-xid-events");
+    thread = new Thread(() -> run(set), "opspulse-gpu-xid-events");
     thread.setDaemon(true);
     thread.start();
   }
@@ -71,7 +73,7 @@ final class XidWatcher implements AutoCloseable {
     return new XidWatcher(nvml, handles, unavailable, set);
   }
 
-  private void run() {
+  private void run(Pointer set) {
     int failures = 0;
     while (running) {
       Nvml.RawEvent event;
@@ -109,7 +111,7 @@ final class XidWatcher implements AutoCloseable {
   }
 
   /** Why GPU {@code index} delivers no XID events, if it does not. */
-  NvmlReturn unavailable(int index) {
+  @Nullable NvmlReturn unavailable(int index) {
     return unavailable.get(index);
   }
 
@@ -121,7 +123,7 @@ final class XidWatcher implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    if (thread == null) {
+    if (thread == null || set == null) { // both or neither
       return;
     }
     thread.interrupt(); // ends a backoff sleep; a wait in NVML returns within WAIT_MILLIS

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A continuous, in-process profiler on JDK Flight Recorder's event stream. It keeps the last {@link
@@ -54,7 +55,7 @@ public final class ContinuousProfiler implements AutoCloseable {
   private final Consumer<String> log;
   private State state = State.NEW;
   private String offReason = "";
-  private JfrStream stream;
+  private @Nullable JfrStream stream;
 
   private ContinuousProfiler(ProfilerSettings settings, Consumer<String> log, LongSupplier clockMillis) {
     this.settings = settings;

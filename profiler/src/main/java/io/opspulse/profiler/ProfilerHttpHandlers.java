@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HTTP endpoints over a {@link ContinuousProfiler}, for the JDK's own {@link HttpServer}:
@@ -96,7 +97,7 @@ public final class ProfilerHttpHandlers {
   }
 
   private static final class BadRequest extends RuntimeException {
-    BadRequest(String message) {
+    BadRequest(@Nullable String message) {
       super(message, null, false, false);
     }
   }
@@ -159,7 +160,7 @@ public final class ProfilerHttpHandlers {
     return event;
   }
 
-  static long seconds(String value, long max) {
+  static long seconds(@Nullable String value, long max) {
     if (value == null) {
       return max;
     }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -147,7 +148,8 @@ final class RollingProfile {
       }
     }
     List<FoldedStack> stacks = new ArrayList<>(sum.size());
-    sum.forEach((id, w) -> stacks.add(new FoldedStack(frames.get(id), w)));
+    // Every id in sum had its frames looked up above.
+    sum.forEach((id, w) -> stacks.add(new FoldedStack(Objects.requireNonNull(frames.get(id)), w)));
     stacks.sort(Comparator.comparingLong(FoldedStack::weight).reversed()
         .thenComparing(s -> String.join(";", s.frames())));
     return new Profile(event, source, Instant.ofEpochMilli(minIdx * resolutionMillis), Instant.ofEpochMilli(now),

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Interns stacks and their frames, gives each distinct stack a small int id, and forgets a stack when
@@ -104,7 +105,7 @@ final class StackTable {
     byId.set(id, null);
     freeIds.add(id);
     for (String name : key.frames) {
-      Frame f = frames.get(name);
+      Frame f = Objects.requireNonNull(frames.get(name), "a stack's frames stay interned while it is");
       if (--f.refs == 0) {
         frames.remove(name);
       }

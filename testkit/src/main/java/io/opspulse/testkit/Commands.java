@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /** Runs a short command to completion with a time limit. */
 public final class Commands {
   private Commands() {}
 
-  public static CommandResult run(List<String> command, Map<String, String> env, byte[] stdin, Duration limit) {
+  public static CommandResult run(List<String> command, Map<String, String> env, byte @Nullable [] stdin,
+      Duration limit) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     try {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Go's own pprof ({@code go tool pprof}, Debian's golang-go) as the reader of the profiles the profiler
@@ -36,7 +37,7 @@ public final class GoPprof {
     return new GoPprof(go, scratch);
   }
 
-  private static Path find() {
+  private static @Nullable Path find() {
     List<Path> candidates = new ArrayList<>();
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
       if (!dir.isEmpty()) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Docker daemon of the test's own: its own socket, data root, exec root and pidfile, no bridge and no
@@ -26,8 +27,8 @@ public final class PrivateDockerDaemon implements AutoCloseable {
 
   private final Path root;
   private final List<String> extraArgs;
-  private ManagedProcess containerd;
-  private ManagedProcess process;
+  private @Nullable ManagedProcess containerd;
+  private @Nullable ManagedProcess process;
 
   private PrivateDockerDaemon(Path root, List<String> extraArgs) {
     this.root = root;
@@ -62,7 +63,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     Files.createDirectories(root.resolve("data"));
     Files.createDirectories(root.resolve("exec"));
     Files.deleteIfExists(socket());
-    startContainerd();
+    ManagedProcess containerd = startContainerd();
     List<String> command = new ArrayList<>(List.of(dockerd,
         "-H", "unix://" + socket(),
         "--containerd", containerdSocket().toString(),
@@ -74,7 +75,8 @@ public final class PrivateDockerDaemon implements AutoCloseable {
         "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false",
         "--userland-proxy=false", "--log-level=warn"));
     command.addAll(extraArgs);
-    process = ManagedProcess.start("dockerd", command, Map.of(), root.resolve("dockerd.log"));
+    ManagedProcess process = ManagedProcess.start("dockerd", command, Map.of(), root.resolve("dockerd.log"));
+    this.process = process;
     try {
       Poll.untilTrue("dockerd at " + socket() + " to answer", Duration.ofSeconds(60), () -> {
         if (!process.isAlive()) {
@@ -93,9 +95,10 @@ public final class PrivateDockerDaemon implements AutoCloseable {
    * Starts the daemon's own containerd, unless the one started before still runs (a crashed dockerd
    * leaves it, as a host's containerd outlives its dockerd).
    */
-  private void startContainerd() throws IOException {
-    if (containerd != null && containerd.isAlive()) {
-      return;
+  private ManagedProcess startContainerd() throws IOException {
+    ManagedProcess running = containerd;
+    if (running != null && running.isAlive()) {
+      return running;
     }
     String binary = Stream.of("/usr/bin/containerd", "/usr/sbin/containerd").filter(p -> Files.isExecutable(Path.of(p)))
         .findFirst().orElseThrow(() -> new IllegalStateException(
@@ -106,8 +109,9 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     Files.deleteIfExists(containerdSocket());
     Path config = dir.resolve("config.toml");
     Files.writeString(config, containerdConfig(dir, containerdSocket()));
-    containerd = ManagedProcess.start("containerd", List.of(binary, "--config", config.toString()), Map.of(),
-        root.resolve("containerd.log"));
+    ManagedProcess containerd = ManagedProcess.start("containerd", List.of(binary, "--config", config.toString()),
+        Map.of(), root.resolve("containerd.log"));
+    this.containerd = containerd;
     try {
       Poll.untilTrue("containerd at " + containerdSocket() + " to answer", Duration.ofSeconds(60), () -> {
         if (!containerd.isAlive()) {
@@ -119,6 +123,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
       containerd.stop(Duration.ofSeconds(10));
       throw new AssertionError(e.getMessage() + "; containerd's log ends:\n" + containerd.logTail(30), e);
     }
+    return containerd;
   }
 
   /** containerd's configuration: everything under {@code dir}, no CRI, no debug or metrics listener. */
@@ -155,7 +160,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
 
   /** The pid of the daemon's own containerd. */
   public long containerdPid() {
-    return containerd.pid();
+    return started(containerd, "containerd").pid();
   }
 
   /** The value for DOCKER_HOST. */
@@ -172,8 +177,15 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     try {
       return Long.parseLong(Files.readString(root.resolve("docker.pid")).strip());
     } catch (IOException e) {
-      return process.pid();
+      return started(process, "dockerd").pid();
     }
+  }
+
+  private static ManagedProcess started(@Nullable ManagedProcess p, String what) {
+    if (p == null) {
+      throw new IllegalStateException(what + " is not running: the daemon was closed");
+    }
+    return p;
   }
 
   /** Runs the docker CLI against this daemon. */
@@ -181,7 +193,7 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     return docker(args, null);
   }
 
-  public CommandResult docker(List<String> args, byte[] stdin) {
+  public CommandResult docker(List<String> args, byte @Nullable [] stdin) {
     List<String> cmd = new ArrayList<>();
     cmd.add("docker");
     cmd.addAll(args);

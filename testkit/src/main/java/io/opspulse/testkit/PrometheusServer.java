@@ -96,7 +96,7 @@ public final class PrometheusServer implements AutoCloseable {
       a.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       Map<String, String> annotations = new LinkedHashMap<>();
       a.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
-      out.add(new Alert(labels.get("alertname"), a.path("state").asText(), labels, annotations));
+      out.add(new Alert(labels.getOrDefault("alertname", ""), a.path("state").asText(), labels, annotations));
     }
     return out;
   }

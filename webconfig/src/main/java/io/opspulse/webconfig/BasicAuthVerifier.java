@@ -39,7 +39,8 @@ final class BasicAuthVerifier {
   boolean verify(String user, byte[] password) {
     String hash = users.get(user);
     boolean known = hash != null;
-    Key key = Key.of(user, known ? hash : decoy, password);
+    String checked = hash != null ? hash : decoy;
+    Key key = Key.of(user, checked, password);
     synchronized (successes) {
       if (known && successes.containsKey(key)) {
         return true;
@@ -49,7 +50,7 @@ final class BasicAuthVerifier {
     bcryptLock.lock();
     try {
       bcryptRuns.incrementAndGet();
-      ok = Bcrypt.verify(password, known ? hash : decoy) && known;
+      ok = Bcrypt.verify(password, checked) && known;
     } finally {
       bcryptLock.unlock();
     }

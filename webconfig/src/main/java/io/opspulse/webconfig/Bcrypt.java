@@ -5,6 +5,7 @@ import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * bcrypt through at.favre.lib:bcrypt: $2a$, $2b$ and $2y$ hashes as htpasswd and Go's x/crypto/bcrypt
@@ -18,7 +19,7 @@ final class Bcrypt {
   private Bcrypt() {}
 
   /** Why {@code hash} is not a usable bcrypt hash, or null when it is. */
-  static String formatProblem(String hash) {
+  static @Nullable String formatProblem(String hash) {
     if (hash.isEmpty()) {
       return "no password hash";
     }

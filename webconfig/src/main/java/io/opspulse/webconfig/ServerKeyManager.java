@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's one certificate and key. Like exporter-toolkit, which reads the files again on every
@@ -87,7 +88,7 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
     return current;
   }
 
-  private Material material(String alias) {
+  private @Nullable Material material(@Nullable String alias) {
     if (alias == null || !alias.startsWith(ALIAS)) {
       return null;
     }
@@ -99,12 +100,13 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
   }
 
   @Override
-  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+  public @Nullable String chooseEngineServerAlias(@Nullable String keyType, Principal[] issuers, SSLEngine engine) {
     return chooseServerAlias(keyType, issuers, null);
   }
 
   @Override
-  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+  public @Nullable String chooseServerAlias(@Nullable String keyType, Principal[] issuers,
+      @Nullable Socket socket) {
     // JSSE asks once per acceptable key type; answer for the one our key has.
     Generation g = current();
     return keyType == null || keyTypeMatches(keyType, g.material().key().getAlgorithm()) ? ALIAS + g.number() : null;
@@ -123,24 +125,24 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
   }
 
   @Override
-  public X509Certificate[] getCertificateChain(String alias) {
+  public X509Certificate @Nullable [] getCertificateChain(@Nullable String alias) {
     Material m = material(alias);
     return m == null ? null : m.chain().clone();
   }
 
   @Override
-  public PrivateKey getPrivateKey(String alias) {
+  public @Nullable PrivateKey getPrivateKey(@Nullable String alias) {
     Material m = material(alias);
     return m == null ? null : m.key();
   }
 
   @Override
-  public String[] getClientAliases(String keyType, Principal[] issuers) {
+  public String @Nullable [] getClientAliases(String keyType, Principal[] issuers) {
     return null;
   }
 
   @Override
-  public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+  public @Nullable String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
     return null;
   }
 }

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -99,7 +100,7 @@ final class TlsContexts {
 
   static String read(String configName, PemSource source) {
     if (source.file().isEmpty()) {
-      return source.inline();
+      return Objects.requireNonNull(source.inline(), "a PemSource without a file is inline text");
     }
     try {
       return Files.readString(source.file().get(), StandardCharsets.US_ASCII);

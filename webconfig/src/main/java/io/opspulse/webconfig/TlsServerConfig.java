@@ -3,6 +3,7 @@ package io.opspulse.webconfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code tls_server_config}, with relative file names already resolved against the web-config file's
@@ -30,7 +31,7 @@ public record TlsServerConfig(
   }
 
   /** PEM text from a file (read when the TLS context is built) or given inline in the web-config file. */
-  public record PemSource(Optional<Path> file, String inline, String key) {
+  public record PemSource(Optional<Path> file, @Nullable String inline, String key) {
     static PemSource ofFile(Path file, String key) {
       return new PemSource(Optional.of(file), null, key);
     }

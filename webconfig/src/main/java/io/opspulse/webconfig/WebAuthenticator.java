@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpPrincipal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-request half of a web-config, as a JDK {@link Authenticator} (client_java's
@@ -17,10 +18,11 @@ final class WebAuthenticator extends Authenticator {
   static final String REALM = "opspulse";
 
   private final Map<String, String> headers;
-  private final TokenBucket limiter; // null: no rate limit
-  private final BasicAuthVerifier verifier; // null: no basic auth
+  private final @Nullable TokenBucket limiter; // null: no rate limit
+  private final @Nullable BasicAuthVerifier verifier; // null: no basic auth
 
-  WebAuthenticator(Map<String, String> headers, TokenBucket limiter, BasicAuthVerifier verifier) {
+  WebAuthenticator(Map<String, String> headers, @Nullable TokenBucket limiter,
+      @Nullable BasicAuthVerifier verifier) {
     this.headers = Map.copyOf(headers);
     this.limiter = limiter;
     this.verifier = verifier;
@@ -32,10 +34,11 @@ final class WebAuthenticator extends Authenticator {
     if (limiter != null && !limiter.tryAcquire()) {
       return new Failure(429);
     }
+    BasicAuthVerifier verifier = this.verifier;
     if (verifier == null) {
       return new Success(new HttpPrincipal("", REALM));
     }
-    String user = credentials(exchange.getRequestHeaders().getFirst("Authorization"));
+    String user = credentials(exchange.getRequestHeaders().getFirst("Authorization"), verifier);
     if (user != null) {
       return new Success(new HttpPrincipal(user, REALM));
     }
@@ -44,7 +47,7 @@ final class WebAuthenticator extends Authenticator {
   }
 
   /** The user when the Authorization header holds valid credentials, else null. */
-  private String credentials(String header) {
+  private static @Nullable String credentials(@Nullable String header, BasicAuthVerifier verifier) {
     if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
       return null;
     }
@@ -74,7 +77,7 @@ final class WebAuthenticator extends Authenticator {
     }
   }
 
-  BasicAuthVerifier verifier() {
+  @Nullable BasicAuthVerifier verifier() {
     return verifier;
   }
 }

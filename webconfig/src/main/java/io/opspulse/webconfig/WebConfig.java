@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -54,7 +55,8 @@ public final class WebConfig {
   /** Reads and checks a web-config file; relative file names in it are relative to its folder. */
   public static WebConfig load(Path file) {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      Path dir = file.toAbsolutePath().getParent();
+      // A file that could be opened is not the root folder, so its absolute path has a parent.
+      Path dir = Objects.requireNonNull(file.toAbsolutePath().getParent());
       return WebConfigParser.parse(file.toString(), r, dir);
     } catch (IOException e) {
       throw new WebConfigException(file + ": cannot read: " + e.getMessage(), e);

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -76,7 +78,7 @@ final class WebConfigParser {
       Optional<RateLimit> rate = top.get("rate_limit").map(this::rateLimit).filter(RateLimit::enabled);
       return new WebConfig(name, tls, http, users, rate);
     } catch (YamlException e) {
-      throw new WebConfigException(e.getMessage(), e);
+      throw new WebConfigException(String.valueOf(e.getMessage()), e);
     }
   }
 
@@ -94,8 +96,9 @@ final class WebConfigParser {
       }
       return Optional.empty();
     }
-    PemSource cert = pem(m, node, "cert", true);
-    PemSource key = pem(m, node, "key", true);
+    // Required: pem() throws rather than return null for these.
+    PemSource cert = Objects.requireNonNull(pem(m, node, "cert", true));
+    PemSource key = Objects.requireNonNull(pem(m, node, "key", true));
     Optional<PemSource> clientCa = Optional.ofNullable(pem(m, node, "client_ca", false));
     ClientAuth clientAuth = ClientAuth.NO_CLIENT_CERT;
     if (m.get("client_auth_type").isPresent()) {
@@ -159,20 +162,20 @@ final class WebConfigParser {
   }
 
   /** {@code <key>_file} or inline {@code <key>}: one of them, not both; null when optional and absent. */
-  private PemSource pem(YamlMapping m, Node parent, String key, boolean required) {
+  private @Nullable PemSource pem(YamlMapping m, Node parent, String key, boolean required) {
     String at = "tls_server_config.";
     Node file = m.get(key + "_file").orElse(null);
     Node text = m.get(key).orElse(null);
-    boolean hasFile = file != null && !yaml.string(file, at + key + "_file").isEmpty();
-    boolean hasText = text != null && !yaml.string(text, at + key).isEmpty();
-    if (hasFile && hasText) {
+    String fileName = file == null ? "" : yaml.string(file, at + key + "_file");
+    String inline = text == null ? "" : yaml.string(text, at + key);
+    if (!fileName.isEmpty() && text != null && !inline.isEmpty()) {
       throw yaml.error(text, at + key, "set together with " + key + "_file: give one of them");
     }
-    if (hasFile) {
-      return PemSource.ofFile(baseDir.resolve(yaml.string(file, at + key + "_file")), key);
+    if (!fileName.isEmpty()) {
+      return PemSource.ofFile(baseDir.resolve(fileName), key);
     }
-    if (hasText) {
-      return PemSource.ofText(yaml.string(text, at + key), key);
+    if (!inline.isEmpty()) {
+      return PemSource.ofText(inline, key);
     }
     if (required) {
       throw yaml.error(parent, "tls_server_config", "missing one of " + key + " or " + key + "_file");

@@ -16,6 +16,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data points of one catalog metric, collected during a scrape and turned into the client_java
@@ -29,7 +30,7 @@ public final class CatalogFamily {
   private final String[] names;
   private final List<Labels> labels = new ArrayList<>();
   private final List<Object> points = new ArrayList<>();
-  private MetricSnapshot built;
+  private @Nullable MetricSnapshot built;
 
   CatalogFamily(MetricDefinition definition) {
     this.definition = definition;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One scrape's worth of catalog metrics on their way to client_java: a {@link CatalogFamily} per metric,
@@ -42,7 +43,7 @@ public final class CatalogSnapshots {
    * snapshot by identity (its encoded text) then redoes only the families that changed: a cgroup
    * sample changes three families of a fleet's thirty.
    */
-  public MetricSnapshots buildReusing(CatalogSnapshots previous) {
+  public MetricSnapshots buildReusing(@Nullable CatalogSnapshots previous) {
     if (previous != null) {
       for (CatalogFamily f : families.values()) {
         CatalogFamily before = previous.families.get(f.definition());

@@ -21,7 +21,7 @@ final class ExpositionParser {
   private final Map<String, String> units = new LinkedHashMap<>();
   private final Set<String> seen = new HashSet<>();
   private int lineNumber;
-  private String line;
+  private String line = "";
   private int pos;
 
   private ExpositionParser(String text) {

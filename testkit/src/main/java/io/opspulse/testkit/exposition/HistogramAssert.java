@@ -44,8 +44,9 @@ public final class HistogramAssert {
           }
           previous = e.getValue();
         }
-        if (Double.compare(b.get(Double.POSITIVE_INFINITY), count.value()) != 0) {
-          throw new AssertionError(family + labels + ": the +Inf bucket " + b.get(Double.POSITIVE_INFINITY)
+        double inf = java.util.Objects.requireNonNull(b.get(Double.POSITIVE_INFINITY)); // checked above
+        if (Double.compare(inf, count.value()) != 0) {
+          throw new AssertionError(family + labels + ": the +Inf bucket " + inf
               + " differs from the count " + count.value());
         }
         out.add(new Series(labels, count.value(), sum.value(), b));
