@@ -1,8 +1,8 @@
 package io.opspulse.agent.core;
 
-import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,19 +26,14 @@ final class ClassGate implements ClassFileTransformer {
   private static final long WAIT_SECONDS = 20;
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
 
-  private static final int JAKARTA_SERVLET = 0;
-  private static final int JAKARTA_FILTER = 1;
-  private static final int JAVAX_SERVLET = 2;
-  private static final int JAVAX_FILTER = 3;
-  private static final int STATEMENT = 4;
-  private static final int CONNECTION = 5;
-  private static final List<String> ROOTS = List.of("jakarta/servlet/Servlet", "jakarta/servlet/Filter",
-      "javax/servlet/Servlet", "javax/servlet/Filter", "java/sql/Statement", "java/sql/Connection");
-
   private final Set<String> exactNames;
-  private final boolean servlet;
-  private final boolean jdbc;
-  private final SupertypeIndex supertypes = new SupertypeIndex(ROOTS);
+  /**
+   * Of the enabled instrumentations that target implementations of API types: the methods each advises
+   * (read once here, not per loading class) and its roots, as a mask of {@link #supertypes}' roots.
+   */
+  private final MethodSpec[][] advised;
+  private final int[] rootMasks;
+  private final SupertypeIndex supertypes;
   private final Future<ClassFileTransformer> byteBuddy;
   private final AgentErrors errors;
   private final Set<String> deferred = ConcurrentHashMap.newKeySet();
@@ -48,45 +43,46 @@ final class ClassGate implements ClassFileTransformer {
     this.byteBuddy = byteBuddy;
     this.errors = errors;
     this.exactNames = exactNames(config);
-    this.servlet = config.enabled(Instrumentation.SERVLET);
-    this.jdbc = config.enabled(Instrumentation.JDBC);
+    List<TypeInstrumentation> hierarchies = new ArrayList<>();
+    List<String> roots = new ArrayList<>();
+    for (TypeInstrumentation i : Instrumentations.enabled(config)) {
+      if (!i.target().byName()) {
+        hierarchies.add(i);
+        for (String root : i.target().roots()) {
+          if (!roots.contains(internal(root))) {
+            roots.add(internal(root));
+          }
+        }
+      }
+    }
+    this.advised = new MethodSpec[hierarchies.size()][];
+    this.rootMasks = new int[hierarchies.size()];
+    for (int h = 0; h < rootMasks.length; h++) {
+      List<TypeInstrumentation.MethodAdvice> advice = hierarchies.get(h).advice();
+      advised[h] = new MethodSpec[advice.size()];
+      for (int a = 0; a < advised[h].length; a++) {
+        advised[h][a] = advice.get(a).methods();
+      }
+      for (String root : hierarchies.get(h).target().roots()) {
+        rootMasks[h] |= SupertypeIndex.bit(roots.indexOf(internal(root)));
+      }
+    }
+    this.supertypes = new SupertypeIndex(roots);
   }
 
   /** Whether any enabled instrumentation changes classes at all (runtime metrics alone need no gate). */
   static boolean needed(AgentConfig config) {
-    return !exactNames(config).isEmpty() || config.enabled(Instrumentation.SERVLET)
-        || config.enabled(Instrumentation.JDBC);
+    return !Instrumentations.enabled(config).isEmpty();
   }
 
   /** The internal names matched by name alone, for the enabled instrumentations. */
   static Set<String> exactNames(AgentConfig config) {
     Set<String> names = new HashSet<>();
-    if (config.enabled(Instrumentation.HTTP_SERVER)) {
-      names.add(internal(Instrumenter.HTTP_SERVER_CHAIN));
+    for (TypeInstrumentation i : Instrumentations.enabled(config)) {
+      for (String name : i.target().names()) {
+        names.add(internal(name));
+      }
     }
-    if (config.enabled(Instrumentation.HTTP_CLIENT)) {
-      names.add(internal(Instrumenter.HTTP_CLIENT_FACADE));
-      names.add(internal(Instrumenter.URL_CONNECTION));
-    }
-    if (config.enabled(Instrumentation.EXECUTOR)) {
-      names.add(internal(Instrumenter.THREAD_POOL_EXECUTOR));
-      names.add(internal(Instrumenter.FORK_JOIN_POOL));
-      names.add(internal(Instrumenter.TOMCAT_THREAD_POOL));
-      names.add(internal(Instrumenter.JETTY_THREAD_POOL));
-    }
-    if (config.enabled(Instrumentation.SERVLET)) {
-      names.add(internal(Instrumenter.JERSEY_HANDLER));
-    }
-    if (config.enabled(Instrumentation.WEBFLUX)) {
-      names.add(internal(Instrumenter.WEBFLUX_HANDLER));
-    }
-    if (config.enabled(Instrumentation.HIKARI)) {
-      names.add(internal(Instrumenter.HIKARI_POOL));
-    }
-    if (config.enabled(Instrumentation.DEV_MODE)) {
-      names.add(internal(Instrumenter.RESTART_CLASS_LOADER));
-    }
-    LibraryInstrumentations.exactNames(config).forEach(name -> names.add(internal(name)));
     return Set.copyOf(names);
   }
 
@@ -148,7 +144,7 @@ final class ClassGate implements ClassFileTransformer {
     if (exactNames.contains(className)) {
       return true;
     }
-    if (loader == null || !(servlet || jdbc) || ours(className) || jdk(className)) {
+    if (loader == null || rootMasks.length == 0 || ours(className) || jdk(className)) {
       return false;
     }
     ClassHeader header = ClassHeader.parse(bytes, true);
@@ -165,33 +161,23 @@ final class ClassGate implements ClassFileTransformer {
    */
   private int wantedRoots(ClassHeader header) {
     int wanted = 0;
-    for (ClassHeader.Method m : header.methods()) {
-      if (m.isAbstract()) {
-        continue;
-      }
-      String name = m.name();
-      String desc = m.descriptor();
-      if (servlet) {
-        if (name.equals("service") && desc.startsWith("(Ljakarta/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAKARTA_SERVLET) | SupertypeIndex.bit(JAKARTA_FILTER);
-        } else if (name.equals("doFilter") && desc.startsWith("(Ljakarta/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAKARTA_SERVLET) | SupertypeIndex.bit(JAKARTA_FILTER);
-        } else if (name.equals("service") && desc.startsWith("(Ljavax/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAVAX_SERVLET) | SupertypeIndex.bit(JAVAX_FILTER);
-        } else if (name.equals("doFilter") && desc.startsWith("(Ljavax/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAVAX_SERVLET) | SupertypeIndex.bit(JAVAX_FILTER);
-        }
-      }
-      if (jdbc && m.isPublic()) {
-        if (name.startsWith("execute")) {
-          wanted |= SupertypeIndex.bit(STATEMENT);
-        } else if ((name.equals("prepareStatement") || name.equals("prepareCall"))
-            && desc.startsWith("(Ljava/lang/String;")) {
-          wanted |= SupertypeIndex.bit(CONNECTION);
-        }
+    for (int h = 0; h < rootMasks.length; h++) {
+      if (declaresAdvised(header, advised[h])) {
+        wanted |= rootMasks[h];
       }
     }
     return wanted;
+  }
+
+  private static boolean declaresAdvised(ClassHeader header, MethodSpec[] advised) {
+    for (ClassHeader.Method m : header.methods()) {
+      for (MethodSpec spec : advised) {
+        if (spec.matches(m)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean ours(String className) {
