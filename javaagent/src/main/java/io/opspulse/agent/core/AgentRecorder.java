@@ -192,6 +192,16 @@ final class AgentRecorder implements Recorder {
   }
 
   @Override
+  public Object clientCallback(long startNanos, Object callback, Class<?> callbackType, String method, String scheme,
+      String host, int port) {
+    if (AGENT_THREAD.get() != null) {
+      return callback;
+    }
+    return AsyncClientCallback.wrap(callback, callbackType, (status, error) ->
+        client(System.nanoTime() - startNanos, method, scheme, host, port, status, error));
+  }
+
+  @Override
   public void asyncClientFinished(Object exchange, long endNanos, String method, String url, int status,
       String errorType) {
     Long start = asyncExchanges.remove(exchange);
