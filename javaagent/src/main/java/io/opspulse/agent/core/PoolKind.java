@@ -65,14 +65,16 @@ enum PoolKind {
   /**
    * The XNIO worker Undertow runs blocking (servlet) requests on, read through its management bean (the
    * task pool is jboss-threads' EnhancedQueueExecutor, no ThreadPoolExecutor): named by the worker's own
-   * name, XNIO for XNIO's default XNIO-n.
+   * name, XNIO for XNIO's default XNIO-n. Busy threads only where jboss-threads counts them.
    */
   XNIO("org.xnio.XnioWorker") {
     @Override
     long[] read(Object pool) throws Throwable {
       Handles h = handles(pool);
       Object bean = h.bean.invokeExact(pool);
-      return new long[] {(int) h.queue.invokeExact(bean), (int) h.active.invokeExact(bean),
+      // jboss-threads counts busy threads only with jboss.threads.eqe.statistics.active-count=true; else -1.
+      int active = (int) h.active.invokeExact(bean);
+      return new long[] {(int) h.queue.invokeExact(bean), active < 0 ? ABSENT : active,
           (int) h.size.invokeExact(bean), (int) h.max.invokeExact(bean), ABSENT};
     }
 

@@ -38,7 +38,9 @@ class UndertowIT {
     int metrics = Ports.freeLoopbackPort();
     String jdk = java.getParent().getParent().getFileName().toString();
     try (AgentApp app = AgentApp.start("undertow-" + jdk, java,
-        "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp.resolve("state") + ",service=shop", List.of(),
+        "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp.resolve("state") + ",service=shop",
+        // jboss-threads, XNIO's task pool, counts busy threads only when asked to (else no active series).
+        List.of("-Djboss.threads.eqe.statistics.active-count=true"),
         AgentApp.appClasspath(), "io.opspulse.testapp.UndertowApp", List.of(String.valueOf(http)), Map.of(),
         tmp.resolve("logs"))) {
       String base = "http://127.0.0.1:" + http + "/shop";
