@@ -385,6 +385,30 @@ public final class Hooks {
     }
   }
 
+  /** A server request that ends on another call (Vert.x: its response's end), keyed by {@code exchange}. */
+  public static void asyncServerStarted(Object exchange, String method, String scheme) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncServerStarted(exchange, System.nanoTime(), method, scheme);
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
+    }
+  }
+
+  /** Ends a request begun with {@link #asyncServerStarted}; later calls for the same exchange are ignored. */
+  public static void asyncServerFinished(Object exchange, int status) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncServerFinished(exchange, System.nanoTime(), status);
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
+    }
+  }
+
   /** Ends an exchange begun with {@link #asyncClientStarted}; later calls for the same exchange are ignored. */
   public static void asyncClientFinished(Object exchange, String method, String url, int status, String errorType) {
     Recorder r = recorder;

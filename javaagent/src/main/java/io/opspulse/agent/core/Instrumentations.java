@@ -10,6 +10,9 @@ import java.util.List;
 final class Instrumentations {
   private static final List<TypeInstrumentation> ALL = List.of(
       new JdkHttpServerInstrumentation(),
+      new VertxHttp1ResponseInstrumentation(),
+      new VertxHttp2RequestInstrumentation(),
+      new VertxHttp2ResponseInstrumentation(),
       ServletInstrumentation.JAKARTA,
       ServletInstrumentation.JAVAX,
       new JerseyInstrumentation(),
