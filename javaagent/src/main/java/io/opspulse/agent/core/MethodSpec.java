@@ -1,10 +1,10 @@
 package io.opspulse.agent.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Which declared methods of a target class get an advice, said once in JDK terms: {@link ClassGate} asks
@@ -58,7 +58,7 @@ final class MethodSpec {
 
   /** Only where parameter {@code index} is exactly {@code type} (a binary name, or a primitive's name). */
   MethodSpec argument(int index, String type) {
-    Map<Integer, String> t = new TreeMap<>(argumentTypes);
+    Map<Integer, String> t = new HashMap<>(argumentTypes);
     t.put(index, type);
     return new MethodSpec(names, namePrefix, argumentCounts, t, publicOnly, concreteOnly);
   }
@@ -154,7 +154,7 @@ final class MethodSpec {
         }
         i++;
       }
-      types.add(dims == 0 ? type : type + "[]".repeat(dims));
+      types.add(dims == 0 ? type : type.concat("[]".repeat(dims)));
     }
     return i < descriptor.length() ? types : null;
   }

@@ -28,12 +28,13 @@ final class ServletInstrumentation implements TypeInstrumentation {
 
   @Override
   public TypeTarget target() {
-    return TypeTarget.implementing(namespace + ".servlet.Servlet", namespace + ".servlet.Filter");
+    // concat, not +: read at premain (see MethodAdvice.on).
+    return TypeTarget.implementing(namespace.concat(".servlet.Servlet"), namespace.concat(".servlet.Filter"));
   }
 
   @Override
   public List<MethodAdvice> advice() {
-    String request = namespace + ".servlet.ServletRequest";
+    String request = namespace.concat(".servlet.ServletRequest");
     return List.of(
         on(named("service").arguments(2).argument(0, request).concrete(), "ServletAdvice"),
         on(named("doFilter").arguments(3).argument(0, request).concrete(), "ServletAdvice"));
