@@ -11,8 +11,9 @@
 # agent and copies Spring Boot's jars to target/spring-libs):
 #   bench/spring-startup.sh [ROUNDS] [OTEL_AGENT_JAR] [JMX_AGENT_JAR]
 # The agent jars default to Maven's local repository (`mvn dependency:get -Dartifact=...` fetches them).
-# EXTRA_JAR=path adds a row for another opspulse agent jar (an earlier build), in the same run.
-# Every JVM binds 127.0.0.1 and runs with a fixed heap; each is stopped by its pid.
+# EXTRA_JAR=path adds a row for another opspulse agent jar (an earlier build), in the same run;
+# OPSPULSE_FLAGS more JVM flags for opspulse's row (-Dopspulse.debug=true logs its steps to the launch's log).
+# Every JVM binds 127.0.0.1 and runs with a fixed, pre-touched heap; each is stopped by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib.sh
@@ -22,7 +23,10 @@ M2=${M2:-$HOME/.m2/repository}
 OTEL_JAR=${2:-$M2/io/opentelemetry/javaagent/opentelemetry-javaagent/2.26.1/opentelemetry-javaagent-2.26.1.jar}
 JMX_JAR=${3:-$M2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar}
 LOAD=${LOAD:-500}
-HEAP=${HEAP:-"-Xms256m -Xmx256m"}
+# The heap fixed and touched at start: otherwise RSS counts how much of the heap each JVM happened to
+# touch (the agents allocate more at start, so more of the young generation is resident), not memory
+# the agent holds.
+HEAP=${HEAP:-"-Xms256m -Xmx256m -XX:+AlwaysPreTouch"}
 PORT=18970
 MPORT=18971
 for jar in target/opspulse-agent.jar "$OTEL_JAR" "$JMX_JAR" ${EXTRA_JAR:-}; do
@@ -32,24 +36,7 @@ WORK=$(mktemp -d)
 PID=
 trap 'if [ -n "$PID" ]; then stop "$PID"; fi; rm -rf "$WORK"' EXIT
 
-# The application's classpath: Spring Boot's Tomcat and MVC jars (SpringApps.Stack.MVC_ON_TOMCAT: the
-# Jetty, Reactor Netty and DevTools jars left out), HikariCP and H2.
-libs=()
-for jar in target/spring-libs/*.jar; do
-  case "$(basename "$jar")" in
-    jetty-*|jakarta.websocket*|jakarta.servlet-api*|jakarta.enterprise*|jakarta.inject*|jakarta.interceptor*|jakarta.transaction*|asm-*) ;;
-    spring-boot-jetty*|spring-boot-starter-jetty*|spring-boot-devtools*) ;;
-    netty-*|reactor-*|reactive-streams*|spring-boot-reactor*|spring-boot-starter-reactor*|spring-boot-netty*) ;;
-    spring-webflux*|spring-boot-webflux*|spring-boot-starter-webflux*) ;;
-    *) libs+=("$PWD/$jar") ;;
-  esac
-done
-libs+=("$PWD"/target/app-libs/HikariCP-*.jar "$PWD"/target/app-libs/h2-*.jar)
-LIBCP=$(IFS=:; echo "${libs[*]}")
-mkdir -p "$WORK/classes"
-find src/test/spring-apps/mvc bench/petclinic-jdbc -name '*.java' > "$WORK/sources"
-javac --release 17 -parameters -proc:none -cp "$LIBCP" -d "$WORK/classes" @"$WORK/sources"
-APPCP="$WORK/classes:$LIBCP"
+APPCP=$(build_petclinic "$WORK")
 printf -- '---\nrules:\n- pattern: ".*"\n' > "$WORK/jmx.yaml"
 
 flags_for() {
@@ -57,7 +44,7 @@ flags_for() {
     none) echo "" ;;
     jmx) echo "-javaagent:$JMX_JAR=127.0.0.1:$MPORT:$WORK/jmx.yaml" ;;
     otel) echo "-javaagent:$OTEL_JAR -Dotel.traces.exporter=none -Dotel.logs.exporter=none -Dotel.metrics.exporter=prometheus -Dotel.exporter.prometheus.host=127.0.0.1 -Dotel.exporter.prometheus.port=$MPORT" ;;
-    opspulse) echo "-javaagent:target/opspulse-agent.jar=host=127.0.0.1,port=$MPORT,state.dir=$WORK/state" ;;
+    opspulse) echo "-javaagent:target/opspulse-agent.jar=host=127.0.0.1,port=$MPORT,state.dir=$WORK/state ${OPSPULSE_FLAGS:-}" ;;
     extra) echo "-javaagent:$EXTRA_JAR=host=127.0.0.1,port=$MPORT,state.dir=$WORK/state" ;;
   esac
 }
@@ -73,8 +60,9 @@ for r in $(seq 0 $((ROUNDS - 1))); do
     launch_until "http://127.0.0.1:$PORT/db/owners/1" "$WORK/$v.log" \
       $JAVA $HEAP $(flags_for "$v") -Dserver.address=127.0.0.1 -Dserver.port=$PORT -cp "$APPCP" \
       io.opspulse.petclinic.PetClinicApp
+    threads=$(thread_cpu "$PID" | tr -d 'a-z=')
     curl -s "http://127.0.0.1:$PORT/db/owners/[1-$LOAD]" > /dev/null
-    echo "$v $STARTUP $STARTCPU $(rss_mib "$PID")" >> "$WORK/runs"
+    echo "$v $STARTUP $STARTCPU $(rss_mib "$PID") $threads" >> "$WORK/runs"
     stop "$PID"; PID=
   done
   echo "round $((r + 1)) done, $(uptime)" >&2
@@ -89,10 +77,18 @@ for v in "${variants[@]}"; do
   ms=$(col "$v" 2); cpu=$(col "$v" 3); rss=$(col "$v" 4)
   echo "| $v | $ms | $((ms - base_ms)) | $cpu | $((cpu - base_cpu)) | $rss | $((rss - base_rss)) |"
 done
+echo
+echo "CPU until the first response by thread (ms, medians; gone: threads ended by then, the agent's start thread among them):"
+echo
+echo "| agent | main | agent's live threads | JIT compilers | GC | other | gone |"
+echo "|---|---|---|---|---|---|---|"
+for v in "${variants[@]}"; do
+  echo "| $v | $(col "$v" 5) | $(col "$v" 6) | $(col "$v" 7) | $(col "$v" 8) | $(col "$v" 9) | $(col "$v" 10) |"
+done
 added() { echo $(( $(col "$1" "$2") - $(col none "$2") )); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a (jmx added <= 0)"; else printf "%.2f\n", a / b }'; }
 echo
 echo "opspulse added / jmx_exporter added: first response $(ratio "$(added opspulse 2)" "$(added jmx 2)"), CPU $(ratio "$(added opspulse 3)" "$(added jmx 3)")"
 echo
-echo "every launch (agent, first response ms, CPU ms, RSS MiB):"
+echo "every launch (agent, first response ms, CPU ms, RSS MiB, then CPU ms of main, agent, JIT, GC, other, gone):"
 cat "$WORK/runs"

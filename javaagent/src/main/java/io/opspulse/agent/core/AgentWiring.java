@@ -92,6 +92,10 @@ final class AgentWiring {
     }
     StartHistory history = startHistory.get();
     startTelemetry(config, errors, recorder, executors, pools, devMode, history, began);
+    if (DEBUG) {
+      AgentLog.info("start thread done: " + ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000
+          + " ms CPU");
+    }
   }
 
   /**
