@@ -124,7 +124,15 @@ final class AgentWiring {
           inst.retransformClasses(found.toArray(new Class<?>[0]));
           done += found.size();
         } catch (java.lang.instrument.UnmodifiableClassException | RuntimeException | LinkageError e) {
-          errors.record("instrumentation", e);
+          // One class the JVM refused fails the whole batch: the others one by one.
+          for (Class<?> c : found) {
+            try {
+              inst.retransformClasses(c);
+              done++;
+            } catch (java.lang.instrument.UnmodifiableClassException | RuntimeException | LinkageError each) {
+              errors.record("instrumentation", new IllegalStateException("cannot retransform " + c.getName(), each));
+            }
+          }
         }
         found.clear();
       }
