@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The agent's only class file transformer on the JVM: decides with the JDK alone, from the class's name
@@ -18,12 +17,16 @@ import java.util.concurrent.TimeoutException;
  * <p>Why: ByteBuddy's own matching, installed directly, costs the application every class it loads
  * (a type description, a supertype walk through its type pool) and makes premain load ByteBuddy's
  * thousand classes before {@code main} runs. Here premain registers this gate and returns; ByteBuddy is
- * built on a background thread and only ever sees the handful of candidate classes. A candidate that
- * loads before ByteBuddy is ready waits for it (bounded; a timeout leaves that class as it was and is
- * counted). The gate is a superset filter: ByteBuddy's matchers still make the final, exact decision.
+ * built on a background thread and only ever sees the handful of candidate classes. The gate is a
+ * superset filter: ByteBuddy's matchers still make the final, exact decision.
+ *
+ * <p>No thread ever waits here for ByteBuddy: a candidate that loads before it is ready goes through at
+ * once, with only the {@link EarlyHooks} (an instance made meanwhile is still registered), and is
+ * remembered; the start thread takes the remembered ones ({@link #takeEarly}) and retransforms them with
+ * ByteBuddy once it is ready. Each early class is either taken by the start thread or, when ByteBuddy
+ * became ready while it was being loaded, transformed here: never both, never neither.
  */
 final class ClassGate implements ClassFileTransformer {
-  private static final long WAIT_SECONDS = 20;
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
 
   private final Set<String> exactNames;
@@ -34,13 +37,27 @@ final class ClassGate implements ClassFileTransformer {
   private final MethodSpec[][] advised;
   private final int[] rootMasks;
   private final SupertypeIndex supertypes;
-  private final Future<ClassFileTransformer> byteBuddy;
+  private final CompletableFuture<ClassFileTransformer> byteBuddy;
+  private final EarlyHooks earlyHooks;
   private final AgentErrors errors;
-  private final Set<String> deferred = ConcurrentHashMap.newKeySet();
-  private volatile Thread builder;
+  private final Set<EarlyClass> early = ConcurrentHashMap.newKeySet();
 
-  ClassGate(AgentConfig config, Future<ClassFileTransformer> byteBuddy, AgentErrors errors) {
+  /** A candidate class that loaded before ByteBuddy was ready: its defining loader (null: bootstrap) and name. */
+  record EarlyClass(ClassLoader loader, String internalName) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof EarlyClass e && e.loader == loader && e.internalName.equals(internalName);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(loader) * 31 + internalName.hashCode();
+    }
+  }
+
+  ClassGate(AgentConfig config, CompletableFuture<ClassFileTransformer> byteBuddy, AgentErrors errors) {
     this.byteBuddy = byteBuddy;
+    this.earlyHooks = EarlyHooks.of(config);
     this.errors = errors;
     this.exactNames = exactNames(config);
     List<TypeInstrumentation> hierarchies = new ArrayList<>();
@@ -97,46 +114,63 @@ final class ClassGate implements ClassFileTransformer {
       if (className == null || !isCandidate(loader, className, classfileBuffer)) {
         return null;
       }
-      long t0 = DEBUG ? System.nanoTime() : 0;
-      if (!byteBuddy.isDone() && Thread.currentThread() == builder) {
-        // The thread that builds ByteBuddy cannot wait for itself: the class is retransformed once it is ready.
-        deferred.add(className);
-        if (DEBUG) {
-          AgentLog.info(className + ": loaded by the start thread before ByteBuddy was ready; retransformed later");
+      ClassFileTransformer delegate = readyByteBuddy();
+      if (delegate == null && !byteBuddy.isCompletedExceptionally()) {
+        EarlyClass candidate = new EarlyClass(loader, className);
+        early.add(candidate);
+        delegate = readyByteBuddy();
+        // ByteBuddy became ready meanwhile: whoever removes the entry first transforms the class.
+        if (delegate == null || !early.remove(candidate)) {
+          if (DEBUG) {
+            AgentLog.info(className + ": loaded before ByteBuddy was ready, on " + Thread.currentThread().getName()
+                + "; retransformed once it is");
+          }
+          return earlyHooks.weave(className, classfileBuffer);
         }
-        return null;
       }
-      ClassFileTransformer delegate = byteBuddy.get(WAIT_SECONDS, TimeUnit.SECONDS);
-      long t1 = DEBUG ? System.nanoTime() : 0;
+      if (delegate == null) { // ByteBuddy could not be built: the early hooks at least
+        return earlyHooks.weave(className, classfileBuffer);
+      }
+      long t0 = DEBUG ? System.nanoTime() : 0;
       byte[] transformed =
           delegate.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
       if (DEBUG) {
-        AgentLog.info(className + ": waited " + (t1 - t0) / 1_000_000 + " ms for ByteBuddy, "
-            + (transformed == null ? "not changed" : "transformed") + " in " + (System.nanoTime() - t1) / 1_000_000
-            + " ms on " + Thread.currentThread().getName());
+        AgentLog.info(className + ": " + (transformed == null ? "not changed" : "transformed") + " in "
+            + (System.nanoTime() - t0) / 1_000_000 + " ms on " + Thread.currentThread().getName());
       }
       return transformed;
-    } catch (TimeoutException e) {
-      errors.record("instrumentation", new IllegalStateException(
-          "ByteBuddy was not ready within " + WAIT_SECONDS + " s; " + className + " runs uninstrumented", e));
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
     } catch (Throwable e) { // a transformer must never throw into class loading
       errors.record("instrumentation", new IllegalStateException("cannot instrument " + className, e));
       return null;
     }
   }
 
-  /** Marks the calling thread as the one that completes the ByteBuddy future: it never waits for it. */
-  void builtOnThisThread() {
-    builder = Thread.currentThread();
+  /** ByteBuddy's transformer once it is ready, else null (also when it failed to build). */
+  private ClassFileTransformer readyByteBuddy() {
+    try {
+      return byteBuddy.getNow(null);
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      return null;
+    }
   }
 
-  /** Internal names of candidates the building thread loaded before ByteBuddy was ready. */
-  Set<String> deferred() {
-    return Set.copyOf(deferred);
+  /**
+   * The candidates that loaded before ByteBuddy was ready, for the start thread to retransform; call once
+   * ByteBuddy is ready. Each is returned once (taken ones are this caller's to retransform).
+   */
+  List<EarlyClass> takeEarly() {
+    List<EarlyClass> taken = new ArrayList<>();
+    for (EarlyClass c : early) {
+      if (early.remove(c)) {
+        taken.add(c);
+      }
+    }
+    return taken;
+  }
+
+  /** Forgets the early candidates (ByteBuddy failed: nothing will retransform them). */
+  void dropEarly() {
+    early.clear();
   }
 
   /** Whether ByteBuddy should look at this class at all. */

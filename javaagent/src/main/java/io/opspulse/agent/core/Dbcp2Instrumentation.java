@@ -21,7 +21,7 @@ final class Dbcp2Instrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("createDataSource").arguments(0), "ConnectionPoolOpenedAdvice"),
+        on(named("createDataSource").arguments(0), "ConnectionPoolOpenedAdvice").early(EarlyHook.POOL_OPENED),
         on(named("close").arguments(0), "ConnectionPoolClosedAdvice"),
         on(named("getConnection").arguments(0), "ConnectionWaitAdvice"));
   }

@@ -22,7 +22,7 @@ final class HikariPoolInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(1), "HikariPoolAdvice"),
+        on(constructor().arguments(1), "HikariPoolAdvice").early(EarlyHook.HIKARI_POOL_CREATED),
         on(named("getConnection").arguments(1).argument(0, "long"), "ConnectionWaitAdvice"),
         on(named("shutdown").arguments(0), "ConnectionPoolClosedAdvice"));
   }

@@ -63,16 +63,6 @@ final class Instrumenter {
     return builder.makeRaw();
   }
 
-  /** {@code known}, plus the loaded classes whose internal names are in {@code more}. */
-  static Class<?>[] loaded(java.lang.instrument.Instrumentation inst, Class<?>[] known, Set<String> more) {
-    if (more.isEmpty()) {
-      return known;
-    }
-    Set<Class<?>> found = new java.util.LinkedHashSet<>(List.of(known));
-    found.addAll(List.of(alreadyLoaded(inst, more)));
-    return found.toArray(new Class<?>[0]);
-  }
-
   /**
    * Of the classes loaded before the agent, those matched by name: the only ones to retransform, instead
    * of matching the few thousand loaded classes one by one.

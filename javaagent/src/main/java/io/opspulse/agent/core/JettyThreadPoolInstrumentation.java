@@ -22,6 +22,6 @@ final class JettyThreadPoolInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor(), "ExecutorConstructorAdvice"));
+        on(constructor(), "ExecutorConstructorAdvice").early(EarlyHook.EXECUTOR_CREATED));
   }
 }

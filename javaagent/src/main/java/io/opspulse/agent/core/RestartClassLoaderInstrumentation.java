@@ -22,6 +22,6 @@ final class RestartClassLoaderInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor(), "RestartClassLoaderAdvice"));
+        on(constructor(), "RestartClassLoaderAdvice").early(EarlyHook.RESTART_LOADER_CREATED));
   }
 }

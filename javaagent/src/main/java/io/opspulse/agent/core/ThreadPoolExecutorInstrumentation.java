@@ -25,7 +25,7 @@ final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(7), "ExecutorConstructorAdvice"),
+        on(constructor().arguments(7), "ExecutorConstructorAdvice").early(EarlyHook.EXECUTOR_CREATED),
         on(named("runWorker").arguments(1), "ExecutorWorkerAdvice"),
         on(named("reject").arguments(1), "ExecutorRejectAdvice"));
   }

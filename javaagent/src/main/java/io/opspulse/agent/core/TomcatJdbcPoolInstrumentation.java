@@ -22,7 +22,7 @@ final class TomcatJdbcPoolInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(1), "ConnectionPoolOpenedAdvice"),
+        on(constructor().arguments(1), "ConnectionPoolOpenedAdvice").early(EarlyHook.POOL_OPENED),
         on(named("close").arguments(1), "ConnectionPoolClosedAdvice"),
         on(named("borrowConnection").arguments(3).argument(0, "int"), "ConnectionWaitAdvice"));
   }

@@ -22,7 +22,7 @@ final class TomcatThreadPoolInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor(), "ExecutorConstructorAdvice"),
+        on(constructor(), "ExecutorConstructorAdvice").early(EarlyHook.EXECUTOR_CREATED),
         on(named("runWorker").arguments(1), "ExecutorWorkerAdvice"),
         on(named("reject").arguments(1), "ExecutorRejectAdvice"));
   }
