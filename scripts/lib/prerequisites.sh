@@ -10,8 +10,8 @@
 # node_exporter, busybox for the incident containers' image, gcc for the NVML stand-in.
 OPSPULSE_LAB_PACKAGES=(docker.io prometheus prometheus-alertmanager prometheus-node-exporter busybox-static gcc)
 # Every test: the lab's, plus compose, the socket proxy (nginx), TLS material, curl, the dashboards'
-# screenshot browser.
-OPSPULSE_TEST_PACKAGES=("${OPSPULSE_LAB_PACKAGES[@]}" docker-compose nginx-light openssl curl chromium)
+# screenshot browser, Go (go tool pprof reads the profiler's pprof endpoint in its tests).
+OPSPULSE_TEST_PACKAGES=("${OPSPULSE_LAB_PACKAGES[@]}" docker-compose nginx-light openssl curl chromium golang-go)
 # The images: dockerd to build into when no engine is given, busybox for the healthcheck and the agent's copy.
 OPSPULSE_IMAGE_PACKAGES=(docker.io busybox-static)
 

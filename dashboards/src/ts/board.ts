@@ -11,10 +11,21 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
+import * as heatmap from "@grafana/grafana-foundation-sdk/heatmap";
 import { Catalog } from "./catalog";
 import { Filters, Promql } from "./promql";
+import { Rules } from "./rules";
 
 export const DATASOURCE: common.DataSourceRef = { type: "prometheus", uid: "${datasource}" };
+
+/**
+ * The import input Grafana's import dialog asks for (see generate.ts's __inputs): the datasource
+ * variable starts on it, and every panel follows the variable.
+ */
+export const DATASOURCE_INPUT = "DS_PROMETHEUS";
+
+/** The variable holding the port of the agent's profiler endpoint (its profiler.port). */
+export const PROFILER_PORT_VARIABLE = "profiler_port";
 
 /** The dashboards, by uid: links between them use these. */
 export const DASHBOARDS = [
@@ -30,6 +41,12 @@ export interface Query {
   legend?: string;
   /** Instant query in table format (tables, stats and bar gauges that show "now"). */
   instant?: boolean;
+}
+
+/** A link on each value of a panel (Grafana's data link): ${__field.labels.x} names the series' label x. */
+export interface DataLink {
+  title: string;
+  url: string;
 }
 
 /** Colours below the first catalog threshold, then at each threshold, in ascending order. */
@@ -48,6 +65,12 @@ export interface PanelSpec {
   max?: number;
   /** Value to text/colour, for state-like values (0/1). */
   mappings?: Record<string, { text: string; color: string }>;
+  /**
+   * The alerts whose signal the panel shows: the panel links to each one's runbook (the runbook_url
+   * the rule carries) and the board's alert annotations show when they fired.
+   */
+  alerts?: string[];
+  dataLinks?: DataLink[];
   w: number;
   h: number;
 }
@@ -66,15 +89,22 @@ export class Board {
   private x = 0;
   private y = 0;
   private rowHeight = 0;
+  /** A collapsed row keeps its panels inside itself; it is added when the next row starts. */
+  private collapsedRow: dashboard.RowBuilder | undefined;
+  private collapsedRowY = 0;
+  private readonly alertNames = new Set<string>();
+  private readonly filters: Filters;
 
   constructor(
     readonly catalog: Catalog,
+    readonly rules: Rules,
     readonly uid: (typeof DASHBOARDS)[number]["uid"],
     description: string,
     tags: string[],
     filters: Filters,
   ) {
     const title = DASHBOARDS.find((d) => d.uid === uid)!.title;
+    this.filters = filters;
     this.q = new Promql(catalog, filters);
     this.builder = new dashboard.DashboardBuilder(title)
       .uid(uid)
@@ -89,7 +119,10 @@ export class Board {
         new dashboard.DatasourceVariableBuilder("datasource")
           .label("Data source")
           .description("The Prometheus that scrapes the opspulse exporter and the agent-instrumented services.")
-          .type("prometheus"),
+          .type("prometheus")
+          // Import replaces ${DS_PROMETHEUS} with the data source picked in its dialog; a provisioned
+          // copy finds no such data source and Grafana starts the variable on the default Prometheus.
+          .current({ selected: true, text: `\${${DATASOURCE_INPUT}}`, value: `\${${DATASOURCE_INPUT}}` }),
       );
     for (const other of DASHBOARDS) {
       if (other.uid !== uid) {
@@ -148,14 +181,75 @@ export class Board {
   }
 
   /**
-   * A row header across the grid (expanded): the panels after it, up to the next row, are its panels,
-   * and Grafana folds them away when the row is collapsed.
+   * A row header across the grid: the panels after it, up to the next row, are its panels. A
+   * collapsed row holds them inside itself (Grafana's JSON for a folded row) and takes one line of
+   * the grid; an expanded row is followed by its panels.
    */
-  row(title: string): this {
+  row(title: string, options: { collapsed?: boolean } = {}): this {
+    this.closeRow();
     this.newLine();
-    this.builder.withRow(new dashboard.RowBuilder(title).id(this.nextId++).gridPos({ x: 0, y: this.y, w: 24, h: 1 }));
+    const row = new dashboard.RowBuilder(title).id(this.nextId++).gridPos({ x: 0, y: this.y, w: 24, h: 1 });
     this.y += 1;
+    if (options.collapsed) {
+      this.collapsedRow = row.collapsed(true);
+      this.collapsedRowY = this.y;
+    } else {
+      this.builder.withRow(row);
+    }
     return this;
+  }
+
+  /**
+   * {@code record{<dashboard filters>, <matchers>}}: a recording rule of the rule file, filtered by the
+   * dashboard's variables on the labels the recorded series keeps ({@code labels}, as its expression
+   * aggregates them), so the panel reads the very series its alert compares.
+   */
+  rec(name: string, labels: string[], ...matchers: string[]): string {
+    this.rules.record(name);
+    const parts = Object.entries(this.filters)
+      .filter(([label]) => labels.includes(label))
+      .map(([label, variable]) => `${label}=~"$${variable}"`);
+    parts.push(...matchers);
+    return parts.length === 0 ? name : `${name}{${parts.join(", ")}}`;
+  }
+
+  /**
+   * A text box naming the port of the agent's profiler endpoint (profiler.port): the flame-graph
+   * links go to that port on the host of the series they sit on.
+   */
+  profilerPortVariable(): this {
+    this.builder.withVariable(
+      new dashboard.TextBoxVariableBuilder(PROFILER_PORT_VARIABLE)
+        .label("Profiler port")
+        .description("The port the opspulse agent serves /debug/flamegraph on (its profiler.port), used by the flame graph links.")
+        .defaultValue("9465")
+        .current({ selected: true, text: "9465", value: "9465" }),
+    );
+    return this;
+  }
+
+  /** A heatmap of a histogram's buckets: the query returns one series per le, in Grafana's heatmap format. */
+  heatmap(spec: PanelSpec & { cellUnit: string }): this {
+    const p = new heatmap.PanelBuilder()
+      .calculate(false)
+      .color(new heatmap.HeatmapColorOptionsBuilder()
+        .mode(heatmap.HeatmapColorMode.Scheme)
+        .scheme("Oranges")
+        .fill("dark-orange")
+        .scale(heatmap.HeatmapColorScale.Exponential)
+        .exponent(0.5)
+        .steps(64)
+        .reverse(false))
+      .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(common.HeatmapCellLayout.Le))
+      .yAxis(new heatmap.YAxisConfigBuilder().unit(spec.unit).axisPlacement(common.AxisPlacement.Left))
+      .cellValues(new heatmap.CellValuesBuilder().unit(spec.cellUnit))
+      .filterValues(new heatmap.FilterValueRangeBuilder().le(1e-9))
+      .showValue(common.VisibilityMode.Never)
+      .cellGap(1)
+      .showLegend()
+      .tooltip(new heatmap.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).yHistogram(true).showColorScale(true))
+      .exemplarsColor("rgba(255,0,255,0.7)");
+    return this.add(p, spec, prometheus.PromQueryFormat.Heatmap);
   }
 
   timeseries(spec: PanelSpec, configure?: (p: timeseries.PanelBuilder) => void): this {
@@ -217,10 +311,51 @@ export class Board {
   }
 
   build(): dashboard.Dashboard {
-    return this.builder.build();
+    this.closeRow();
+    if (this.alertNames.size > 0) {
+      this.builder.annotation(this.alertAnnotation());
+    }
+    const built = this.builder.build();
+    // The SDK's default puts an annotation's toggle in the controls menu (Grafana 12); the alerts'
+    // toggle belongs on the dashboard, where older Grafana versions put it anyway.
+    built.annotations.list?.forEach((a) => delete a.placement);
+    return built;
   }
 
-  private add(p: PanelLike, spec: PanelSpec): this {
+  /**
+   * The board's alerts as annotations: a region while each fires, from Prometheus' ALERTS series
+   * (no Grafana alerting needed), narrowed to the alerts the board's panels show.
+   */
+  private alertAnnotation(): dashboard.AnnotationQueryBuilder {
+    const names = [...this.alertNames].sort();
+    this.catalog.requireLabel("ALERTS", "alertstate");
+    this.catalog.requireLabel("ALERTS", "alertname");
+    const expr = `${this.catalog.metric("ALERTS").name}{alertstate="firing", alertname=~"${names.join("|")}"}`;
+    return new dashboard.AnnotationQueryBuilder()
+      .name("Firing alerts")
+      .datasource(DATASOURCE)
+      .enable(true)
+      .iconColor("red")
+      .expr(expr)
+      .step("60s")
+      .titleFormat("{{alertname}}")
+      .textFormat("{{severity}} on {{instance}}")
+      .tagKeys("alertname,severity,instance")
+      .useValueForTime(false);
+  }
+
+  private closeRow(): void {
+    if (this.collapsedRow !== undefined) {
+      this.builder.withRow(this.collapsedRow);
+      this.collapsedRow = undefined;
+      // Folded, the row takes one line: what follows starts right below its header.
+      this.x = 0;
+      this.rowHeight = 0;
+      this.y = this.collapsedRowY;
+    }
+  }
+
+  private add(p: PanelLike, spec: PanelSpec, format?: prometheus.PromQueryFormat): this {
     if (spec.queries.length === 0) {
       throw new Error(`${this.uid}: panel '${spec.title}' has no query`);
     }
@@ -253,10 +388,38 @@ export class Board {
         target.instant().format(prometheus.PromQueryFormat.Table);
       } else {
         target.range();
+        if (format !== undefined) {
+          target.format(format);
+        }
       }
       p.withTarget(target);
     });
-    this.builder.withPanel(p);
+    const links = (spec.alerts ?? []).map((name) => {
+      const alert = this.rules.alert(name);
+      this.alertNames.add(alert.name);
+      return new dashboard.DashboardLinkBuilder(`Runbook: ${alert.name}`)
+        .type(dashboard.DashboardLinkType.Link)
+        .url(alert.runbookUrl)
+        .tooltip(`What to do when ${alert.name} fires`)
+        .icon("doc")
+        .targetBlank(true);
+    });
+    if (links.length > 0) {
+      p.links(links);
+    }
+    if (spec.dataLinks) {
+      p.dataLinks(spec.dataLinks.map((l) => new dashboard.DashboardLinkBuilder(l.title)
+        .type(dashboard.DashboardLinkType.Link)
+        .url(l.url)
+        .tooltip(l.title)
+        .icon("external link")
+        .targetBlank(true)));
+    }
+    if (this.collapsedRow !== undefined) {
+      this.collapsedRow.withPanel(p);
+    } else {
+      this.builder.withPanel(p);
+    }
     this.x += spec.w;
     this.rowHeight = Math.max(this.rowHeight, spec.h);
     return this;
@@ -301,6 +464,27 @@ interface PanelLike extends cog.Builder<dashboard.Panel> {
   max(max: number): this;
   mappings(mappings: dashboard.ValueMapping[]): this;
   withTarget(target: cog.Builder<cog.Dataquery>): this;
+  links(links: cog.Builder<dashboard.DashboardLink>[]): this;
+  dataLinks(links: cog.Builder<dashboard.DashboardLink>[]): this;
+}
+
+/**
+ * A data link to the flame graph of the JVM behind a series: the profiler's endpoint on the series'
+ * host (its instance without the port, in a host label the query adds) at the profiler port.
+ */
+export function flameGraphLink(): DataLink {
+  return {
+    title: "Flame graph (CPU) of this JVM",
+    url: `http://\${__field.labels.host}:\${${PROFILER_PORT_VARIABLE}}/debug/flamegraph?event=cpu`,
+  };
+}
+
+/**
+ * Adds a host label (the instance without its port) to each series of {@code expr}; $1 is
+ * label_replace's capture group, which Grafana leaves alone.
+ */
+export function withHost(expr: string): string {
+  return `label_replace(${expr}, "host", "$1", "instance", "(.*):[0-9]+")`;
 }
 
 /** The Grafana unit for a metric's catalog unit. */

@@ -21,23 +21,27 @@ export interface ThresholdEntry {
   meaning: string;
 }
 
-/** Labels Prometheus attaches to every scraped series; the catalog does not list them per metric. */
-const TARGET_LABELS = ["job", "instance"];
-
 export class Catalog {
   private readonly metrics = new Map<string, MetricEntry>();
   private readonly thresholds = new Map<string, ThresholdEntry>();
   private readonly labelValueSets = new Map<string, string[]>();
+  /** Labels Prometheus attaches to every scraped series (job, instance); the catalog's "targetLabels". */
+  readonly targetLabels: string[];
 
   private constructor(readonly path: string, raw: unknown) {
     const root = raw as {
       metrics?: MetricEntry[];
       thresholds?: Record<string, Omit<ThresholdEntry, "key">>;
       labelValues?: Record<string, string[]>;
+      targetLabels?: string[];
     };
     if (!Array.isArray(root.metrics) || typeof root.thresholds !== "object" || root.thresholds === null) {
       throw new Error(`${path}: expected "metrics" (array) and "thresholds" (object) at the top level`);
     }
+    if (!Array.isArray(root.targetLabels)) {
+      throw new Error(`${path}: expected "targetLabels" (array) at the top level`);
+    }
+    this.targetLabels = root.targetLabels;
     for (const m of root.metrics) {
       this.metrics.set(m.name, m);
     }
@@ -84,7 +88,7 @@ export class Catalog {
   /** Throws unless {@code label} is one of the metric's labels (or a target label). */
   requireLabel(name: string, label: string): void {
     const m = this.metric(name);
-    if (!m.labels.includes(label) && !TARGET_LABELS.includes(label)) {
+    if (!m.labels.includes(label) && !this.targetLabels.includes(label)) {
       throw new Error(`${this.path}: a dashboard uses label '${label}' on '${name}', whose labels are [${m.labels.join(", ")}]`);
     }
   }

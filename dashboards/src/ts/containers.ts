@@ -1,11 +1,13 @@
 // Containers: per container and per compose service, the resources and the lifecycle — CPU and
 // memory against their limits, restarts and exits by reason, health and failing streaks, PIDs —
-// and the exited containers nobody cleaned up, oldest first.
+// and the exited containers nobody cleaned up, oldest first. One row per concern (USE for CPU and
+// memory); panels that show what an alert watches query its recording rule and link to its runbook.
 import { Catalog } from "./catalog";
 import { Board, unit } from "./board";
+import { Rules } from "./rules";
 
-export function containers(catalog: Catalog): Board {
-  const b = new Board(catalog, "opspulse-containers",
+export function containers(catalog: Catalog, rules: Rules): Board {
+  const b = new Board(catalog, rules, "opspulse-containers",
     "Per container and per compose service: CPU and memory against limits, restarts, exits by reason, health, PIDs, and the exited containers left behind.",
     ["docker", "containers"],
     { job: "job", instance: "instance", compose_project: "compose_project", compose_service: "compose_service", name: "container" });
@@ -13,6 +15,8 @@ export function containers(catalog: Catalog): Board {
   const cpu = "docker_container_cpu_usage_seconds_total";
   const mem = "docker_container_memory_usage_bytes";
   const byName = (metric: string | string[]) => q.by(metric, "instance", "name");
+  // The per-container recording rules keep every label of the container's series.
+  const containerLabels = ["job", "instance", "name", "compose_project", "compose_service"];
 
   b.variable("job", "job", "docker_container_info", {}, "Exporter job")
     .variable("instance", "instance", "docker_container_info", { job: "job" }, "Docker host")
@@ -22,7 +26,7 @@ export function containers(catalog: Catalog): Board {
     .variable("container", "name", "docker_container_info",
       { job: "job", instance: "instance", compose_project: "compose_project", compose_service: "compose_service" }, "Container");
 
-  // --- CPU ---
+  b.row("CPU and memory (USE)");
   b.timeseries({
     title: "CPU by container",
     description: "CPU time each container's cgroup uses, in cores as docker stats shows them (100% = one core).",
@@ -31,18 +35,13 @@ export function containers(catalog: Catalog): Board {
   });
   b.timeseries({
     title: "CPU against limit",
-    description: "CPU use as a share of the container's CPU limit, or of one core when it has none; above the line the container is hot.",
+    description: "CPU use over 5 minutes as a share of the container's CPU limit, or of one core when it has none: the recording rule OpspulseContainerCpuNearLimit compares. Above the line the container is hot.",
     unit: "percentunit", min: 0, w: 12, h: 8,
     thresholds: { base: "green", steps: [["cpu_near_limit", "red"]] },
-    queries: [{
-      expr: `sum ${byName(cpu)} (${q.rate(q.sel(cpu))}) / ${q.on([cpu, "docker_container_cpu_limit_cores"], "instance", "name")} `
-        + `(sum ${byName("docker_container_cpu_limit_cores")} (${q.sel("docker_container_cpu_limit_cores")}) `
-        + `or sum ${byName(cpu)} (${q.sel(cpu)}) * 0 + 1)`,
-      legend: "{{name}}",
-    }],
+    alerts: ["OpspulseContainerCpuNearLimit"],
+    queries: [{ expr: b.rec("container:docker_container_cpu_usage_seconds:ratio_limit", containerLabels), legend: "{{name}}" }],
   });
 
-  // --- memory ---
   b.newLine().timeseries({
     title: "Memory by container",
     description: "Memory each container's cgroup uses, with its limit where it has one.",
@@ -54,20 +53,18 @@ export function containers(catalog: Catalog): Board {
   }, (p) => p.overrideByRegexp(".* limit$", [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }, { id: "custom.fillOpacity", value: 0 }]));
   b.timeseries({
     title: "Memory against limit",
-    description: "Memory use as a share of the container's memory limit (containers without a limit are not shown); above the line the OOM killer is close.",
+    description: "Memory use as a share of the container's memory limit (containers without a limit are not shown): the recording rule OpspulseContainerMemoryNearLimit compares. Above the line the OOM killer is close.",
     unit: "percentunit", min: 0, w: 12, h: 8,
     thresholds: { base: "green", steps: [["memory_near_limit", "red"]] },
-    queries: [{
-      expr: `sum ${byName(mem)} (${q.sel(mem)}) / ${q.on([mem, "docker_container_memory_limit_bytes"], "instance", "name")} `
-        + `sum ${byName("docker_container_memory_limit_bytes")} (${q.sel("docker_container_memory_limit_bytes")})`,
-      legend: "{{name}}",
-    }],
+    alerts: ["OpspulseContainerMemoryNearLimit"],
+    queries: [{ expr: b.rec("container:docker_container_memory_usage_bytes:ratio_limit", containerLabels), legend: "{{name}}" }],
   });
 
-  // --- restarts and exits ---
-  b.newLine().timeseries({
+  b.row("Restarts and exits");
+  b.timeseries({
     title: "Restart rate by container",
-    description: "Restarts by the container's restart policy, as a rate per hour; above the line the container is crash-looping.",
+    description: "Restarts by the container's restart policy, as a rate per hour; above the line the container is crash-looping (OpspulseContainerCrashLooping counts the restarts of the last hour).",
+    alerts: ["OpspulseContainerCrashLooping"],
     unit: "suffix:/h", min: 0, w: 12, h: 8,
     thresholds: { base: "green", steps: [["restarts_per_hour", "red"]] },
     queries: [{
@@ -76,18 +73,20 @@ export function containers(catalog: Catalog): Board {
     }],
   });
   b.timeseries({
-    title: "Exit rate by compose service",
-    description: "Exits of each compose service's containers per hour, by reason; counted per service, so a service whose containers are re-created with new ids still shows its crash loop.",
+    title: "Failed exits by compose service, last hour",
+    description: "Exits of each compose service's containers in the last hour that were failures (every reason but completed and terminated): the recording rule OpspulseComposeServiceCrashLooping compares. Counted per service, so a service whose containers are re-created with new ids still shows its crash loop.",
     unit: "suffix:/h", min: 0, w: 12, h: 8,
     thresholds: { base: "green", steps: [["restarts_per_hour", "red"]] },
+    alerts: ["OpspulseComposeServiceCrashLooping"],
     queries: [{
-      expr: `sum ${q.by("compose_service_exits_total", "compose_project", "compose_service", "reason")} (${q.rate(q.sel("compose_service_exits_total"))}) * 3600`,
-      legend: "{{compose_service}} {{reason}}",
+      expr: b.rec("compose_service:compose_service_failed_exits:increase1h", ["job", "instance", "compose_project", "compose_service"]),
+      legend: "{{compose_project}} {{compose_service}}",
     }],
   });
   b.newLine().timeseries({
     title: "Exit rate by container and reason",
-    description: "Exits of each container per hour by reason: command_not_found (127), not_executable (126), oom_killed, segfault, error, ...",
+    description: "Exits of each container per hour by reason: command_not_found (127), not_executable (126), oom_killed, segfault, error, ... (a last exit of command_not_found or not_executable raises OpspulseContainerCommandNotFound).",
+    alerts: ["OpspulseContainerCommandNotFound"],
     unit: "suffix:/h", min: 0, w: 12, h: 8,
     queries: [{
       expr: `sum ${q.by("docker_container_exits_total", "instance", "name", "reason")} (${q.rate(q.sel("docker_container_exits_total"))}) * 3600`,
@@ -96,7 +95,8 @@ export function containers(catalog: Catalog): Board {
   });
   b.timeseries({
     title: "OOM kills",
-    description: "Times the kernel's OOM killer killed a process of the container, per hour.",
+    description: "Times the kernel's OOM killer killed a process of the container, per hour; any kill raises OpspulseContainerOomKilled.",
+    alerts: ["OpspulseContainerOomKilled"],
     unit: "suffix:/h", min: 0, w: 12, h: 8,
     queries: [{
       expr: `sum ${byName("docker_container_oom_kills_total")} (${q.rate(q.sel("docker_container_oom_kills_total"))}) * 3600`,
@@ -104,10 +104,11 @@ export function containers(catalog: Catalog): Board {
     }],
   });
 
-  // --- health ---
-  b.newLine().stateTimeline({
+  b.row("Health");
+  b.stateTimeline({
     title: "Health status",
-    description: "The health check's status of each container that has one: starting, healthy or unhealthy.",
+    description: "The health check's status of each container that has one: starting, healthy or unhealthy (OpspulseContainerUnhealthy after 5 minutes unhealthy).",
+    alerts: ["OpspulseContainerUnhealthy"],
     unit: "none", w: 12, h: 8,
     mappings: { "0": { text: "starting", color: "blue" }, "1": { text: "healthy", color: "green" }, "2": { text: "unhealthy", color: "red" } },
     queries: [{
@@ -128,13 +129,15 @@ export function containers(catalog: Catalog): Board {
   });
   b.newLine().table({
     title: "Health-check timeouts",
-    description: "The configured health-check timeout and interval of each container; timeouts under the floor flap under load and restart healthy services.",
+    description: "The configured health-check timeout of each container; timeouts under the floor flap under load and restart healthy services (OpspulseHealthcheckTimeoutTooShort).",
+    alerts: ["OpspulseHealthcheckTimeoutTooShort"],
     unit: "s", w: 12, h: 8,
     thresholds: { base: "red", steps: [["healthcheck_timeout_floor", "green"]] },
     queries: [
       { expr: `min ${q.by("docker_container_healthcheck_timeout_seconds", "instance", "name", "compose_service")} (${q.sel("docker_container_healthcheck_timeout_seconds")})`, instant: true },
     ],
   }, { field: "Value", desc: false });
+  b.row("Processes and leftovers", { collapsed: true });
   b.timeseries({
     title: "PIDs by container",
     description: "Processes and threads in each container's cgroup; a reload loop that leaks processes climbs here.",
@@ -142,11 +145,11 @@ export function containers(catalog: Catalog): Board {
     queries: [{ expr: `sum ${byName("docker_container_pids")} (${q.sel("docker_container_pids")})`, legend: "{{name}}" }],
   });
 
-  // --- exited containers ---
-  b.newLine().table({
+  b.table({
     title: "Exited containers by age",
-    description: "Containers in the exited state and how long ago they exited, oldest first: one-off runs and failed services nobody removed.",
-    unit: "s", w: 24, h: 8,
+    description: "Containers in the exited state and how long ago they exited, oldest first: one-off runs and failed services nobody removed (more than the threshold raise OpspulseExitedContainersPilingUp).",
+    alerts: ["OpspulseExitedContainersPilingUp"],
+    unit: "s", w: 12, h: 8,
     queries: [{
       expr: `time() - max ${q.by("docker_container_finished_time_seconds", "instance", "name", "compose_project", "compose_service")} (${q.sel("docker_container_finished_time_seconds")}) `
         + `and ${q.on(["docker_container_finished_time_seconds", "docker_container_state"], "instance", "name")} `

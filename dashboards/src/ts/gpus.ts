@@ -1,11 +1,14 @@
 // GPUs: utilisation against memory held — the report where every GPU sat at 0% while models held
 // their memory — plus power, temperature, throttling, errors, and the per-container view of which
-// container holds which GPU memory and how much work it does.
+// container holds which GPU memory and how much work it does. Rows: the probe, utilisation, memory,
+// power and clocks, errors. Panels that show what an alert watches compute what it computes (its
+// recording rule where it has one) and link to its runbook.
 import { Catalog } from "./catalog";
 import { Board, unit } from "./board";
+import { Rules } from "./rules";
 
-export function gpus(catalog: Catalog): Board {
-  const b = new Board(catalog, "opspulse-gpus",
+export function gpus(catalog: Catalog, rules: Rules): Board {
+  const b = new Board(catalog, rules, "opspulse-gpus",
     "GPU utilisation against the memory held, power, temperature, throttling and errors, and which container holds which GPU memory and does how much work.",
     ["gpu", "nvidia"],
     { job: "job", instance: "instance", gpu: "gpu", compose_service: "compose_service" });
@@ -20,10 +23,14 @@ export function gpus(catalog: Catalog): Board {
     .variable("gpu", "gpu", "hw_gpu_memory_limit_bytes", { job: "job", instance: "instance" }, "GPU")
     .variable("compose_service", "compose_service", "opspulse_gpu_container_memory_bytes", { job: "job", instance: "instance" }, "Compose service");
 
-  // --- the probe itself ---
+  // A GPU's recording rules keep the labels of its hw_gpu_* series.
+  const gpuLabels = ["job", "instance", "gpu"];
+
+  b.row("Probe");
   b.stat({
     title: "GPU probe",
-    description: "Whether NVML is loaded and answering on each host (opspulse_gpu_probe_up); DOWN on a host without NVIDIA drivers is expected.",
+    description: "Whether NVML is loaded and answering on each host (opspulse_gpu_probe_up); DOWN on a host without NVIDIA drivers is expected, DOWN on a host that had GPUs raises OpspulseGpuProbeDown.",
+    alerts: ["OpspulseGpuProbeDown"],
     unit: "short", w: 4, h: 4,
     mappings: { "0": { text: "DOWN", color: "red" }, "1": { text: "UP", color: "green" } },
     queries: [{ expr: `min(${q.sel("opspulse_gpu_probe_up")})`, instant: true }],
@@ -36,13 +43,15 @@ export function gpus(catalog: Catalog): Board {
   });
   b.stat({
     title: "GPUs",
-    description: "GPUs NVML reports on the selected hosts.",
+    description: "GPUs NVML reports on the selected hosts; fewer than the host had in the last day raises OpspulseGpuCountDropped.",
+    alerts: ["OpspulseGpuCountDropped"],
     unit: "short", w: 4, h: 4,
     queries: [{ expr: `sum(${q.sel("opspulse_gpu_devices")})`, instant: true }],
   });
   b.stat({
     title: "GPUs lost",
-    description: "GPUs NVML reported lost (GPU_IS_LOST); their other readings stop until the driver recovers them.",
+    description: "GPUs NVML reported lost (GPU_IS_LOST, OpspulseGpuLost); their other readings stop until the driver recovers them.",
+    alerts: ["OpspulseGpuLost"],
     unit: "short", w: 4, h: 4,
     mappings: { "0": { text: "0", color: "green" } },
     queries: [{ expr: `sum(${q.sel("opspulse_gpu_lost")}) or vector(0)`, instant: true }],
@@ -54,33 +63,34 @@ export function gpus(catalog: Catalog): Board {
     queries: [{ expr: `max(${q.sel("opspulse_gpu_poll_duration_seconds")})`, instant: true }],
   });
 
-  // --- utilisation against memory ---
-  b.newLine().timeseries({
+  b.row("Utilisation");
+  b.timeseries({
+    title: "GPU utilisation, 10-minute average",
+    description: "Share of the last 10 minutes each GPU was busy: the recording rule OpspulseGpuUnderutilized compares. Under the low line it is underused, under the idle line it does nothing.",
+    unit: unit(catalog, util), min: 0, max: 1, w: 12, h: 8,
+    thresholds: utilisationThresholds,
+    alerts: ["OpspulseGpuUnderutilized"],
+    queries: [{ expr: b.rec("gpu:hw_gpu_utilization_ratio:avg10m", gpuLabels), legend: "GPU {{gpu}} {{hw_name}}" }],
+  });
+  b.timeseries({
     title: "GPU utilisation",
-    description: "Share of the sample period each GPU was busy; under the low line it is underused, under the idle line it does nothing.",
+    description: "Share of each sample period each GPU was busy, as NVML reports it; OpspulseGpuIdleWithMemoryAllocated reads its 5-minute maximum.",
+    alerts: ["OpspulseGpuIdleWithMemoryAllocated"],
     unit: unit(catalog, util), min: 0, max: 1, w: 12, h: 8,
     thresholds: utilisationThresholds,
     queries: [{ expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="general"`)})`, legend: "GPU {{gpu}} {{hw_name}}" }],
   });
-  b.timeseries({
-    title: "GPU memory used against total",
-    description: "GPU memory allocated and the GPU's total memory.",
-    unit: unit(catalog, usage), min: 0, w: 12, h: 8,
-    queries: [
-      { expr: `sum ${byGpu(usage)} (${q.sel(usage)})`, legend: "GPU {{gpu}} used" },
-      { expr: `sum ${byGpu("hw_gpu_memory_limit_bytes")} (${q.sel("hw_gpu_memory_limit_bytes")})`, legend: "GPU {{gpu}} total" },
-    ],
-  });
   const heldShare = catalog.threshold("gpu_idle_memory");
   b.newLine().bargauge({
     title: "Idle but allocated: utilisation of GPUs holding memory",
-    description: `Utilisation of every GPU holding more than ${heldShare.value * 100}% of its memory (${heldShare.key}); `
+    description: `Utilisation of every GPU holding more than ${heldShare.value * 100}% of its memory (${heldShare.key}, the memory share recording rule OpspulseGpuIdleWithMemoryAllocated reads); `
       + "red is a GPU holding memory while doing (almost) nothing: allocated but idle.",
     unit: unit(catalog, util), min: 0, max: 1, w: 12, h: 8,
     thresholds: utilisationThresholds,
+    alerts: ["OpspulseGpuIdleWithMemoryAllocated"],
     queries: [{
-      expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="general"`)}) and ${q.on([util, usage, "hw_gpu_memory_limit_bytes"], "instance", "gpu")} `
-        + `(sum ${byGpu(usage)} (${q.sel(usage)}) / sum ${byGpu("hw_gpu_memory_limit_bytes")} (${q.sel("hw_gpu_memory_limit_bytes")}) > ${q.threshold(heldShare.key)})`,
+      expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="general"`)}) and ${q.on([util, usage], "instance", "gpu")} `
+        + `(${b.rec("gpu:hw_gpu_memory_usage_bytes:ratio_limit", gpuLabels)} > ${q.threshold(heldShare.key)})`,
       legend: "GPU {{gpu}} {{hw_name}}", instant: true,
     }],
   });
@@ -91,7 +101,16 @@ export function gpus(catalog: Catalog): Board {
     queries: [{ expr: `max ${byGpu(util)} (${q.sel(util, `hw_gpu_task="memory"`)})`, legend: "GPU {{gpu}}" }],
   });
 
-  // --- per container ---
+  b.row("Memory");
+  b.timeseries({
+    title: "GPU memory used against total",
+    description: "GPU memory allocated and the GPU's total memory.",
+    unit: unit(catalog, usage), min: 0, w: 24, h: 8,
+    queries: [
+      { expr: `sum ${byGpu(usage)} (${q.sel(usage)})`, legend: "GPU {{gpu}} used" },
+      { expr: `sum ${byGpu("hw_gpu_memory_limit_bytes")} (${q.sel("hw_gpu_memory_limit_bytes")})`, legend: "GPU {{gpu}} total" },
+    ],
+  });
   b.newLine().table({
     title: "GPU memory by container",
     description: "GPU memory the processes of each container hold on each GPU: which service keeps a model loaded.",
@@ -103,7 +122,8 @@ export function gpus(catalog: Catalog): Board {
   }, { field: "Value", desc: true });
   b.timeseries({
     title: "SM utilisation by container",
-    description: "Share of the GPU's SMs each container's processes kept busy; a container holding GPU memory with a flat zero here is idle but allocated.",
+    description: "Share of the GPU's SMs each container's processes kept busy; a container holding GPU memory with a flat zero here is idle but allocated (OpspulseGpuIdleWithMemoryAllocated alerts per GPU).",
+    alerts: ["OpspulseGpuIdleWithMemoryAllocated", "OpspulseGpuUnderutilized"],
     unit: unit(catalog, "opspulse_gpu_container_sm_utilization_ratio"), min: 0, max: 1, w: 12, h: 8,
     thresholds: utilisationThresholds,
     queries: [{
@@ -121,8 +141,8 @@ export function gpus(catalog: Catalog): Board {
     }],
   }, { field: "Value", desc: true });
 
-  // --- power, heat, clocks, errors ---
-  b.newLine().timeseries({
+  b.row("Power, temperature and clocks", { collapsed: true });
+  b.timeseries({
     title: "Power against limit",
     description: "Power each GPU draws, with the power limit the driver enforces.",
     unit: unit(catalog, "hw_power_watts"), min: 0, w: 12, h: 8,
@@ -139,7 +159,8 @@ export function gpus(catalog: Catalog): Board {
   });
   b.newLine().stateTimeline({
     title: "Throttle reasons",
-    description: "Clock event (throttle) reasons holding each GPU's clocks down: power cap, thermal, idle, ...",
+    description: "Clock event (throttle) reasons holding each GPU's clocks down: power cap, thermal, idle, ...; hardware and thermal slowdowns raise OpspulseGpuThrottled.",
+    alerts: ["OpspulseGpuThrottled"],
     unit: "short", w: 12, h: 8,
     mappings: { "0": { text: "off", color: "transparent" }, "1": { text: "active", color: "orange" } },
     queries: [{
@@ -156,27 +177,30 @@ export function gpus(catalog: Catalog): Board {
       legend: "GPU {{gpu}} {{clock}}",
     }],
   });
-  b.newLine().timeseries({
+  b.timeseries({
+    title: "Energy use",
+    description: "Average power over the interval from the energy counter, which never misses a spike between samples.",
+    unit: unit(catalog, "hw_power_watts"), min: 0, w: 24, h: 8,
+    queries: [{ expr: `sum ${byGpu("hw_energy_joules_total")} (${q.rate(q.sel("hw_energy_joules_total"))})`, legend: "GPU {{gpu}}" }],
+  });
+
+  b.row("Errors");
+  b.timeseries({
     title: "ECC errors",
-    description: "ECC memory errors per second by type; any uncorrected error is a hardware problem.",
-    unit: "cps", min: 0, w: 12, h: 8,
+    description: "ECC memory errors per second by type; any uncorrected error is a hardware problem (OpspulseGpuEccErrors).",
+    alerts: ["OpspulseGpuEccErrors"],
+    unit: "cps", min: 0, w: 24, h: 8,
     queries: [{
       expr: `sum ${q.by("hw_errors_total", "instance", "gpu", "error_type")} (${q.rate(q.sel("hw_errors_total"))})`,
       legend: "GPU {{gpu}} {{error_type}}",
     }],
   });
-  b.timeseries({
-    title: "Energy use",
-    description: "Average power over the interval from the energy counter, which never misses a spike between samples.",
-    unit: unit(catalog, "hw_power_watts"), min: 0, w: 12, h: 8,
-    queries: [{ expr: `sum ${byGpu("hw_energy_joules_total")} (${q.rate(q.sel("hw_energy_joules_total"))})`, legend: "GPU {{gpu}}" }],
-  });
 
-  // --- failing hardware: what dcgm-exporter users alert on ---
   const xid = "opspulse_gpu_xid_errors_total";
-  b.newLine().table({
+  b.table({
     title: "XID errors by code",
     description: "Critical XID errors each GPU reported since the exporter started, by XID code. Hardware codes (48, 63, 64, 74, 79, 94, 95, ...) raise OpspulseGpuXidError; the rest (13, 31, 43, 45: a program's fault) OpspulseGpuApplicationXid.",
+    alerts: ["OpspulseGpuXidError", "OpspulseGpuApplicationXid"],
     unit: "short", w: 12, h: 8,
     queries: [{ expr: `sum ${q.by(xid, "instance", "gpu", "hw_name", "xid")} (${q.sel(xid)})`, instant: true }],
   }, { field: "Value", desc: true });
@@ -191,6 +215,7 @@ export function gpus(catalog: Catalog): Board {
   b.newLine().table({
     title: "Memory taken out of service",
     description: "Rows each GPU remapped to spares (Ampere and newer, by the error behind it) and pages it retired (older GPUs, by cause). A row remap failure means no spare rows were left (OpspulseGpuRowRemapFailed).",
+    alerts: ["OpspulseGpuRowRemapFailed"],
     unit: "short", w: 12, h: 8,
     queries: [
       { expr: `max ${q.by(remapped, "instance", "gpu", "hw_name", "error_type")} (${q.sel(remapped)})`, instant: true },
@@ -200,6 +225,7 @@ export function gpus(catalog: Catalog): Board {
   b.stateTimeline({
     title: "Memory repair pending or failed",
     description: "A row remap or page retirement waiting for the next GPU reset (OpspulseGpuMemoryRepairPending), and row remap failures.",
+    alerts: ["OpspulseGpuMemoryRepairPending"],
     unit: "short", w: 12, h: 8,
     mappings: { "0": { text: "no", color: "transparent" }, "1": { text: "yes", color: "red" } },
     queries: [

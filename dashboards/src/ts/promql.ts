@@ -71,7 +71,7 @@ export class Promql {
         continue;
       }
       const entry = this.catalog.metric(metric);
-      if (label === "job" || label === "instance" || entry.labels.includes(label)) {
+      if (this.catalog.targetLabels.includes(label) || entry.labels.includes(label)) {
         parts.push(`${label}=~"$${variable}"`);
       }
     }

@@ -1,5 +1,6 @@
 package io.opspulse.rules;
 
+import io.opspulse.catalog.PromDuration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +40,6 @@ public record AlertRule(
   public static final String DEFAULT_RUNBOOK_URL = RUNBOOK_BASE + "#{anchor}";
 
   private static final Pattern NAME = Pattern.compile("[A-Z][A-Za-z0-9]*");
-  private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
 
   public AlertRule {
     Objects.requireNonNull(expr, "expr");
@@ -52,7 +52,7 @@ public record AlertRule(
     if (expr.isBlank()) {
       throw new IllegalArgumentException(name + ": expr is empty");
     }
-    if (!forDuration.isEmpty() && !DURATION.matcher(forDuration).matches()) {
+    if (!forDuration.isEmpty() && !PromDuration.isValid(forDuration)) {
       throw new IllegalArgumentException(name + ": '" + forDuration + "' is not a Prometheus duration");
     }
     if (isZero(forDuration) && instantReason.isBlank()) {
@@ -132,7 +132,7 @@ public record AlertRule(
   }
 
   static boolean isZero(String duration) {
-    return duration.isEmpty() || duration.matches("(0+(ms|s|m|h|d|w|y))+");
+    return duration.isEmpty() || PromDuration.isZero(duration);
   }
 
   /** Collects an alert's parts; {@link #build()} checks them. */

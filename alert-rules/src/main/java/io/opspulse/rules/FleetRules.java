@@ -12,6 +12,7 @@ import static io.opspulse.catalog.DockerMetrics.CONTAINER_MEMORY_USAGE;
 import static io.opspulse.catalog.DockerMetrics.CONTAINER_OOM_KILLS;
 import static io.opspulse.catalog.DockerMetrics.CONTAINER_RESTARTS;
 import static io.opspulse.catalog.DockerMetrics.CONTAINER_STATE;
+import static io.opspulse.catalog.DockerMetrics.EXPORTER_TASK_FAILURES;
 import static io.opspulse.catalog.DockerMetrics.HOST_CPUS;
 import static io.opspulse.catalog.DockerMetrics.HOST_MEMORY;
 import static io.opspulse.catalog.DockerMetrics.SERVICE_DESIRED_REPLICAS;
@@ -233,6 +234,17 @@ final class FleetRules {
             .summary("No opspulse exporter reports to Prometheus.")
             .description("No target has reported docker_up for 10 minutes: no exporter is scraped, so no fleet"
                 + " alert can fire.")
+            .build(),
+        // The window is shorter than the pending period, so one burst (an engine restart) cannot fire it:
+        // only failures that keep coming for the whole period do.
+        AlertRule.builder("OpspulseExporterTaskFailing")
+            .expr("sum by (job, instance, task) (increase(" + q.m(EXPORTER_TASK_FAILURES) + "[10m])) > "
+                + q.t(Thresholds.EXPORTER_TASK_FAILURES))
+            .forDuration(q.forOf(Thresholds.EXPORTER_TASK_FAILURES))
+            .severity(Severity.WARNING)
+            .summary("One of the exporter's own tasks keeps failing; it goes on, but what it feeds may be stale.")
+            .description("The exporter at {{ $labels.instance }} counted {{ $value | printf \"%.0f\" }} failures of its"
+                + " '{{ $labels.task }}' task in the last 10 minutes, and they keep coming.")
             .build(),
         AlertRule.builder("OpspulseDockerEngineUnreachable")
             .expr(q.m(UP) + " == 0")

@@ -1,16 +1,19 @@
 package io.opspulse.rules;
 
+import io.opspulse.yaml.YamlException;
+
 /** An overrides file with something wrong in it; the message is {@code file:line: key: what is wrong}. */
 public final class OverridesException extends IllegalArgumentException {
   private final String file;
   private final int line;
   private final String key;
 
-  OverridesException(String file, int line, String key, String problem) {
-    super(file + ":" + line + ": " + key + ": " + problem);
-    this.file = file;
-    this.line = line;
-    this.key = key;
+  /** The shared reader's error, as this file's. */
+  OverridesException(YamlException e) {
+    super(e.getMessage(), e);
+    this.file = e.file();
+    this.line = e.line();
+    this.key = e.key();
   }
 
   public String file() {

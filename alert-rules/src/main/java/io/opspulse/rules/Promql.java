@@ -1,5 +1,6 @@
 package io.opspulse.rules;
 
+import io.opspulse.catalog.Catalog;
 import io.opspulse.catalog.MetricDefinition;
 import io.opspulse.catalog.Threshold;
 import java.math.BigDecimal;
@@ -16,8 +17,6 @@ import java.util.regex.Pattern;
  * are built, so a typo fails the build instead of silencing an alert.
  */
 final class Promql {
-  /** Labels Prometheus attaches to every scraped series, whatever the metric declares. */
-  private static final List<String> TARGET_LABELS = List.of("job", "instance");
   private static final Pattern MATCHER =
       Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
 
@@ -42,7 +41,7 @@ final class Promql {
         throw new IllegalArgumentException(metric.name() + ": '" + matcher + "' is not a label matcher");
       }
       String label = parsed.group(1);
-      if (!metric.hasLabel(label) && !TARGET_LABELS.contains(label)) {
+      if (!metric.hasLabel(label) && !Catalog.TARGET_LABELS.contains(label)) {
         throw new IllegalArgumentException(metric.name() + " has no label '" + label + "'");
       }
       all.add(matcher.strip());

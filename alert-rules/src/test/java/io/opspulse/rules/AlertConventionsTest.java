@@ -2,6 +2,8 @@ package io.opspulse.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.catalog.PromDuration;
+import io.opspulse.testkit.promql.PromqlSelectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** The conventions every alert keeps, checked on the committed file as Prometheus reads it. */
 class AlertConventionsTest {
-  private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d|w|y)");
   private static List<Map<String, Object>> alerts;
   private static List<Map<String, Object>> rules;
 
@@ -35,7 +36,7 @@ class AlertConventionsTest {
         "OpspulseContainerCommandNotFound", "OpspulseContainerOomKilled", "OpspulseContainerUnhealthy",
         "OpspulseFleetHealthDegraded", "OpspulseHealthcheckTimeoutTooShort",
         "OpspulseHostCpuOvercommitted", "OpspulseHostMemoryOvercommitted", "OpspulseContainerMemoryNearLimit",
-        "OpspulseContainerCpuNearLimit", "OpspulseExporterDown", "OpspulseExporterAbsent",
+        "OpspulseContainerCpuNearLimit", "OpspulseExporterDown", "OpspulseExporterAbsent", "OpspulseExporterTaskFailing",
         "OpspulseGpuIdleWithMemoryAllocated", "OpspulseGpuUnderutilized", "OpspulseGpuThrottled",
         "OpspulseGpuEccErrors", "OpspulseGpuLost", "OpspulseGpuProbeDown", "OpspulseJvmRestartLoop",
         "OpspulseJvmDevModeEnabled", "OpspulseJvmCpuHigh", "OpspulseHttpLatencyHigh", "OpspulseHttp5xxRatioHigh",
@@ -154,20 +155,7 @@ class AlertConventionsTest {
   }
 
   private static long seconds(String duration) {
-    Matcher m = DURATION.matcher(duration);
-    long total = 0;
-    while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      total += switch (m.group(2)) {
-        case "ms" -> 0;
-        case "s" -> n;
-        case "m" -> n * 60;
-        case "h" -> n * 3600;
-        case "d" -> n * 86400;
-        case "w" -> n * 604800;
-        default -> n * 31536000;
-      };
-    }
-    return total;
+    return PromDuration.parse(duration).toSeconds();
   }
+
 }

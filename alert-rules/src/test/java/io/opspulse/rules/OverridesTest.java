@@ -3,7 +3,8 @@ package io.opspulse.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.opspulse.rules.PromqlSelectors.Selector;
+import io.opspulse.testkit.promql.PromqlSelectors;
+import io.opspulse.testkit.promql.PromqlSelectors.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -98,7 +99,8 @@ class OverridesTest {
         "unknown key; known: alert_prefix, runbook_url, selector, groups, thresholds, alerts");
     assertError("thresholds:\n  restarts_per_hour: 5\n  restart_per_hour: 5\n", 3, "thresholds.restart_per_hour",
         "unknown threshold");
-    assertError("thresholds:\n  restarts_per_hour: lots\n", 2, "thresholds.restarts_per_hour", "must be a number");
+    assertError("thresholds:\n  restarts_per_hour: lots\n", 2, "thresholds.restarts_per_hour",
+        "expected a number, got 'lots'");
     assertError("thresholds:\n  restarts_per_hour: -1\n", 2, "thresholds.restarts_per_hour", ">= 0");
     assertError("alerts:\n  ContainerCrashLooping:\n    for: 5m\n", 2, "alerts.ContainerCrashLooping",
         "unknown alert");
@@ -107,16 +109,19 @@ class OverridesTest {
     assertError("alerts:\n  OpspulseContainerCrashLooping:\n    severity: page\n", 3,
         "alerts.OpspulseContainerCrashLooping.severity", "'page' is not a severity (critical, warning, info, none)");
     assertError("alerts:\n  OpspulseContainerCrashLooping:\n    enabled: maybe\n", 3,
-        "alerts.OpspulseContainerCrashLooping.enabled", "must be true or false");
+        "alerts.OpspulseContainerCrashLooping.enabled", "expected true or false, got 'maybe'");
     assertError("alerts:\n  OpspulseContainerCrashLooping:\n    labels: {team: a}\n", 3,
         "alerts.OpspulseContainerCrashLooping.labels", "unknown key");
     assertError("\nselector: job=docker\n", 2, "selector", "is not a label matcher");
     assertError("groups:\n  opspulse-k8s:\n    selector: 'job=\"x\"'\n", 2, "groups.opspulse-k8s",
         "unknown rule group");
     assertError("alert_prefix: acme\n", 1, "alert_prefix", "CamelCase");
-    assertError("thresholds:\n  http_p95: 0.3\n  http_p95: 0.4\n", 3, "thresholds.http_p95", "given twice");
-    assertError("thresholds: [http_p95]\n", 1, "thresholds", "must be a mapping");
-    assertError("thresholds:\n  http_p95: [0.3\n", 3, "(yaml)", "");
+    assertError("thresholds:\n  http_p95: 0.3\n  http_p95: 0.4\n", 3, "thresholds.http_p95", "duplicate key");
+    assertError("thresholds: [http_p95]\n", 1, "thresholds", "expected a mapping, got a list");
+    assertError("thresholds:\n  http_p95: [0.3\n", 3, "(yaml)", "invalid YAML: ");
+    assertError("alerts:\n  OpspulseContainerCrashLooping:\n    enabled: yes\n", 3,
+        "alerts.OpspulseContainerCrashLooping.enabled", "expected true or false, got 'yes'");
+    assertError("thresholds:\n  http_p95: .inf\n", 2, "thresholds.http_p95", "expected a number, got '.inf'");
     assertError("runbook_url: https://wiki.example.com/runbooks\n", 1, "runbook_url", "names neither {anchor} nor {alert}");
     assertError("runbook_url: wiki/{alert}\n", 1, "runbook_url", "is not an http(s) URL");
     assertError("alerts:\n  OpspulseFleetHealthDegraded:\n    severity: info\n", 3,

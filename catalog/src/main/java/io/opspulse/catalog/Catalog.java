@@ -9,6 +9,12 @@ import java.util.Optional;
 
 /** The whole contract: every metric by name, every threshold by key. */
 public final class Catalog {
+  /**
+   * Labels Prometheus attaches to every scraped series, whatever the metric declares: rules and
+   * dashboards may match and group by these on any catalog metric (catalog.json's "targetLabels").
+   */
+  public static final List<String> TARGET_LABELS = List.of("job", "instance");
+
   private static final Map<String, MetricDefinition> METRICS;
   private static final Map<String, Threshold> THRESHOLDS;
 

@@ -1,5 +1,7 @@
 package io.opspulse.catalog;
 
+import static io.opspulse.catalog.JsonStrings.quote;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +48,7 @@ public final class CatalogJson {
         .append("    \"exitReason\": ").append(array(LabelValues.EXIT_REASONS)).append(",\n")
         .append("    \"containerState\": ").append(array(LabelValues.CONTAINER_STATES)).append(",\n")
         .append("    \"healthStatus\": ").append(array(LabelValues.HEALTH_STATUSES)).append("\n")
-        .append("  }\n}\n");
+        .append("  },\n  \"targetLabels\": ").append(array(Catalog.TARGET_LABELS)).append("\n}\n");
     return out.toString();
   }
 
@@ -69,27 +71,5 @@ public final class CatalogJson {
       out.append(i == 0 ? "" : ", ").append(quote(values.get(i)));
     }
     return out.append(']').toString();
-  }
-
-  static String quote(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        case '\r' -> out.append("\\r");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 }

@@ -18,12 +18,26 @@ public final class LabelValues {
       "completed", "error", "not_executable", "command_not_found", "oom_killed", "killed", "segfault",
       "terminated");
 
+  // Docker's own container state names, one constant each so Java code compares states by name.
+  public static final String STATE_CREATED = "created";
+  public static final String STATE_RUNNING = "running";
+  public static final String STATE_PAUSED = "paused";
+  public static final String STATE_RESTARTING = "restarting";
+  public static final String STATE_REMOVING = "removing";
+  public static final String STATE_EXITED = "exited";
+  public static final String STATE_DEAD = "dead";
+
   /** {@code state} on docker_container_state and docker_containers: Docker's own state names. */
-  public static final List<String> CONTAINER_STATES =
-      List.of("created", "running", "paused", "restarting", "removing", "exited", "dead");
+  public static final List<String> CONTAINER_STATES = List.of(STATE_CREATED, STATE_RUNNING, STATE_PAUSED,
+      STATE_RESTARTING, STATE_REMOVING, STATE_EXITED, STATE_DEAD);
+
+  // Docker's health statuses; a container without a health check has none of them.
+  public static final String HEALTH_STARTING = "starting";
+  public static final String HEALTH_HEALTHY = "healthy";
+  public static final String HEALTH_UNHEALTHY = "unhealthy";
 
   /** {@code status} on docker_container_health_status. */
-  public static final List<String> HEALTH_STATUSES = List.of("starting", "healthy", "unhealthy");
+  public static final List<String> HEALTH_STATUSES = List.of(HEALTH_STARTING, HEALTH_HEALTHY, HEALTH_UNHEALTHY);
 
   /** {@code reason} on opspulse_exporter_compose_file_errors. */
   public static final List<String> COMPOSE_FILE_ERROR_REASONS = List.of(

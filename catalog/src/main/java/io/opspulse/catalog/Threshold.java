@@ -6,18 +6,17 @@ import java.util.regex.Pattern;
 /**
  * One default alert threshold. Alerts compare against {@code value}; dashboards draw it, so a panel's
  * red line and the alert that pages someone are the same number. {@code forDuration} is Prometheus'
- * duration syntax ("5m", "1h"), how long the condition must hold.
+ * duration syntax ({@link PromDuration}: "5m", "1h"), how long the condition must hold.
  */
 public record Threshold(String key, double value, Unit unit, String forDuration, String meaning) {
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]*");
-  private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
 
   public Threshold {
     Objects.requireNonNull(unit, "unit");
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException("threshold key '" + key + "' must be snake_case");
     }
-    if (!DURATION.matcher(forDuration).matches()) {
+    if (!PromDuration.isValid(forDuration)) {
       throw new IllegalArgumentException(key + ": '" + forDuration + "' is not a Prometheus duration");
     }
     if (meaning.isBlank()) {

@@ -81,6 +81,9 @@ public final class Thresholds {
       "15m", "Processes per CPU above which a host is spawning more than it can run (report 003: 382 on 12).");
   public static final Threshold HOST_ZOMBIES = new Threshold("host_zombies", 5, Unit.NONE, "15m",
       "Zombie processes above which a parent on the host is not reaping its children.");
+  public static final Threshold EXPORTER_TASK_FAILURES = new Threshold("exporter_task_failures", 3, Unit.NONE,
+      "15m", "Failures of one exporter task in 10 minutes, kept up for the pending period, above which the task"
+      + " is failing rather than hit once (each failure is carried on and counted).");
 
   public static final List<Threshold> ALL = List.of(
       CONTAINERS_OVER_DECLARED, EXITED_CONTAINERS, RESTARTS_PER_HOUR, MEMORY_NEAR_LIMIT, CPU_NEAR_LIMIT,
@@ -89,5 +92,5 @@ public final class Thresholds {
       HTTP_503_RATIO, DEPENDENCY_FAILURE_RATIO, DB_P95, GC_TIME_RATIO, HEAP_AFTER_GC, JVM_RECENT_STARTS,
       MIN_REQUEST_RATE, HEALTH_MIN_CONTAINERS, HOST_LOAD_PER_CORE, HOST_CPU_BUSY, HOST_MEMORY_AVAILABLE_WARNING,
       HOST_MEMORY_AVAILABLE_CRITICAL, HOST_CPU_PRESSURE, HOST_MEMORY_PRESSURE, HOST_IO_PRESSURE,
-      HOST_PROCESSES_PER_CORE, HOST_ZOMBIES);
+      HOST_PROCESSES_PER_CORE, HOST_ZOMBIES, EXPORTER_TASK_FAILURES);
 }

@@ -59,8 +59,8 @@ class CatalogTest {
   }
 
   @Test
-  void jsonEscapesControlCharacters() {
-    assertThat(CatalogJson.quote("a\"b\\c\n\u0001")).isEqualTo("\"a\\\"b\\\\c\\n\\u0001\"");
+  void theJsonCarriesTheTargetLabelsForTheDashboards() {
+    assertThat(CatalogJson.render()).contains("\"targetLabels\": [\"job\", \"instance\"]");
   }
 
   /** The committed catalog.json is what the dashboards build reads; it must match the Java source. */

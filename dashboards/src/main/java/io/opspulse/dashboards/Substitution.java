@@ -1,5 +1,6 @@
 package io.opspulse.dashboards;
 
+import io.opspulse.catalog.PromDuration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ public final class Substitution {
   private static final Pattern VARIABLE = Pattern.compile(
       "\\$\\{([A-Za-z0-9_]+)(?::[^}]*)?}|\\$([A-Za-z0-9_]+)|\\[\\[([A-Za-z0-9_]+)(?::[^\\]]*)?]]");
   private static final Pattern CAPTURE_GROUP = Pattern.compile("[0-9]+");
-  private static final Pattern DURATION = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
   private static final String REGEX_SPECIALS = "$^*{}[]'+?.()|";
 
   private final String datasourceUid;
@@ -124,21 +124,7 @@ public final class Substitution {
   }
 
   private static long millis(String duration) {
-    Matcher m = Pattern.compile("([0-9]+)(ms|s|m|h|d|w|y)").matcher(duration);
-    long total = 0;
-    while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      total += switch (m.group(2)) {
-        case "ms" -> n;
-        case "s" -> n * 1_000;
-        case "m" -> n * 60_000;
-        case "h" -> n * 3_600_000;
-        case "d" -> n * 86_400_000;
-        case "w" -> n * 604_800_000;
-        default -> n * 31_536_000_000L;
-      };
-    }
-    return total;
+    return PromDuration.parse(duration).toMillis();
   }
 
   /** What {@link PanelQueries} reads from a dashboard's templating list about one variable. */
@@ -214,7 +200,7 @@ public final class Substitution {
     }
 
     private static String duration(String d, String what) {
-      if (d == null || !DURATION.matcher(d).matches()) {
+      if (d == null || !PromDuration.isValid(d)) {
         throw new IllegalArgumentException(what + ": '" + d + "' is not a Prometheus duration like 1m");
       }
       return d;

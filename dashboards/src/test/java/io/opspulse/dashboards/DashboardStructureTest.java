@@ -21,10 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The conventions of the issue, checked on the committed JSON: a user importing these files gets a
  * datasource variable, job/instance filters, a unit, title and description on every panel,
- * $__rate_interval in every rate, only catalog metrics, and the alert thresholds on the panels.
+ * $__rate_interval in every rate, only catalog metrics and the rules' recording rules, the alert
+ * thresholds on the panels, rows, runbook links, alert annotations and an import input.
  */
 class DashboardStructureTest {
   private static final String DATASOURCE_REF = "${datasource}";
+  private static final RulesFile RULES = RulesFile.committed();
+  private static final Pattern ALERT_ANNOTATION =
+      Pattern.compile("^ALERTS\\{alertstate=\"firing\", alertname=~\"([A-Za-z0-9|]+)\"}$");
   private static final Pattern THRESHOLD_NOTE = Pattern.compile("([a-z][a-z0-9_]*) = (-?[0-9]+(?:\\.[0-9]+)?)");
 
   static Stream<Path> dashboards() {
@@ -117,14 +121,146 @@ class DashboardStructureTest {
 
   @ParameterizedTest
   @MethodSource("dashboards")
-  void everyMetricAQueryNamesIsInTheCatalog(Path file) {
+  void everyMetricAQueryNamesIsInTheCatalogOrARecordingRule(Path file) {
     for (Expr e : exprs(file)) {
       Set<String> names = Promql.seriesNames(e.expr);
       assertThat(names).as("%s selects no metric", e.where).isNotEmpty();
       for (String name : names) {
-        assertThat(Catalog.bySeriesName(name)).as("%s: metric %s is not in the catalog", e.where, name).isPresent();
+        assertThat(Catalog.bySeriesName(name).isPresent() || RULES.records().contains(name))
+            .as("%s: %s is neither a catalog metric nor a recording rule of %s", e.where, name, Dashboards.rulesYaml())
+            .isTrue();
       }
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void everyPanelIsInARow(Path file) {
+    JsonNode top = Dashboards.read(file).path("panels");
+    assertThat(top.get(0).path("type").asText()).as("%s starts with a row", file).isEqualTo("row");
+    int rows = 0;
+    for (JsonNode p : top) {
+      if ("row".equals(p.path("type").asText())) {
+        rows++;
+        assertThat(p.path("title").asText()).as("%s: row title", file).isNotBlank();
+        assertThat(p.path("panels").size() > 0).as("%s: row '%s' collapsed exactly when it holds its panels", file,
+            p.path("title").asText()).isEqualTo(p.path("collapsed").asBoolean());
+      }
+    }
+    assertThat(rows).as("%s has rows", file).isGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * A panel drawing an alert threshold links to the runbook of an alert it shows (the URL the rule
+   * carries), and a panel reading a recording rule links to an alert whose expression reads that rule.
+   */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void alertPanelsLinkTheirAlertsRunbooks(Path file) {
+    for (JsonNode p : Dashboards.panels(Dashboards.read(file))) {
+      String title = p.path("title").asText();
+      Map<String, String> linked = runbookLinks(p);
+      linked.forEach((alert, url) -> {
+        assertThat(RULES.runbooks()).as("%s: '%s' links alert %s", file, title, alert).containsKey(alert);
+        assertThat(url).as("%s: '%s' runbook of %s", file, title, alert).isEqualTo(RULES.runbooks().get(alert));
+      });
+      if (p.path("fieldConfig").path("defaults").path("thresholds").path("steps").size() > 1) {
+        assertThat(linked).as("%s: '%s' draws an alert threshold but links no runbook", file, title).isNotEmpty();
+      }
+      for (JsonNode t : p.path("targets")) {
+        for (String name : Promql.seriesNames(t.path("expr").asText())) {
+          if (RULES.records().contains(name)) {
+            assertThat(linked.keySet()).as("%s: '%s' reads %s: an alert reading it is linked", file, title, name)
+                .anyMatch(a -> RULES.alertExprs().get(a).stream().anyMatch(x -> Promql.seriesNames(x).contains(name)));
+          }
+        }
+      }
+    }
+  }
+
+  /** One annotation per board: ALERTS firing, narrowed to exactly the alerts its panels link. */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void firingAlertsOfTheBoardAreAnnotations(Path file) {
+    JsonNode d = Dashboards.read(file);
+    JsonNode list = d.path("annotations").path("list");
+    assertThat(list.size()).as("%s annotations", file).isEqualTo(1);
+    JsonNode a = list.get(0);
+    assertThat(a.path("enable").asBoolean()).isTrue();
+    assertThat(a.path("datasource").path("uid").asText()).isEqualTo(DATASOURCE_REF);
+    Matcher m = ALERT_ANNOTATION.matcher(a.path("expr").asText());
+    assertThat(m.matches()).as("%s annotation expr %s", file, a.path("expr")).isTrue();
+    Set<String> linked = new java.util.TreeSet<>();
+    Dashboards.panels(d).forEach(p -> linked.addAll(runbookLinks(p).keySet()));
+    assertThat(new java.util.TreeSet<>(List.of(m.group(1).split("\\|")))).isEqualTo(linked);
+    assertThat(a.path("titleFormat").asText()).isEqualTo("{{alertname}}");
+  }
+
+  /** Grafana's import dialog asks for the Prometheus data source; the datasource variable starts on it. */
+  @ParameterizedTest
+  @MethodSource("dashboards")
+  void importAsksForThePrometheusDataSource(Path file) throws java.io.IOException {
+    JsonNode d = Dashboards.read(file);
+    JsonNode inputs = d.path("__inputs");
+    assertThat(inputs.size()).isEqualTo(1);
+    assertThat(inputs.get(0).path("name").asText()).isEqualTo("DS_PROMETHEUS");
+    assertThat(inputs.get(0).path("type").asText()).isEqualTo("datasource");
+    assertThat(inputs.get(0).path("pluginId").asText()).isEqualTo("prometheus");
+    JsonNode variable = d.path("templating").path("list").get(0);
+    assertThat(variable.path("name").asText()).isEqualTo("datasource");
+    assertThat(variable.path("current").path("value").asText()).isEqualTo("${DS_PROMETHEUS}");
+    // No other input is referenced: import would leave it unreplaced.
+    assertThat(java.nio.file.Files.readString(file)).doesNotContainPattern("\\$\\{DS_(?!PROMETHEUS\\})");
+  }
+
+  @org.junit.jupiter.api.Test
+  void theJvmBoardHasLatencyHeatmapsOfTheServerClientAndJdbcHistograms() {
+    List<String> heatmaps = new ArrayList<>();
+    for (JsonNode p : Dashboards.panels(Dashboards.read(Dashboards.committed().resolve("opspulse-jvm.json")))) {
+      if ("heatmap".equals(p.path("type").asText())) {
+        JsonNode t = p.path("targets").get(0);
+        assertThat(t.path("format").asText()).as(p.path("title").asText()).isEqualTo("heatmap");
+        assertThat(t.path("legendFormat").asText()).isEqualTo("{{le}}");
+        assertThat(p.path("options").path("calculate").asBoolean(true)).isFalse();
+        Matcher m = Pattern.compile("^sum by \\(le\\) \\(rate\\(([a-z_]+_bucket)\\{.*}\\[\\$__rate_interval]\\)\\)$")
+            .matcher(t.path("expr").asText());
+        assertThat(m.matches()).as("%s: %s", p.path("title").asText(), t.path("expr")).isTrue();
+        heatmaps.add(m.group(1));
+      }
+    }
+    assertThat(heatmaps).containsExactlyInAnyOrder("http_server_request_duration_seconds_bucket",
+        "http_client_request_duration_seconds_bucket", "db_client_operation_duration_seconds_bucket");
+  }
+
+  /** A hot container (Fleet) and a hot JVM (JVM) link to the agent profiler's flame graph on their host. */
+  @org.junit.jupiter.api.Test
+  void hotContainersAndJvmsLinkToTheirFlameGraph() {
+    for (String board : List.of("opspulse-fleet.json", "opspulse-jvm.json")) {
+      JsonNode d = Dashboards.read(Dashboards.committed().resolve(board));
+      List<JsonNode> linking = Dashboards.panels(d).stream()
+          .filter(p -> p.path("fieldConfig").path("defaults").path("links").toString().contains("/debug/flamegraph"))
+          .toList();
+      assertThat(linking).as(board).isNotEmpty();
+      for (JsonNode p : linking) {
+        String url = p.path("fieldConfig").path("defaults").path("links").get(0).path("url").asText();
+        assertThat(url).isEqualTo("http://${__field.labels.host}:${profiler_port}/debug/flamegraph?event=cpu");
+        p.path("targets").forEach(t -> assertThat(t.path("expr").asText()).as("%s: the series carry a host label", board)
+            .startsWith("label_replace(").endsWith(", \"host\", \"$1\", \"instance\", \"(.*):[0-9]+\")"));
+      }
+      assertThat(d.path("templating").path("list").toString()).contains("\"name\":\"profiler_port\"");
+    }
+  }
+
+  /** Runbook links of a panel, by alert name. */
+  private static Map<String, String> runbookLinks(JsonNode panel) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (JsonNode l : panel.path("links")) {
+      String title = l.path("title").asText();
+      if (title.startsWith("Runbook: ")) {
+        out.put(title.substring("Runbook: ".length()), l.path("url").asText());
+      }
+    }
+    return out;
   }
 
   @ParameterizedTest

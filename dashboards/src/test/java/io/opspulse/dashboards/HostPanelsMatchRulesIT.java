@@ -24,10 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Host board computes what the host alerts compute: a real node_exporter scraped by a real
- * Prometheus that runs the committed rules file (alert-rules/opspulse-rules.yml). Each panel query,
- * evaluated at the instant a recording rule wrote its sample, must give that sample's value for the
- * same instance; the zombie panel must show the count the zombie alert is pending on. The panel's
- * {@code $__rate_interval} is set to the rules' 5m here, so the rated panels match to the digit too.
+ * Prometheus that runs the committed rules file (alert-rules/opspulse-rules.yml). Each panel query
+ * (the recording rule, under the board's job and instance filters), evaluated at the instant the rule
+ * wrote its sample, must give that sample's value for the same instance, so the filters keep the
+ * rule's series; the zombie panel must show the count the zombie alert is pending on.
  */
 class HostPanelsMatchRulesIT {
   private static final String JOB = "node";

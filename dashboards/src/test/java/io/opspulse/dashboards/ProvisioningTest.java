@@ -44,7 +44,9 @@ class ProvisioningTest {
   void theExampleDatasourceIsAPrometheusTheDatasourceVariableOffers() throws IOException {
     List<Map<String, Object>> list = (List<Map<String, Object>>) yaml("datasources.yaml").get("datasources");
     assertThat(list).hasSize(1);
-    assertThat(list.get(0)).containsEntry("type", "prometheus").containsEntry("isDefault", true);
+    assertThat(list.get(0)).containsEntry("type", "prometheus").containsEntry("isDefault", true)
+        // The uid the README's provisioning command writes into the dashboards (--datasource-uid).
+        .containsEntry("uid", "prometheus");
     assertThat((String) list.get(0).get("url")).startsWith("http");
   }
 }

@@ -1,6 +1,10 @@
 package io.opspulse.exporter;
 
 import io.opspulse.exporter.ComposeFileException.Kind;
+import io.opspulse.yaml.StrictYaml;
+import io.opspulse.yaml.YamlException;
+import io.opspulse.yaml.YamlLimits;
+import io.opspulse.yaml.YamlMapping;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -19,12 +23,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -45,6 +45,7 @@ final class ComposeFileParser {
   static final int MAX_INCLUDE_DEPTH = 10;
   /** Files one top file may pull in, includes and .env files together. */
   static final int MAX_FILES = 64;
+  private static final YamlLimits LIMITS = new YamlLimits((int) MAX_FILE_BYTES, 50, 50);
 
   /**
    * The parsed file: its project name (null when the file names none), its services with those of the
@@ -61,10 +62,14 @@ final class ComposeFileParser {
   private final Path path;
   private final Map<String, String> env;
   private final Map<Node, String> interpolated = new IdentityHashMap<>();
+  /** Reads values as interpolated, keys as written, as compose does. */
+  private final StrictYaml yaml;
 
   private ComposeFileParser(Path path, Map<String, String> env) {
     this.path = path;
     this.env = env;
+    this.yaml = StrictYaml.of(path.toString(), LIMITS)
+        .withValues(s -> interpolated.getOrDefault(s, s.getValue()));
   }
 
   /**
@@ -162,67 +167,50 @@ final class ComposeFileParser {
 
   private ParsedFile read(Reader reader, List<Path> chain, Map<String, String> processEnv, Set<Path> read)
       throws ComposeFileException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(50);
-    options.setNestingDepthLimit(50);
-    options.setCodePointLimit((int) MAX_FILE_BYTES);
-    options.setAllowRecursiveKeys(false);
-    Node root;
     try {
-      root = new Yaml(options).compose(reader);
-    } catch (MarkedYAMLException e) {
-      Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String what = e.getProblem() != null ? e.getProblem() : e.getContext();
-      throw new ComposeFileException(Kind.YAML_SYNTAX, path + ":" + (at == null ? 0 : at.getLine() + 1)
-          + ": invalid YAML: " + oneLine(what), e);
-    } catch (YAMLException e) {
-      // Limits (aliases, nesting, size) end up here: untrusted input refused before it costs memory.
-      throw new ComposeFileException(Kind.YAML_SYNTAX, path + ": refused: " + oneLine(e.getMessage()), e);
+      return readChecked(reader, chain, processEnv, read);
+    } catch (YamlException e) {
+      // Not YAML, or refused by a limit before it cost memory: yaml_syntax; YAML of the wrong shape: schema.
+      throw new ComposeFileException(e.kind() == YamlException.Kind.SCHEMA ? Kind.SCHEMA : Kind.YAML_SYNTAX,
+          e.getMessage(), e);
     }
-    if (root == null) {
-      throw new ComposeFileException(Kind.SCHEMA, path + ":1: the file is empty");
-    }
-    MappingNode top = mapping(root, "(top level)");
-    interpolateAll(top, "", new HashSet<>());
-    String project = null;
-    for (NodeTuple t : top.getValue()) {
-      if (key(t, "(key)").equals("name")) {
-        project = normalizeProjectName(scalar(t.getValueNode(), "name"));
-      }
-    }
+  }
+
+  private ParsedFile readChecked(Reader reader, List<Path> chain, Map<String, String> processEnv, Set<Path> read)
+      throws ComposeFileException {
+    Node root = yaml.compose(reader).orElseThrow(() -> new ComposeFileException(Kind.SCHEMA,
+        path + ":1: " + YamlException.WHOLE_FILE + ": the file is empty"));
+    YamlMapping top = yaml.mapping(root, "");
+    interpolateAll(root, "", new HashSet<>());
+    String project = top.entry("name").map(e -> normalizeProjectName(yaml.scalar(e.value(), e.path())))
+        .orElse(null);
     String effectiveProject = project != null ? project : defaultProjectName(path);
     Map<String, DeclaredService> services = new LinkedHashMap<>();
-    boolean sawServices = false;
-    for (NodeTuple t : top.getValue()) {
-      String key = key(t, "(key)");
-      if (key.equals("include") && !isNull(t.getValueNode())) {
-        for (Node entry : sequence(t.getValueNode(), "include").getValue()) {
-          include(entry, chain, processEnv, read, effectiveProject, services);
-        }
+    Optional<Node> include = top.entry("include").map(YamlMapping.Entry::value).filter(n -> !isNull(n));
+    if (include.isPresent()) {
+      for (Node entry : yaml.list(include.get(), "include")) {
+        include(entry, chain, processEnv, read, effectiveProject, services);
       }
     }
-    for (NodeTuple t : top.getValue()) {
-      if (!key(t, "(key)").equals("services")) {
-        continue;
-      }
-      sawServices = true;
-      if (isNull(t.getValueNode())) {
-        continue;
-      }
-      for (NodeTuple s : mapping(t.getValueNode(), "services").getValue()) {
-        String name = key(s, "services");
-        if (services.containsKey(name)) {
-          throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(s.getKeyNode()) + ": services." + name
-              + ": also defined by included file " + services.get(name).source());
+    Optional<YamlMapping.Entry> declared = top.entry("services");
+    if (declared.isPresent() && !isNull(declared.get().value())) {
+      for (YamlMapping.Entry s : yaml.mapping(declared.get().value(), "services").entries()) {
+        if (services.containsKey(s.key())) {
+          throw fail(Kind.SCHEMA, s.keyNode(), s.path(), "also defined by included file "
+              + services.get(s.key()).source());
         }
-        services.put(name, service(effectiveProject, name, s.getValueNode()));
+        services.put(s.key(), service(effectiveProject, s.key(), s.value()));
       }
     }
-    if (!sawServices && services.isEmpty()) {
-      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(top) + ": services: missing; this is not a compose file");
+    if (declared.isEmpty() && services.isEmpty()) {
+      throw fail(Kind.SCHEMA, root, "services", "missing; this is not a compose file");
     }
     return new ParsedFile(path, project, services, new ArrayList<>(read));
+  }
+
+  /** A problem at {@code node}, as {@code file:line: field: what is wrong}. */
+  private ComposeFileException fail(Kind kind, Node node, String field, String what) {
+    return new ComposeFileException(kind, yaml.error(node, field, what).getMessage());
   }
 
   /**
@@ -237,18 +225,17 @@ final class ComposeFileParser {
     Path projectDir = null;
     Path envFile = null;
     if (entry instanceof ScalarNode) {
-      files.add(relativeTo(base, scalar(entry, "include"), entry));
+      files.add(relativeTo(base, yaml.scalar(entry, "include"), entry));
     } else {
-      for (NodeTuple t : mapping(entry, "include").getValue()) {
-        String key = key(t, "include");
-        Node value = t.getValueNode();
-        switch (key) {
+      for (YamlMapping.Entry t : yaml.mapping(entry, "include").entries()) {
+        Node value = t.value();
+        switch (t.key()) {
           case "path" -> {
             for (String p : scalarOrList(value, "include.path")) {
               files.add(relativeTo(base, p, value));
             }
           }
-          case "project_directory" -> projectDir = relativeTo(base, scalar(value, "include.project_directory"), value);
+          case "project_directory" -> projectDir = relativeTo(base, yaml.scalar(value, "include.project_directory"), value);
           case "env_file" -> {
             List<String> envs = scalarOrList(value, "include.env_file");
             // Only the first is read: several env files for one include are rare enough to leave out.
@@ -260,7 +247,7 @@ final class ComposeFileParser {
         }
       }
       if (files.isEmpty()) {
-        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(entry) + ": include: an entry without a path");
+        throw fail(Kind.SCHEMA, entry, "include", "an entry without a path");
       }
     }
     if (projectDir == null) {
@@ -278,14 +265,14 @@ final class ComposeFileParser {
         p = load(f, envFile, processEnv, chain, read);
       } catch (ComposeFileException e) {
         // Named from the including file and line, so the operator finds the include that failed.
-        throw new ComposeFileException(e.kind(), path + ":" + line(entry) + ": include: " + e.getMessage(), e);
+        throw new ComposeFileException(e.kind(), yaml.error(entry, "include", e.getMessage()).getMessage(), e);
       }
       p.services().forEach((name, svc) -> included.merge(name, withProject(svc, project), DeclaredService::overriddenBy));
     }
     for (Map.Entry<String, DeclaredService> e : included.entrySet()) {
       if (into.containsKey(e.getKey())) {
-        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(entry) + ": include: services." + e.getKey()
-            + " is defined by " + into.get(e.getKey()).source() + " and " + e.getValue().source());
+        throw fail(Kind.SCHEMA, entry, "include", "services." + e.getKey() + " is defined by "
+            + into.get(e.getKey()).source() + " and " + e.getValue().source());
       }
       into.put(e.getKey(), e.getValue());
     }
@@ -301,14 +288,12 @@ final class ComposeFileParser {
       Path given = Path.of(p);
       resolved = (given.isAbsolute() ? given : base.resolve(given)).normalize();
     } catch (java.nio.file.InvalidPathException e) {
-      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": include: '" + LabelText.value(p)
-          + "' is not a path");
+      throw fail(Kind.SCHEMA, node, "include", "'" + LabelText.value(p) + "' is not a path");
     }
     // The kernel's file systems hold no compose files, and what they hold is not for error messages.
     for (String kernel : new String[] {"/proc", "/sys", "/dev"}) {
       if (resolved.startsWith(kernel)) {
-        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": include: " + resolved
-            + " is not a compose file");
+        throw fail(Kind.SCHEMA, node, "include", resolved + " is not a compose file");
       }
     }
     return resolved;
@@ -326,8 +311,7 @@ final class ComposeFileParser {
       try {
         interpolated.put(s, Interpolation.apply(s.getValue(), env));
       } catch (Interpolation.Failure e) {
-        throw new ComposeFileException(Kind.INTERPOLATION, path + ":" + line(s) + ": "
-            + (field.isEmpty() ? "(value)" : field) + ": " + e.getMessage());
+        throw fail(Kind.INTERPOLATION, s, field.isEmpty() ? "(value)" : field, e.getMessage());
       }
     } else if (node instanceof SequenceNode seq) {
       for (Node n : seq.getValue()) {
@@ -350,24 +334,20 @@ final class ComposeFileParser {
     Integer scale = null;
     Integer deployReplicas = null;
     List<String> profiles = new ArrayList<>();
-    for (NodeTuple t : mapping(node, field).getValue()) {
-      String key = key(t, field);
-      Node value = t.getValueNode();
-      switch (key) {
-        case "image" -> image = scalar(value, field + ".image");
+    for (YamlMapping.Entry t : yaml.mapping(node, field).entries()) {
+      Node value = t.value();
+      switch (t.key()) {
+        case "image" -> image = yaml.scalar(value, t.path());
         case "scale" -> scale = nonNegativeInt(value, field + ".scale");
         case "profiles" -> {
-          for (Node p : sequence(value, field + ".profiles").getValue()) {
-            profiles.add(scalar(p, field + ".profiles"));
-          }
+          profiles.addAll(yaml.scalarList(value, t.path()));
         }
         case "deploy" -> {
           if (!isNull(value)) {
-            for (NodeTuple d : mapping(value, field + ".deploy").getValue()) {
-              String dk = key(d, field + ".deploy");
-              if (dk.equals("replicas")) {
-                deployReplicas = nonNegativeInt(d.getValueNode(), field + ".deploy.replicas");
-              } else if (dk.equals("mode") && "global".equals(scalar(d.getValueNode(), field + ".deploy.mode"))) {
+            for (YamlMapping.Entry d : yaml.mapping(value, t.path()).entries()) {
+              if (d.key().equals("replicas")) {
+                deployReplicas = nonNegativeInt(d.value(), d.path());
+              } else if (d.key().equals("mode") && "global".equals(yaml.scalar(d.value(), d.path()))) {
                 deployReplicas = 1;
               }
             }
@@ -402,61 +382,22 @@ final class ComposeFileParser {
   }
 
   private static boolean isNull(Node node) {
-    return node instanceof ScalarNode s && (s.getTag().getValue().endsWith(":null") || s.getValue().isEmpty());
+    return StrictYaml.isNull(node) || node instanceof ScalarNode s && s.getValue().isEmpty();
   }
 
-  private MappingNode mapping(Node node, String field) throws ComposeFileException {
-    if (!(node instanceof MappingNode m)) {
-      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": expected a mapping");
-    }
-    // SnakeYAML refuses duplicate keys only when constructing objects; at the node level it is ours to do.
-    Set<String> keys = new HashSet<>();
-    for (NodeTuple t : m.getValue()) {
-      if (t.getKeyNode() instanceof ScalarNode k && !keys.add(k.getValue())) {
-        throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(k) + ": " + field + ": duplicate key '"
-            + LabelText.value(k.getValue()) + "'");
-      }
-    }
-    return m;
-  }
-
-  private SequenceNode sequence(Node node, String field) throws ComposeFileException {
-    if (node instanceof SequenceNode s) {
-      return s;
-    }
-    throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": expected a list");
-  }
-
-  private List<String> scalarOrList(Node node, String field) throws ComposeFileException {
+  private List<String> scalarOrList(Node node, String field) {
     if (node instanceof SequenceNode s) {
       List<String> out = new ArrayList<>();
       for (Node n : s.getValue()) {
-        out.add(scalar(n, field));
+        out.add(yaml.scalar(n, field));
       }
       return out;
     }
-    return List.of(scalar(node, field));
+    return List.of(yaml.scalar(node, field));
   }
 
-  /** A key as written (compose does not interpolate keys). */
-  private String key(NodeTuple t, String field) throws ComposeFileException {
-    if (t.getKeyNode() instanceof ScalarNode s) {
-      return s.getValue();
-    }
-    throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(t.getKeyNode()) + ": " + field + ": expected a single value");
-  }
-
-  /** A value, interpolated. */
-  private String scalar(Node node, String field) throws ComposeFileException {
-    if (node instanceof ScalarNode s) {
-      String v = interpolated.get(s);
-      return v != null ? v : s.getValue();
-    }
-    throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": expected a single value");
-  }
-
-  private int nonNegativeInt(Node node, String field) throws ComposeFileException {
-    String text = scalar(node, field);
+  private int nonNegativeInt(Node node, String field) {
+    String text = yaml.scalar(node, field);
     try {
       int v = Integer.parseInt(text.strip());
       if (v < 0) {
@@ -464,17 +405,7 @@ final class ComposeFileParser {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new ComposeFileException(Kind.SCHEMA, path + ":" + line(node) + ": " + field + ": '"
-          + LabelText.value(text) + "' is not a whole number of replicas");
+      throw yaml.error(node, field, "'" + LabelText.value(text) + "' is not a whole number of replicas");
     }
-  }
-
-  private static int line(Node node) {
-    Mark mark = node.getStartMark();
-    return mark == null ? 0 : mark.getLine() + 1;
-  }
-
-  private static String oneLine(String message) {
-    return message == null ? "invalid YAML" : message.replaceAll("\\s+", " ").strip();
   }
 }

@@ -202,16 +202,14 @@ record ComposeLabels(String project, String configFiles, String workingDir, Stri
         throw new RefusedException(Refusal.TOO_LONG, label + " has a path of " + part.length() + " characters");
       }
     }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (Character.isISOControl(c)) {
-        throw new RefusedException(Refusal.CONTROL_CHARACTER, label + " has control character U+"
-            + String.format("%04X", (int) c) + " at " + i);
-      }
-      if (c == '\uFFFD' || (Character.isHighSurrogate(c)
-          ? i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(++i)) : Character.isLowSurrogate(c))) {
-        throw new RefusedException(Refusal.INVALID_UTF8, label + " is not valid UTF-8 text");
-      }
+    int at = LabelScreen.firstRefusedCharacter(value, false);
+    if (at < 0) {
+      return;
     }
+    if (LabelScreen.characterReason(value, at).equals(LabelScreen.CONTROL_CHARACTER)) {
+      throw new RefusedException(Refusal.CONTROL_CHARACTER, label + " has control character U+"
+          + String.format(Locale.ROOT, "%04X", (int) value.charAt(at)) + " at " + at);
+    }
+    throw new RefusedException(Refusal.INVALID_UTF8, label + " is not valid UTF-8 text");
   }
 }

@@ -1,23 +1,21 @@
 package io.opspulse.exporter;
 
+import io.opspulse.catalog.PromDuration;
+import io.opspulse.yaml.StrictYaml;
+import io.opspulse.yaml.YamlException;
+import io.opspulse.yaml.YamlLimits;
+import io.opspulse.yaml.YamlMapping;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
+import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads the exporter's YAML configuration onto a builder. Every key is known in advance; an unknown
@@ -25,7 +23,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * never silently falls back to a default.
  */
 final class ConfigFile {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  /** A settings file is a few dozen lines; these refuse a hostile one before it is expanded. */
+  private static final YamlLimits LIMITS = new YamlLimits(1024 * 1024, 10, 50);
 
   private ConfigFile() {}
 
@@ -63,90 +62,86 @@ final class ConfigFile {
   }
 
   static void apply(String name, Reader reader, ExporterConfig.Builder b) throws ConfigFileException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(10);
-    options.setCodePointLimit(1024 * 1024);
-    Node root;
+    StrictYaml yaml = StrictYaml.of(name, LIMITS);
     try {
-      root = new Yaml(options).compose(reader);
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      throw new ConfigFileException(name + ":" + line + ": invalid YAML: " + e.getProblem());
-    } catch (YAMLException e) {
-      throw new ConfigFileException(name + ": invalid YAML: " + e.getMessage());
+      Optional<Node> root = yaml.compose(reader);
+      if (root.isPresent()) { // an empty file configures nothing
+        walk(yaml, "", root.get(), b);
+      }
+    } catch (YamlException e) {
+      throw new ConfigFileException(e.getMessage());
     }
-    if (root == null) {
-      return; // an empty file configures nothing
-    }
-    walk(name, "", root, b);
   }
 
-  private static void walk(String file, String prefix, Node node, ExporterConfig.Builder b) throws ConfigFileException {
-    if (!(node instanceof MappingNode mapping)) {
-      throw error(file, node, prefix.isEmpty() ? "(top level)" : prefix, "expected a mapping");
-    }
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (NodeTuple t : mapping.getValue()) {
-      String key = scalar(file, t.getKeyNode(), prefix + "(key)");
-      if (!seen.add(key)) {
-        throw error(file, t.getKeyNode(), prefix.isEmpty() ? key : prefix + "." + key, "set twice");
-      }
-      String path = prefix.isEmpty() ? key : prefix + "." + key;
-      Node value = t.getValueNode();
-      if (!KEYS.containsKey(path)) {
-        boolean isSection = KEYS.keySet().stream().anyMatch(k -> k.startsWith(path + "."));
-        if (isSection) {
-          walk(file, path, value, b);
-          continue;
+  /**
+   * The keys a mapping at {@code prefix} takes: its settings and sections, and the settings below it
+   * written as one dotted key ({@code docker.host: ...}, as the README's table names them).
+   */
+  private static Set<String> keysUnder(String prefix) {
+    Set<String> keys = new LinkedHashSet<>();
+    for (String k : KEYS.keySet()) {
+      if (prefix.isEmpty() || k.startsWith(prefix + ".")) {
+        String rest = prefix.isEmpty() ? k : k.substring(prefix.length() + 1);
+        if (rest.contains(".")) {
+          keys.add(rest.substring(0, rest.indexOf('.')));
         }
-        throw error(file, t.getKeyNode(), path, "unknown setting; known settings: " + String.join(", ", KEYS.keySet()));
+        keys.add(rest);
       }
-      set(file, path, value, b);
+    }
+    return keys;
+  }
+
+  private static void walk(StrictYaml yaml, String prefix, Node node, ExporterConfig.Builder b) {
+    for (YamlMapping.Entry e : yaml.mapping(node, prefix, keysUnder(prefix)).entries()) {
+      if (KEYS.containsKey(e.path())) {
+        set(yaml, e.path(), e.value(), b);
+      } else {
+        walk(yaml, e.path(), e.value(), b);
+      }
     }
   }
 
-  private static void set(String file, String key, Node value, ExporterConfig.Builder b) throws ConfigFileException {
+  private static void set(StrictYaml yaml, String key, Node value, ExporterConfig.Builder b) {
     switch (key) {
       case "docker.host" -> {
-        String v = scalar(file, value, key);
+        String v = yaml.scalar(value, key);
         try {
           DockerEndpoint.parse(v);
         } catch (IllegalArgumentException e) {
-          throw error(file, value, key, e.getMessage());
+          throw yaml.error(value, key, e.getMessage());
         }
         b.dockerHost(v);
       }
-      case "docker.cert_path" -> b.dockerCertPath(Path.of(scalar(file, value, key)));
-      case "docker.tls_verify" -> b.dockerTlsVerify(bool(file, value, key));
-      case "web.listen_address" -> b.listenAddress(scalar(file, value, key));
+      case "docker.cert_path" -> b.dockerCertPath(yaml.parsed(value, key, Path::of));
+      case "docker.tls_verify" -> b.dockerTlsVerify(yaml.bool(value, key));
+      case "web.listen_address" -> b.listenAddress(yaml.scalar(value, key));
       case "web.telemetry_path" -> {
-        String v = scalar(file, value, key);
+        String v = yaml.scalar(value, key);
         if (!v.startsWith("/")) {
-          throw error(file, value, key, "'" + v + "' must start with /");
+          throw yaml.error(value, key, "'" + v + "' must start with /");
         }
         b.telemetryPath(v);
       }
       case "compose.files" -> {
-        for (String s : list(file, value, key)) {
+        for (String s : yaml.scalarList(value, key)) {
           b.composeFile(Path.of(s));
         }
       }
-      case "compose.profiles" -> list(file, value, key).forEach(b::composeProfile);
-      case "compose.retention" -> b.composeRetention(duration(file, value, key));
-      case "deprecated.images" -> list(file, value, key).forEach(b::deprecatedImage);
-      case "deprecated.names" -> list(file, value, key).forEach(b::deprecatedName);
+      case "compose.profiles" -> yaml.scalarList(value, key).forEach(b::composeProfile);
+      case "compose.retention" -> b.composeRetention(yaml.parsed(value, key, ConfigFile::parseDuration));
+      case "deprecated.images" -> yaml.scalarList(value, key).forEach(b::deprecatedImage);
+      case "deprecated.names" -> yaml.scalarList(value, key).forEach(b::deprecatedName);
       case "labels.allow" -> {
-        java.util.List<String> labels = list(file, value, key);
+        java.util.List<String> labels = yaml.scalarList(value, key);
         try {
           ExporterConfig.Builder.checkedLabelAllowList(labels);
         } catch (IllegalArgumentException e) {
-          throw error(file, value, key, e.getMessage().substring((key + ": ").length()));
+          throw yaml.error(value, key, e.getMessage().substring((key + ": ").length()));
         }
         labels.forEach(b::allowLabel);
       }
       case "limits.max_containers" -> {
-        String v = scalar(file, value, key);
+        String v = yaml.scalar(value, key);
         try {
           int n = Integer.parseInt(v);
           if (n < 1) {
@@ -154,80 +149,26 @@ final class ConfigFile {
           }
           b.maxContainers(n);
         } catch (NumberFormatException e) {
-          throw error(file, value, key, "'" + v + "' is not a positive integer");
+          throw yaml.error(value, key, "'" + v + "' is not a positive integer");
         }
       }
-      case "resync_period" -> b.resyncPeriod(duration(file, value, key));
-      case "cgroup.interval" -> b.cgroupInterval(duration(file, value, key));
-      case "cgroup.proc_root" -> b.procRoot(Path.of(scalar(file, value, key)));
-      case "cgroup.root" -> b.cgroupRoot(Path.of(scalar(file, value, key)));
-      case "web.config_file" -> b.webConfigFile(Path.of(scalar(file, value, key)));
-      case "gpu.enabled" -> b.gpuEnabled(bool(file, value, key));
-      case "gpu.interval" -> b.gpuInterval(duration(file, value, key));
+      case "resync_period" -> b.resyncPeriod(yaml.parsed(value, key, ConfigFile::parseDuration));
+      case "cgroup.interval" -> b.cgroupInterval(yaml.parsed(value, key, ConfigFile::parseDuration));
+      case "cgroup.proc_root" -> b.procRoot(yaml.parsed(value, key, Path::of));
+      case "cgroup.root" -> b.cgroupRoot(yaml.parsed(value, key, Path::of));
+      case "web.config_file" -> b.webConfigFile(yaml.parsed(value, key, Path::of));
+      case "gpu.enabled" -> b.gpuEnabled(yaml.bool(value, key));
+      case "gpu.interval" -> b.gpuInterval(yaml.parsed(value, key, ConfigFile::parseDuration));
       default -> throw new IllegalStateException("key without a setter: " + key);
     }
   }
 
-  /** Prometheus-style durations: 500ms, 30s, 5m, 1h, also combined (1m30s). */
+  /** Prometheus durations ({@link PromDuration}: 500ms, 30s, 5m, 1h, 1m30s) longer than zero. */
   static Duration parseDuration(String text) {
-    Matcher m = DURATION.matcher(text.strip());
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (m.find()) {
-      if (m.start() != end) {
-        throw new IllegalArgumentException("'" + text + "' is not a duration (like 500ms, 30s, 5m, 1h)");
-      }
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
-      });
-      end = m.end();
-    }
-    if (end == 0 || end != text.strip().length() || total.isZero()) {
+    Duration d = PromDuration.parse(text.strip());
+    if (d.isZero()) {
       throw new IllegalArgumentException("'" + text + "' is not a positive duration (like 500ms, 30s, 5m, 1h)");
     }
-    return total;
-  }
-
-  private static boolean bool(String file, Node value, String key) throws ConfigFileException {
-    String v = scalar(file, value, key);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw error(file, value, key, "'" + v + "' is not true or false");
-    }
-    return Boolean.parseBoolean(v);
-  }
-
-  private static Duration duration(String file, Node value, String key) throws ConfigFileException {
-    try {
-      return parseDuration(scalar(file, value, key));
-    } catch (IllegalArgumentException e) {
-      throw error(file, value, key, e.getMessage());
-    }
-  }
-
-  private static java.util.List<String> list(String file, Node value, String key) throws ConfigFileException {
-    if (!(value instanceof SequenceNode seq)) {
-      throw error(file, value, key, "expected a list");
-    }
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (Node n : seq.getValue()) {
-      out.add(scalar(file, n, key));
-    }
-    return out;
-  }
-
-  private static String scalar(String file, Node node, String key) throws ConfigFileException {
-    if (node instanceof ScalarNode s) {
-      return s.getValue();
-    }
-    throw error(file, node, key, "expected a single value");
-  }
-
-  private static ConfigFileException error(String file, Node node, String key, String what) {
-    int line = node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
-    return new ConfigFileException(file + ":" + line + ": " + key + ": " + what);
+    return d;
   }
 }

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import io.opspulse.catalog.LabelValues;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -77,7 +78,7 @@ record ContainerInfo(
   }
 
   boolean isRunning() {
-    return "running".equals(state);
+    return LabelValues.STATE_RUNNING.equals(state);
   }
 
   boolean hasHealthcheck() {

@@ -45,15 +45,37 @@ final class LabelScreen {
     if (text.length() > MAX_LENGTH) {
       return TOO_LONG;
     }
+    int at = firstRefusedCharacter(text, true);
+    return at < 0 ? null : characterReason(text, at);
+  }
+
+  /**
+   * Where {@code text} first has a character no honest tool writes into a label, or -1: a control
+   * character (tab and line breaks pass when {@code lineBreaksPass}: descriptions have them, file
+   * paths do not), U+FFFD (what a JSON decoder makes of bytes that are not UTF-8) or a lone surrogate
+   * (which no UTF-8 encoder can write out).
+   */
+  static int firstRefusedCharacter(String text, boolean lineBreaksPass) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '\uFFFD') {
-        return INVALID_UTF8; // what a JSON decoder makes of bytes that are not UTF-8
+      if (Character.isISOControl(c) && !(lineBreaksPass && (c == '\t' || c == '\n' || c == '\r'))) {
+        return i;
       }
-      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
-        return CONTROL_CHARACTER;
+      if (c == '\uFFFD' || Character.isLowSurrogate(c)) {
+        return i;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+          return i;
+        }
+        i++; // a well-formed pair
       }
     }
-    return null;
+    return -1;
+  }
+
+  /** The reason for the character {@link #firstRefusedCharacter} found at {@code at}. */
+  static String characterReason(String text, int at) {
+    return Character.isISOControl(text.charAt(at)) ? CONTROL_CHARACTER : INVALID_UTF8;
   }
 }

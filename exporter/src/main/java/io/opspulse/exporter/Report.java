@@ -1,5 +1,11 @@
 package io.opspulse.exporter;
 
+import static io.opspulse.catalog.LabelValues.HEALTH_HEALTHY;
+import static io.opspulse.catalog.LabelValues.HEALTH_UNHEALTHY;
+import static io.opspulse.catalog.LabelValues.STATE_DEAD;
+import static io.opspulse.catalog.LabelValues.STATE_EXITED;
+import static io.opspulse.catalog.LabelValues.STATE_RESTARTING;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -53,7 +59,7 @@ final class Report {
   }
 
   List<ContainerView> exited() {
-    return view.containers().stream().filter(c -> c.info().state().equals("exited") || c.info().state().equals("dead"))
+    return view.containers().stream().filter(c -> c.info().state().equals(STATE_EXITED) || c.info().state().equals(STATE_DEAD))
         .sorted(Comparator.comparing(c -> c.lastExit() == null ? Instant.EPOCH : c.lastExit().at())).toList();
   }
 
@@ -64,7 +70,7 @@ final class Report {
    */
   List<ContainerView> crashLooping() {
     return view.containers().stream()
-        .filter(c -> c.info().state().equals("restarting")
+        .filter(c -> c.info().state().equals(STATE_RESTARTING)
             || (c.restarts() > 0 && (c.lastExit() == null || c.lastExit().reason() != ExitReason.COMPLETED)))
         .sorted(Comparator.comparingLong(ContainerView::restarts).reversed()).toList();
   }
@@ -80,7 +86,7 @@ final class Report {
   }
 
   List<ContainerView> unhealthy() {
-    return view.containers().stream().filter(c -> c.info().healthStatus().equals("unhealthy")).toList();
+    return view.containers().stream().filter(c -> c.info().healthStatus().equals(HEALTH_UNHEALTHY)).toList();
   }
 
   List<ContainerView> healthChecked() {
@@ -158,7 +164,7 @@ final class Report {
     List<ContainerView> checked = healthChecked();
     List<ContainerView> unhealthy = unhealthy();
     if (!checked.isEmpty()) {
-      long healthy = checked.stream().filter(c -> c.info().healthStatus().equals("healthy")).count();
+      long healthy = checked.stream().filter(c -> c.info().healthStatus().equals(HEALTH_HEALTHY)).count();
       out.append(String.format(Locale.ROOT, "  %d of %d health-checked containers healthy (%.0f%%)%n", healthy,
           checked.size(), 100.0 * healthy / checked.size()));
     } else {
@@ -230,7 +236,7 @@ final class Report {
 
     ObjectNode health = root.putObject("health");
     health.put("checked", healthChecked().size());
-    health.put("healthy", healthChecked().stream().filter(c -> c.info().healthStatus().equals("healthy")).count());
+    health.put("healthy", healthChecked().stream().filter(c -> c.info().healthStatus().equals(HEALTH_HEALTHY)).count());
     ArrayNode unhealthy = health.putArray("unhealthy");
     unhealthy().forEach(c -> unhealthy.add(c.info().name()));
     ArrayNode shortTimeouts = health.putArray("shortTimeouts");

@@ -2,6 +2,9 @@ package io.opspulse.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.testkit.exposition.Exposition;
+import io.opspulse.testkit.exposition.Promtool;
+import io.opspulse.testkit.exposition.Sample;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,15 +42,15 @@ class CardinalityTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, collector.collect());
     String text = out.toString(StandardCharsets.UTF_8);
-    MetricsText metrics = MetricsText.parse(text);
+    Exposition metrics = Exposition.parse(text);
 
-    assertThat(metrics.all("docker_container_info", s -> true)).hasSize(1000);
-    assertThat(metrics.all("docker_container_restarts_total", s -> true)).hasSize(1000);
-    assertThat(metrics.value("opspulse_exporter_containers_dropped")).contains(4000.0);
-    double counted = metrics.all("docker_containers", s -> true).stream().mapToDouble(MetricsText.Sample::value).sum();
+    assertThat(metrics.samples("docker_container_info")).hasSize(1000);
+    assertThat(metrics.samples("docker_container_restarts_total")).hasSize(1000);
+    assertThat(metrics.find("opspulse_exporter_containers_dropped")).contains(4000.0);
+    double counted = metrics.samples("docker_containers").stream().mapToDouble(Sample::value).sum();
     assertThat(counted).as("the aggregates still count every container").isEqualTo(5000);
     assertThat(metrics.samples()).isNotEmpty();
-    for (MetricsText.Sample s : metrics.samples()) {
+    for (Sample s : metrics.samples()) {
       for (String v : s.labels().values()) {
         assertThat(v.length()).isLessThanOrEqualTo(LabelText.MAX_VALUE_LENGTH);
         assertThat(v.chars().noneMatch(Character::isISOControl)).as(v).isTrue();
@@ -77,7 +80,7 @@ class CardinalityTest {
   private static double dropped(FleetCollector collector) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, collector.collect());
-    return MetricsText.parse(out.toString(StandardCharsets.UTF_8)).value("opspulse_exporter_containers_dropped")
+    return Exposition.parse(out.toString(StandardCharsets.UTF_8)).find("opspulse_exporter_containers_dropped")
         .orElseThrow(() -> new AssertionError("opspulse_exporter_containers_dropped is missing"));
   }
 }

@@ -87,7 +87,7 @@ class ComposeFileParserTest {
         """)).isInstanceOf(ComposeFileException.class)
         .hasMessage("/srv/sutazai/docker-compose.yml:5: services.web.deploy.replicas: 'many' is not a whole number of replicas");
     assertThatThrownBy(() -> parse("services:\n  web: [1, 2]\n"))
-        .hasMessage("/srv/sutazai/docker-compose.yml:2: services.web: expected a mapping");
+        .hasMessage("/srv/sutazai/docker-compose.yml:2: services.web: expected a mapping, got a list");
     assertThatThrownBy(() -> parse("version: '3'\n"))
         .hasMessageContaining(":1: services: missing");
     assertThatThrownBy(() -> parse("services:\n  web:\n    image: [unclosed\n"))

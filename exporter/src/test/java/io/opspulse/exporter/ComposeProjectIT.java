@@ -7,6 +7,7 @@ import io.opspulse.testkit.Commands;
 import io.opspulse.testkit.DockerDaemonExtension;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -52,24 +53,24 @@ class ComposeProjectIT {
         .listenAddress("127.0.0.1:0").resyncPeriod(Duration.ofSeconds(1)).build()).start()) {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("two running fetch replicas of two", WAIT, () -> {
-        MetricsText m = MetricsText.scrape(url);
-        return m.value("compose_service_running_replicas", "compose_project", "mcpstack", "compose_service", "fetch")
-            .orElse(0.0) == 2 && m.value("compose_service_desired_replicas", "compose_project", "mcpstack",
+        Exposition m = Exposition.scrape(url);
+        return m.find("compose_service_running_replicas", "compose_project", "mcpstack", "compose_service", "fetch")
+            .orElse(0.0) == 2 && m.find("compose_service_desired_replicas", "compose_project", "mcpstack",
             "compose_service", "fetch").orElse(0.0) == 2;
       });
-      MetricsText m = MetricsText.scrape(url);
-      assertThat(m.value("compose_service_desired_replicas", "compose_project", "mcpstack", "compose_service", "consul"))
+      Exposition m = Exposition.scrape(url);
+      assertThat(m.find("compose_service_desired_replicas", "compose_project", "mcpstack", "compose_service", "consul"))
           .as("a service behind an inactive profile wants no replica").contains(0.0);
-      assertThat(m.all("docker_container_info", s -> s.label("compose_project").equals("mcpstack")))
+      assertThat(m.samples("docker_container_info", s -> s.label("compose_project").equals("mcpstack")))
           .hasSize(3).allSatisfy(s -> assertThat(s.label("origin")).isEqualTo("declared"));
-      assertThat(m.all("opspulse_exporter_compose_file_errors", s -> true)).isEmpty();
+      assertThat(m.samples("opspulse_exporter_compose_file_errors")).isEmpty();
 
       // The team drops duckduckgo from the file but never runs `down --remove-orphans`.
       Files.writeString(file, Files.readString(file).replaceAll("(?s)  duckduckgo:.*?network_mode: none\n", ""));
       Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 2000));
-      Poll.untilTrue("duckduckgo to become an orphan", WAIT, () -> MetricsText.scrape(url).all("docker_container_info",
+      Poll.untilTrue("duckduckgo to become an orphan", WAIT, () -> Exposition.scrape(url).samples("docker_container_info",
           s -> s.label("compose_service").equals("duckduckgo") && s.label("origin").equals("orphan")).size() == 1);
-      assertThat(MetricsText.scrape(url).value("compose_service_desired_replicas", "compose_project", "mcpstack",
+      assertThat(Exposition.scrape(url).find("compose_service_desired_replicas", "compose_project", "mcpstack",
           "compose_service", "duckduckgo")).contains(0.0);
     } finally {
       compose(docker, project, "down", "--timeout", "1", "--remove-orphans");
@@ -106,17 +107,17 @@ class ComposeProjectIT {
       try (Exporter exporter = zeroConfigExporter(docker)) {
         String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
         Poll.untilTrue("relstack/api declared 2 (from .env) and running 2", WAIT, () -> {
-          MetricsText m = MetricsText.scrape(url);
-          return m.value("compose_service_desired_replicas", "compose_project", "relstack", "compose_service", "api")
-              .orElse(0.0) == 2 && m.value("compose_service_running_replicas", "compose_project", "relstack",
+          Exposition m = Exposition.scrape(url);
+          return m.find("compose_service_desired_replicas", "compose_project", "relstack", "compose_service", "api")
+              .orElse(0.0) == 2 && m.find("compose_service_running_replicas", "compose_project", "relstack",
               "compose_service", "api").orElse(0.0) == 2;
         });
-        MetricsText m = MetricsText.scrape(url);
-        assertThat(m.value("compose_service_desired_replicas", "compose_project", "relstack", "compose_service", "worker"))
+        Exposition m = Exposition.scrape(url);
+        assertThat(m.find("compose_service_desired_replicas", "compose_project", "relstack", "compose_service", "worker"))
             .contains(1.0);
-        assertThat(m.all("docker_container_info", s -> s.label("compose_project").equals("relstack")))
+        assertThat(m.samples("docker_container_info", s -> s.label("compose_project").equals("relstack")))
             .hasSize(3).allSatisfy(s -> assertThat(s.label("origin")).isEqualTo("declared"));
-        assertThat(m.all("opspulse_exporter_compose_file_errors", s -> true)).isEmpty();
+        assertThat(m.samples("opspulse_exporter_compose_file_errors")).isEmpty();
       }
     } finally {
       shell(docker, "cd '" + workspace + "' && docker-compose -f relstack/app.yml down --timeout 1");
@@ -140,19 +141,19 @@ class ComposeProjectIT {
     try (Exporter exporter = zeroConfigExporter(docker)) {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("blue and green each declared 2 and running 2", WAIT, () -> {
-        MetricsText m = MetricsText.scrape(url);
+        Exposition m = Exposition.scrape(url);
         for (String p : new String[] {"blue", "green"}) {
-          if (m.value("compose_service_desired_replicas", "compose_project", p, "compose_service", "web").orElse(0.0) != 2
-              || m.value("compose_service_running_replicas", "compose_project", p, "compose_service", "web").orElse(0.0) != 2) {
+          if (m.find("compose_service_desired_replicas", "compose_project", p, "compose_service", "web").orElse(0.0) != 2
+              || m.find("compose_service_running_replicas", "compose_project", p, "compose_service", "web").orElse(0.0) != 2) {
             return false;
           }
         }
         return true;
       });
-      MetricsText m = MetricsText.scrape(url);
-      assertThat(m.all("docker_container_info", s -> s.label("compose_project").matches("blue|green")))
+      Exposition m = Exposition.scrape(url);
+      assertThat(m.samples("docker_container_info", s -> s.label("compose_project").matches("blue|green")))
           .hasSize(4).allSatisfy(s -> assertThat(s.label("origin")).isEqualTo("declared"));
-      assertThat(m.all("opspulse_exporter_compose_file_errors", s -> true)).isEmpty();
+      assertThat(m.samples("opspulse_exporter_compose_file_errors")).isEmpty();
     } finally {
       compose(docker, project, "-p", "blue", "down", "--timeout", "1");
       compose(docker, project, "-p", "green", "down", "--timeout", "1");
@@ -186,27 +187,27 @@ class ComposeProjectIT {
     try (Exporter exporter = zeroConfigExporter(docker)) {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("the included cache service declared 2 and running 2", WAIT, () -> {
-        MetricsText m = MetricsText.scrape(url);
-        return m.value("compose_service_desired_replicas", "compose_project", "incapp", "compose_service", "cache")
-            .orElse(0.0) == 2 && m.value("compose_service_running_replicas", "compose_project", "incapp",
+        Exposition m = Exposition.scrape(url);
+        return m.find("compose_service_desired_replicas", "compose_project", "incapp", "compose_service", "cache")
+            .orElse(0.0) == 2 && m.find("compose_service_running_replicas", "compose_project", "incapp",
             "compose_service", "cache").orElse(0.0) == 2;
       });
-      MetricsText m = MetricsText.scrape(url);
-      assertThat(m.value("compose_service_desired_replicas", "compose_project", "incapp", "compose_service", "web"))
+      Exposition m = Exposition.scrape(url);
+      assertThat(m.find("compose_service_desired_replicas", "compose_project", "incapp", "compose_service", "web"))
           .contains(1.0);
-      assertThat(m.all("docker_container_info", s -> s.label("compose_project").equals("incapp")))
+      assertThat(m.samples("docker_container_info", s -> s.label("compose_project").equals("incapp")))
           .hasSize(3).allSatisfy(s -> assertThat(s.label("origin")).isEqualTo("declared"));
 
       // The included file breaks: the top file's error has a fixed reason, and goes when it is fixed.
       Files.writeString(cache, "services:\n  cache: [\n");
       Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() + 2000));
-      Poll.untilTrue("a yaml_syntax error for the top file", WAIT, () -> MetricsText.scrape(url)
-          .value("opspulse_exporter_compose_file_errors", "path", top.toString(), "reason", "yaml_syntax").orElse(0.0) == 1);
+      Poll.untilTrue("a yaml_syntax error for the top file", WAIT, () -> Exposition.scrape(url)
+          .find("opspulse_exporter_compose_file_errors", "path", top.toString(), "reason", "yaml_syntax").orElse(0.0) == 1);
       Files.writeString(cache, "services:\n  cache:\n    image: busybox\n    scale: 3\n");
       Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() + 4000));
       Poll.untilTrue("the error gone and cache declared 3", WAIT, () -> {
-        MetricsText now = MetricsText.scrape(url);
-        return now.all("opspulse_exporter_compose_file_errors", s -> true).isEmpty() && now.value(
+        Exposition now = Exposition.scrape(url);
+        return now.samples("opspulse_exporter_compose_file_errors").isEmpty() && now.find(
             "compose_service_desired_replicas", "compose_project", "incapp", "compose_service", "cache").orElse(0.0) == 3;
       });
     } finally {
@@ -239,16 +240,16 @@ class ComposeProjectIT {
     try (Exporter exporter = zeroConfigExporter(docker)) {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("the refusal counted and calm/web declared", WAIT, () -> {
-        MetricsText m = MetricsText.scrape(url);
+        Exposition m = Exposition.scrape(url);
         // Refused where labels are read, before compose ever sees it: the container is still tracked.
-        return m.value("opspulse_exporter_container_labels_refused", "reason", "control_character").orElse(0.0) == 1
-            && m.value("compose_service_desired_replicas", "compose_project", "calm", "compose_service", "web").orElse(0.0) == 1;
+        return m.find("opspulse_exporter_container_labels_refused", "reason", "control_character").orElse(0.0) == 1
+            && m.find("compose_service_desired_replicas", "compose_project", "calm", "compose_service", "web").orElse(0.0) == 1;
       });
-      assertThat(MetricsText.scrape(url).all("docker_container_info", s -> "hostile-nul".equals(s.label("name"))))
+      assertThat(Exposition.scrape(url).samples("docker_container_info", s -> "hostile-nul".equals(s.label("name"))))
           .singleElement().satisfies(s -> assertThat(s.label("compose_project")).isEqualTo("evil"));
       // New containers still appear: the refusal stopped nothing.
       compose(docker, project, "up", "-d", "--scale", "web=2");
-      Poll.untilTrue("calm/web running 2", WAIT, () -> MetricsText.scrape(url).value("compose_service_running_replicas",
+      Poll.untilTrue("calm/web running 2", WAIT, () -> Exposition.scrape(url).find("compose_service_running_replicas",
           "compose_project", "calm", "compose_service", "web").orElse(0.0) == 2);
     } finally {
       docker.dockerOk("rm", "-f", "hostile-nul");

@@ -76,6 +76,13 @@ class ConfigFileTest {
   }
 
   @Test
+  void aSettingMayBeWrittenAsOneDottedKeyAsTheReadmeNamesIt() throws Exception {
+    ExporterConfig c = read("web.telemetry_path: /m\ncompose:\n  retention: 2d\n");
+    assertThat(c.telemetryPath()).isEqualTo("/m");
+    assertThat(c.composeRetention()).isEqualTo(Duration.ofDays(2));
+  }
+
+  @Test
   void twoAllowedLabelsThatBecomeOnePrometheusLabelAreRefusedNamingBoth() {
     assertThatThrownBy(() -> read("labels:\n  allow: [com.example.team, com.example-team]\n"))
         .isInstanceOf(ConfigFileException.class)
@@ -109,8 +116,8 @@ class ConfigFileTest {
   void unknownKeysAreRefusedWithFileLineAndKey() {
     assertThatThrownBy(() -> read("web:\n  listen_adress: :1\n"))
         .isInstanceOf(ConfigFileException.class)
-        .hasMessageStartingWith("opspulse.yml:2: web.listen_adress: unknown setting");
-    assertThatThrownBy(() -> read("dockerr: {}\n")).hasMessageStartingWith("opspulse.yml:1: dockerr: unknown setting");
+        .hasMessageStartingWith("opspulse.yml:2: web.listen_adress: unknown key; known: listen_address,");
+    assertThatThrownBy(() -> read("dockerr: {}\n")).hasMessageStartingWith("opspulse.yml:1: dockerr: unknown key; known: docker, docker.host, docker.cert_path,");
   }
 
   @Test
@@ -118,9 +125,9 @@ class ConfigFileTest {
     assertThatThrownBy(() -> read("limits:\n  max_containers: -3\n"))
         .hasMessage("opspulse.yml:2: limits.max_containers: '-3' is not a positive integer");
     assertThatThrownBy(() -> read("resync_period: soon\n"))
-        .hasMessageStartingWith("opspulse.yml:1: resync_period: 'soon' is not a positive duration");
+        .hasMessageStartingWith("opspulse.yml:1: resync_period: 'soon' is not a Prometheus duration");
     assertThatThrownBy(() -> read("compose:\n  files: /one/file\n"))
-        .hasMessage("opspulse.yml:2: compose.files: expected a list");
+        .hasMessage("opspulse.yml:2: compose.files: expected a list, got '/one/file'");
     assertThatThrownBy(() -> read("docker:\n  host: http://x\n"))
         .hasMessageStartingWith("opspulse.yml:2: docker.host:");
     assertThatThrownBy(() -> read("web:\n  telemetry_path: metrics\n"))
@@ -135,6 +142,9 @@ class ConfigFileTest {
     assertThatThrownBy(() -> ConfigFile.parseDuration("0s")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ConfigFile.parseDuration("5 m")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ConfigFile.parseDuration("x5m")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigFile.parseDuration("0m0s")).hasMessage("'0m0s' is not a positive duration (like "
+        + "500ms, 30s, 5m, 1h)");
+    assertThat(ConfigFile.parseDuration(" 1w ")).as("the catalog's units, flags stripped").isEqualTo(Duration.ofDays(7));
   }
 
   @Test
@@ -160,6 +170,6 @@ class ConfigFileTest {
       java.nio.file.Files.delete(f);
     }
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains(f + ":2: web.nope: unknown setting");
+    assertThat(err.toString()).contains(f + ":2: web.nope: unknown key; known: listen_address, telemetry_path, config_file");
   }
 }

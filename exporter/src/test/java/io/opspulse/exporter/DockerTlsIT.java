@@ -6,6 +6,7 @@ import io.opspulse.testkit.Commands;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,17 +34,17 @@ class DockerTlsIT {
       try (Exporter exporter = new Exporter(base.dockerCertPath(certs).build()).start()) {
         String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
         Poll.untilTrue("the container seen over TLS", Duration.ofSeconds(60),
-            () -> MetricsText.scrape(url).value("docker_container_info", "id", id12).isPresent());
-        assertThat(MetricsText.scrape(url).value("docker_up")).contains(1.0);
+            () -> Exposition.scrape(url).find("docker_container_info", "id", id12).isPresent());
+        assertThat(Exposition.scrape(url).find("docker_up")).contains(1.0);
       }
       // A client certificate from another CA is refused by the engine: docker_up stays 0, nothing is served from it.
       try (Exporter exporter = new Exporter(base.dockerCertPath(strangers).dockerTlsVerify(false).build()).start()) {
         String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
         Poll.untilTrue("API errors from the refused handshake", Duration.ofSeconds(30),
-            () -> MetricsText.scrape(url).value("opspulse_exporter_docker_api_errors_total", "operation", "info").orElse(0.0) > 0);
-        MetricsText m = MetricsText.scrape(url);
-        assertThat(m.value("docker_up")).contains(0.0);
-        assertThat(m.value("docker_container_info", "id", id12)).isEmpty();
+            () -> Exposition.scrape(url).find("opspulse_exporter_docker_api_errors_total", "operation", "info").orElse(0.0) > 0);
+        Exposition m = Exposition.scrape(url);
+        assertThat(m.find("docker_up")).contains(0.0);
+        assertThat(m.find("docker_container_info", "id", id12)).isEmpty();
       }
     }
   }

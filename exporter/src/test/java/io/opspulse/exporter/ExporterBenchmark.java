@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opspulse.testkit.ManagedProcess;
 import io.opspulse.testkit.Ports;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -154,7 +155,7 @@ public final class ExporterBenchmark {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Instant seen = null;
         while (System.nanoTime() < deadline) {
-          if (MetricsText.parse(scrape(url)).value("docker_container_exits_total", "id", id12, "reason", "error").isPresent()) {
+          if (Exposition.parse(scrape(url)).find("docker_container_exits_total", "id", id12, "reason", "error").isPresent()) {
             seen = Instant.now();
             break;
           }
@@ -175,7 +176,7 @@ public final class ExporterBenchmark {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        long n = MetricsText.parse(scrape(url)).all("docker_container_info", s -> true).size();
+        long n = Exposition.parse(scrape(url)).samples("docker_container_info").size();
         if (n >= containers) {
           return;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opspulse.testkit.DockerDaemonExtension;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,13 +69,13 @@ class ExporterIT {
     }
   }
 
-  private MetricsText scrape() {
-    return MetricsText.scrape("http://127.0.0.1:" + exporter.port() + "/metrics");
+  private Exposition scrape() {
+    return Exposition.scrape("http://127.0.0.1:" + exporter.port() + "/metrics");
   }
 
   private double await(String what, String metric, java.util.function.DoublePredicate ok, String... labels) {
     return Poll.until(what, WAIT, () -> {
-      Optional<Double> v = scrape().value(metric, labels);
+      Optional<Double> v = scrape().find(metric, labels);
       return v.isPresent() && ok.test(v.get()) ? v.get() : null;
     });
   }
@@ -88,12 +89,12 @@ class ExporterIT {
     await("restarts of the crash loop", "docker_container_restarts_total", v -> v >= 2, "id", id12);
     await("exits counted as command_not_found", "docker_container_exits_total", v -> v >= 2,
         "id", id12, "reason", "command_not_found");
-    MetricsText m = scrape();
-    assertThat(m.value("docker_container_last_exit_code", "id", id12)).contains(127.0);
-    assertThat(m.value("docker_container_last_exit_reason", "id", id12, "reason", "command_not_found")).contains(1.0);
-    assertThat(m.value("docker_container_last_exit_reason", "id", id12, "reason", "error")).contains(0.0);
-    assertThat(m.value("docker_container_info", "id", id12)).contains(1.0);
-    assertThat(m.all("docker_container_info", s -> s.label("id").equals(id12)))
+    Exposition m = scrape();
+    assertThat(m.find("docker_container_last_exit_code", "id", id12)).contains(127.0);
+    assertThat(m.find("docker_container_last_exit_reason", "id", id12, "reason", "command_not_found")).contains(1.0);
+    assertThat(m.find("docker_container_last_exit_reason", "id", id12, "reason", "error")).contains(0.0);
+    assertThat(m.find("docker_container_info", "id", id12)).contains(1.0);
+    assertThat(m.samples("docker_container_info", s -> s.label("id").equals(id12)))
         .singleElement().satisfies(s -> {
           assertThat(s.label("origin")).isEqualTo("declared");
           assertThat(s.label("compose_service")).isEqualTo("agent");
@@ -109,7 +110,7 @@ class ExporterIT {
     await("service exits to grow past the removed container's", "compose_service_exits_total", v -> v > before,
         "compose_project", "sutazai", "compose_service", "agent", "reason", "command_not_found");
     Poll.untilTrue("the removed container's series to go", WAIT,
-        () -> scrape().value("docker_container_info", "id", id12).isEmpty());
+        () -> scrape().find("docker_container_info", "id", id12).isEmpty());
     docker.dockerOk("rm", "-f", again);
   }
 
@@ -124,8 +125,8 @@ class ExporterIT {
         "id", oom.substring(0, 12), "reason", "oom_killed");
     await("the plain SIGKILL reason", "docker_container_last_exit_reason", v -> v == 1,
         "id", killed.substring(0, 12), "reason", "killed");
-    assertThat(scrape().value("docker_container_oom_kills_total", "id", killed.substring(0, 12))).contains(0.0);
-    assertThat(scrape().value("docker_container_memory_limit_bytes", "id", oom.substring(0, 12)))
+    assertThat(scrape().find("docker_container_oom_kills_total", "id", killed.substring(0, 12))).contains(0.0);
+    assertThat(scrape().find("docker_container_memory_limit_bytes", "id", oom.substring(0, 12)))
         .contains(16.0 * 1024 * 1024);
   }
 
@@ -136,11 +137,11 @@ class ExporterIT {
     String id12 = id.substring(0, 12);
     await("unhealthy", "docker_container_health_status", v -> v == 1, "id", id12, "status", "unhealthy");
     await("a failing streak", "docker_container_health_failing_streak", v -> v >= 1, "id", id12);
-    MetricsText m = scrape();
-    assertThat(m.value("docker_container_healthcheck_timeout_seconds", "id", id12)).contains(0.5);
-    assertThat(m.value("docker_container_healthcheck_interval_seconds", "id", id12)).contains(1.0);
-    assertThat(m.value("docker_container_cpu_limit_cores", "id", id12)).contains(0.25);
-    assertThat(m.value("docker_container_health_status", "id", id12, "status", "healthy")).contains(0.0);
+    Exposition m = scrape();
+    assertThat(m.find("docker_container_healthcheck_timeout_seconds", "id", id12)).contains(0.5);
+    assertThat(m.find("docker_container_healthcheck_interval_seconds", "id", id12)).contains(1.0);
+    assertThat(m.find("docker_container_cpu_limit_cores", "id", id12)).contains(0.25);
+    assertThat(m.find("docker_container_health_status", "id", id12, "status", "healthy")).contains(0.0);
     await("cgroup CPU usage", "docker_container_cpu_usage_seconds_total", v -> v > 0, "id", id12);
     await("cgroup memory usage", "docker_container_memory_usage_bytes", v -> v > 0, "id", id12);
     await("cgroup pids", "docker_container_pids", v -> v >= 1, "id", id12);
@@ -158,26 +159,26 @@ class ExporterIT {
     String anonymous = docker.run(BUSYBOX, "sleep", "300");
     String unmanaged = docker.run("--name", "fetcher", BUSYBOX, "sleep", "300");
     String deprecated = docker.run("--name", "postgres-mcp-485297-1755469768", BUSYBOX, "sleep", "300");
-    Poll.untilTrue("all six containers to be seen", WAIT, () -> scrape().all("docker_container_info",
+    Poll.untilTrue("all six containers to be seen", WAIT, () -> scrape().samples("docker_container_info",
         s -> s.label("id").equals(deprecated.substring(0, 12))).size() == 1);
-    MetricsText m = scrape();
+    Exposition m = scrape();
     assertThat(origin(m, declared)).isEqualTo("declared");
     assertThat(origin(m, orphan)).isEqualTo("orphan");
     assertThat(origin(m, oneoff)).isEqualTo("oneoff");
     assertThat(origin(m, anonymous)).isEqualTo("anonymous");
     assertThat(origin(m, unmanaged)).isEqualTo("unmanaged");
     assertThat(origin(m, deprecated)).isEqualTo("deprecated");
-    assertThat(m.all("docker_container_info", s -> s.label("id").equals(declared.substring(0, 12))))
+    assertThat(m.samples("docker_container_info", s -> s.label("id").equals(declared.substring(0, 12))))
         .singleElement().satisfies(s -> assertThat(s.label("label_com_example_team")).isEqualTo("core"));
-    assertThat(m.value("docker_containers", "state", "running", "origin", "orphan")).hasValueSatisfying(v ->
+    assertThat(m.find("docker_containers", "state", "running", "origin", "orphan")).hasValueSatisfying(v ->
         assertThat(v).isGreaterThanOrEqualTo(1));
 
     // Declared and never started: consul and kong; rabbitmq sits behind an inactive profile.
-    assertThat(m.value("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "consul")).contains(1.0);
-    assertThat(m.value("compose_service_running_replicas", "compose_project", "sutazai", "compose_service", "consul")).contains(0.0);
-    assertThat(m.value("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "agent")).contains(2.0);
-    assertThat(m.value("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "rabbitmq")).contains(0.0);
-    assertThat(m.value("compose_service_running_replicas", "compose_project", "sutazai", "compose_service", "backend")).contains(1.0);
+    assertThat(m.find("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "consul")).contains(1.0);
+    assertThat(m.find("compose_service_running_replicas", "compose_project", "sutazai", "compose_service", "consul")).contains(0.0);
+    assertThat(m.find("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "agent")).contains(2.0);
+    assertThat(m.find("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "rabbitmq")).contains(0.0);
+    assertThat(m.find("compose_service_running_replicas", "compose_project", "sutazai", "compose_service", "backend")).contains(1.0);
     for (String id : new String[] {declared, orphan, oneoff, anonymous, unmanaged, deprecated}) {
       docker.dockerOk("rm", "-f", id);
     }
@@ -186,25 +187,25 @@ class ExporterIT {
   @Test
   void aMalformedComposeFileIsReportedAndTheGoodOneStillCounts() {
     Poll.untilTrue("the broken file's error", WAIT, () -> scrape()
-        .value("opspulse_exporter_compose_file_errors", "path", brokenFile.toString()).isPresent());
-    MetricsText m = scrape();
-    assertThat(m.all("opspulse_exporter_compose_file_errors", s -> true)).singleElement()
+        .find("opspulse_exporter_compose_file_errors", "path", brokenFile.toString()).isPresent());
+    Exposition m = scrape();
+    assertThat(m.samples("opspulse_exporter_compose_file_errors")).singleElement()
         .satisfies(s -> assertThat(s.label("reason")).isEqualTo("schema"));
-    assertThat(m.value("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "backend")).contains(1.0);
+    assertThat(m.find("compose_service_desired_replicas", "compose_project", "sutazai", "compose_service", "backend")).contains(1.0);
   }
 
   @Test
   void theEngineAndTheExporterDescribeThemselves() {
-    MetricsText m = scrape();
-    assertThat(m.value("docker_up")).contains(1.0);
-    assertThat(m.value("docker_host_cpus")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1));
-    assertThat(m.value("docker_host_memory_bytes")).hasValueSatisfying(v -> assertThat(v).isGreaterThan(0));
-    assertThat(m.all("docker_engine_info", s -> !s.label("version").isEmpty() && !s.label("api_version").isEmpty())).hasSize(1);
-    assertThat(m.value("opspulse_exporter_resyncs_total", "cause", "start")).contains(1.0);
-    assertThat(m.value("opspulse_exporter_containers_dropped")).contains(0.0);
+    Exposition m = scrape();
+    assertThat(m.find("docker_up")).contains(1.0);
+    assertThat(m.find("docker_host_cpus")).hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(1));
+    assertThat(m.find("docker_host_memory_bytes")).hasValueSatisfying(v -> assertThat(v).isGreaterThan(0));
+    assertThat(m.samples("docker_engine_info", s -> !s.label("version").isEmpty() && !s.label("api_version").isEmpty())).hasSize(1);
+    assertThat(m.find("opspulse_exporter_resyncs_total", "cause", "start")).contains(1.0);
+    assertThat(m.find("opspulse_exporter_containers_dropped")).contains(0.0);
   }
 
-  private static String origin(MetricsText m, String id) {
-    return m.all("docker_container_info", s -> s.label("id").equals(id.substring(0, 12))).get(0).label("origin");
+  private static String origin(Exposition m, String id) {
+    return m.samples("docker_container_info", s -> s.label("id").equals(id.substring(0, 12))).get(0).label("origin");
   }
 }

@@ -3,6 +3,8 @@ package io.opspulse.exporter;
 import static io.opspulse.exporter.TestFleet.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opspulse.testkit.GoldenFile;
+import io.opspulse.testkit.exposition.Promtool;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -100,14 +102,7 @@ class FleetExpositionGoldenTest {
     String rendered = render(writer);
     assertThat(render(writer)).as("the same fleet renders the same text twice").isEqualTo(rendered);
     rendered = withBuildPlaceholders(rendered);
-    Path golden = GOLDEN.resolve(file);
-    if (Boolean.getBoolean("golden.update")) {
-      Files.createDirectories(golden.getParent());
-      Files.writeString(golden, rendered);
-    }
-    assertThat(golden).as("%s is missing: regenerate it with -Dgolden.update=true", golden).exists();
-    assertThat(rendered).as("regenerate with -Dgolden.update=true after an intended change, and review the diff")
-        .isEqualTo(Files.readString(golden));
+    GoldenFile.assertMatches(GOLDEN.resolve(file), rendered);
   }
 
   /** promtool 2.42 reads only the 0.0.4 text format (it takes OpenMetrics counters for untyped). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opspulse.testkit.DockerDaemonExtension;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,39 +52,39 @@ class HostileEngineIT {
             .engineTimeout(Duration.ofSeconds(2)).build()).start()) {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("every container seen", WAIT, () -> {
-        MetricsText m = MetricsText.scrape(url);
+        Exposition m = Exposition.scrape(url);
         return java.util.stream.Stream.of(good, fails, garbage, stalls)
-            .allMatch(id -> m.value("docker_container_state", "id", id.substring(0, 12), "state", "running").orElse(0.0) == 1);
+            .allMatch(id -> m.find("docker_container_state", "id", id.substring(0, 12), "state", "running").orElse(0.0) == 1);
       });
 
       hostile.set(true);
       // The first event stream is cut inside the chunk of the first event it carries: this stop's. The
       // exporter must resync, reopen the stream from before that event, and see the stop.
       docker.dockerOk("stop", "-t", "0", good);
-      Poll.untilTrue("the good container's stop seen", WAIT, () -> MetricsText.scrape(url)
-          .value("docker_container_state", "id", good.substring(0, 12), "state", "exited").orElse(0.0) == 1);
+      Poll.untilTrue("the good container's stop seen", WAIT, () -> Exposition.scrape(url)
+          .find("docker_container_state", "id", good.substring(0, 12), "state", "exited").orElse(0.0) == 1);
       assertThat(streamsCut).hasValueGreaterThanOrEqualTo(2);
-      Poll.untilTrue("the cut stream counted", WAIT, () -> MetricsText.scrape(url)
-          .value("opspulse_exporter_resyncs_total", "cause", "stream_broken").orElse(0.0) >= 1);
-      Poll.untilTrue("inspect errors counted", WAIT, () -> MetricsText.scrape(url)
-          .value("opspulse_exporter_docker_api_errors_total", "operation", "inspect").orElse(0.0) >= 6);
-      double resyncs = MetricsText.scrape(url).value("opspulse_exporter_resyncs_total", "cause", "period").orElseThrow();
-      Poll.untilTrue("periodic resyncs going on", WAIT, () -> MetricsText.scrape(url)
-          .value("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= resyncs + 2);
+      Poll.untilTrue("the cut stream counted", WAIT, () -> Exposition.scrape(url)
+          .find("opspulse_exporter_resyncs_total", "cause", "stream_broken").orElse(0.0) >= 1);
+      Poll.untilTrue("inspect errors counted", WAIT, () -> Exposition.scrape(url)
+          .find("opspulse_exporter_docker_api_errors_total", "operation", "inspect").orElse(0.0) >= 6);
+      double resyncs = Exposition.scrape(url).find("opspulse_exporter_resyncs_total", "cause", "period").orElseThrow();
+      Poll.untilTrue("periodic resyncs going on", WAIT, () -> Exposition.scrape(url)
+          .find("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= resyncs + 2);
 
-      MetricsText m = MetricsText.scrape(url);
-      assertThat(m.value("docker_up")).contains(1.0);
+      Exposition m = Exposition.scrape(url);
+      assertThat(m.find("docker_up")).contains(1.0);
       for (String id : new String[] {fails, garbage, stalls}) {
         // Last known state kept: still there, still running.
-        assertThat(m.value("docker_container_state", "id", id.substring(0, 12), "state", "running")).as(id).contains(1.0);
+        assertThat(m.find("docker_container_state", "id", id.substring(0, 12), "state", "running")).as(id).contains(1.0);
       }
 
       // The reopened stream goes on delivering events.
       String late = docker.run("--name", "he-late", PrivateDockerDaemon.BUSYBOX, "sleep", "300");
       try {
-        Poll.untilTrue("a container started after the disturbances", WAIT, () -> MetricsText.scrape(url)
-            .value("docker_container_state", "id", late.substring(0, 12), "state", "running").orElse(0.0) == 1);
-        assertThat(MetricsText.scrape(url).value("docker_up")).contains(1.0);
+        Poll.untilTrue("a container started after the disturbances", WAIT, () -> Exposition.scrape(url)
+            .find("docker_container_state", "id", late.substring(0, 12), "state", "running").orElse(0.0) == 1);
+        assertThat(Exposition.scrape(url).find("docker_up")).contains(1.0);
       } finally {
         docker.dockerOk("rm", "-f", late);
       }

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import io.opspulse.testkit.DockerDaemonExtension;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,26 +36,26 @@ class HostileLabelsIT {
           .listenAddress("127.0.0.1:0").gpuEnabled(false).resyncPeriod(Duration.ofSeconds(1)).build()).start()) {
         String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
         Poll.untilTrue("three periodic resyncs", WAIT,
-            () -> MetricsText.scrape(url).value("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= 3);
+            () -> Exposition.scrape(url).find("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= 3);
 
         ids.add(create(api, "after-them", Map.of()));
         String after = ids.get(ids.size() - 1).substring(0, 12);
         Poll.untilTrue("a container created afterwards to appear", WAIT,
-            () -> MetricsText.scrape(url).value("docker_container_info", "id", after).isPresent());
-        double resyncs = MetricsText.scrape(url).value("opspulse_exporter_resyncs_total", "cause", "period").orElseThrow();
+            () -> Exposition.scrape(url).find("docker_container_info", "id", after).isPresent());
+        double resyncs = Exposition.scrape(url).find("opspulse_exporter_resyncs_total", "cause", "period").orElseThrow();
         Poll.untilTrue("resyncs to keep going", WAIT,
-            () -> MetricsText.scrape(url).value("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) > resyncs + 1);
+            () -> Exposition.scrape(url).find("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) > resyncs + 1);
 
-        MetricsText m = MetricsText.scrape(url);
-        assertThat(m.value("docker_up")).contains(1.0);
+        Exposition m = Exposition.scrape(url);
+        assertThat(m.find("docker_up")).contains(1.0);
         for (String id : ids) {
-          assertThat(m.value("docker_container_info", "id", id.substring(0, 12))).as(id).contains(1.0);
+          assertThat(m.find("docker_container_info", "id", id.substring(0, 12))).as(id).contains(1.0);
         }
-        assertThat(m.value("opspulse_exporter_container_labels_refused", "reason", "control_character")).contains(3.0);
-        assertThat(m.value("opspulse_exporter_container_labels_refused", "reason", "too_long")).contains(1.0);
-        assertThat(m.all("opspulse_exporter_task_failures_total", s -> true)).isEmpty();
+        assertThat(m.find("opspulse_exporter_container_labels_refused", "reason", "control_character")).contains(3.0);
+        assertThat(m.find("opspulse_exporter_container_labels_refused", "reason", "too_long")).contains(1.0);
+        assertThat(m.samples("opspulse_exporter_task_failures_total")).isEmpty();
         // Its project label refused, the bell container is outside any compose project, not in a broken one.
-        assertThat(m.value("docker_container_info", "id", ids.get(2).substring(0, 12), "compose_project", "")).contains(1.0);
+        assertThat(m.find("docker_container_info", "id", ids.get(2).substring(0, 12), "compose_project", "")).contains(1.0);
       }
     } finally {
       for (String id : ids) {

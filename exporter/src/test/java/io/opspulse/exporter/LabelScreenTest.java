@@ -40,4 +40,18 @@ class LabelScreenTest {
     assertThat(LabelScreen.screen(null, refused)).isEmpty();
     assertThat(refused).isEmpty();
   }
+
+  @Test
+  void aLoneSurrogateIsNotUtf8ButAWellFormedPairIs() {
+    assertThat(LabelScreen.reason("half \uD83D")).isEqualTo(LabelScreen.INVALID_UTF8);
+    assertThat(LabelScreen.reason("\uDE00 half")).isEqualTo(LabelScreen.INVALID_UTF8);
+    assertThat(LabelScreen.reason("whole \uD83D\uDE00")).isNull();
+  }
+
+  @Test
+  void pathsRefuseTheLineBreaksThatDescriptionsMayHave() {
+    assertThat(LabelScreen.firstRefusedCharacter("a\nb", true)).isEqualTo(-1);
+    assertThat(LabelScreen.firstRefusedCharacter("a\nb", false)).isEqualTo(1);
+    assertThat(LabelScreen.characterReason("a\nb", 1)).isEqualTo(LabelScreen.CONTROL_CHARACTER);
+  }
 }

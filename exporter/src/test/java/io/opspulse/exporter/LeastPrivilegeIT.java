@@ -6,6 +6,7 @@ import io.opspulse.testkit.DockerDaemonExtension;
 import io.opspulse.testkit.DockerSocketProxy;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,16 +28,16 @@ class LeastPrivilegeIT {
             .listenAddress("127.0.0.1:0").resyncPeriod(Duration.ofSeconds(1)).gpuEnabled(false).build()).start()) {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("restarts and exits through the proxy", Duration.ofSeconds(60), () -> {
-        MetricsText m = MetricsText.scrape(url);
-        return m.value("docker_container_exits_total", "id", id12, "reason", "command_not_found").orElse(0.0) >= 2
-            && m.value("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= 1;
+        Exposition m = Exposition.scrape(url);
+        return m.find("docker_container_exits_total", "id", id12, "reason", "command_not_found").orElse(0.0) >= 2
+            && m.find("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= 1;
       });
-      assertThat(MetricsText.scrape(url).value("docker_up")).contains(1.0);
+      assertThat(Exposition.scrape(url).find("docker_up")).contains(1.0);
       List<String> requests = proxy.requests();
       assertThat(requests).isNotEmpty();
       assertThat(requests).allSatisfy(r -> assertThat(r).matches("(GET|HEAD) \\S+ 200"));
       // nginx logs a request when it ends, and the event stream never does: the events counter shows it flows.
-      assertThat(MetricsText.scrape(url).value("opspulse_exporter_events_total", "action", "die"))
+      assertThat(Exposition.scrape(url).find("opspulse_exporter_events_total", "action", "die"))
           .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(2));
     } finally {
       docker.dockerOk("rm", "-f", id12);

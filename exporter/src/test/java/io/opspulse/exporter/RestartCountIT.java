@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import io.opspulse.testkit.DockerDaemonExtension;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class RestartCountIT {
           .listenAddress("127.0.0.1:0").gpuEnabled(false).resyncPeriod(Duration.ofSeconds(1)).build()).start()) {
         String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
         Poll.untilTrue("the first resync", Duration.ofSeconds(120),
-            () -> MetricsText.scrape(url).value("opspulse_exporter_resyncs_total", "cause", "start").isPresent());
+            () -> Exposition.scrape(url).find("opspulse_exporter_resyncs_total", "cause", "start").isPresent());
         for (int i = 0; i < 4; i++) {
           loopers.add(docker.run("--name", "looper-" + i, "--restart", "always", PrivateDockerDaemon.BUSYBOX,
               "sh", "-c", "sleep " + (1 + i) + "; exit 1"));
@@ -49,17 +50,17 @@ class RestartCountIT {
           Poll.untilTrue(id + " to stop looping", Duration.ofSeconds(60),
               () -> !docker.dockerOk("inspect", "--format", "{{.State.Running}}", id).strip().equals("true"));
         }
-        double resyncs = MetricsText.scrape(url).value("opspulse_exporter_resyncs_total", "cause", "period").orElseThrow();
-        Poll.untilTrue("two more resyncs after the loops ended", Duration.ofSeconds(120), () -> MetricsText.scrape(url)
-            .value("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= resyncs + 2);
+        double resyncs = Exposition.scrape(url).find("opspulse_exporter_resyncs_total", "cause", "period").orElseThrow();
+        Poll.untilTrue("two more resyncs after the loops ended", Duration.ofSeconds(120), () -> Exposition.scrape(url)
+            .find("opspulse_exporter_resyncs_total", "cause", "period").orElse(0.0) >= resyncs + 2);
         assertThat(resyncs).as("resyncs during the churn").isGreaterThanOrEqualTo(5);
 
-        MetricsText m = MetricsText.scrape(url);
+        Exposition m = Exposition.scrape(url);
         long total = 0;
         for (String id : loopers) {
           int dockerCount = Integer.parseInt(docker.dockerOk("inspect", "--format", "{{.RestartCount}}", id).strip());
           total += dockerCount;
-          assertThat(m.value("docker_container_restarts_total", "id", id.substring(0, 12)))
+          assertThat(m.find("docker_container_restarts_total", "id", id.substring(0, 12)))
               .as("restarts of " + id).contains((double) dockerCount);
         }
         assertThat(total).as("restarts in all").isGreaterThanOrEqualTo(8);

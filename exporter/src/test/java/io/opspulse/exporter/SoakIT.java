@@ -7,6 +7,7 @@ import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
 import io.opspulse.testkit.PrivateDockerDaemon;
 import io.opspulse.testkit.PrometheusServer;
+import io.opspulse.testkit.exposition.Exposition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class SoakIT {
               .scrapeInterval("1s").start()) {
         String url = "http://127.0.0.1:" + port + "/metrics";
         Poll.untilTrue("the exporter up", Duration.ofSeconds(60),
-            () -> MetricsText.scrape(url).value("docker_up").orElse(0.0) == 1);
+            () -> Exposition.scrape(url).find("docker_up").orElse(0.0) == 1);
 
         // Phase 1: churn. Every container exits 3 once, then is removed: exits must equal runs exactly.
         int runs1 = churn(docker, "one", Duration.ofSeconds(SECONDS));
@@ -55,10 +56,10 @@ class SoakIT {
 
         // Chaos: SIGKILL the engine under the exporter, start it again, churn again.
         docker.crash();
-        Poll.untilTrue("docker_up 0", Duration.ofSeconds(60), () -> MetricsText.scrape(url).value("docker_up").orElse(1.0) == 0);
+        Poll.untilTrue("docker_up 0", Duration.ofSeconds(60), () -> Exposition.scrape(url).find("docker_up").orElse(1.0) == 0);
         docker.restartDaemon();
         Poll.untilTrue("docker_up 1 again", Duration.ofSeconds(90),
-            () -> MetricsText.scrape(url).value("docker_up").orElse(0.0) == 1);
+            () -> Exposition.scrape(url).find("docker_up").orElse(0.0) == 1);
         int runs2 = churn(docker, "two", Duration.ofSeconds(SECONDS));
         Poll.untilTrue("every phase-2 exit counted", Duration.ofSeconds(60), () -> exits(url, "two") == runs2);
         assertThat(exits(url, "one")).as("phase-1 counts survive the engine crash").isEqualTo(runs1);
@@ -125,7 +126,7 @@ class SoakIT {
   }
 
   private static int exits(String url, String service) {
-    return (int) MetricsText.scrape(url).value("compose_service_exits_total", "compose_project", "soak",
+    return (int) Exposition.scrape(url).find("compose_service_exits_total", "compose_project", "soak",
         "compose_service", service, "reason", "error").orElse(0.0).doubleValue();
   }
 

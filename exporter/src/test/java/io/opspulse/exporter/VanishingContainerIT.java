@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opspulse.testkit.DockerDaemonExtension;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.PrivateDockerDaemon;
+import io.opspulse.testkit.exposition.Exposition;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -31,13 +32,13 @@ class VanishingContainerIT {
             .listenAddress("127.0.0.1:0").build()).start()) {
       String url = "http://127.0.0.1:" + exporter.port() + "/metrics";
       Poll.untilTrue("the first resync to finish", Duration.ofSeconds(30),
-          () -> MetricsText.scrape(url).value("opspulse_exporter_resyncs_total", "cause", "start").isPresent());
-      MetricsText m = MetricsText.scrape(url);
+          () -> Exposition.scrape(url).find("opspulse_exporter_resyncs_total", "cause", "start").isPresent());
+      Exposition m = Exposition.scrape(url);
       assertThat(removed).isTrue();
-      assertThat(m.value("docker_up")).contains(1.0);
-      assertThat(m.value("docker_container_info", "id", stays.substring(0, 12))).contains(1.0);
-      assertThat(m.value("docker_container_info", "id", doomed.substring(0, 12))).isEmpty();
-      assertThat(m.value("opspulse_exporter_docker_api_errors_total", "operation", "inspect")).isEmpty();
+      assertThat(m.find("docker_up")).contains(1.0);
+      assertThat(m.find("docker_container_info", "id", stays.substring(0, 12))).contains(1.0);
+      assertThat(m.find("docker_container_info", "id", doomed.substring(0, 12))).isEmpty();
+      assertThat(m.find("opspulse_exporter_docker_api_errors_total", "operation", "inspect")).isEmpty();
     } finally {
       docker.dockerOk("rm", "-f", stays);
     }

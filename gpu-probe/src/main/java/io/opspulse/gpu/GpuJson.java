@@ -1,5 +1,6 @@
 package io.opspulse.gpu;
 
+import io.opspulse.catalog.JsonStrings;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -147,25 +148,8 @@ final class GpuJson {
   }
 
   private GpuJson string(String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
+    JsonStrings.appendQuoted(out, s);
     return this;
   }
+
 }

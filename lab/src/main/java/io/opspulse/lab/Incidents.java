@@ -50,7 +50,7 @@ public final class Incidents {
         "JVM service", "503 ratio by route",
         "demo /api/orders answers 503 when its dependency fails");
     add("OpspulseHttp5xxRatioHigh", "API errors from failed imports and fallbacks", "000",
-        "JVM service", "5xx ratio by route",
+        "JVM service", "5xx ratio by instance",
         "demo service: 5xx from /api/orders above 5% of all responses");
     // Report 001: restarts, unhealthy containers, short health-check timeouts, limits past the host.
     add("OpspulseContainerUnhealthy", "76% of containers unhealthy", "001",
@@ -92,7 +92,7 @@ public final class Incidents {
         "Containers", "Restart rate by container",
         "agent containers with restart: always exiting 127");
     add("OpspulseComposeServiceCrashLooping", "agent services failing on every re-creation", "003",
-        "Containers", "Exit rate by compose service",
+        "Containers", "Failed exits by compose service, last hour",
         "compose services ai-agent-orchestrator, system-architect, deployment-automation-master");
     add("OpspulseComposeServiceDown", "consul, kong, rabbitmq defined but never started", "003",
         "Fleet overview", "Services missing replicas",
@@ -111,7 +111,7 @@ public final class Incidents {
         "JVM service", "Connection pool waiters",
         "demo HikariCP pool of 2 with callers waiting");
     add("OpspulseDatabaseLatencyHigh", "database p95 above 100ms", "004",
-        "JVM service", "Database p95 by operation",
+        "JVM service", "Database p95 by system",
         "demo /api/search running a 150ms query");
     add("OpspulseHttpLatencyHigh", "latency p95/p99 targets missed", "004",
         "JVM service", "Latency p95 by route",

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,9 @@ import java.util.Set;
  *   <li>{@code GET /debug/profile?seconds=N&event=cpu|alloc|lock}: folded stacks of the last N seconds
  *       as {@code text/plain} (defaults: the whole window, cpu);
  *   <li>{@code GET /debug/flamegraph?seconds=N&event=...&format=html|svg}: the same as a flame graph,
- *       an interactive HTML page by default.
+ *       an interactive HTML page by default;
+ *   <li>{@code GET /debug/pprof/profile?seconds=N&event=...}: the same in pprof's gzipped protobuf, for
+ *       {@code go tool pprof}, Pyroscope / Grafana Alloy and Parca (see {@link PprofFormat}).
  * </ul>
  *
  * <p>Responses carry {@code X-Profile-Event}, {@code X-Profile-Source} (the JFR event, e.g. {@code
@@ -29,24 +32,44 @@ import java.util.Set;
  * <p>N runs from 1 to the profiler's window in seconds. A bad or unknown parameter gets a 400 naming
  * it; an event the profiler does not record gets a 400 naming the ones it does; a profiler that
  * turned itself off gets a 503 with its reason. The handlers never block on the profiler: a snapshot
- * is a copy of what the window already holds.
+ * is a copy of what the window already holds. That is also how {@code seconds} differs from Go's
+ * net/http/pprof, which records for the next N seconds before answering: here the answer covers the
+ * last N seconds and comes at once.
  */
 public final class ProfilerHttpHandlers {
   public static final String PROFILE_PATH = "/debug/profile";
   public static final String FLAMEGRAPH_PATH = "/debug/flamegraph";
+  /** Where Go's net/http/pprof serves its CPU profile, so pprof scrapers find this one by default. */
+  public static final String PPROF_PATH = "/debug/pprof/profile";
 
   private ProfilerHttpHandlers() {}
 
-  /** Adds both endpoints to {@code server} at {@link #PROFILE_PATH} and {@link #FLAMEGRAPH_PATH}. */
+  /** Every endpoint by its path: what {@link #register} adds, for servers that wrap each handler. */
+  public static Map<String, HttpHandler> handlers(ContinuousProfiler profiler) {
+    Map<String, HttpHandler> handlers = new LinkedHashMap<>();
+    handlers.put(PROFILE_PATH, profile(profiler));
+    handlers.put(FLAMEGRAPH_PATH, flameGraph(profiler));
+    handlers.put(PPROF_PATH, pprof(profiler));
+    return Collections.unmodifiableMap(handlers);
+  }
+
+  /** Adds every endpoint of {@link #handlers} to {@code server}. */
   public static void register(HttpServer server, ContinuousProfiler profiler) {
-    server.createContext(PROFILE_PATH, profile(profiler));
-    server.createContext(FLAMEGRAPH_PATH, flameGraph(profiler));
+    handlers(profiler).forEach(server::createContext);
   }
 
   /** Folded stacks, the format flamegraph.pl, speedscope and Pyroscope read. */
   public static HttpHandler profile(ContinuousProfiler profiler) {
     return exchange -> serve(exchange, PROFILE_PATH, profiler, Set.of("seconds", "event"), (q, profile) ->
-        new Body("text/plain; charset=utf-8", FoldedStacks.format(profile)));
+        Body.text("text/plain; charset=utf-8", FoldedStacks.format(profile)));
+  }
+
+  /** pprof's gzipped protobuf, the format Go's {@code /debug/pprof/profile} answers in. */
+  public static HttpHandler pprof(ContinuousProfiler profiler) {
+    return exchange -> serve(exchange, PPROF_PATH, profiler, Set.of("seconds", "event"), (q, profile) -> {
+      exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"profile\"");
+      return new Body(PprofFormat.CONTENT_TYPE, PprofFormat.gzipped(profile, profiler.period()));
+    });
   }
 
   /** The flame graph page ({@code format=html}, default) or a standalone SVG ({@code format=svg}). */
@@ -55,8 +78,8 @@ public final class ProfilerHttpHandlers {
         (q, profile) -> {
           String format = q.getOrDefault("format", "html");
           return switch (format) {
-            case "html" -> new Body("text/html; charset=utf-8", FlameGraph.html(profile));
-            case "svg" -> new Body("image/svg+xml; charset=utf-8", FlameGraph.svg(profile));
+            case "html" -> Body.text("text/html; charset=utf-8", FlameGraph.html(profile));
+            case "svg" -> Body.text("image/svg+xml; charset=utf-8", FlameGraph.svg(profile));
             default -> throw new BadRequest("format: must be html or svg; got '" + format + "'");
           };
         });
@@ -66,7 +89,11 @@ public final class ProfilerHttpHandlers {
     Body render(Map<String, String> query, Profile profile);
   }
 
-  private record Body(String contentType, String text) {}
+  private record Body(String contentType, byte[] bytes) {
+    static Body text(String contentType, String text) {
+      return new Body(contentType, text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   private static final class BadRequest extends RuntimeException {
     BadRequest(String message) {
@@ -114,7 +141,7 @@ public final class ProfilerHttpHandlers {
       if (body.contentType().startsWith("text/html")) {
         ex.getResponseHeaders().set("Content-Security-Policy", FlameGraph.contentSecurityPolicy());
       }
-      send(ex, 200, body.contentType(), body.text());
+      send(ex, 200, body.contentType(), body.bytes());
     }
   }
 
@@ -183,7 +210,10 @@ public final class ProfilerHttpHandlers {
   }
 
   private static void send(HttpExchange ex, int status, String contentType, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    send(ex, status, contentType, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
     ex.getResponseHeaders().set("Content-Type", contentType);
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");

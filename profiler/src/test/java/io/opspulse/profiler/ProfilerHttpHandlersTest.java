@@ -3,17 +3,21 @@ package io.opspulse.profiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.opspulse.testkit.GoPprof;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The handlers on a real JDK HttpServer (127.0.0.1), over a profiler fed by hand instead of JFR. */
 class ProfilerHttpHandlersTest {
@@ -28,6 +32,7 @@ class ProfilerHttpHandlersTest {
         .clockMillis(now::get).build();
     profiler.rolling(ProfileEvent.CPU).add(now.get(), new String[] {"main", "busy"}, false, 3);
     profiler.rolling(ProfileEvent.CPU).add(now.get(), new String[] {"main", "<b>idle</b>"}, false, 1);
+    profiler.rolling(ProfileEvent.CPU).add(now.get(), new String[] {"main", "com.example.Cache.<init>"}, false, 1);
     profiler.rolling(ProfileEvent.ALLOC).add(now.get(), new String[] {"main", "alloc"}, false, 4096);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     ProfilerHttpHandlers.register(server, profiler);
@@ -57,7 +62,8 @@ class ProfilerHttpHandlersTest {
     HttpResponse<String> cpu = get("/debug/profile?seconds=5&event=cpu");
     assertThat(cpu.statusCode()).isEqualTo(200);
     assertThat(cpu.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
-    assertThat(cpu.body()).isEqualTo("main;busy 3\nmain;<b>idle</b> 1\n");
+    assertThat(cpu.body()).startsWith("main;busy 3\n").contains("main;<b>idle</b> 1\n")
+        .contains("main;com.example.Cache.<init> 1\n");
 
     HttpResponse<String> alloc = get("/debug/profile?event=alloc");
     assertThat(alloc.body()).isEqualTo("main;alloc 4096\n");
@@ -81,6 +87,33 @@ class ProfilerHttpHandlersTest {
   }
 
   @Test
+  void pprofServesGzippedProtobufThatGoToolPprofFetchesOverHttp(@TempDir Path tmp) throws Exception {
+    HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri("/debug/pprof/profile?seconds=5")).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"profile\"");
+    assertThat(r.headers().firstValue("X-Profile-Event")).hasValue("cpu");
+    assertThat(r.body()).startsWith((byte) 0x1f, (byte) 0x8b);
+
+    GoPprof go = GoPprof.require(tmp);
+    PprofRaw cpu = PprofRaw.parse(go.run("-raw", uri("/debug/pprof/profile?seconds=5").toString()));
+    assertThat(cpu.stacks()).as("names as the profiler wrote them, <init> included").containsExactlyInAnyOrder(
+        new FoldedStack(List.of("main", "busy"), 3), new FoldedStack(List.of("main", "<b>idle</b>"), 1),
+        new FoldedStack(List.of("main", "com.example.Cache.<init>"), 1));
+    assertThat(cpu.text()).contains("Period: " + profiler.period().toNanos() + "\n");
+    PprofRaw alloc = PprofRaw.parse(go.run("-raw", uri("/debug/pprof/profile?event=alloc").toString()));
+    assertThat(alloc.sampleTypes()).isEqualTo("alloc_space/bytes[dflt]");
+    assertThat(alloc.stacks()).containsExactly(new FoldedStack(List.of("main", "alloc"), 4096));
+  }
+
+  @Test
+  void handlersNameEveryEndpointForServersThatWrapThem() {
+    assertThat(ProfilerHttpHandlers.handlers(profiler)).containsOnlyKeys("/debug/profile", "/debug/flamegraph",
+        "/debug/pprof/profile");
+  }
+
+  @Test
   void badParametersGetA400ThatNamesThem() throws Exception {
     assertBadRequest("/debug/profile?seconds=0", "seconds: must be a whole number from 1 to 30");
     assertBadRequest("/debug/profile?seconds=31", "seconds: must be a whole number from 1 to 30");
@@ -90,6 +123,8 @@ class ProfilerHttpHandlersTest {
     assertBadRequest("/debug/profile?secs=5", "unknown parameter 'secs'; accepted: event, seconds");
     assertBadRequest("/debug/profile?seconds=1&seconds=2", "seconds: given more than once");
     assertBadRequest("/debug/flamegraph?format=png", "format: must be html or svg; got 'png'");
+    assertBadRequest("/debug/pprof/profile?seconds=31", "seconds: must be a whole number from 1 to 30");
+    assertBadRequest("/debug/pprof/profile?debug=1", "unknown parameter 'debug'; accepted: event, seconds");
   }
 
   private void assertBadRequest(String pathAndQuery, String message) throws Exception {

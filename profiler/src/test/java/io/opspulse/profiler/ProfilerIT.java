@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opspulse.testkit.CommandResult;
 import io.opspulse.testkit.Commands;
+import io.opspulse.testkit.GoPprof;
 import io.opspulse.testkit.Poll;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A separate JVM runs a service with a known hot method, a known allocating method and a contended
@@ -79,6 +81,20 @@ class ProfilerIT {
     Profile p = new Profile(ProfileEvent.CPU, "", java.time.Instant.EPOCH, java.time.Instant.EPOCH, cpu, 0);
     assertThat(p.topFrames(1)).extracting(HotFrame::frame).containsExactly(HOT);
     assertThat(cpu).allSatisfy(s -> assertThat(s.frames()).doesNotContain(FrameNames.OVERFLOW));
+  }
+
+  /** Go's own pprof fetches the pprof endpoint over HTTP and ranks the hot method first by self time. */
+  @Test
+  void goToolPprofPutsTheHotMethodOnTop(@TempDir Path tmp) {
+    GoPprof go = GoPprof.require(tmp);
+    profile("cpu", 10, 50);
+    String top = go.run("-top", "-nodecount=5", app.url("/debug/pprof/profile?seconds=10"));
+    List<String> rows = top.lines().dropWhile(l -> !l.trim().startsWith("flat")).skip(1).toList();
+    assertThat(rows).as(top).isNotEmpty();
+    assertThat(rows.get(0)).as(top).endsWith(" " + HOT);
+    Matcher flat = Pattern.compile("^\\s*\\S+\\s+([0-9.]+)%").matcher(rows.get(0));
+    assertThat(flat.find()).as(top).isTrue();
+    assertThat(Double.parseDouble(flat.group(1))).as("the hot method's flat share\n%s", top).isGreaterThan(50);
   }
 
   @Test

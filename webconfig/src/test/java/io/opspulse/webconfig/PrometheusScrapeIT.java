@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opspulse.testkit.ManagedProcess;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
+import io.opspulse.testkit.TestPki;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -1,5 +1,7 @@
 package io.opspulse.webconfig;
 
+import io.opspulse.testkit.TestPki;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -10,7 +12,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
-import java.net.http.HttpClient;
 
 /** JDK HttpClients for the tests: trusting the test CA, with or without a client certificate. */
 final class TlsClients {

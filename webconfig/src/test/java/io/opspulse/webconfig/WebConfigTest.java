@@ -3,6 +3,7 @@ package io.opspulse.webconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opspulse.testkit.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,15 +132,15 @@ class WebConfigTest {
 
   @Test
   void unknownKeysAreRefusedWithFileLineAndKey() {
-    refused("tls_server_confg:\n  cert_file: x\n", "web.yml:1: tls_server_confg: unknown key (known: "
-        + "tls_server_config, http_server_config, basic_auth_users, rate_limit)");
+    refused("tls_server_confg:\n  cert_file: x\n", "web.yml:1: tls_server_confg: unknown key; known: "
+        + "tls_server_config, http_server_config, basic_auth_users, rate_limit");
     refused("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n  client_auth: RequireAndVerifyClientCert\n",
-        "web.yml:4: tls_server_config.client_auth: unknown key in tls_server_config (known: cert, key, client_ca, "
+        "web.yml:4: tls_server_config.client_auth: unknown key; known: cert, key, client_ca, "
             + "cert_file, key_file, client_auth_type, client_ca_file, client_allowed_sans, min_version, max_version, "
-            + "cipher_suites, prefer_server_cipher_suites, curve_preferences)");
-    refused("http_server_config:\n  http3: true\n", "web.yml:2: http_server_config.http3: unknown key in "
-        + "http_server_config (known: http2, headers)");
-    refused("rate_limit:\n  every: 1s\n", "web.yml:2: rate_limit.every: unknown key in rate_limit (known: interval, burst)");
+            + "cipher_suites, prefer_server_cipher_suites, curve_preferences");
+    refused("http_server_config:\n  http3: true\n", "web.yml:2: http_server_config.http3: unknown key; "
+        + "known: http2, headers");
+    refused("rate_limit:\n  every: 1s\n", "web.yml:2: rate_limit.every: unknown key; known: interval, burst");
   }
 
   @Test
@@ -149,8 +150,8 @@ class WebConfigTest {
     refused("basic_auth_users:\n  a: " + BcryptTest.ALICE + "\n  a: " + BcryptTest.ALICE + "\n",
         "web.yml:3: basic_auth_users.a: duplicate key");
     refused("http_server_config:\n  http2: maybe\n", "web.yml:2: http_server_config.http2: expected true or false, got 'maybe'");
-    refused("tls_server_config:\n  cert_file: [a, b]\n", "web.yml:2: tls_server_config.cert_file: expected a string, got a list");
-    refused("tls_server_config:\n  cert_file: x\n  key_file: [\n", "web.yml:4: invalid YAML: expected the node content, but found '<stream end>'");
+    refused("tls_server_config:\n  cert_file: [a, b]\n", "web.yml:2: tls_server_config.cert_file: expected a single value, got a list");
+    refused("tls_server_config:\n  cert_file: x\n  key_file: [\n", "web.yml:4: (yaml): invalid YAML: expected the node content, but found '<stream end>'");
   }
 
   @Test
@@ -209,7 +210,7 @@ class WebConfigTest {
     assertThat(parse("rate_limit:\n  interval: 0\n  burst: 5\n").rateLimit()).as("0 disables it").isEmpty();
     refused("rate_limit:\n  interval: 10 seconds\n  burst: 1\n", "web.yml:2: rate_limit.interval: '10 seconds' is not a duration like 1s, 500ms or 1m30s");
     refused("rate_limit:\n  interval: 1s\n", "web.yml:2: rate_limit.burst: must be at least 1 when interval is set, or every request is refused");
-    refused("rate_limit:\n  interval: 1s\n  burst: many\n", "web.yml:3: rate_limit.burst: 'many' is not an integer");
+    refused("rate_limit:\n  interval: 1s\n  burst: many\n", "web.yml:3: rate_limit.burst: expected an integer, got 'many'");
   }
 
   @Test

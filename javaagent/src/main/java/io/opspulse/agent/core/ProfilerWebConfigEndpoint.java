@@ -12,6 +12,7 @@ import io.opspulse.webconfig.WebConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -41,8 +42,9 @@ final class ProfilerWebConfigEndpoint {
       server = HttpServer.create(address, 0);
     }
     Authenticator authenticator = web.authenticator().orElse(null);
-    Map<String, HttpHandler> handlers = Map.of(ProfilerHttpHandlers.PROFILE_PATH, ProfilerHttpHandlers.profile(profiler),
-        ProfilerHttpHandlers.FLAMEGRAPH_PATH, ProfilerHttpHandlers.flameGraph(profiler), "/", new NotFoundHandler());
+    // Every profiler endpoint (folded, flame graph, pprof), and "/" so no path escapes the authenticator.
+    Map<String, HttpHandler> handlers = new LinkedHashMap<>(ProfilerHttpHandlers.handlers(profiler));
+    handlers.put("/", new NotFoundHandler());
     handlers.forEach((path, handler) -> {
       HttpContext context = server.createContext(path, handler);
       if (authenticator != null) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
 import io.opspulse.testkit.PrometheusServer;
+import io.opspulse.testkit.TestPki;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;

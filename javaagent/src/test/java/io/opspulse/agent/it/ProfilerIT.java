@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opspulse.catalog.MetricDefinition;
 import io.opspulse.catalog.ProfilerMetrics;
+import io.opspulse.testkit.GoPprof;
 import io.opspulse.testkit.Poll;
 import io.opspulse.testkit.Ports;
 import java.net.InetAddress;
@@ -65,7 +66,20 @@ class ProfilerIT {
       scrape.samples().stream().filter(s -> s.name().equals("opspulse_profiler_top_frame_ratio"))
           .forEach(s -> frames.add(s.labels().get("frame")));
       assertThat(frames).hasSizeLessThanOrEqualTo(ProfilerMetrics.TOP_FRAMES).noneMatch(f -> f.startsWith("["));
+
+      // The same profile as pprof, read by Go's own pprof over HTTP, as Pyroscope or Parca would scrape it.
+      List<String> rows = topRows(GoPprof.require(tmp.resolve("go")),
+          "http://127.0.0.1:" + debug + "/debug/pprof/profile?seconds=5");
+      assertThat(rows.get(0)).as(String.join("\n", rows)).endsWith(" " + HOT);
     }
+  }
+
+  /** The rows of {@code go tool pprof -top}, heaviest self time first. */
+  private static List<String> topRows(GoPprof go, String url) {
+    String top = go.run("-top", "-nodecount=5", url);
+    List<String> rows = top.lines().dropWhile(l -> !l.trim().startsWith("flat")).skip(1).toList();
+    assertThat(rows).as(top).isNotEmpty();
+    return rows;
   }
 
   /** The metrics endpoint's web.config.file protects the profiles too: nothing without the password. */
@@ -80,7 +94,8 @@ class ProfilerIT {
             + ",web.config.file=" + web,
         List.of(), AgentApp.appClasspath(), "io.opspulse.testapp.HotLoopApp", List.of(), Map.of(), tmp)) {
       String base = "http://127.0.0.1:" + debug;
-      for (String path : List.of("/debug/profile?seconds=1&event=cpu", "/debug/flamegraph", "/")) {
+      for (String path : List.of("/debug/profile?seconds=1&event=cpu", "/debug/flamegraph", "/debug/pprof/profile",
+          "/")) {
         assertThat(get(base + path, null).statusCode()).as(path + " without credentials").isEqualTo(401);
         assertThat(get(base + path, "ops:wrong").statusCode()).as(path + " with a wrong password").isEqualTo(401);
       }
@@ -90,6 +105,12 @@ class ProfilerIT {
         return response.statusCode() == 200 && response.body().contains(HOT) ? response.body() : null;
       });
       assertThat(folded).contains(HOT);
+      // go tool pprof sends the URL's user and password as basic auth, as a scraper's basic_auth would.
+      List<String> rows = topRows(GoPprof.require(tmp.resolve("go")),
+          "http://ops:s3cret@127.0.0.1:" + debug + "/debug/pprof/profile?seconds=5");
+      assertThat(rows.get(0)).as(String.join("\n", rows)).endsWith(" " + HOT);
+      assertThat(GoPprof.require(tmp.resolve("go")).runRaw("-top", base + "/debug/pprof/profile").exitCode())
+          .as("go tool pprof without the password").isNotZero();
       assertThat(app.log()).contains("profiler endpoint on 127.0.0.1:" + debug + " over http (" + web + ":");
     }
   }

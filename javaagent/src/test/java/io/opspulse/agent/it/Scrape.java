@@ -1,19 +1,16 @@
 package io.opspulse.agent.it;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.opspulse.testkit.exposition.Exposition;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** One scrape of a Prometheus text endpoint, parsed into samples. */
+/**
+ * One scrape of the agent's {@code /metrics}, read by testkit's {@link Exposition} (strict: a malformed
+ * line fails). Kept for the ITs' label-map lookups and {@link #ABSENT}; new checks can assert on whole
+ * families with {@code ExpositionAssert.assertThat(scrape.exposition())}.
+ */
 final class Scrape {
   /** As a wanted label's value: the sample must not have that label at all. */
   static final String ABSENT = "\u0000absent";
@@ -25,34 +22,24 @@ final class Scrape {
     }
   }
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Exposition exposition;
   private final List<Sample> samples;
-  private final String text;
 
-  private Scrape(String text) {
-    this.text = text;
-    this.samples = parse(text);
+  private Scrape(Exposition exposition) {
+    this.exposition = exposition;
+    this.samples = exposition.samples().stream().map(s -> new Sample(s.name(), s.labels(), s.value())).toList();
   }
 
   static Scrape of(int port) {
-    try {
-      HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("scrape answered " + response.statusCode());
-      }
-      return new Scrape(response.body());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot scrape 127.0.0.1:" + port + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return new Scrape(Exposition.scrape("http://127.0.0.1:" + port + "/metrics"));
   }
 
   static Scrape parseText(String text) {
-    return new Scrape(text);
+    return new Scrape(Exposition.parse(text));
+  }
+
+  Exposition exposition() {
+    return exposition;
   }
 
   List<Sample> samples() {
@@ -60,7 +47,7 @@ final class Scrape {
   }
 
   String text() {
-    return text;
+    return exposition.text();
   }
 
   /**
@@ -86,7 +73,7 @@ final class Scrape {
     return value(name, Map.of());
   }
 
-  /** The one sample with exactly these labels (histogram buckets: give "le" too). */
+  /** The samples named {@code name} (histogram buckets: give "le" too). */
   List<Sample> named(String name) {
     return samples.stream().filter(s -> s.name().equals(name)).toList();
   }
@@ -95,51 +82,5 @@ final class Scrape {
     Set<String> names = new TreeSet<>();
     named(name).forEach(s -> names.addAll(s.labels().keySet()));
     return names;
-  }
-
-  private static List<Sample> parse(String text) {
-    List<Sample> out = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int brace = line.indexOf('{');
-      int space;
-      String name;
-      Map<String, String> labels = new LinkedHashMap<>();
-      if (brace >= 0 && brace < line.indexOf(' ')) {
-        name = line.substring(0, brace);
-        int i = brace + 1;
-        while (line.charAt(i) != '}') {
-          int eq = line.indexOf('=', i);
-          String key = line.substring(i, eq);
-          StringBuilder value = new StringBuilder();
-          int j = eq + 2;
-          while (line.charAt(j) != '"') {
-            char c = line.charAt(j);
-            if (c == '\\') {
-              char next = line.charAt(j + 1);
-              value.append(next == 'n' ? '\n' : next);
-              j += 2;
-            } else {
-              value.append(c);
-              j++;
-            }
-          }
-          labels.put(key, value.toString());
-          i = j + 1;
-          if (line.charAt(i) == ',') {
-            i++;
-          }
-        }
-        space = i + 1;
-      } else {
-        space = line.indexOf(' ');
-        name = line.substring(0, space);
-      }
-      String[] rest = line.substring(space).trim().split("\\s+");
-      out.add(new Sample(name, labels, Double.parseDouble(rest[0])));
-    }
-    return out;
   }
 }
