@@ -33,12 +33,12 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.tomcat.jdbc.pool.PoolProperties;
 
 /**
- * The client libraries and connection pools the agent instruments, in one JVM: Apache HttpClient 5 and 4
- * classic, OkHttp 4 (sync and enqueued) and Reactor Netty's HttpClient calling the test's dependency servers, and HikariCP, Tomcat
+ * The client libraries and connection pools the agent instruments, in one JVM: Apache HttpClient 5 (classic
+ * and async) and 4 classic, OkHttp 4 (sync and enqueued) and Reactor Netty's HttpClient calling the test's dependency servers, and HikariCP, Tomcat
  * JDBC, Commons DBCP2 and Agroal pools on H2. Usage: LibrariesApp port. Prints READY when it serves.
  *
  * <ul>
- *   <li>{@code /call?client=hc5|hc4|okhttp|okhttp-async|reactor-netty&target=URL&n=10&fail=3}: n calls, the first
+ *   <li>{@code /call?client=hc5|hc5-async|hc4|okhttp|okhttp-async|reactor-netty&target=URL&n=10&fail=3}: n calls, the first
  *       {@code fail} asking the dependency for a 503; answers the statuses seen (-1 for an exception).
  *   <li>{@code /pools/open}: starts the four pools, runs {@code SELECT 1} on two borrows of each and keeps
  *       the second connection of each borrowed (one used connection per pool).
@@ -47,6 +47,8 @@ import org.apache.tomcat.jdbc.pool.PoolProperties;
  */
 public final class LibrariesApp {
   private static final CloseableHttpClient HC5 = HttpClients.createDefault();
+  private static final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient HC5_ASYNC = started(
+      org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault());
   private static final org.apache.http.impl.client.CloseableHttpClient HC4 =
       org.apache.http.impl.client.HttpClients.createDefault();
   private static final OkHttpClient OKHTTP = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
@@ -58,6 +60,12 @@ public final class LibrariesApp {
   private static HikariDataSource hikari;
 
   private LibrariesApp() {}
+
+  private static org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient started(
+      org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client) {
+    client.start();
+    return client;
+  }
 
   public static void main(String[] args) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 50);
@@ -100,6 +108,18 @@ public final class LibrariesApp {
             EntityUtils.consume(response.getEntity());
             return response.getCode();
           }));
+          case "hc5-async" -> {
+            try {
+              statuses.add(HC5_ASYNC.execute(
+                  org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(uri).build(), null)
+                  .get(30, TimeUnit.SECONDS).getCode());
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+              statuses.add(-1);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              statuses.add(-1);
+            }
+          }
           case "hc4" -> statuses.add(HC4.execute(new org.apache.http.client.methods.HttpGet(uri), response -> {
             org.apache.http.util.EntityUtils.consume(response.getEntity());
             return response.getStatusLine().getStatusCode();

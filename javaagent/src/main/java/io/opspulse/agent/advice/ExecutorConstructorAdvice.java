@@ -5,7 +5,7 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Inlined into thread pools' constructors: the JDK ThreadPoolExecutor's that every other one delegates to,
- * and every constructor of ForkJoinPool, Tomcat's and Jetty's pools (a pool reported by several chained
+ * every constructor of ForkJoinPool, Tomcat's and Jetty's pools, and XNIO's worker (a pool reported by several chained
  * constructors is registered once).
  */
 public final class ExecutorConstructorAdvice {

@@ -367,6 +367,48 @@ public final class Hooks {
     }
   }
 
+  /**
+   * Apache HttpClient 5 async: the callback the exchange ends on, wrapped to measure it (see
+   * {@link Recorder#clientCallback}); {@code callback} itself when the agent is not ready or fails.
+   */
+  public static Object clientCallback(long start, Object callback, Class<?> callbackType, String method,
+      String scheme, String host, int port) {
+    Recorder r = recorder;
+    if (r == null || start < 0 || callback == null) {
+      return callback;
+    }
+    try {
+      return r.clientCallback(start, callback, callbackType, method, scheme, host, port);
+    } catch (Throwable t) {
+      failed("http-client", t);
+      return callback;
+    }
+  }
+
+  /** A server request that ends on another call (Vert.x: its response's end), keyed by {@code exchange}. */
+  public static void asyncServerStarted(Object exchange, String method, String scheme) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncServerStarted(exchange, System.nanoTime(), method, scheme);
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
+    }
+  }
+
+  /** Ends a request begun with {@link #asyncServerStarted}; later calls for the same exchange are ignored. */
+  public static void asyncServerFinished(Object exchange, int status) {
+    Recorder r = recorder;
+    if (r != null && exchange != null) {
+      try {
+        r.asyncServerFinished(exchange, System.nanoTime(), status);
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
+    }
+  }
+
   /** Ends an exchange begun with {@link #asyncClientStarted}; later calls for the same exchange are ignored. */
   public static void asyncClientFinished(Object exchange, String method, String url, int status, String errorType) {
     Recorder r = recorder;

@@ -50,6 +50,20 @@ public interface Recorder {
 
   void asyncClientStarted(Object exchange, long startNanos);
 
+  /** An asynchronous server's request began (Vert.x: its response was created); ends with {@link #asyncServerFinished}. */
+  void asyncServerStarted(Object exchange, long startNanos, String method, String scheme);
+
+  /** The response of an exchange begun with {@link #asyncServerStarted} ended; later calls are ignored. */
+  void asyncServerFinished(Object exchange, long endNanos, int status);
+
+  /**
+   * An asynchronous client's exchange began at {@code startNanos}; it ends when {@code callback} (of the
+   * library's interface {@code callbackType}) is told so. Returns what the library should call instead: a
+   * proxy that measures, then passes every call on; {@code callback} itself where nothing is measured.
+   */
+  Object clientCallback(long startNanos, Object callback, Class<?> callbackType, String method, String scheme,
+      String host, int port);
+
   /** {@code url} absolute; {@code errorType} null on a response. Only the first call per exchange counts. */
   void asyncClientFinished(Object exchange, long endNanos, String method, String url, int status, String errorType);
 

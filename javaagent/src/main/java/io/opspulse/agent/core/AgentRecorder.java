@@ -54,6 +54,7 @@ final class AgentRecorder implements Recorder {
   private final WeakIdentityMap<Object, String> preparedOperations = new WeakIdentityMap<>();
   /** Asynchronous client exchanges begun and not yet answered → their start. */
   private final WeakIdentityMap<Object, Long> asyncExchanges = new WeakIdentityMap<>();
+  private final WeakIdentityMap<Object, ServerExchange> asyncServerExchanges = new WeakIdentityMap<>();
 
   private record Histograms(DoubleHistogram server, DoubleHistogram client, DoubleHistogram db,
       LongHistogram statementsPerRequest, DoubleHistogram connectionWait) {}
@@ -142,6 +143,25 @@ final class AgentRecorder implements Recorder {
     serverRequest(nanos, method, scheme, route, cancelled ? 0 : status, error, 0);
   }
 
+  /** A request of a server that answers asynchronously (Vert.x), until its response ends. */
+  private record ServerExchange(long startNanos, String method, String scheme) {}
+
+  @Override
+  public void asyncServerStarted(Object exchange, long startNanos, String method, String scheme) {
+    if (histograms != null) {
+      asyncServerExchanges.put(exchange, new ServerExchange(startNanos, method, scheme));
+    }
+  }
+
+  @Override
+  public void asyncServerFinished(Object exchange, long endNanos, int status) {
+    ServerExchange started = asyncServerExchanges.remove(exchange);
+    if (started != null) {
+      // The server names no route (Vert.x core has no router): no http_route, as the conventions ask.
+      serverRequest(endNanos - started.startNanos(), started.method(), started.scheme(), null, status, null, 0);
+    }
+  }
+
   private static String scheme(String scheme) {
     return "https".equalsIgnoreCase(scheme) ? "https" : "http";
   }
@@ -189,6 +209,16 @@ final class AgentRecorder implements Recorder {
     if (AGENT_THREAD.get() == null) {
       asyncExchanges.put(exchange, startNanos);
     }
+  }
+
+  @Override
+  public Object clientCallback(long startNanos, Object callback, Class<?> callbackType, String method, String scheme,
+      String host, int port) {
+    if (AGENT_THREAD.get() != null) {
+      return callback;
+    }
+    return AsyncClientCallback.wrap(callback, callbackType, (status, error) ->
+        client(System.nanoTime() - startNanos, method, scheme, host, port, status, error));
   }
 
   @Override

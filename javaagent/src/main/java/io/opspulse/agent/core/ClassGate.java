@@ -1,15 +1,14 @@
 package io.opspulse.agent.core;
 
-import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The agent's only class file transformer on the JVM: decides with the JDK alone, from the class's name
@@ -18,75 +17,89 @@ import java.util.concurrent.TimeoutException;
  * <p>Why: ByteBuddy's own matching, installed directly, costs the application every class it loads
  * (a type description, a supertype walk through its type pool) and makes premain load ByteBuddy's
  * thousand classes before {@code main} runs. Here premain registers this gate and returns; ByteBuddy is
- * built on a background thread and only ever sees the handful of candidate classes. A candidate that
- * loads before ByteBuddy is ready waits for it (bounded; a timeout leaves that class as it was and is
- * counted). The gate is a superset filter: ByteBuddy's matchers still make the final, exact decision.
+ * built on a background thread and only ever sees the handful of candidate classes. The gate is a
+ * superset filter: ByteBuddy's matchers still make the final, exact decision.
+ *
+ * <p>No thread ever waits here for ByteBuddy: a candidate that loads before it is ready goes through at
+ * once, with only the {@link EarlyHooks} (an instance made meanwhile is still registered), and is
+ * remembered; the start thread takes the remembered ones ({@link #takeEarly}) and retransforms them with
+ * ByteBuddy once it is ready. Each early class is either taken by the start thread or, when ByteBuddy
+ * became ready while it was being loaded, transformed here: never both, never neither.
  */
 final class ClassGate implements ClassFileTransformer {
-  private static final long WAIT_SECONDS = 20;
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
 
-  private static final int JAKARTA_SERVLET = 0;
-  private static final int JAKARTA_FILTER = 1;
-  private static final int JAVAX_SERVLET = 2;
-  private static final int JAVAX_FILTER = 3;
-  private static final int STATEMENT = 4;
-  private static final int CONNECTION = 5;
-  private static final List<String> ROOTS = List.of("jakarta/servlet/Servlet", "jakarta/servlet/Filter",
-      "javax/servlet/Servlet", "javax/servlet/Filter", "java/sql/Statement", "java/sql/Connection");
-
   private final Set<String> exactNames;
-  private final boolean servlet;
-  private final boolean jdbc;
-  private final SupertypeIndex supertypes = new SupertypeIndex(ROOTS);
-  private final Future<ClassFileTransformer> byteBuddy;
+  /**
+   * Of the enabled instrumentations that target implementations of API types: the methods each advises
+   * (read once here, not per loading class) and its roots, as a mask of {@link #supertypes}' roots.
+   */
+  private final MethodSpec[][] advised;
+  private final int[] rootMasks;
+  private final SupertypeIndex supertypes;
+  private final CompletableFuture<ClassFileTransformer> byteBuddy;
+  private final EarlyHooks earlyHooks;
   private final AgentErrors errors;
-  private final Set<String> deferred = ConcurrentHashMap.newKeySet();
-  private volatile Thread builder;
+  private final Set<EarlyClass> early = ConcurrentHashMap.newKeySet();
 
-  ClassGate(AgentConfig config, Future<ClassFileTransformer> byteBuddy, AgentErrors errors) {
+  /** A candidate class that loaded before ByteBuddy was ready: its defining loader (null: bootstrap) and name. */
+  record EarlyClass(ClassLoader loader, String internalName) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof EarlyClass e && e.loader == loader && e.internalName.equals(internalName);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(loader) * 31 + internalName.hashCode();
+    }
+  }
+
+  ClassGate(AgentConfig config, CompletableFuture<ClassFileTransformer> byteBuddy, AgentErrors errors) {
     this.byteBuddy = byteBuddy;
+    this.earlyHooks = EarlyHooks.of(config);
     this.errors = errors;
     this.exactNames = exactNames(config);
-    this.servlet = config.enabled(Instrumentation.SERVLET);
-    this.jdbc = config.enabled(Instrumentation.JDBC);
+    List<TypeInstrumentation> hierarchies = new ArrayList<>();
+    List<String> roots = new ArrayList<>();
+    for (TypeInstrumentation i : Instrumentations.enabled(config)) {
+      if (!i.target().byName()) {
+        hierarchies.add(i);
+        for (String root : i.target().roots()) {
+          if (!roots.contains(internal(root))) {
+            roots.add(internal(root));
+          }
+        }
+      }
+    }
+    this.advised = new MethodSpec[hierarchies.size()][];
+    this.rootMasks = new int[hierarchies.size()];
+    for (int h = 0; h < rootMasks.length; h++) {
+      List<TypeInstrumentation.MethodAdvice> advice = hierarchies.get(h).advice();
+      advised[h] = new MethodSpec[advice.size()];
+      for (int a = 0; a < advised[h].length; a++) {
+        advised[h][a] = advice.get(a).methods();
+      }
+      for (String root : hierarchies.get(h).target().roots()) {
+        rootMasks[h] |= SupertypeIndex.bit(roots.indexOf(internal(root)));
+      }
+    }
+    this.supertypes = new SupertypeIndex(roots);
   }
 
   /** Whether any enabled instrumentation changes classes at all (runtime metrics alone need no gate). */
   static boolean needed(AgentConfig config) {
-    return !exactNames(config).isEmpty() || config.enabled(Instrumentation.SERVLET)
-        || config.enabled(Instrumentation.JDBC);
+    return !Instrumentations.enabled(config).isEmpty();
   }
 
   /** The internal names matched by name alone, for the enabled instrumentations. */
   static Set<String> exactNames(AgentConfig config) {
     Set<String> names = new HashSet<>();
-    if (config.enabled(Instrumentation.HTTP_SERVER)) {
-      names.add(internal(Instrumenter.HTTP_SERVER_CHAIN));
+    for (TypeInstrumentation i : Instrumentations.enabled(config)) {
+      for (String name : i.target().names()) {
+        names.add(internal(name));
+      }
     }
-    if (config.enabled(Instrumentation.HTTP_CLIENT)) {
-      names.add(internal(Instrumenter.HTTP_CLIENT_FACADE));
-      names.add(internal(Instrumenter.URL_CONNECTION));
-    }
-    if (config.enabled(Instrumentation.EXECUTOR)) {
-      names.add(internal(Instrumenter.THREAD_POOL_EXECUTOR));
-      names.add(internal(Instrumenter.FORK_JOIN_POOL));
-      names.add(internal(Instrumenter.TOMCAT_THREAD_POOL));
-      names.add(internal(Instrumenter.JETTY_THREAD_POOL));
-    }
-    if (config.enabled(Instrumentation.SERVLET)) {
-      names.add(internal(Instrumenter.JERSEY_HANDLER));
-    }
-    if (config.enabled(Instrumentation.WEBFLUX)) {
-      names.add(internal(Instrumenter.WEBFLUX_HANDLER));
-    }
-    if (config.enabled(Instrumentation.HIKARI)) {
-      names.add(internal(Instrumenter.HIKARI_POOL));
-    }
-    if (config.enabled(Instrumentation.DEV_MODE)) {
-      names.add(internal(Instrumenter.RESTART_CLASS_LOADER));
-    }
-    LibraryInstrumentations.exactNames(config).forEach(name -> names.add(internal(name)));
     return Set.copyOf(names);
   }
 
@@ -101,46 +114,63 @@ final class ClassGate implements ClassFileTransformer {
       if (className == null || !isCandidate(loader, className, classfileBuffer)) {
         return null;
       }
-      long t0 = DEBUG ? System.nanoTime() : 0;
-      if (!byteBuddy.isDone() && Thread.currentThread() == builder) {
-        // The thread that builds ByteBuddy cannot wait for itself: the class is retransformed once it is ready.
-        deferred.add(className);
-        if (DEBUG) {
-          AgentLog.info(className + ": loaded by the start thread before ByteBuddy was ready; retransformed later");
+      ClassFileTransformer delegate = readyByteBuddy();
+      if (delegate == null && !byteBuddy.isCompletedExceptionally()) {
+        EarlyClass candidate = new EarlyClass(loader, className);
+        early.add(candidate);
+        delegate = readyByteBuddy();
+        // ByteBuddy became ready meanwhile: whoever removes the entry first transforms the class.
+        if (delegate == null || !early.remove(candidate)) {
+          if (DEBUG) {
+            AgentLog.info(className + ": loaded before ByteBuddy was ready, on " + Thread.currentThread().getName()
+                + "; retransformed once it is");
+          }
+          return earlyHooks.weave(className, classfileBuffer);
         }
-        return null;
       }
-      ClassFileTransformer delegate = byteBuddy.get(WAIT_SECONDS, TimeUnit.SECONDS);
-      long t1 = DEBUG ? System.nanoTime() : 0;
+      if (delegate == null) { // ByteBuddy could not be built: the early hooks at least
+        return earlyHooks.weave(className, classfileBuffer);
+      }
+      long t0 = DEBUG ? System.nanoTime() : 0;
       byte[] transformed =
           delegate.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
       if (DEBUG) {
-        AgentLog.info(className + ": waited " + (t1 - t0) / 1_000_000 + " ms for ByteBuddy, "
-            + (transformed == null ? "not changed" : "transformed") + " in " + (System.nanoTime() - t1) / 1_000_000
-            + " ms on " + Thread.currentThread().getName());
+        AgentLog.info(className + ": " + (transformed == null ? "not changed" : "transformed") + " in "
+            + (System.nanoTime() - t0) / 1_000_000 + " ms on " + Thread.currentThread().getName());
       }
       return transformed;
-    } catch (TimeoutException e) {
-      errors.record("instrumentation", new IllegalStateException(
-          "ByteBuddy was not ready within " + WAIT_SECONDS + " s; " + className + " runs uninstrumented", e));
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
     } catch (Throwable e) { // a transformer must never throw into class loading
       errors.record("instrumentation", new IllegalStateException("cannot instrument " + className, e));
       return null;
     }
   }
 
-  /** Marks the calling thread as the one that completes the ByteBuddy future: it never waits for it. */
-  void builtOnThisThread() {
-    builder = Thread.currentThread();
+  /** ByteBuddy's transformer once it is ready, else null (also when it failed to build). */
+  private ClassFileTransformer readyByteBuddy() {
+    try {
+      return byteBuddy.getNow(null);
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      return null;
+    }
   }
 
-  /** Internal names of candidates the building thread loaded before ByteBuddy was ready. */
-  Set<String> deferred() {
-    return Set.copyOf(deferred);
+  /**
+   * The candidates that loaded before ByteBuddy was ready, for the start thread to retransform; call once
+   * ByteBuddy is ready. Each is returned once (taken ones are this caller's to retransform).
+   */
+  List<EarlyClass> takeEarly() {
+    List<EarlyClass> taken = new ArrayList<>();
+    for (EarlyClass c : early) {
+      if (early.remove(c)) {
+        taken.add(c);
+      }
+    }
+    return taken;
+  }
+
+  /** Forgets the early candidates (ByteBuddy failed: nothing will retransform them). */
+  void dropEarly() {
+    early.clear();
   }
 
   /** Whether ByteBuddy should look at this class at all. */
@@ -148,7 +178,7 @@ final class ClassGate implements ClassFileTransformer {
     if (exactNames.contains(className)) {
       return true;
     }
-    if (loader == null || !(servlet || jdbc) || ours(className) || jdk(className)) {
+    if (loader == null || rootMasks.length == 0 || ours(className) || jdk(className)) {
       return false;
     }
     ClassHeader header = ClassHeader.parse(bytes, true);
@@ -165,33 +195,23 @@ final class ClassGate implements ClassFileTransformer {
    */
   private int wantedRoots(ClassHeader header) {
     int wanted = 0;
-    for (ClassHeader.Method m : header.methods()) {
-      if (m.isAbstract()) {
-        continue;
-      }
-      String name = m.name();
-      String desc = m.descriptor();
-      if (servlet) {
-        if (name.equals("service") && desc.startsWith("(Ljakarta/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAKARTA_SERVLET) | SupertypeIndex.bit(JAKARTA_FILTER);
-        } else if (name.equals("doFilter") && desc.startsWith("(Ljakarta/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAKARTA_SERVLET) | SupertypeIndex.bit(JAKARTA_FILTER);
-        } else if (name.equals("service") && desc.startsWith("(Ljavax/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAVAX_SERVLET) | SupertypeIndex.bit(JAVAX_FILTER);
-        } else if (name.equals("doFilter") && desc.startsWith("(Ljavax/servlet/ServletRequest;")) {
-          wanted |= SupertypeIndex.bit(JAVAX_SERVLET) | SupertypeIndex.bit(JAVAX_FILTER);
-        }
-      }
-      if (jdbc && m.isPublic()) {
-        if (name.startsWith("execute")) {
-          wanted |= SupertypeIndex.bit(STATEMENT);
-        } else if ((name.equals("prepareStatement") || name.equals("prepareCall"))
-            && desc.startsWith("(Ljava/lang/String;")) {
-          wanted |= SupertypeIndex.bit(CONNECTION);
-        }
+    for (int h = 0; h < rootMasks.length; h++) {
+      if (declaresAdvised(header, advised[h])) {
+        wanted |= rootMasks[h];
       }
     }
     return wanted;
+  }
+
+  private static boolean declaresAdvised(ClassHeader header, MethodSpec[] advised) {
+    for (ClassHeader.Method m : header.methods()) {
+      for (MethodSpec spec : advised) {
+        if (spec.matches(m)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean ours(String className) {

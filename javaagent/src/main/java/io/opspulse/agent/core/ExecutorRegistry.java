@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every thread pool created after the agent started, of the kinds {@link PoolKind} reads (the JDK's
- * ThreadPoolExecutor and ForkJoinPool, Tomcat's and Jetty's request pools), held weakly so that the
+ * ThreadPoolExecutor and ForkJoinPool, Tomcat's, Jetty's and Undertow's (XNIO) request pools), held weakly so that the
  * registry never keeps a pool alive. A pool shows up once it has a name: its first worker thread's
- * (that thread's name names the pool) or, for Jetty's, its own. Pools sharing a name are summed, which
+ * (that thread's name names the pool) or, for Jetty's and XNIO's, its own. Pools sharing a name are summed, which
  * is what a dashboard wants from "the HTTP client pool".
  */
 final class ExecutorRegistry {

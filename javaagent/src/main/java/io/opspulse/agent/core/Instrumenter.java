@@ -10,57 +10,31 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.opspulse.agent.advice.ConnectionPoolClosedAdvice;
-import io.opspulse.agent.advice.ConnectionWaitAdvice;
-import io.opspulse.agent.advice.ExecutorConstructorAdvice;
-import io.opspulse.agent.advice.ExecutorRejectAdvice;
-import io.opspulse.agent.advice.ExecutorWorkerAdvice;
-import io.opspulse.agent.advice.HikariPoolAdvice;
-import io.opspulse.agent.advice.HttpClientSendAdvice;
-import io.opspulse.agent.advice.HttpClientSendAsyncAdvice;
-import io.opspulse.agent.advice.HttpHandlerAdvice;
-import io.opspulse.agent.advice.JerseyAdvice;
-import io.opspulse.agent.advice.PrepareStatementAdvice;
-import io.opspulse.agent.advice.RestartClassLoaderAdvice;
-import io.opspulse.agent.advice.ServletAdvice;
-import io.opspulse.agent.advice.StatementExecuteAdvice;
-import io.opspulse.agent.advice.UrlConnectionAdvice;
-import io.opspulse.agent.advice.WebFluxAdvice;
-import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import io.opspulse.agent.core.TypeInstrumentation.MethodAdvice;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Builds the ByteBuddy transformer that applies the advice. Matching is by exact class name for the
- * JDK's classes and by supertype for the application's. It is not installed on the JVM: {@link ClassGate}
+ * Builds the ByteBuddy transformer that applies the advice, from the declarations {@link Instrumentations}
+ * lists: matching is by exact class name, or by supertype for the API types' implementations. It is not installed on the JVM: {@link ClassGate}
  * is, and hands it only the classes that can be targets, which keeps start-up and class loading cheap.
  */
 final class Instrumenter {
-  static final String THREAD_POOL_EXECUTOR = "java.util.concurrent.ThreadPoolExecutor";
-  static final String FORK_JOIN_POOL = "java.util.concurrent.ForkJoinPool";
-  static final String TOMCAT_THREAD_POOL = "org.apache.tomcat.util.threads.ThreadPoolExecutor";
-  static final String JETTY_THREAD_POOL = "org.eclipse.jetty.util.thread.QueuedThreadPool";
-  static final String WEBFLUX_HANDLER = "org.springframework.web.server.handler.ExceptionHandlingWebHandler";
-  static final String JERSEY_HANDLER = "org.glassfish.jersey.server.ApplicationHandler";
-  static final String HTTP_CLIENT_FACADE = "jdk.internal.net.http.HttpClientFacade";
-  static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
-  static final String HTTP_SERVER_CHAIN = "com.sun.net.httpserver.Filter$Chain";
-  static final String HIKARI_POOL = "com.zaxxer.hikari.pool.HikariPool";
-  static final String RESTART_CLASS_LOADER =
-      "org.springframework.boot.devtools.restart.classloader.RestartClassLoader";
-
   private Instrumenter() {}
 
   /** The transformer, for {@link ClassGate} to call; building it loads ByteBuddy, so not on premain's thread. */
@@ -79,90 +53,14 @@ final class Instrumenter {
         // ClassGate already keeps out the JDK (but for the named targets) and the agent's own classes; the
         // default ignore list would keep out the bootstrap loader's classes, ThreadPoolExecutor among them.
         .ignore(isSynthetic());
-
-    if (config.enabled(Instrumentation.HTTP_SERVER)) {
-      builder = builder.type(named(HTTP_SERVER_CHAIN))
-          .transform(advice(agentLoader).advice(named("doFilter").and(takesArguments(1)),
-              HttpHandlerAdvice.class.getName()));
-    }
-    if (config.enabled(Instrumentation.SERVLET)) {
-      builder = servlet(builder, agentLoader, "jakarta");
-      builder = servlet(builder, agentLoader, "javax");
-      // Jersey on a servlet container: its matched @Path templates name the route.
-      builder = builder.type(named(JERSEY_HANDLER))
-          .transform(advice(agentLoader).advice(named("handle").and(takesArguments(1))
-              .and(takesArgument(0, named("org.glassfish.jersey.server.ContainerRequest"))),
-              JerseyAdvice.class.getName()));
-    }
-    if (config.enabled(Instrumentation.WEBFLUX)) {
-      builder = builder.type(named(WEBFLUX_HANDLER))
-          .transform(advice(agentLoader).advice(named("handle").and(takesArguments(1))
-              .and(takesArgument(0, named("org.springframework.web.server.ServerWebExchange"))),
-              WebFluxAdvice.class.getName()));
-    }
-    if (config.enabled(Instrumentation.HTTP_CLIENT)) {
-      builder = builder.type(named(HTTP_CLIENT_FACADE))
-          .transform(advice(agentLoader)
-              .advice(named("send").and(takesArguments(2)), HttpClientSendAdvice.class.getName())
-              .advice(named("sendAsync").and(takesArguments(2).or(takesArguments(3))),
-                  HttpClientSendAsyncAdvice.class.getName()))
-          .type(named(URL_CONNECTION))
-          .transform(advice(agentLoader).advice(named("getInputStream").and(takesArguments(0)),
-              UrlConnectionAdvice.class.getName()));
-    }
-    if (config.enabled(Instrumentation.EXECUTOR)) {
-      builder = builder.type(named(THREAD_POOL_EXECUTOR))
-          .transform(advice(agentLoader)
-              .advice(isConstructor().and(takesArguments(7)), ExecutorConstructorAdvice.class.getName())
-              .advice(named("runWorker").and(takesArguments(1)), ExecutorWorkerAdvice.class.getName())
-              .advice(named("reject").and(takesArguments(1)), ExecutorRejectAdvice.class.getName()))
-          // Tomcat's request pool: its own copy of ThreadPoolExecutor, with its own constructors.
-          .type(named(TOMCAT_THREAD_POOL))
-          .transform(advice(agentLoader)
-              .advice(isConstructor(), ExecutorConstructorAdvice.class.getName())
-              .advice(named("runWorker").and(takesArguments(1)), ExecutorWorkerAdvice.class.getName())
-              .advice(named("reject").and(takesArguments(1)), ExecutorRejectAdvice.class.getName()))
-          // Named by itself, not by its threads: registered at construction.
-          .type(named(JETTY_THREAD_POOL))
-          .transform(advice(agentLoader).advice(isConstructor(), ExecutorConstructorAdvice.class.getName()))
-          .type(named(FORK_JOIN_POOL))
-          .transform(advice(agentLoader)
-              .advice(isConstructor(), ExecutorConstructorAdvice.class.getName())
-              .advice(named("runWorker").and(takesArguments(1)), ExecutorWorkerAdvice.class.getName()));
-    }
-    if (config.enabled(Instrumentation.JDBC)) {
-      builder = builder.type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Statement")))))
-          .transform(advice(agentLoader).advice(nameStartsWith("execute").and(isPublic()).and(not(isAbstract())),
-              StatementExecuteAdvice.class.getName()))
-          .type(not(isInterface()).and(failSafe(hasSuperType(named("java.sql.Connection")))))
-          .transform(advice(agentLoader).advice(namedOneOf("prepareStatement", "prepareCall")
-              .and(takesArgument(0, String.class)).and(isPublic()).and(not(isAbstract())),
-              PrepareStatementAdvice.class.getName()));
-    }
-    if (config.enabled(Instrumentation.HIKARI)) {
-      builder = builder.type(named(HIKARI_POOL))
-          .transform(advice(agentLoader)
-              .advice(isConstructor().and(takesArguments(1)), HikariPoolAdvice.class.getName())
-              .advice(named("getConnection").and(takesArguments(1)).and(takesArgument(0, long.class)),
-                  ConnectionWaitAdvice.class.getName())
-              .advice(named("shutdown").and(takesArguments(0)), ConnectionPoolClosedAdvice.class.getName()));
-    }
-    builder = LibraryInstrumentations.apply(builder, config, agentLoader);
-    if (config.enabled(Instrumentation.DEV_MODE)) {
-      builder = builder.type(named(RESTART_CLASS_LOADER))
-          .transform(advice(agentLoader).advice(isConstructor(), RestartClassLoaderAdvice.class.getName()));
+    for (TypeInstrumentation instrumentation : Instrumentations.enabled(config)) {
+      AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
+      for (MethodAdvice a : instrumentation.advice()) {
+        advice = advice.advice(methods(a.methods()), a.adviceClass());
+      }
+      builder = builder.type(types(instrumentation.target())).transform(advice);
     }
     return builder.makeRaw();
-  }
-
-  /** {@code known}, plus the loaded classes whose internal names are in {@code more}. */
-  static Class<?>[] loaded(java.lang.instrument.Instrumentation inst, Class<?>[] known, Set<String> more) {
-    if (more.isEmpty()) {
-      return known;
-    }
-    Set<Class<?>> found = new java.util.LinkedHashSet<>(List.of(known));
-    found.addAll(List.of(alreadyLoaded(inst, more)));
-    return found.toArray(new Class<?>[0]);
   }
 
   /**
@@ -179,20 +77,41 @@ final class Instrumenter {
     return found.toArray(new Class<?>[0]);
   }
 
-  /** One advice for both servlet APIs: it reads them through ServletAccessor, whichever it is. */
-  private static AgentBuilder servlet(AgentBuilder builder, ClassLoader agentLoader, String ns) {
-    ElementMatcher.Junction<TypeDescription> api = named(ns + ".servlet.Servlet").or(named(ns + ".servlet.Filter"));
-    String advice = ServletAdvice.class.getName();
-    return builder.type(not(isInterface()).and(failSafe(hasSuperType(api))))
-        .transform(advice(agentLoader)
-            .advice(named("service").and(takesArguments(2))
-                .and(takesArgument(0, named(ns + ".servlet.ServletRequest"))).and(not(isAbstract())), advice)
-            .advice(named("doFilter").and(takesArguments(3))
-                .and(takesArgument(0, named(ns + ".servlet.ServletRequest"))).and(not(isAbstract())), advice));
+  /** ByteBuddy's matcher for a target: by name, or the concrete classes below one of its API types. */
+  static ElementMatcher.Junction<TypeDescription> types(TypeTarget target) {
+    if (target.byName()) {
+      return namedOneOf(target.names().toArray(String[]::new));
+    }
+    return not(isInterface()).and(failSafe(hasSuperType(namedOneOf(target.roots().toArray(String[]::new)))));
   }
 
-  private static AgentBuilder.Transformer.ForAdvice advice(ClassLoader agentLoader) {
-    return new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
+  /** ByteBuddy's matcher for the methods a spec selects. */
+  static ElementMatcher.Junction<MethodDescription> methods(MethodSpec spec) {
+    ElementMatcher.Junction<MethodDescription> m;
+    if (spec.isConstructor()) {
+      m = isConstructor();
+    } else if (spec.namePrefix() != null) {
+      m = nameStartsWith(spec.namePrefix());
+    } else {
+      m = namedOneOf(spec.names().toArray(String[]::new));
+    }
+    if (!spec.argumentCounts().isEmpty()) {
+      ElementMatcher.Junction<MethodDescription> counts = none();
+      for (int n : spec.argumentCounts()) {
+        counts = counts.or(takesArguments(n));
+      }
+      m = m.and(counts);
+    }
+    for (Map.Entry<Integer, String> type : spec.argumentTypes().entrySet()) {
+      m = m.and(takesArgument(type.getKey(), named(type.getValue())));
+    }
+    if (spec.isPublicOnly()) {
+      m = m.and(isPublic());
+    }
+    if (spec.isConcreteOnly()) {
+      m = m.and(not(isAbstract()));
+    }
+    return m;
   }
 
   /** Counts (and logs once) instrumentation failures; a class that cannot be transformed runs as it was. */

@@ -60,7 +60,9 @@ final class ObservedMetrics {
       for (ExecutorRegistry.Snapshot s : registry.snapshot(e -> errors.record("executor", e))) {
         Attributes a = Attributes.of(POOL, s.pool());
         queued.record(s.queued(), a);
-        active.record(s.active(), a);
+        if (s.active() != PoolKind.ABSENT) {
+          active.record(s.active(), a);
+        }
         size.record(s.poolSize(), a);
         max.record(s.max(), a);
         if (s.completed() != PoolKind.ABSENT) {

@@ -61,6 +61,33 @@ enum PoolKind {
       String name = (String) handles(pool).name.invokeExact(pool);
       return name == null || name.isEmpty() || name.matches("qtp-?\\d+") ? "qtp" : name;
     }
+  },
+  /**
+   * The XNIO worker Undertow runs blocking (servlet) requests on, read through its management bean (the
+   * task pool is jboss-threads' EnhancedQueueExecutor, no ThreadPoolExecutor): named by the worker's own
+   * name, XNIO for XNIO's default XNIO-n. Busy threads only where jboss-threads counts them.
+   */
+  XNIO("org.xnio.XnioWorker") {
+    @Override
+    long[] read(Object pool) throws Throwable {
+      Handles h = handles(pool);
+      Object bean = h.bean.invokeExact(pool);
+      // jboss-threads counts busy threads only with jboss.threads.eqe.statistics.active-count=true; else -1.
+      int active = (int) h.active.invokeExact(bean);
+      return new long[] {(int) h.queue.invokeExact(bean), active < 0 ? ABSENT : active,
+          (int) h.size.invokeExact(bean), (int) h.max.invokeExact(bean), ABSENT};
+    }
+
+    @Override
+    String ownName(Object pool) throws Throwable {
+      Handles h = handles(pool);
+      Object bean = h.bean.invokeExact(pool);
+      if (bean == null) {
+        return null; // still being constructed: its subclass sets the bean up after XnioWorker's constructor
+      }
+      String name = (String) h.name.invokeExact(bean);
+      return name == null || name.isEmpty() || name.matches("XNIO-\\d+") ? "XNIO" : name;
+    }
   };
 
   /** A value this kind of pool does not keep: no series for it. */
@@ -103,7 +130,7 @@ enum PoolKind {
     if (executor instanceof ForkJoinPool) {
       return FORK_JOIN;
     }
-    for (PoolKind kind : new PoolKind[] {TOMCAT, JETTY}) {
+    for (PoolKind kind : new PoolKind[] {TOMCAT, JETTY, XNIO}) {
       if (ApiTypes.find(executor.getClass(), kind.className) != null) {
         return kind;
       }
@@ -123,8 +150,22 @@ enum PoolKind {
     final MethodHandle max;
     final MethodHandle completed;
     final MethodHandle name;
+    /** XNIO's management bean, which the other handles read; null for the other kinds. */
+    final MethodHandle bean;
 
     Handles(PoolKind kind, Class<?> type) throws ReflectiveOperationException {
+      if (kind == XNIO) {
+        Class<?> beanType = ApiTypes.sibling(type, "org.xnio.management.XnioWorkerMXBean");
+        bean = ApiTypes.getter(type, "getMXBean", beanType);
+        queue = ApiTypes.getter(beanType, "getWorkerQueueSize", int.class);
+        active = ApiTypes.getter(beanType, "getBusyWorkerThreadCount", int.class);
+        size = ApiTypes.getter(beanType, "getWorkerPoolSize", int.class);
+        max = ApiTypes.getter(beanType, "getMaxWorkerPoolSize", int.class);
+        completed = null;
+        name = ApiTypes.getter(beanType, "getName", String.class);
+        return;
+      }
+      bean = null;
       if (kind == TOMCAT) {
         queue = ApiTypes.getter(type, "getQueue", java.util.concurrent.BlockingQueue.class);
         active = ApiTypes.getter(type, "getActiveCount", int.class);

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The client libraries and pools beside the JDK's, on JDK 17 and 25, from the jars Maven Central serves
- * ({@code LibrariesApp}): Apache HttpClient 5 and 4, OkHttp 4 (execute and enqueue) and Reactor Netty each call their own
- * loopback dependency 10 times, 3 answered 503, and OkHttp a closed port twice; HikariCP, Tomcat JDBC,
+ * ({@code LibrariesApp}): Apache HttpClient 5 (classic and async) and 4, OkHttp 4 (execute and enqueue) and Reactor
+ * Netty each call their own loopback dependency 10 times, 3 answered 503, and OkHttp and HttpClient 5 async a
+ * closed port twice; HikariCP, Tomcat JDBC,
  * DBCP2 and Agroal pools on H2 each borrow twice and keep one connection, then the HikariCP pool is closed
  * and must leave the scrape.
  */
@@ -30,7 +31,7 @@ class ClientsAndPoolsIT {
 
   /** Client under test → index of its dependency server (its own loopback address). */
   private static final Map<String, Integer> CLIENTS = Map.of("hc5", 0, "hc4", 1, "okhttp", 2, "okhttp-async", 3,
-      "reactor-netty", 4);
+      "reactor-netty", 4, "hc5-async", 5);
 
   /** Pool name → its maximum size, as LibrariesApp configures them. */
   private static final Map<String, Integer> POOLS = Map.of("closing-hikari", 4, "tomcat-orders", 6,
@@ -43,9 +44,10 @@ class ClientsAndPoolsIT {
     int port = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
     int closed = Ports.freeLoopbackPort();
+    int closedForAsync = Ports.freeLoopbackPort();
     String classpath = AgentApp.appClasspath() + File.pathSeparator + LIBRARY_LIBS.toAbsolutePath() + "/*";
     try (DependencyServers deps = new DependencyServers("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4",
-            "127.0.0.5");
+            "127.0.0.5", "127.0.0.6");
         AgentApp app = AgentApp.start("libraries-" + java.getParent().getParent().getFileName(), java,
             "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp.resolve("state") + ",histogram.buckets=semconv",
             List.of(), classpath, "io.opspulse.testapp.LibrariesApp", List.of(String.valueOf(port)),
@@ -58,12 +60,14 @@ class ClientsAndPoolsIT {
             .as(client.getKey()).containsOnly("200", "503").hasSize(10);
       }
       assertThat(call(base, "okhttp", "http://127.0.0.1:" + closed + "/dep", 2, 0)).containsOnly("-1").hasSize(2);
+      assertThat(call(base, "hc5-async", "http://127.0.0.1:" + closedForAsync + "/dep", 2, 0)).containsOnly("-1")
+          .hasSize(2);
       assertThat(Http.get(base + "/pools/open").body()).isEqualTo("opened");
 
       Scrape scrape = Poll.until("every client call and pool to show", Duration.ofSeconds(20), () -> {
         Scrape s = Scrape.of(metrics);
         double calls = s.named(HTTP_CLIENT).stream().mapToDouble(Scrape.Sample::value).sum();
-        return calls >= 52 && s.named("db_client_connection_max").size() >= 4 ? s : null;
+        return calls >= 64 && s.named("db_client_connection_max").size() >= 4 ? s : null;
       });
       SoftAssertions soft = new SoftAssertions();
       for (Map.Entry<String, Integer> client : CLIENTS.entrySet()) {
@@ -81,6 +85,9 @@ class ClientsAndPoolsIT {
       soft.assertThat(scrape.value(HTTP_CLIENT, Map.of("server_address", "127.0.0.1",
           "server_port", String.valueOf(closed), "error_type", "java.net.ConnectException")))
           .as("refused connections").isEqualTo(2);
+      soft.assertThat(scrape.value(HTTP_CLIENT, Map.of("server_address", "127.0.0.1",
+          "server_port", String.valueOf(closedForAsync), "error_type", "org.apache.hc.client5.http.HttpHostConnectException")))
+          .as("refused connections, Apache HttpClient 5 async").isEqualTo(2);
 
       for (Map.Entry<String, Integer> pool : POOLS.entrySet()) {
         Map<String, String> name = Map.of("db_client_connection_pool_name", pool.getKey());

@@ -1,0 +1,28 @@
+package io.opspulse.agent.core;
+
+import static io.opspulse.agent.core.MethodSpec.constructor;
+import static io.opspulse.agent.core.MethodSpec.named;
+import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
+
+import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.util.List;
+
+/** {@code ForkJoinPool}s: construction, and each worker's start (the common pool is found that way). */
+final class ForkJoinPoolInstrumentation implements TypeInstrumentation {
+  @Override
+  public Instrumentation setting() {
+    return Instrumentation.EXECUTOR;
+  }
+
+  @Override
+  public TypeTarget target() {
+    return TypeTarget.named("java.util.concurrent.ForkJoinPool");
+  }
+
+  @Override
+  public List<MethodAdvice> advice() {
+    return List.of(
+        on(constructor(), "ExecutorConstructorAdvice").early(EarlyHook.EXECUTOR_CREATED),
+        on(named("runWorker").arguments(1), "ExecutorWorkerAdvice"));
+  }
+}

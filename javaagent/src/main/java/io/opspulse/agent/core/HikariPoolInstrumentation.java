@@ -1,0 +1,29 @@
+package io.opspulse.agent.core;
+
+import static io.opspulse.agent.core.MethodSpec.constructor;
+import static io.opspulse.agent.core.MethodSpec.named;
+import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
+
+import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.util.List;
+
+/** HikariCP: a pool opens with its constructor, borrows through {@code getConnection(long)}, closes with shutdown. */
+final class HikariPoolInstrumentation implements TypeInstrumentation {
+  @Override
+  public Instrumentation setting() {
+    return Instrumentation.HIKARI;
+  }
+
+  @Override
+  public TypeTarget target() {
+    return TypeTarget.named("com.zaxxer.hikari.pool.HikariPool");
+  }
+
+  @Override
+  public List<MethodAdvice> advice() {
+    return List.of(
+        on(constructor().arguments(1), "HikariPoolAdvice").early(EarlyHook.HIKARI_POOL_CREATED),
+        on(named("getConnection").arguments(1).argument(0, "long"), "ConnectionWaitAdvice"),
+        on(named("shutdown").arguments(0), "ConnectionPoolClosedAdvice"));
+  }
+}

@@ -1,0 +1,25 @@
+package io.opspulse.agent.core;
+
+import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
+
+import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.util.List;
+
+/** Every JDBC driver's (and pool proxy's) statements: their public {@code execute*} methods. */
+final class JdbcStatementInstrumentation implements TypeInstrumentation {
+  @Override
+  public Instrumentation setting() {
+    return Instrumentation.JDBC;
+  }
+
+  @Override
+  public TypeTarget target() {
+    return TypeTarget.implementing("java.sql.Statement");
+  }
+
+  @Override
+  public List<MethodAdvice> advice() {
+    return List.of(
+        on(MethodSpec.nameStartsWith("execute").publicOnly().concrete(), "StatementExecuteAdvice"));
+  }
+}

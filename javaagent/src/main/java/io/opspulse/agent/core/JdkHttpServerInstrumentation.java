@@ -1,0 +1,26 @@
+package io.opspulse.agent.core;
+
+import static io.opspulse.agent.core.MethodSpec.named;
+import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
+
+import io.opspulse.agent.core.AgentConfig.Instrumentation;
+import java.util.List;
+
+/** The JDK's {@code com.sun.net.httpserver}: at {@code Filter.Chain}, so lambda handlers and filters count. */
+final class JdkHttpServerInstrumentation implements TypeInstrumentation {
+  @Override
+  public Instrumentation setting() {
+    return Instrumentation.HTTP_SERVER;
+  }
+
+  @Override
+  public TypeTarget target() {
+    return TypeTarget.named("com.sun.net.httpserver.Filter$Chain");
+  }
+
+  @Override
+  public List<MethodAdvice> advice() {
+    return List.of(
+        on(named("doFilter").arguments(1), "HttpHandlerAdvice"));
+  }
+}
