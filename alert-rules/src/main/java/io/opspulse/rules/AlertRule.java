@@ -10,17 +10,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An alerting rule. Every alert carries a {@code severity} label and three annotations: a static
- * {@code summary} (the same for every instance, so notifications group), a templated
- * {@code description} (which container, which value) and a {@code runbook_url}.
+ * {@code summary} (the same for every instance, so notifications group), a templated {@code
+ * description} (which container, which value) and a {@code runbook_url}.
  *
- * <p>{@code forDuration} is empty only for event-like alerts, whose {@code instantReason} says why a
- * pending period would only delay the page (the condition is already a window over past events).
+ * <p>{@code forDuration} is empty only for event-like alerts, whose {@code instantReason} says why
+ * a pending period would only delay the page (the condition is already a window over past events).
  *
  * <p>One condition may be graded: several rules share a name and differ in {@code severity} (and
- * threshold), as kube-prometheus does, so Alertmanager can let the critical one inhibit the warning.
+ * threshold), as kube-prometheus does, so Alertmanager can let the critical one inhibit the
+ * warning.
  *
- * @param runbookAnchor the anchor of the alert's section in docs/runbooks.md; it stays the canonical
- *     name's anchor when an operator renames alerts with another prefix
+ * @param runbookAnchor the anchor of the alert's section in docs/runbooks.md; it stays the
+ *     canonical name's anchor when an operator renames alerts with another prefix
  * @param runbookUrlPattern where runbooks live: {@code {anchor}} is replaced by the anchor and
  *     {@code {alert}} by the alert's name as rendered
  */
@@ -33,10 +34,15 @@ public record AlertRule(
     String description,
     String runbookAnchor,
     String instantReason,
-    String runbookUrlPattern) implements Rule {
+    String runbookUrlPattern)
+    implements Rule {
 
-  /** Where the shipped runbooks live; the default {@code runbook_url} is this plus {@code #anchor}. */
-  public static final String RUNBOOK_BASE = "https://github.com/opspulse/opspulse/blob/main/docs/runbooks.md";
+  /**
+   * Where the shipped runbooks live; the default {@code runbook_url} is this plus {@code #anchor}.
+   */
+  public static final String RUNBOOK_BASE =
+      "https://github.com/opspulse/opspulse/blob/main/docs/runbooks.md";
+
   /** The default runbook URL pattern: the section of docs/runbooks.md. */
   public static final String DEFAULT_RUNBOOK_URL = RUNBOOK_BASE + "#{anchor}";
 
@@ -54,10 +60,12 @@ public record AlertRule(
       throw new IllegalArgumentException(name + ": expr is empty");
     }
     if (!forDuration.isEmpty() && !PromDuration.isValid(forDuration)) {
-      throw new IllegalArgumentException(name + ": '" + forDuration + "' is not a Prometheus duration");
+      throw new IllegalArgumentException(
+          name + ": '" + forDuration + "' is not a Prometheus duration");
     }
     if (isZero(forDuration) && instantReason.isBlank()) {
-      throw new IllegalArgumentException(name + ": an alert without 'for' must say why (instantBecause)");
+      throw new IllegalArgumentException(
+          name + ": an alert without 'for' must say why (instantBecause)");
     }
     if (summary == null || summary.isBlank() || summary.contains("{{")) {
       throw new IllegalArgumentException(name + ": summary must be a static sentence");
@@ -70,16 +78,19 @@ public record AlertRule(
   }
 
   /**
-   * Checks a runbook URL pattern: an absolute http(s) URL naming {@code {anchor}} or {@code {alert}}, so
-   * every alert lands on its own page or section.
+   * Checks a runbook URL pattern: an absolute http(s) URL naming {@code {anchor}} or {@code
+   * {alert}}, so every alert lands on its own page or section.
    */
   static String checkRunbookUrlPattern(String pattern) {
     if (pattern == null || !pattern.matches("https?://\\S+")) {
-      throw new IllegalArgumentException("runbook URL pattern '" + pattern + "' is not an http(s) URL");
+      throw new IllegalArgumentException(
+          "runbook URL pattern '" + pattern + "' is not an http(s) URL");
     }
     if (!pattern.contains("{anchor}") && !pattern.contains("{alert}")) {
-      throw new IllegalArgumentException("runbook URL pattern '" + pattern
-          + "' names neither {anchor} nor {alert}: every alert would get the same link");
+      throw new IllegalArgumentException(
+          "runbook URL pattern '"
+              + pattern
+              + "' names neither {anchor} nor {alert}: every alert would get the same link");
     }
     return pattern;
   }
@@ -112,23 +123,58 @@ public record AlertRule(
   }
 
   AlertRule withName(String newName) {
-    return new AlertRule(newName, expr, forDuration, severity, summary, description, runbookAnchor, instantReason,
+    return new AlertRule(
+        newName,
+        expr,
+        forDuration,
+        severity,
+        summary,
+        description,
+        runbookAnchor,
+        instantReason,
         runbookUrlPattern);
   }
 
   AlertRule withFor(String newFor) {
-    String reason = isZero(newFor) && instantReason.isBlank() ? "set to 0 by the operator's overrides" : instantReason;
-    return new AlertRule(name, expr, isZero(newFor) ? "" : newFor, severity, summary, description, runbookAnchor,
-        reason, runbookUrlPattern);
+    String reason =
+        isZero(newFor) && instantReason.isBlank()
+            ? "set to 0 by the operator's overrides"
+            : instantReason;
+    return new AlertRule(
+        name,
+        expr,
+        isZero(newFor) ? "" : newFor,
+        severity,
+        summary,
+        description,
+        runbookAnchor,
+        reason,
+        runbookUrlPattern);
   }
 
   AlertRule withSeverity(Severity newSeverity) {
-    return new AlertRule(name, expr, forDuration, newSeverity, summary, description, runbookAnchor, instantReason,
+    return new AlertRule(
+        name,
+        expr,
+        forDuration,
+        newSeverity,
+        summary,
+        description,
+        runbookAnchor,
+        instantReason,
         runbookUrlPattern);
   }
 
   AlertRule withRunbookUrlPattern(String pattern) {
-    return new AlertRule(name, expr, forDuration, severity, summary, description, runbookAnchor, instantReason,
+    return new AlertRule(
+        name,
+        expr,
+        forDuration,
+        severity,
+        summary,
+        description,
+        runbookAnchor,
+        instantReason,
         pattern);
   }
 
@@ -184,10 +230,16 @@ public record AlertRule(
 
     public AlertRule build() {
       String anchor = name == null ? "" : name.toLowerCase(Locale.ROOT);
-      return new AlertRule(name, Objects.requireNonNull(expr, name + ": expr"),
-          isZero(forDuration) ? "" : forDuration, Objects.requireNonNull(severity, name + ": severity"),
+      return new AlertRule(
+          name,
+          Objects.requireNonNull(expr, name + ": expr"),
+          isZero(forDuration) ? "" : forDuration,
+          Objects.requireNonNull(severity, name + ": severity"),
           Objects.requireNonNull(summary, name + ": summary"),
-          Objects.requireNonNull(description, name + ": description"), anchor, instantReason, DEFAULT_RUNBOOK_URL);
+          Objects.requireNonNull(description, name + ": description"),
+          anchor,
+          instantReason,
+          DEFAULT_RUNBOOK_URL);
     }
   }
 }

@@ -11,44 +11,54 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * An Alertmanager configuration for the rules it is built from, so its matchers name the alerts as the
- * rules render them (an operator's {@code alert_prefix} included):
+ * An Alertmanager configuration for the rules it is built from, so its matchers name the alerts as
+ * the rules render them (an operator's {@code alert_prefix} included):
  *
  * <ul>
- *   <li>grouping by alert, target and compose service: sixty agents of one service exiting 127 are one
- *       notification, not sixty;
- *   <li>the Watchdog to its own receiver (a dead man's switch), every other alert by severity: critical
- *       pages, warning tickets, info goes to chat;
- *   <li>inhibitions: the critical grade of an alert silences its warning grade on the same target; an
- *       exporter that is down, or that cannot reach its engine, silences the alerts read from its stale
- *       data on that host; so does a node_exporter that is down for the host alerts.
+ *   <li>grouping by alert, target and compose service: sixty agents of one service exiting 127 are
+ *       one notification, not sixty;
+ *   <li>the Watchdog to its own receiver (a dead man's switch), every other alert by severity:
+ *       critical pages, warning tickets, info goes to chat;
+ *   <li>inhibitions: the critical grade of an alert silences its warning grade on the same target;
+ *       an exporter that is down, or that cannot reach its engine, silences the alerts read from
+ *       its stale data on that host; so does a node_exporter that is down for the host alerts.
  * </ul>
  *
- * Receivers are webhook placeholders ({@link Receivers#placeholders()}); users replace them with their
- * PagerDuty, Opsgenie, Slack or e-mail configuration.
+ * Receivers are webhook placeholders ({@link Receivers#placeholders()}); users replace them with
+ * their PagerDuty, Opsgenie, Slack or e-mail configuration.
  */
 public final class AlertmanagerConfig {
   /** The labels one notification group shares. */
-  static final List<String> GROUP_BY = List.of("alertname", "job", "instance", "compose_project", "compose_service");
+  static final List<String> GROUP_BY =
+      List.of("alertname", "job", "instance", "compose_project", "compose_service");
+
   /**
-   * What "the same target" means for the critical-silences-warning rule. Alertmanager treats a label
-   * missing on both sides as equal, so host-level alerts match on job and instance alone.
+   * What "the same target" means for the critical-silences-warning rule. Alertmanager treats a
+   * label missing on both sides as equal, so host-level alerts match on job and instance alone.
    */
   static final List<String> SAME_TARGET =
       List.of("alertname", "job", "instance", "host", "id", "compose_project", "compose_service");
 
   /** Canonical names (runbook anchors) of the alerts that say the exporter's data is stale. */
   private static final String EXPORTER_DOWN = "opspulseexporterdown";
+
   private static final String ENGINE_UNREACHABLE = "opspulsedockerengineunreachable";
   private static final String NODE_EXPORTER_DOWN = "opspulsenodeexporterdown";
+
   /** Alerts about the pipeline itself: never silenced by the target-down rules. */
-  private static final Set<String> PIPELINE = Set.of("opspulsewatchdog", "opspulseexporterabsent", EXPORTER_DOWN,
-      ENGINE_UNREACHABLE, NODE_EXPORTER_DOWN);
+  private static final Set<String> PIPELINE =
+      Set.of(
+          "opspulsewatchdog",
+          "opspulseexporterabsent",
+          EXPORTER_DOWN,
+          ENGINE_UNREACHABLE,
+          NODE_EXPORTER_DOWN);
 
   private AlertmanagerConfig() {}
 
   /**
-   * Where each receiver delivers. The shipped file carries placeholders; tests point them at a recorder.
+   * Where each receiver delivers. The shipped file carries placeholders; tests point them at a
+   * recorder.
    *
    * @param urlOf the webhook URL of each receiver by name ({@link #RECEIVERS})
    */
@@ -57,17 +67,22 @@ public final class AlertmanagerConfig {
     public static final String TICKET = "ticket";
     public static final String CHAT = "chat";
     public static final String WATCHDOG = "watchdog";
+
     /** Every receiver the routes name, in the order they are rendered. */
     public static final List<String> RECEIVERS = List.of(PAGER, TICKET, CHAT, WATCHDOG);
 
     public Receivers {
       urlOf = Map.copyOf(urlOf);
       if (!urlOf.keySet().equals(Set.copyOf(RECEIVERS))) {
-        throw new IllegalArgumentException("receivers must be exactly " + RECEIVERS + ", got " + urlOf.keySet());
+        throw new IllegalArgumentException(
+            "receivers must be exactly " + RECEIVERS + ", got " + urlOf.keySet());
       }
     }
 
-    /** Webhooks to a port where nothing listens, named so that nobody mistakes them for configuration. */
+    /**
+     * Webhooks to a port where nothing listens, named so that nobody mistakes them for
+     * configuration.
+     */
     public static Receivers placeholders() {
       Map<String, String> urls = new LinkedHashMap<>();
       RECEIVERS.forEach(r -> urls.put(r, "http://127.0.0.1:9/replace-me/" + r));
@@ -82,10 +97,11 @@ public final class AlertmanagerConfig {
     }
   }
 
-  static final String HEADER = "# Generated by io.opspulse.rules.RuleFiles with the opspulse rules: do not edit.\n"
-      + "# Regenerate with: mvn -pl alert-rules compile exec:java\n"
-      + "# The receivers are placeholders: replace each webhook_configs with your pager, ticket and chat\n"
-      + "# integrations, and the watchdog's with a dead man's switch (see alert-rules/README.md).\n";
+  static final String HEADER =
+      "# Generated by io.opspulse.rules.RuleFiles with the opspulse rules: do not edit.\n"
+          + "# Regenerate with: mvn -pl alert-rules compile exec:java\n"
+          + "# The receivers are placeholders: replace each webhook_configs with your pager, ticket and chat\n"
+          + "# integrations, and the watchdog's with a dead man's switch (see alert-rules/README.md).\n";
 
   /** The configuration for {@code groups}, as YAML for {@code --config.file}. */
   public static String render(List<RuleGroup> groups, Receivers receivers) {
@@ -105,16 +121,18 @@ public final class AlertmanagerConfig {
     root.put("group_interval", "5m");
     root.put("repeat_interval", "4h");
     List<Object> routes = new ArrayList<>();
-    nameOf(groups, "opspulsewatchdog").ifPresent(name -> {
-      Map<String, Object> watchdog = new LinkedHashMap<>();
-      watchdog.put("receiver", Receivers.WATCHDOG);
-      watchdog.put("matchers", List.of("alertname=\"" + name + "\""));
-      // A heartbeat: the dead man's switch expects it every minute or so.
-      watchdog.put("group_wait", "0s");
-      watchdog.put("group_interval", "1m");
-      watchdog.put("repeat_interval", "1m");
-      routes.add(watchdog);
-    });
+    nameOf(groups, "opspulsewatchdog")
+        .ifPresent(
+            name -> {
+              Map<String, Object> watchdog = new LinkedHashMap<>();
+              watchdog.put("receiver", Receivers.WATCHDOG);
+              watchdog.put("matchers", List.of("alertname=\"" + name + "\""));
+              // A heartbeat: the dead man's switch expects it every minute or so.
+              watchdog.put("group_wait", "0s");
+              watchdog.put("group_interval", "1m");
+              watchdog.put("repeat_interval", "1m");
+              routes.add(watchdog);
+            });
     routes.add(severityRoute(Severity.CRITICAL, Receivers.PAGER, "1h"));
     routes.add(severityRoute(Severity.WARNING, Receivers.TICKET, "4h"));
     routes.add(severityRoute(Severity.INFO, Receivers.CHAT, "24h"));
@@ -122,7 +140,8 @@ public final class AlertmanagerConfig {
     return root;
   }
 
-  private static Map<String, Object> severityRoute(Severity severity, String receiver, String repeat) {
+  private static Map<String, Object> severityRoute(
+      Severity severity, String receiver, String repeat) {
     Map<String, Object> route = new LinkedHashMap<>();
     route.put("receiver", receiver);
     route.put("matchers", List.of("severity=\"" + severity.label() + "\""));
@@ -138,15 +157,32 @@ public final class AlertmanagerConfig {
     grades.put("equal", new ArrayList<>(SAME_TARGET));
     rules.add(grades);
 
-    // The engine unreachable: the exporter serves its last known fleet, so container alerts are stale.
-    nameOf(groups, ENGINE_UNREACHABLE).ifPresent(source -> rules.add(targetDown(source,
-        alertNames(groups, g -> g.name().equals(FleetRules.GROUP)))));
+    // The engine unreachable: the exporter serves its last known fleet, so container alerts are
+    // stale.
+    nameOf(groups, ENGINE_UNREACHABLE)
+        .ifPresent(
+            source ->
+                rules.add(
+                    targetDown(
+                        source, alertNames(groups, g -> g.name().equals(FleetRules.GROUP)))));
     // The exporter itself down: the fleet's and the GPUs' readings both come from it.
-    nameOf(groups, EXPORTER_DOWN).ifPresent(source -> rules.add(targetDown(source,
-        alertNames(groups, g -> g.name().equals(FleetRules.GROUP) || g.name().equals(GpuRules.GROUP)))));
+    nameOf(groups, EXPORTER_DOWN)
+        .ifPresent(
+            source ->
+                rules.add(
+                    targetDown(
+                        source,
+                        alertNames(
+                            groups,
+                            g ->
+                                g.name().equals(FleetRules.GROUP)
+                                    || g.name().equals(GpuRules.GROUP)))));
     // node_exporter down: the host alerts of that target are blind or stale.
-    nameOf(groups, NODE_EXPORTER_DOWN).ifPresent(source -> rules.add(targetDown(source,
-        alertNames(groups, g -> g.name().equals(HostRules.GROUP)))));
+    nameOf(groups, NODE_EXPORTER_DOWN)
+        .ifPresent(
+            source ->
+                rules.add(
+                    targetDown(source, alertNames(groups, g -> g.name().equals(HostRules.GROUP)))));
     return rules;
   }
 
@@ -161,15 +197,21 @@ public final class AlertmanagerConfig {
   /** Rendered names of the alerts of the chosen groups, pipeline alerts left out, each once. */
   private static List<String> alertNames(List<RuleGroup> groups, Predicate<RuleGroup> chosen) {
     Set<String> names = new LinkedHashSet<>();
-    groups.stream().filter(chosen).flatMap(g -> g.alerts().stream())
+    groups.stream()
+        .filter(chosen)
+        .flatMap(g -> g.alerts().stream())
         .filter(a -> !PIPELINE.contains(a.runbookAnchor()))
         .forEach(a -> names.add(a.name()));
     return new ArrayList<>(names);
   }
 
-  /** The rendered name of the alert with this canonical anchor, unless the overrides disabled it. */
+  /**
+   * The rendered name of the alert with this canonical anchor, unless the overrides disabled it.
+   */
   private static Optional<String> nameOf(List<RuleGroup> groups, String anchor) {
-    return OpspulseRules.alerts(groups).stream().filter(a -> a.runbookAnchor().equals(anchor)).map(AlertRule::name)
+    return OpspulseRules.alerts(groups).stream()
+        .filter(a -> a.runbookAnchor().equals(anchor))
+        .map(AlertRule::name)
         .findFirst();
   }
 

@@ -8,7 +8,10 @@ import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** The pack's rules: fleet, host, GPU and JVM groups, built from the catalog with an operator's overrides. */
+/**
+ * The pack's rules: fleet, host, GPU and JVM groups, built from the catalog with an operator's
+ * overrides.
+ */
 public final class OpspulseRules {
   private static final Map<String, Function<Promql, RuleGroup>> GROUPS = new LinkedHashMap<>();
 
@@ -29,7 +32,10 @@ public final class OpspulseRules {
   /** The rules with {@code overrides} applied. */
   public static List<RuleGroup> build(Overrides overrides) {
     return GROUPS.entrySet().stream()
-        .map(e -> e.getValue().apply(new Promql(overrides.thresholds(), overrides.selectorFor(e.getKey()))))
+        .map(
+            e ->
+                e.getValue()
+                    .apply(new Promql(overrides.thresholds(), overrides.selectorFor(e.getKey()))))
         .map(group -> group.mapAlerts(alert -> apply(overrides, alert)))
         .toList();
   }
@@ -49,11 +55,13 @@ public final class OpspulseRules {
   static Set<String> gradedAlertNames() {
     Set<String> seen = new LinkedHashSet<>();
     Set<String> graded = new LinkedHashSet<>();
-    alerts(defaults()).forEach(a -> {
-      if (!seen.add(a.name())) {
-        graded.add(a.name());
-      }
-    });
+    alerts(defaults())
+        .forEach(
+            a -> {
+              if (!seen.add(a.name())) {
+                graded.add(a.name());
+              }
+            });
     return graded;
   }
 
@@ -72,7 +80,8 @@ public final class OpspulseRules {
         out = out.withFor(change.forDuration());
       }
       if (change.severity() != null && gradedAlertNames().contains(alert.name())) {
-        throw new IllegalArgumentException(alert.name() + " has a rule per severity; change its thresholds instead");
+        throw new IllegalArgumentException(
+            alert.name() + " has a rule per severity; change its thresholds instead");
       }
       if (change.severity() != null) {
         out = out.withSeverity(change.severity());
@@ -82,7 +91,9 @@ public final class OpspulseRules {
       out = out.withRunbookUrlPattern(overrides.runbookUrlPattern());
     }
     if (!overrides.alertPrefix().equals(Overrides.DEFAULT_PREFIX)) {
-      out = out.withName(overrides.alertPrefix() + out.name().substring(Overrides.DEFAULT_PREFIX.length()));
+      out =
+          out.withName(
+              overrides.alertPrefix() + out.name().substring(Overrides.DEFAULT_PREFIX.length()));
     }
     return out;
   }

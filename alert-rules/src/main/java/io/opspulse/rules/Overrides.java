@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param thresholds threshold values by catalog key
  * @param alerts per alert, its changes
  * @param runbookUrlPattern every alert's {@code runbook_url}, with {@code {anchor}} (the canonical
- *     name in lower case, the section of docs/runbooks.md) and {@code {alert}} (the name as rendered)
+ *     name in lower case, the section of docs/runbooks.md) and {@code {alert}} (the name as
+ *     rendered)
  */
 public record Overrides(
     String alertPrefix,
@@ -53,8 +54,12 @@ public record Overrides(
   }
 
   /** Overrides that keep the shipped runbook links. */
-  public Overrides(String alertPrefix, String selector, Map<String, String> groupSelectors,
-      Map<String, Double> thresholds, Map<String, AlertOverride> alerts) {
+  public Overrides(
+      String alertPrefix,
+      String selector,
+      Map<String, String> groupSelectors,
+      Map<String, Double> thresholds,
+      Map<String, AlertOverride> alerts) {
     this(alertPrefix, selector, groupSelectors, thresholds, alerts, AlertRule.DEFAULT_RUNBOOK_URL);
   }
 
@@ -74,8 +79,12 @@ public record Overrides(
    * @throws OverridesException naming the file, line and key of the first thing wrong
    */
   public static Overrides load(Path file) throws IOException {
-    return new OverridesLoader(file, OpspulseRules.defaultAlertNames(), OpspulseRules.groupNames(),
-        OpspulseRules.gradedAlertNames()).load();
+    return new OverridesLoader(
+            file,
+            OpspulseRules.defaultAlertNames(),
+            OpspulseRules.groupNames(),
+            OpspulseRules.gradedAlertNames())
+        .load();
   }
 
   /** The selector for one group: its own, or the global one. */
@@ -86,9 +95,11 @@ public record Overrides(
 
   /**
    * One alert's changes; null fields leave the default. For a graded alert (one name, a rule per
-   * severity) {@code for} and {@code enabled} apply to every grade; its severities stay as they are.
+   * severity) {@code for} and {@code enabled} apply to every grade; its severities stay as they
+   * are.
    *
    * @param forDuration the pending period; "0s" makes the alert fire on the first evaluation
    */
-  public record AlertOverride(@Nullable String forDuration, @Nullable Severity severity, boolean enabled) {}
+  public record AlertOverride(
+      @Nullable String forDuration, @Nullable Severity severity, boolean enabled) {}
 }

@@ -2,7 +2,10 @@ package io.opspulse.rules;
 
 import io.opspulse.yaml.YamlException;
 
-/** An overrides file with something wrong in it; the message is {@code file:line: key: what is wrong}. */
+/**
+ * An overrides file with something wrong in it; the message is {@code file:line: key: what is
+ * wrong}.
+ */
 public final class OverridesException extends IllegalArgumentException {
   private final String file;
   private final int line;
@@ -25,7 +28,9 @@ public final class OverridesException extends IllegalArgumentException {
     return line;
   }
 
-  /** The dotted path of the offending key, e.g. {@code alerts.OpspulseContainerCrashLooping.for}. */
+  /**
+   * The dotted path of the offending key, e.g. {@code alerts.OpspulseContainerCrashLooping.for}.
+   */
   public String key() {
     return key;
   }

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reads an overrides file from SnakeYAML's node tree rather than from maps, because nodes keep their
- * line numbers: every error names the file, the line and the key.
+ * Reads an overrides file from SnakeYAML's node tree rather than from maps, because nodes keep
+ * their line numbers: every error names the file, the line and the key.
  */
 final class OverridesLoader {
   private static final Pattern PREFIX = Pattern.compile("([A-Z][A-Za-z0-9]*)?");
@@ -35,7 +35,8 @@ final class OverridesLoader {
   private final Set<String> groupNames;
   private final Set<String> gradedAlertNames;
 
-  OverridesLoader(Path file, Set<String> alertNames, Set<String> groupNames, Set<String> gradedAlertNames) {
+  OverridesLoader(
+      Path file, Set<String> alertNames, Set<String> groupNames, Set<String> gradedAlertNames) {
     this.file = file;
     this.yaml = StrictYaml.of(file.toString(), YamlLimits.DEFAULT);
     this.alertNames = alertNames;
@@ -66,15 +67,20 @@ final class OverridesLoader {
         case "alert_prefix" -> {
           prefix = yaml.scalar(value, key);
           if (!PREFIX.matcher(prefix).matches()) {
-            throw yaml.error(value, key, "'" + prefix + "' must be CamelCase letters and digits, or empty");
+            throw yaml.error(
+                value, key, "'" + prefix + "' must be CamelCase letters and digits, or empty");
           }
         }
         case "selector" -> selector = selector(value, key);
-        case "runbook_url" -> runbookUrl = yaml.parsed(value, key, AlertRule::checkRunbookUrlPattern);
+        case "runbook_url" ->
+            runbookUrl = yaml.parsed(value, key, AlertRule::checkRunbookUrlPattern);
         case "groups" -> {
           for (YamlMapping.Entry g : yaml.mapping(value, key).entries()) {
             if (!groupNames.contains(g.key())) {
-              throw yaml.error(g.keyNode(), g.path(), "unknown rule group; known: " + String.join(", ", groupNames));
+              throw yaml.error(
+                  g.keyNode(),
+                  g.path(),
+                  "unknown rule group; known: " + String.join(", ", groupNames));
             }
             YamlMapping settings = yaml.mapping(g.value(), g.path(), List.of("selector"));
             for (YamlMapping.Entry setting : settings.entries()) {
@@ -85,8 +91,15 @@ final class OverridesLoader {
         case "thresholds" -> {
           for (YamlMapping.Entry t : yaml.mapping(value, key).entries()) {
             if (Catalog.threshold(t.key()).isEmpty()) {
-              throw yaml.error(t.keyNode(), t.path(), "unknown threshold; known: " + String.join(", ",
-                  Catalog.thresholds().stream().map(io.opspulse.catalog.Threshold::key).toList()));
+              throw yaml.error(
+                  t.keyNode(),
+                  t.path(),
+                  "unknown threshold; known: "
+                      + String.join(
+                          ", ",
+                          Catalog.thresholds().stream()
+                              .map(io.opspulse.catalog.Threshold::key)
+                              .toList()));
             }
             double v = yaml.number(t.value(), t.path());
             if (v < 0) {
@@ -98,13 +111,19 @@ final class OverridesLoader {
         case "alerts" -> {
           for (YamlMapping.Entry a : yaml.mapping(value, key).entries()) {
             if (!alertNames.contains(a.key())) {
-              throw yaml.error(a.keyNode(), a.path(), "unknown alert (use the default Opspulse... name); known: "
-                  + String.join(", ", new TreeSet<>(alertNames)));
+              throw yaml.error(
+                  a.keyNode(),
+                  a.path(),
+                  "unknown alert (use the default Opspulse... name); known: "
+                      + String.join(", ", new TreeSet<>(alertNames)));
             }
             Overrides.AlertOverride change = alert(a.value(), a.path());
             if (change.severity() != null && gradedAlertNames.contains(a.key())) {
-              throw yaml.error(a.value(), a.path() + ".severity", "this alert has a rule per severity; change its"
-                  + " thresholds instead, or disable it");
+              throw yaml.error(
+                  a.value(),
+                  a.path() + ".severity",
+                  "this alert has a rule per severity; change its"
+                      + " thresholds instead, or disable it");
             }
             alerts.put(a.key(), change);
           }

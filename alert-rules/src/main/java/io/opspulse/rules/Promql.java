@@ -13,12 +13,13 @@ import java.util.regex.Pattern;
 /**
  * What the rule definitions write PromQL with: metric selectors from catalog definitions (with the
  * operator's extra matchers injected into every one), threshold values after overrides, and label
- * value alternations checked against the catalog's closed sets. Every check here runs when the rules
- * are built, so a typo fails the build instead of silencing an alert.
+ * value alternations checked against the catalog's closed sets. Every check here runs when the
+ * rules are built, so a typo fails the build instead of silencing an alert.
  */
 final class Promql {
   private static final Pattern MATCHER =
-      Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
+      Pattern.compile(
+          "\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*");
 
   private final Map<String, Double> thresholds;
   private final String selector;
@@ -32,13 +33,16 @@ final class Promql {
     this.selector = normalizeSelector(selector);
   }
 
-  /** {@code name{matchers}} with the injected selector; each matcher's label must be the metric's. */
+  /**
+   * {@code name{matchers}} with the injected selector; each matcher's label must be the metric's.
+   */
   String m(MetricDefinition metric, String... matchers) {
     StringJoiner all = new StringJoiner(", ");
     for (String matcher : matchers) {
       Matcher parsed = MATCHER.matcher(matcher);
       if (!parsed.matches()) {
-        throw new IllegalArgumentException(metric.name() + ": '" + matcher + "' is not a label matcher");
+        throw new IllegalArgumentException(
+            metric.name() + ": '" + matcher + "' is not a label matcher");
       }
       String label = parsed.group(1);
       if (!metric.hasLabel(label) && !Catalog.TARGET_LABELS.contains(label)) {
@@ -88,8 +92,8 @@ final class Promql {
   }
 
   /**
-   * The selector as matchers separated by ", ", or an exception saying what is wrong. Braces around it
-   * are optional: {@code {job="x"}} and {@code job="x"} mean the same.
+   * The selector as matchers separated by ", ", or an exception saying what is wrong. Braces around
+   * it are optional: {@code {job="x"}} and {@code job="x"} mean the same.
    */
   static String normalizeSelector(String selector) {
     String s = selector == null ? "" : selector.strip();
@@ -103,7 +107,8 @@ final class Promql {
     for (String part : splitMatchers(s)) {
       Matcher parsed = MATCHER.matcher(part);
       if (!parsed.matches()) {
-        throw new IllegalArgumentException("'" + part.strip() + "' is not a label matcher like job=~\"docker.*\"");
+        throw new IllegalArgumentException(
+            "'" + part.strip() + "' is not a label matcher like job=~\"docker.*\"");
       }
       if (parsed.group(1).equals("__name__")) {
         throw new IllegalArgumentException("the selector may not match __name__");

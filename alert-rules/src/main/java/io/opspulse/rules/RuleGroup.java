@@ -19,10 +19,16 @@ public record RuleGroup(String name, List<Rule> rules) {
 
   /** The recording rules of the group, in order. */
   public List<RecordingRule> recordings() {
-    return rules.stream().filter(RecordingRule.class::isInstance).map(RecordingRule.class::cast).toList();
+    return rules.stream()
+        .filter(RecordingRule.class::isInstance)
+        .map(RecordingRule.class::cast)
+        .toList();
   }
 
-  /** This group with every alert replaced by {@code change}'s result, or dropped where it returns null. */
+  /**
+   * This group with every alert replaced by {@code change}'s result, or dropped where it returns
+   * null.
+   */
   RuleGroup mapAlerts(UnaryOperator<AlertRule> change) {
     List<Rule> out = new ArrayList<>();
     for (Rule r : rules) {

@@ -15,45 +15,75 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code opspulse-rules}: renders the rules with an operator's overrides to a chosen path. Exit 0 on
- * success, 2 for a bad command line or a bad overrides file (the message names file, line and key),
- * 1 when the output cannot be written.
+ * {@code opspulse-rules}: renders the rules with an operator's overrides to a chosen path. Exit 0
+ * on success, 2 for a bad command line or a bad overrides file (the message names file, line and
+ * key), 1 when the output cannot be written.
  */
-@Command(name = "opspulse-rules", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "opspulse-rules",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = "Render the opspulse alerting and recording rules, with overrides, to a file.")
 public final class RulesCli implements Callable<Integer> {
-  /** The output formats: Prometheus' rule_files, a prometheus-operator resource, or Alertmanager's config. */
-  enum Format { rules, prometheusrule, alertmanager }
+  /**
+   * The output formats: Prometheus' rule_files, a prometheus-operator resource, or Alertmanager's
+   * config.
+   */
+  enum Format {
+    rules,
+    prometheusrule,
+    alertmanager
+  }
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "File to write.")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "PATH",
+      description = "File to write.")
   Path output;
 
-  @Option(names = {"-f", "--overrides"}, paramLabel = "FILE",
+  @Option(
+      names = {"-f", "--overrides"},
+      paramLabel = "FILE",
       description = "YAML overrides: alert_prefix, selector, groups, thresholds, alerts.")
   @Nullable Path overrides;
 
-  @Option(names = "--runbook-url", paramLabel = "PATTERN",
-      description = "Runbook link of every alert, with {anchor} (the shipped section's anchor) and {alert}"
-          + " (the alert's name); wins over the overrides file's runbook_url.")
+  @Option(
+      names = "--runbook-url",
+      paramLabel = "PATTERN",
+      description =
+          "Runbook link of every alert, with {anchor} (the shipped section's anchor) and {alert}"
+              + " (the alert's name); wins over the overrides file's runbook_url.")
   @Nullable String runbookUrl;
 
-  @Option(names = "--format", defaultValue = "rules", paramLabel = "FORMAT",
-      description = "rules (a Prometheus rules file, the default), prometheusrule, or alertmanager (an"
-          + " Alertmanager configuration whose matchers name these rules' alerts; receivers are placeholders).")
+  @Option(
+      names = "--format",
+      defaultValue = "rules",
+      paramLabel = "FORMAT",
+      description =
+          "rules (a Prometheus rules file, the default), prometheusrule, or alertmanager (an"
+              + " Alertmanager configuration whose matchers name these rules' alerts; receivers are placeholders).")
   Format format;
 
-  @Option(names = "--name", defaultValue = RuleFiles.RESOURCE_NAME,
+  @Option(
+      names = "--name",
+      defaultValue = RuleFiles.RESOURCE_NAME,
       description = "PrometheusRule metadata.name (default ${DEFAULT-VALUE}).")
   String name;
 
-  @Option(names = "--namespace", defaultValue = "", description = "PrometheusRule metadata.namespace.")
+  @Option(
+      names = "--namespace",
+      defaultValue = "",
+      description = "PrometheusRule metadata.namespace.")
   String namespace;
 
-  @Option(names = "--label", paramLabel = "KEY=VALUE",
-      description = "PrometheusRule metadata label, repeatable (e.g. release=prometheus for a ruleSelector).")
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description =
+          "PrometheusRule metadata label, repeatable (e.g. release=prometheus for a ruleSelector).")
   Map<String, String> labels = new LinkedHashMap<>();
 
   public static void main(String[] args) {
@@ -66,14 +96,15 @@ public final class RulesCli implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof OverridesException || e instanceof CommandLine.ParameterException) {
-        commandLine.getErr().println("opspulse-rules: " + e.getMessage());
-        return 2;
-      }
-      commandLine.getErr().println("opspulse-rules: " + e);
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof OverridesException || e instanceof CommandLine.ParameterException) {
+            commandLine.getErr().println("opspulse-rules: " + e.getMessage());
+            return 2;
+          }
+          commandLine.getErr().println("opspulse-rules: " + e);
+          return 1;
+        });
     return cli.execute(args);
   }
 
@@ -84,17 +115,20 @@ public final class RulesCli implements Callable<Integer> {
       try {
         chosen = chosen.withRunbookUrlPattern(runbookUrl);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--runbook-url: " + e.getMessage());
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--runbook-url: " + e.getMessage());
       }
     }
     List<RuleGroup> groups = OpspulseRules.build(chosen);
     Map<String, String> metadataLabels = new LinkedHashMap<>(RuleFiles.defaultLabels());
     metadataLabels.putAll(labels);
-    String text = switch (format) {
-      case rules -> RuleYaml.prometheusRules(groups);
-      case prometheusrule -> RuleYaml.prometheusRule(groups, name, namespace, metadataLabels);
-      case alertmanager -> AlertmanagerConfig.render(groups, AlertmanagerConfig.Receivers.placeholders());
-    };
+    String text =
+        switch (format) {
+          case rules -> RuleYaml.prometheusRules(groups);
+          case prometheusrule -> RuleYaml.prometheusRule(groups, name, namespace, metadataLabels);
+          case alertmanager ->
+              AlertmanagerConfig.render(groups, AlertmanagerConfig.Receivers.placeholders());
+        };
     Path parent = output.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

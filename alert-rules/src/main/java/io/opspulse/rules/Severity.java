@@ -3,8 +3,8 @@ package io.opspulse.rules;
 import java.util.Locale;
 
 /**
- * How urgently an alert wants a person: critical pages, warning tickets, info informs; none is for the
- * Watchdog, which never wants a person while it fires.
+ * How urgently an alert wants a person: critical pages, warning tickets, info informs; none is for
+ * the Watchdog, which never wants a person while it fires.
  */
 public enum Severity {
   CRITICAL,
@@ -24,6 +24,7 @@ public enum Severity {
         return s;
       }
     }
-    throw new IllegalArgumentException("'" + label + "' is not a severity (critical, warning, info, none)");
+    throw new IllegalArgumentException(
+        "'" + label + "' is not a severity (critical, warning, info, none)");
   }
 }

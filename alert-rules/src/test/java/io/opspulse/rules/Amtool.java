@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real amtool (Debian's prometheus-alertmanager, 0.25) and hands back its exit code and output. */
+/**
+ * Runs the real amtool (Debian's prometheus-alertmanager, 0.25) and hands back its exit code and
+ * output.
+ */
 final class Amtool {
   record Result(int exitCode, String output) {}
 
@@ -17,7 +20,9 @@ final class Amtool {
 
   static Path binary() {
     Path p = Path.of(System.getProperty("amtool", "/usr/bin/amtool"));
-    assertThat(p).as("amtool is needed (apt-get install prometheus-alertmanager): %s", p).isExecutable();
+    assertThat(p)
+        .as("amtool is needed (apt-get install prometheus-alertmanager): %s", p)
+        .isExecutable();
     return p;
   }
 
@@ -42,12 +47,19 @@ final class Amtool {
   }
 
   /**
-   * {@code amtool config routes test --verify.receivers=EXPECTED labels...}: the receivers an alert with
-   * these labels is routed to; amtool itself exits 1 when they are not {@code expected}.
+   * {@code amtool config routes test --verify.receivers=EXPECTED labels...}: the receivers an alert
+   * with these labels is routed to; amtool itself exits 1 when they are not {@code expected}.
    */
-  static Result routesTest(Path config, String expected, List<String> labels) throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>(List.of("config", "routes", "test", "--config.file=" + config,
-        "--verify.receivers=" + expected));
+  static Result routesTest(Path config, String expected, List<String> labels)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "config",
+                "routes",
+                "test",
+                "--config.file=" + config,
+                "--verify.receivers=" + expected));
     args.addAll(labels);
     return run(args);
   }

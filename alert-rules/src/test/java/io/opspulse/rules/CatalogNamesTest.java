@@ -21,14 +21,18 @@ import org.junit.jupiter.api.Test;
 
 /** Every metric any expression names is in the catalog, or is a series a recording rule defines. */
 class CatalogNamesTest {
-  private static final Pattern MATCHER_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
+  private static final Pattern MATCHER_LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
 
   @Test
   void theLexerFindsMetricsAndSkipsFunctionsLabelsAndWindows() {
-    List<Selector> found = PromqlSelectors.selectors(
-        "sum by (job, instance) (rate(foo_total{a=\"x{y}\", b=~\"1|2\"}[5m])) / on (job) group_left (le) "
-            + "max_over_time(bar[1d]) > 0.5 and absent(baz) unless histogram_quantile(0.95, qux_bucket) offset 5m");
-    assertThat(found).extracting(Selector::metric).containsExactly("foo_total", "bar", "baz", "qux_bucket");
+    List<Selector> found =
+        PromqlSelectors.selectors(
+            "sum by (job, instance) (rate(foo_total{a=\"x{y}\", b=~\"1|2\"}[5m])) / on (job) group_left (le) "
+                + "max_over_time(bar[1d]) > 0.5 and absent(baz) unless histogram_quantile(0.95, qux_bucket) offset 5m");
+    assertThat(found)
+        .extracting(Selector::metric)
+        .containsExactly("foo_total", "bar", "baz", "qux_bucket");
     assertThat(found.get(0).matchers()).isEqualTo("a=\"x{y}\", b=~\"1|2\"");
   }
 
@@ -49,21 +53,33 @@ class CatalogNamesTest {
           continue;
         }
         Optional<MetricDefinition> metric = Catalog.bySeriesName(s.metric());
-        assertThat(metric).as("%s in `%s` is neither in the catalog nor recorded before it", s.metric(), expr)
+        assertThat(metric)
+            .as("%s in `%s` is neither in the catalog nor recorded before it", s.metric(), expr)
             .isPresent();
         if (metric.get().source() == Source.EXTERNAL) {
-          assertThat(ExternalMetrics.ALL).as("external metric %s is documented", s.metric()).contains(metric.get());
+          assertThat(ExternalMetrics.ALL)
+              .as("external metric %s is documented", s.metric())
+              .contains(metric.get());
         }
         Matcher m = MATCHER_LABEL.matcher(s.matchers());
         while (m.find()) {
           String label = m.group(1);
-          assertThat(metric.get().hasLabel(label) || label.equals("job") || label.equals("instance"))
-              .as("%s has no label %s (in `%s`)", s.metric(), label, expr).isTrue();
+          assertThat(
+                  metric.get().hasLabel(label) || label.equals("job") || label.equals("instance"))
+              .as("%s has no label %s (in `%s`)", s.metric(), label, expr)
+              .isTrue();
         }
       }
     }
-    assertThat(recorded).as("every recording rule is used by an alert or kept for dashboards").isNotEmpty();
-    assertThat(seen).contains("docker_container_restarts_total", "compose_service_exits_total",
-        "hw_gpu_utilization_ratio", "http_server_request_duration_seconds_bucket", "up");
+    assertThat(recorded)
+        .as("every recording rule is used by an alert or kept for dashboards")
+        .isNotEmpty();
+    assertThat(seen)
+        .contains(
+            "docker_container_restarts_total",
+            "compose_service_exits_total",
+            "hw_gpu_utilization_ratio",
+            "http_server_request_duration_seconds_bucket",
+            "up");
   }
 }

@@ -17,25 +17,34 @@ import org.junit.jupiter.params.provider.ValueSource;
  * folder of its own, and compares what it wrote with the files committed in the module directory.
  */
 class CommittedRuleFilesTest {
-  private static final String REGENERATE = "stale: regenerate with `mvn -pl alert-rules compile exec:java` and commit";
+  private static final String REGENERATE =
+      "stale: regenerate with `mvn -pl alert-rules compile exec:java` and commit";
+
   /** Surefire runs in the module directory, where the files are committed. */
   private static final Path MODULE = Path.of("").toAbsolutePath();
 
   @TempDir static Path fresh;
 
   @ParameterizedTest
-  @ValueSource(strings = {RuleFiles.PROMETHEUS_RULES, RuleFiles.PROMETHEUS_RULE, RuleFiles.ALERTMANAGER})
+  @ValueSource(
+      strings = {RuleFiles.PROMETHEUS_RULES, RuleFiles.PROMETHEUS_RULE, RuleFiles.ALERTMANAGER})
   void committedFileEqualsAFreshGeneration(String file) throws Exception {
     RuleFiles.main(new String[] {fresh.toString()});
     Path committed = MODULE.resolve(file);
     Path generated = fresh.resolve(file);
-    assertThat(generated.toRealPath()).as("two different files are compared").isNotEqualTo(committed.toRealPath());
+    assertThat(generated.toRealPath())
+        .as("two different files are compared")
+        .isNotEqualTo(committed.toRealPath());
     assertThat(committed).as("alert-rules/%s is committed", file).exists();
-    assertThat(firstDifference(Files.readAllLines(committed, StandardCharsets.UTF_8),
-        Files.readAllLines(generated, StandardCharsets.UTF_8)))
+    assertThat(
+            firstDifference(
+                Files.readAllLines(committed, StandardCharsets.UTF_8),
+                Files.readAllLines(generated, StandardCharsets.UTF_8)))
         .as("alert-rules/%s is %s", file, REGENERATE)
         .isEmpty();
-    assertThat(Files.mismatch(committed, generated)).as("alert-rules/%s byte for byte", file).isEqualTo(-1L);
+    assertThat(Files.mismatch(committed, generated))
+        .as("alert-rules/%s byte for byte", file)
+        .isEqualTo(-1L);
   }
 
   @Test

@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback HTTP server for the Alertmanager test: it serves a fixed exposition text as the metrics of
- * one Docker host's exporter (what the rules read; the alerting path under test is real Prometheus and
- * Alertmanager), and records the webhook notifications Alertmanager delivers, by receiver path.
+ * A loopback HTTP server for the Alertmanager test: it serves a fixed exposition text as the
+ * metrics of one Docker host's exporter (what the rules read; the alerting path under test is real
+ * Prometheus and Alertmanager), and records the webhook notifications Alertmanager delivers, by
+ * receiver path.
  */
 final class FixtureHttp implements AutoCloseable {
   private final HttpServer server;
@@ -23,20 +24,25 @@ final class FixtureHttp implements AutoCloseable {
 
   FixtureHttp() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/metrics", exchange -> {
-      byte[] body = metrics.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.createContext("/hook/", exchange -> {
-      String receiver = exchange.getRequestURI().getPath().substring("/hook/".length());
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      received.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>()).add(body);
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          byte[] body = metrics.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.createContext(
+        "/hook/",
+        exchange -> {
+          String receiver = exchange.getRequestURI().getPath().substring("/hook/".length());
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          received.computeIfAbsent(receiver, r -> new CopyOnWriteArrayList<>()).add(body);
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     server.start();
   }
 

@@ -36,7 +36,9 @@ final class Promtool {
     return new Result(process.exitValue(), output);
   }
 
-  /** Runs {@code promtool check rules} on a file; fails with promtool's output unless it succeeds. */
+  /**
+   * Runs {@code promtool check rules} on a file; fails with promtool's output unless it succeeds.
+   */
   static String checkRules(Path file) throws IOException, InterruptedException {
     Result r = run("check", "rules", file.toString());
     assertThat(r.exitCode()).as("promtool check rules %s:%n%s", file, r.output()).isZero();

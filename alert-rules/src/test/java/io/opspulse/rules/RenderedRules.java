@@ -9,7 +9,9 @@ import org.yaml.snakeyaml.Yaml;
 final class RenderedRules {
   private RenderedRules() {}
 
-  /** The rules of a rules-file text, each a map with record/alert, expr, for, labels, annotations. */
+  /**
+   * The rules of a rules-file text, each a map with record/alert, expr, for, labels, annotations.
+   */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> rules(String rulesFileText) {
     Map<String, Object> doc = new Yaml().load(rulesFileText);

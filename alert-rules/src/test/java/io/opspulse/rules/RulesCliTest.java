@@ -12,15 +12,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 class RulesCliTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
   @Test
   void rendersRulesWithOverridesToTheChosenPath() throws Exception {
-    Path overrides = Files.writeString(dir.resolve("o.yml"), """
+    Path overrides =
+        Files.writeString(
+            dir.resolve("o.yml"),
+            """
         selector: 'job="docker-prod"'
         thresholds:
           restarts_per_hour: 6
@@ -29,7 +31,8 @@ class RulesCliTest {
     int code = run("--overrides", overrides.toString(), "-o", output.toString());
     assertThat(code).as(err.toString()).isZero();
     String text = Files.readString(output);
-    assertThat(text).contains("increase(docker_container_restarts_total{job=\"docker-prod\"}[1h]) > 6");
+    assertThat(text)
+        .contains("increase(docker_container_restarts_total{job=\"docker-prod\"}[1h]) > 6");
     assertThat(Promtool.checkRules(output)).contains("SUCCESS");
   }
 
@@ -37,19 +40,34 @@ class RulesCliTest {
   @SuppressWarnings("unchecked")
   void rendersAPrometheusRuleWithNameNamespaceAndLabels() throws Exception {
     Path output = dir.resolve("rule.yaml");
-    int code = run("--format", "prometheusrule", "--name", "fleet-rules", "--namespace", "monitoring",
-        "--label", "release=prometheus", "-o", output.toString());
+    int code =
+        run(
+            "--format",
+            "prometheusrule",
+            "--name",
+            "fleet-rules",
+            "--namespace",
+            "monitoring",
+            "--label",
+            "release=prometheus",
+            "-o",
+            output.toString());
     assertThat(code).as(err.toString()).isZero();
     Map<String, Object> doc = new Yaml().load(Files.readString(output));
     Map<String, Object> metadata = (Map<String, Object>) doc.get("metadata");
-    assertThat(metadata).containsEntry("name", "fleet-rules").containsEntry("namespace", "monitoring");
-    assertThat((Map<String, String>) metadata.get("labels")).containsEntry("release", "prometheus")
+    assertThat(metadata)
+        .containsEntry("name", "fleet-rules")
+        .containsEntry("namespace", "monitoring");
+    assertThat((Map<String, String>) metadata.get("labels"))
+        .containsEntry("release", "prometheus")
         .containsEntry("app.kubernetes.io/name", "opspulse");
   }
 
   @Test
   void aBadOverridesFileExitsTwoWithFileLineAndKey() throws Exception {
-    Path overrides = Files.writeString(dir.resolve("bad.yml"), "thresholds:\n  restarts_per_hour: 5\n  nope: 1\n");
+    Path overrides =
+        Files.writeString(
+            dir.resolve("bad.yml"), "thresholds:\n  restarts_per_hour: 5\n  nope: 1\n");
     Path output = dir.resolve("rules.yml");
     int code = run("-f", overrides.toString(), "-o", output.toString());
     assertThat(code).isEqualTo(2);
@@ -60,12 +78,16 @@ class RulesCliTest {
   @Test
   void runbookUrlPatternSetsEveryLinkAndABadOneExitsTwo() throws Exception {
     Path output = dir.resolve("rules.yml");
-    assertThat(run("--runbook-url", "https://wiki.example.com/rb/{alert}", "-o", output.toString())).isZero();
+    assertThat(run("--runbook-url", "https://wiki.example.com/rb/{alert}", "-o", output.toString()))
+        .isZero();
     assertThat(Files.readString(output))
         .contains("runbook_url: https://wiki.example.com/rb/OpspulseContainerCrashLooping")
         .doesNotContain("github.com/opspulse");
-    assertThat(run("--runbook-url", "https://wiki.example.com/rb", "-o", output.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("--runbook-url").contains("names neither {anchor} nor {alert}");
+    assertThat(run("--runbook-url", "https://wiki.example.com/rb", "-o", output.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--runbook-url")
+        .contains("names neither {anchor} nor {alert}");
   }
 
   @Test

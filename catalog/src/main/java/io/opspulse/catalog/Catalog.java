@@ -52,8 +52,8 @@ public final class Catalog {
   }
 
   /**
-   * The metric a PromQL series name belongs to: the family name itself, or a histogram's
-   * {@code _bucket}, {@code _sum} or {@code _count} series.
+   * The metric a PromQL series name belongs to: the family name itself, or a histogram's {@code
+   * _bucket}, {@code _sum} or {@code _count} series.
    */
   public static Optional<MetricDefinition> bySeriesName(String series) {
     MetricDefinition direct = METRICS.get(series);

@@ -2,7 +2,9 @@ package io.opspulse.catalog;
 
 import java.io.IOException;
 
-/** Regenerates everything derived from the catalog: {@code catalog.json} and the README's tables. */
+/**
+ * Regenerates everything derived from the catalog: {@code catalog.json} and the README's tables.
+ */
 public final class CatalogFiles {
   private CatalogFiles() {}
 

@@ -22,33 +22,57 @@ public final class CatalogJson {
     List<MetricDefinition> metrics = Catalog.metrics();
     for (int i = 0; i < metrics.size(); i++) {
       MetricDefinition m = metrics.get(i);
-      out.append("    {\"name\": ").append(quote(m.name()))
-          .append(", \"type\": ").append(quote(m.type().prometheusName()))
-          .append(", \"unit\": ").append(quote(m.unit().suffix()))
-          .append(", \"source\": ").append(quote(m.source().name().toLowerCase(Locale.ROOT)))
-          .append(", \"labels\": ").append(array(m.labels()));
+      out.append("    {\"name\": ")
+          .append(quote(m.name()))
+          .append(", \"type\": ")
+          .append(quote(m.type().prometheusName()))
+          .append(", \"unit\": ")
+          .append(quote(m.unit().suffix()))
+          .append(", \"source\": ")
+          .append(quote(m.source().name().toLowerCase(Locale.ROOT)))
+          .append(", \"labels\": ")
+          .append(array(m.labels()));
       if (m.otelName() != null) {
         out.append(", \"otelName\": ").append(quote(m.otelName()));
       }
-      out.append(", \"help\": ").append(quote(m.help())).append('}')
+      out.append(", \"help\": ")
+          .append(quote(m.help()))
+          .append('}')
           .append(i + 1 < metrics.size() ? ",\n" : "\n");
     }
     out.append("  ],\n  \"thresholds\": {\n");
     List<Threshold> thresholds = Catalog.thresholds();
     for (int i = 0; i < thresholds.size(); i++) {
       Threshold t = thresholds.get(i);
-      out.append("    ").append(quote(t.key())).append(": {\"value\": ").append(number(t.value()))
-          .append(", \"unit\": ").append(quote(t.unit().suffix()))
-          .append(", \"for\": ").append(quote(t.forDuration()))
-          .append(", \"meaning\": ").append(quote(t.meaning())).append('}')
+      out.append("    ")
+          .append(quote(t.key()))
+          .append(": {\"value\": ")
+          .append(number(t.value()))
+          .append(", \"unit\": ")
+          .append(quote(t.unit().suffix()))
+          .append(", \"for\": ")
+          .append(quote(t.forDuration()))
+          .append(", \"meaning\": ")
+          .append(quote(t.meaning()))
+          .append('}')
           .append(i + 1 < thresholds.size() ? ",\n" : "\n");
     }
     out.append("  },\n  \"labelValues\": {\n")
-        .append("    \"origin\": ").append(array(LabelValues.ORIGINS)).append(",\n")
-        .append("    \"exitReason\": ").append(array(LabelValues.EXIT_REASONS)).append(",\n")
-        .append("    \"containerState\": ").append(array(LabelValues.CONTAINER_STATES)).append(",\n")
-        .append("    \"healthStatus\": ").append(array(LabelValues.HEALTH_STATUSES)).append("\n")
-        .append("  },\n  \"targetLabels\": ").append(array(Catalog.TARGET_LABELS)).append("\n}\n");
+        .append("    \"origin\": ")
+        .append(array(LabelValues.ORIGINS))
+        .append(",\n")
+        .append("    \"exitReason\": ")
+        .append(array(LabelValues.EXIT_REASONS))
+        .append(",\n")
+        .append("    \"containerState\": ")
+        .append(array(LabelValues.CONTAINER_STATES))
+        .append(",\n")
+        .append("    \"healthStatus\": ")
+        .append(array(LabelValues.HEALTH_STATUSES))
+        .append("\n")
+        .append("  },\n  \"targetLabels\": ")
+        .append(array(Catalog.TARGET_LABELS))
+        .append("\n}\n");
     return out.toString();
   }
 

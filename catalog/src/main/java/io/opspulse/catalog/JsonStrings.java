@@ -1,9 +1,9 @@
 package io.opspulse.catalog;
 
 /**
- * JSON string literals, written the one way every hand-rendered JSON of the pack uses (catalog.json,
- * the GPU probe's {@code --json}). Control characters become {@code \}{@code uXXXX} escapes in ASCII
- * hex whatever the JVM's default locale.
+ * JSON string literals, written the one way every hand-rendered JSON of the pack uses
+ * (catalog.json, the GPU probe's {@code --json}). Control characters become {@code \}{@code uXXXX}
+ * escapes in ASCII hex whatever the JVM's default locale.
  */
 public final class JsonStrings {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -15,7 +15,10 @@ public final class JsonStrings {
     return appendQuoted(new StringBuilder(s.length() + 2), s).toString();
   }
 
-  /** Appends {@code s} as a JSON string literal, quotes included, to {@code out}; returns {@code out}. */
+  /**
+   * Appends {@code s} as a JSON string literal, quotes included, to {@code out}; returns {@code
+   * out}.
+   */
   public static StringBuilder appendQuoted(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {

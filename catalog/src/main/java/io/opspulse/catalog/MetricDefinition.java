@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code name} is the family name exactly as PromQL sees it: counters end in {@code _total},
  * histograms are named without {@code _bucket}/{@code _sum}/{@code _count}. {@code otelName} is set
- * for metrics an OpenTelemetry instrument produces (the agent), so the instrument and the scraped name
- * are declared together and cannot drift apart.
+ * for metrics an OpenTelemetry instrument produces (the agent), so the instrument and the scraped
+ * name are declared together and cannot drift apart.
  */
 public record MetricDefinition(
     String name,
@@ -37,7 +37,8 @@ public record MetricDefinition(
     }
     for (String label : labels) {
       if (!LABEL.matcher(label).matches() || label.startsWith("__")) {
-        throw new IllegalArgumentException(name + ": label '" + label + "' is not a valid label name");
+        throw new IllegalArgumentException(
+            name + ": label '" + label + "' is not a valid label name");
       }
     }
     if (type == MetricType.COUNTER && !name.endsWith("_total")) {
@@ -47,7 +48,8 @@ public record MetricDefinition(
       throw new IllegalArgumentException(name + ": only counters end in _total");
     }
     if (!unit.suffix().isEmpty() && !baseName(name, type).endsWith("_" + unit.suffix())) {
-      throw new IllegalArgumentException(name + ": unit " + unit + " needs the suffix _" + unit.suffix());
+      throw new IllegalArgumentException(
+          name + ": unit " + unit + " needs the suffix _" + unit.suffix());
     }
     if (help.isBlank()) {
       throw new IllegalArgumentException(name + ": help must say what the metric is");

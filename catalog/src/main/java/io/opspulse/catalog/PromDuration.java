@@ -6,12 +6,14 @@ import java.util.regex.Pattern;
 
 /**
  * Prometheus' duration syntax ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 1d},
- * {@code 1w}, {@code 1y}): the one definition every part reads, since thresholds, alert rules, overrides,
- * dashboards and the exporter's settings all speak it. A year is 365 days and a week 7, as in Prometheus.
+ * {@code 1w}, {@code 1y}): the one definition every part reads, since thresholds, alert rules,
+ * overrides, dashboards and the exporter's settings all speak it. A year is 365 days and a week 7,
+ * as in Prometheus.
  */
 public final class PromDuration {
   /** The whole syntax: one or more number-unit parts. */
   public static final Pattern SYNTAX = Pattern.compile("([0-9]+(ms|s|m|h|d|w|y))+");
+
   private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h|d|w|y)");
   private static final Pattern ZERO = Pattern.compile("(0+(ms|s|m|h|d|w|y))+");
 
@@ -30,8 +32,8 @@ public final class PromDuration {
   /**
    * The length of {@code text}.
    *
-   * @throws IllegalArgumentException when it is not a Prometheus duration, or too long for a
-   *     {@link Duration}
+   * @throws IllegalArgumentException when it is not a Prometheus duration, or too long for a {@link
+   *     Duration}
    */
   public static Duration parse(String text) {
     if (!isValid(text)) {
@@ -43,15 +45,17 @@ public final class PromDuration {
     try {
       while (m.find()) {
         long n = Long.parseLong(m.group(1));
-        total = total.plus(switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          case "d" -> Duration.ofDays(n);
-          case "w" -> Duration.ofDays(Math.multiplyExact(n, 7));
-          default -> Duration.ofDays(Math.multiplyExact(n, 365));
-        });
+        total =
+            total.plus(
+                switch (m.group(2)) {
+                  case "ms" -> Duration.ofMillis(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  case "h" -> Duration.ofHours(n);
+                  case "d" -> Duration.ofDays(n);
+                  case "w" -> Duration.ofDays(Math.multiplyExact(n, 7));
+                  default -> Duration.ofDays(Math.multiplyExact(n, 365));
+                });
       }
     } catch (ArithmeticException | NumberFormatException e) {
       throw new IllegalArgumentException("'" + text + "' is too long a duration");

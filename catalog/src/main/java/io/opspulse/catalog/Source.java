@@ -8,6 +8,8 @@ public enum Source {
   GPU,
   /** The Java agent inside a JVM service. */
   AGENT,
-  /** Not ours: named by rules or dashboards and documented as external (node_exporter, Prometheus). */
+  /**
+   * Not ours: named by rules or dashboards and documented as external (node_exporter, Prometheus).
+   */
   EXTERNAL
 }

@@ -19,7 +19,8 @@ class CatalogTest {
   void histogramSeriesResolveToTheirFamily() {
     assertThat(Catalog.bySeriesName("http_server_request_duration_seconds_bucket"))
         .contains(JvmMetrics.HTTP_SERVER_DURATION);
-    assertThat(Catalog.bySeriesName("docker_container_restarts_total")).contains(DockerMetrics.CONTAINER_RESTARTS);
+    assertThat(Catalog.bySeriesName("docker_container_restarts_total"))
+        .contains(DockerMetrics.CONTAINER_RESTARTS);
     assertThat(Catalog.bySeriesName("docker_up_bucket")).isEmpty();
     assertThat(Catalog.bySeriesName("no_such_metric")).isEmpty();
   }
@@ -32,20 +33,25 @@ class CatalogTest {
 
   @Test
   void namesMustCarryTheirUnitAndCounterSuffix() {
-    assertThatThrownBy(() -> MetricDefinition.gauge("memory").unit(Unit.BYTES).help("x").build(Source.EXPORTER))
+    assertThatThrownBy(
+            () ->
+                MetricDefinition.gauge("memory").unit(Unit.BYTES).help("x").build(Source.EXPORTER))
         .hasMessageContaining("_bytes");
     assertThatThrownBy(() -> MetricDefinition.counter("restarts").help("x").build(Source.EXPORTER))
         .hasMessageContaining("_total");
     assertThatThrownBy(() -> MetricDefinition.gauge("up_total").help("x").build(Source.EXPORTER))
         .hasMessageContaining("only counters");
-    assertThatThrownBy(() -> MetricDefinition.gauge("ok").labels("bad-label").help("x").build(Source.EXPORTER))
+    assertThatThrownBy(
+            () -> MetricDefinition.gauge("ok").labels("bad-label").help("x").build(Source.EXPORTER))
         .hasMessageContaining("bad-label");
   }
 
   @Test
   void thresholdsRejectBadDurationsAndKeys() {
-    assertThatThrownBy(() -> new Threshold("x", 1, Unit.NONE, "5 minutes", "m")).hasMessageContaining("duration");
-    assertThatThrownBy(() -> new Threshold("BadKey", 1, Unit.NONE, "5m", "m")).hasMessageContaining("snake_case");
+    assertThatThrownBy(() -> new Threshold("x", 1, Unit.NONE, "5 minutes", "m"))
+        .hasMessageContaining("duration");
+    assertThatThrownBy(() -> new Threshold("BadKey", 1, Unit.NONE, "5m", "m"))
+        .hasMessageContaining("snake_case");
     assertThat(Catalog.threshold("http_p95")).map(Threshold::value).contains(0.2);
   }
 
@@ -63,7 +69,9 @@ class CatalogTest {
     assertThat(CatalogJson.render()).contains("\"targetLabels\": [\"job\", \"instance\"]");
   }
 
-  /** The committed catalog.json is what the dashboards build reads; it must match the Java source. */
+  /**
+   * The committed catalog.json is what the dashboards build reads; it must match the Java source.
+   */
   @Test
   void committedJsonMatchesAFreshRendering() throws Exception {
     Path committed = Path.of("catalog.json");
@@ -77,7 +85,8 @@ class CatalogTest {
   @Test
   void readmeDocumentsEveryMetricAndThreshold() throws Exception {
     String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
-    assertThat(readme).as("README.md's catalog section is stale: run `mvn -pl catalog compile exec:java`")
+    assertThat(readme)
+        .as("README.md's catalog section is stale: run `mvn -pl catalog compile exec:java`")
         .isEqualTo(CatalogMarkdown.update(readme));
     for (MetricDefinition m : Catalog.metrics()) {
       assertThat(readme).contains("`" + m.name() + "`");

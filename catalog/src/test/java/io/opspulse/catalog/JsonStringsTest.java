@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class JsonStringsTest {
   @Test
   void escapesQuotesBackslashesAndControlCharacters() {
-    assertThat(JsonStrings.quote("a\"b\\c\n\t\r\u0001\u001f")).isEqualTo("\"a\\\"b\\\\c\\n\\t\\r\\u0001\\u001f\"");
+    assertThat(JsonStrings.quote("a\"b\\c\n\t\r\u0001\u001f"))
+        .isEqualTo("\"a\\\"b\\\\c\\n\\t\\r\\u0001\\u001f\"");
   }
 
   @Test
@@ -24,7 +25,10 @@ class JsonStringsTest {
     assertThat(out).hasToString("x:\"y\"");
   }
 
-  /** Every character below U+0080 round-trips through a real JSON parser, whatever the default locale. */
+  /**
+   * Every character below U+0080 round-trips through a real JSON parser, whatever the default
+   * locale.
+   */
   @Test
   void aJsonParserReadsBackEveryAsciiCharacterUnderAnyLocale() throws Exception {
     StringBuilder all = new StringBuilder();
@@ -33,12 +37,18 @@ class JsonStringsTest {
     }
     Locale before = Locale.getDefault();
     try {
-      for (Locale l : new Locale[] {Locale.forLanguageTag("ar-EG-u-nu-arab"), Locale.forLanguageTag("hi-IN-u-nu-deva"),
-          Locale.forLanguageTag("tr-TR")}) {
+      for (Locale l :
+          new Locale[] {
+            Locale.forLanguageTag("ar-EG-u-nu-arab"),
+            Locale.forLanguageTag("hi-IN-u-nu-deva"),
+            Locale.forLanguageTag("tr-TR")
+          }) {
         Locale.setDefault(l);
         String quoted = JsonStrings.quote(all.toString());
         assertThat(quoted).as(l.toLanguageTag()).matches("[\\x20-\\x7f]+");
-        assertThat(new ObjectMapper().readValue(quoted, String.class)).as(l.toLanguageTag()).isEqualTo(all.toString());
+        assertThat(new ObjectMapper().readValue(quoted, String.class))
+            .as(l.toLanguageTag())
+            .isEqualTo(all.toString());
       }
     } finally {
       Locale.setDefault(before);

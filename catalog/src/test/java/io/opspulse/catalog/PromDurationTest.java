@@ -22,12 +22,15 @@ class PromDurationTest {
   void refusesWhatPrometheusRefuses() {
     for (String bad : new String[] {"", "5", "5 m", "1.5h", "m5", "-5m", "5M", " 5m"}) {
       assertThat(PromDuration.isValid(bad)).as(bad).isFalse();
-      assertThatThrownBy(() -> PromDuration.parse(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a Prometheus duration");
+      assertThatThrownBy(() -> PromDuration.parse(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("is not a Prometheus duration");
     }
     assertThat(PromDuration.isValid(null)).isFalse();
     assertThatThrownBy(() -> PromDuration.parse("99999999999999999999y"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too long");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too long");
   }
 
   @Test

@@ -28,18 +28,22 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * The strict YAML reader of one file. It reads SnakeYAML's node tree rather than maps, because nodes
- * keep their line numbers, and answers typed values that refuse what does not fit: every problem is a
- * {@link YamlException} reading {@code file:line: key: what is wrong}, never a silent default.
+ * The strict YAML reader of one file. It reads SnakeYAML's node tree rather than maps, because
+ * nodes keep their line numbers, and answers typed values that refuse what does not fit: every
+ * problem is a {@link YamlException} reading {@code file:line: key: what is wrong}, never a silent
+ * default.
  *
- * <p>Paths are dotted from the top of the file ({@code tls_server_config.cert_file}), with list items as
- * {@code [i]}; the empty path is the top level. Immutable; {@link #withValues} gives a reader that sees
- * scalars through a function (compose's {@code ${VAR}} interpolation).
+ * <p>Paths are dotted from the top of the file ({@code tls_server_config.cert_file}), with list
+ * items as {@code [i]}; the empty path is the top level. Immutable; {@link #withValues} gives a
+ * reader that sees scalars through a function (compose's {@code ${VAR}} interpolation).
  */
 public final class StrictYaml {
   /** How the top level is named in errors about the whole document. */
   public static final String TOP_LEVEL = "(top level)";
-  /** Scalars quoted in errors are cut here: a value can be anything, an error message should not. */
+
+  /**
+   * Scalars quoted in errors are cut here: a value can be anything, an error message should not.
+   */
   private static final int MAX_QUOTED = 120;
 
   private final String file;
@@ -85,21 +89,44 @@ public final class StrictYaml {
       Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getContext();
       if (what != null && what.startsWith("but ") && e.getContext() != null) {
-        what = e.getContext() + ", " + what; // "expected a single document in the stream, but found ..."
+        what =
+            e.getContext()
+                + ", "
+                + what; // "expected a single document in the stream, but found ..."
       }
-      throw new YamlException(Kind.SYNTAX, file, at == null ? 0 : at.getLine() + 1,
-          YamlException.WHOLE_FILE, "invalid YAML: " + oneLine(what), e);
+      throw new YamlException(
+          Kind.SYNTAX,
+          file,
+          at == null ? 0 : at.getLine() + 1,
+          YamlException.WHOLE_FILE,
+          "invalid YAML: " + oneLine(what),
+          e);
     } catch (ReaderException e) {
-      throw new YamlException(Kind.SYNTAX, file, stream.getLine() + 1, YamlException.WHOLE_FILE,
-          "invalid YAML: " + oneLine(e.getMessage()), e);
+      throw new YamlException(
+          Kind.SYNTAX,
+          file,
+          stream.getLine() + 1,
+          YamlException.WHOLE_FILE,
+          "invalid YAML: " + oneLine(e.getMessage()),
+          e);
     } catch (YAMLException e) {
       if (e.getCause() instanceof IOException io) {
-        throw new YamlException(Kind.SYNTAX, file, stream.getLine() + 1, YamlException.WHOLE_FILE,
-            "cannot read: " + oneLine(io.getMessage()), e);
+        throw new YamlException(
+            Kind.SYNTAX,
+            file,
+            stream.getLine() + 1,
+            YamlException.WHOLE_FILE,
+            "cannot read: " + oneLine(io.getMessage()),
+            e);
       }
       // The limits: SnakeYAML says which, but not where; the reader's position is where it stopped.
-      throw new YamlException(Kind.LIMIT, file, stream.getLine() + 1, YamlException.WHOLE_FILE,
-          "refused: " + oneLine(e.getMessage()), e);
+      throw new YamlException(
+          Kind.LIMIT,
+          file,
+          stream.getLine() + 1,
+          YamlException.WHOLE_FILE,
+          "refused: " + oneLine(e.getMessage()),
+          e);
     }
   }
 
@@ -155,7 +182,10 @@ public final class StrictYaml {
     return out;
   }
 
-  /** A single value as text; a null value is its text as written ({@code ""}, {@code ~}, {@code null}). */
+  /**
+   * A single value as text; a null value is its text as written ({@code ""}, {@code ~}, {@code
+   * null}).
+   */
   public String scalar(Node node, String path) {
     if (node instanceof ScalarNode s) {
       return values.apply(s);
@@ -171,7 +201,9 @@ public final class StrictYaml {
     return scalar(node, path);
   }
 
-  /** {@code true} or {@code false}, in the YAML 1.2 spellings (also {@code True}, {@code FALSE}). */
+  /**
+   * {@code true} or {@code false}, in the YAML 1.2 spellings (also {@code True}, {@code FALSE}).
+   */
   public boolean bool(Node node, String path) {
     String text = scalar(node, path);
     return switch (text) {
@@ -210,10 +242,13 @@ public final class StrictYaml {
 
   /** A Prometheus duration ({@link PromDuration}) as written: {@code 5m}, {@code 1h30m}. */
   public String durationText(Node node, String path) {
-    return parsed(node, path, text -> {
-      PromDuration.parse(text); // the check, with PromDuration's message
-      return text;
-    });
+    return parsed(
+        node,
+        path,
+        text -> {
+          PromDuration.parse(text); // the check, with PromDuration's message
+          return text;
+        });
   }
 
   /** A Prometheus duration ({@link PromDuration}), zero included. */
@@ -238,8 +273,8 @@ public final class StrictYaml {
 
   /** An error at {@code node}'s line about {@code path}; the top level when the path is empty. */
   public YamlException error(Node node, String path, String problem) {
-    return new YamlException(Kind.SCHEMA, file, line(node), path.isEmpty() ? TOP_LEVEL : path,
-        problem, null);
+    return new YamlException(
+        Kind.SCHEMA, file, line(node), path.isEmpty() ? TOP_LEVEL : path, problem, null);
   }
 
   /** Whether {@code node} is YAML's null: {@code ~}, {@code null} or nothing at all. */
@@ -267,7 +302,9 @@ public final class StrictYaml {
     return "nothing";
   }
 
-  /** {@code text} in single quotes, cut short and with control characters replaced, for a message. */
+  /**
+   * {@code text} in single quotes, cut short and with control characters replaced, for a message.
+   */
   public static String quote(String text) {
     String cut = text.length() > MAX_QUOTED ? text.substring(0, MAX_QUOTED) + "..." : text;
     StringBuilder out = new StringBuilder(cut.length() + 2).append('\'');

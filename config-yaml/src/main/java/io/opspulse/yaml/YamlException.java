@@ -16,7 +16,10 @@ public final class YamlException extends IllegalArgumentException {
     SYNTAX,
     /** YAML the reader refuses before expanding it: too long, too many aliases, nested too deep. */
     LIMIT,
-    /** Valid YAML that is not what the file should hold: wrong type, unknown or duplicate key, bad value. */
+    /**
+     * Valid YAML that is not what the file should hold: wrong type, unknown or duplicate key, bad
+     * value.
+     */
     SCHEMA
   }
 
@@ -29,7 +32,8 @@ public final class YamlException extends IllegalArgumentException {
   private final String key;
   private final String problem;
 
-  YamlException(Kind kind, String file, int line, String key, String problem, @Nullable Throwable cause) {
+  YamlException(
+      Kind kind, String file, int line, String key, String problem, @Nullable Throwable cause) {
     super(file + ":" + line + ": " + key + ": " + problem, cause);
     this.kind = kind;
     this.file = file;
@@ -52,7 +56,10 @@ public final class YamlException extends IllegalArgumentException {
     return line;
   }
 
-  /** Dotted path of the offending key ({@code alerts.X.for}, {@code items[2]}), or {@link #WHOLE_FILE}. */
+  /**
+   * Dotted path of the offending key ({@code alerts.X.for}, {@code items[2]}), or {@link
+   * #WHOLE_FILE}.
+   */
   public String key() {
     return key;
   }

@@ -11,8 +11,8 @@ public record YamlLimits(int maxCodePoints, int maxAliases, int maxDepth) {
 
   public YamlLimits {
     if (maxCodePoints < 1 || maxAliases < 0 || maxDepth < 1) {
-      throw new IllegalArgumentException("YAML limits must be positive: " + maxCodePoints + ", "
-          + maxAliases + ", " + maxDepth);
+      throw new IllegalArgumentException(
+          "YAML limits must be positive: " + maxCodePoints + ", " + maxAliases + ", " + maxDepth);
     }
   }
 }

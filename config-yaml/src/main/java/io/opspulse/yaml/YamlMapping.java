@@ -8,8 +8,9 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * A mapping the reader has checked: every key a single value, none twice, and (where the caller named
- * them) none unknown. Entries keep the file's order and their nodes, so later errors still name lines.
+ * A mapping the reader has checked: every key a single value, none twice, and (where the caller
+ * named them) none unknown. Entries keep the file's order and their nodes, so later errors still
+ * name lines.
  */
 public final class YamlMapping {
   /** One key and its value; {@code path} is the key's dotted path from the top of the file. */

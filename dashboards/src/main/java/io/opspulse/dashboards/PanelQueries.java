@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Every panel query of a Grafana dashboard JSON, with its template variables substituted: the PromQL
- * Prometheus would receive when a user opens the dashboard. Tests run these against a real
+ * Every panel query of a Grafana dashboard JSON, with its template variables substituted: the
+ * PromQL Prometheus would receive when a user opens the dashboard. Tests run these against a real
  * Prometheus to prove each panel shows data.
  *
  * <pre>{@code
@@ -35,8 +35,13 @@ public final class PanelQueries {
     try {
       root = JSON.readTree(Files.readString(dashboardJson));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(dashboardJson + ": not valid JSON at line "
-          + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          dashboardJson
+              + ": not valid JSON at line "
+              + e.getLocation().getLineNr()
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException(dashboardJson + ": cannot read", e);
     }
@@ -70,18 +75,27 @@ public final class PanelQueries {
     Map<String, VariableInfo> out = new LinkedHashMap<>();
     for (JsonNode v : root.path("templating").path("list")) {
       JsonNode all = v.get("allValue");
-      out.put(v.path("name").asText(), new VariableInfo(
-          v.path("type").asText(),
-          v.path("multi").asBoolean(false),
-          v.path("includeAll").asBoolean(false),
-          v.path("includeAll").asBoolean(false) && all != null && !all.isNull() ? all.asText() : null));
+      out.put(
+          v.path("name").asText(),
+          new VariableInfo(
+              v.path("type").asText(),
+              v.path("multi").asBoolean(false),
+              v.path("includeAll").asBoolean(false),
+              v.path("includeAll").asBoolean(false) && all != null && !all.isNull()
+                  ? all.asText()
+                  : null));
     }
     return out;
   }
 
   /** Panels in order; a collapsed row keeps its panels inside itself. */
-  private static void collect(JsonNode panels, Path file, String uid, Map<String, VariableInfo> variables,
-      Substitution substitution, List<PanelQuery> out) {
+  private static void collect(
+      JsonNode panels,
+      Path file,
+      String uid,
+      Map<String, VariableInfo> variables,
+      Substitution substitution,
+      List<PanelQuery> out) {
     for (JsonNode panel : panels) {
       if (panel.has("panels")) {
         collect(panel.path("panels"), file, uid, variables, substitution, out);
@@ -97,11 +111,16 @@ public final class PanelQueries {
           throw new IllegalArgumentException(where + ": has no PromQL expr");
         }
         String ds = target.path("datasource").path("uid").asText(panelDatasource);
-        out.add(new PanelQuery(uid, id, title, refId,
-            substitution.apply(ds, variables, where),
-            expr.asText(),
-            substitution.apply(expr.asText(), variables, where),
-            target.path("instant").asBoolean(false)));
+        out.add(
+            new PanelQuery(
+                uid,
+                id,
+                title,
+                refId,
+                substitution.apply(ds, variables, where),
+                expr.asText(),
+                substitution.apply(expr.asText(), variables, where),
+                target.path("instant").asBoolean(false)));
       }
     }
   }

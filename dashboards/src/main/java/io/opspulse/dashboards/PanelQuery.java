@@ -10,7 +10,8 @@ package io.opspulse.dashboards;
  * @param datasourceUid the data source uid after substitution
  * @param rawExpr the PromQL as committed, with template variables
  * @param expr the PromQL with every variable substituted: what Prometheus receives
- * @param instant whether Grafana runs it as an instant query (tables, stats) rather than a range query
+ * @param instant whether Grafana runs it as an instant query (tables, stats) rather than a range
+ *     query
  */
 public record PanelQuery(
     String dashboardUid,

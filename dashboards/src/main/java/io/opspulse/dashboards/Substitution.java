@@ -18,13 +18,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Substitution {
   /** {@code $name}, {@code ${name}}, {@code ${name:format}} and the old {@code [[name]]}. */
-  private static final Pattern VARIABLE = Pattern.compile(
-      "\\$\\{([A-Za-z0-9_]+)(?::[^}]*)?}|\\$([A-Za-z0-9_]+)|\\[\\[([A-Za-z0-9_]+)(?::[^\\]]*)?]]");
+  private static final Pattern VARIABLE =
+      Pattern.compile(
+          "\\$\\{([A-Za-z0-9_]+)(?::[^}]*)?}|\\$([A-Za-z0-9_]+)|\\[\\[([A-Za-z0-9_]+)(?::[^\\]]*)?]]");
+
   private static final Pattern CAPTURE_GROUP = Pattern.compile("[0-9]+");
   private static final String REGEX_SPECIALS = "$^*{}[]'+?.()|";
 
   private final String datasourceUid;
   private final Map<String, String> builtins;
+
   /** Variable name to what the caller chose for it. */
   private final Map<String, Chosen> values;
 
@@ -41,7 +44,10 @@ public final class Substitution {
     this.values = Map.copyOf(b.values);
   }
 
-  /** Every variable at "All", rate interval 1m, interval 15s, range 1h, data source uid "prometheus". */
+  /**
+   * Every variable at "All", rate interval 1m, interval 15s, range 1h, data source uid
+   * "prometheus".
+   */
   public static Substitution defaults() {
     return builder().build();
   }
@@ -57,18 +63,21 @@ public final class Substitution {
   /**
    * Replaces every variable in {@code text}.
    *
-   * @param variables the dashboard's declared variables: name to its "All" value (null when it has none)
+   * @param variables the dashboard's declared variables: name to its "All" value (null when it has
+   *     none)
    * @param where names the query for the error message
-   * @throws IllegalArgumentException naming {@code where} and the variable when a variable is neither
-   *     set, nor declared with an "All" value, nor one of Grafana's built-ins
+   * @throws IllegalArgumentException naming {@code where} and the variable when a variable is
+   *     neither set, nor declared with an "All" value, nor one of Grafana's built-ins
    */
   String apply(String text, Map<String, VariableInfo> variables, String where) {
     Matcher m = VARIABLE.matcher(text);
     StringBuilder out = new StringBuilder(text.length() + 32);
     while (m.find()) {
       String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
-      // $1 in label_replace is the regex's capture group: no variable has that name, so Grafana leaves it.
-      String value = CAPTURE_GROUP.matcher(name).matches() ? m.group() : resolve(name, variables, where);
+      // $1 in label_replace is the regex's capture group: no variable has that name, so Grafana
+      // leaves it.
+      String value =
+          CAPTURE_GROUP.matcher(name).matches() ? m.group() : resolve(name, variables, where);
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     m.appendTail(out);
@@ -81,21 +90,26 @@ public final class Substitution {
       return builtin;
     }
     if (name.startsWith("__")) {
-      throw new IllegalArgumentException(where + ": uses Grafana variable $" + name + ", which Substitution does not know");
+      throw new IllegalArgumentException(
+          where + ": uses Grafana variable $" + name + ", which Substitution does not know");
     }
     VariableInfo declared = variables.get(name);
     if ("datasource".equals(name) || (declared != null && declared.isDatasource())) {
       return datasourceUid;
     }
     if (declared == null) {
-      throw new IllegalArgumentException(where + ": uses $" + name + ", which the dashboard does not declare");
+      throw new IllegalArgumentException(
+          where + ": uses $" + name + ", which the dashboard does not declare");
     }
     Chosen chosen = values.get(name);
     if (chosen != null) {
-      return chosen.literal() && declared.regexEscaped() ? regexEscape(chosen.text()) : chosen.text();
+      return chosen.literal() && declared.regexEscaped()
+          ? regexEscape(chosen.text())
+          : chosen.text();
     }
     if (declared.allValue() == null) {
-      throw new IllegalArgumentException(where + ": $" + name + " has no value and no \"All\" value; set one");
+      throw new IllegalArgumentException(
+          where + ": $" + name + " has no value and no \"All\" value; set one");
     }
     return declared.allValue();
   }
@@ -104,8 +118,8 @@ public final class Substitution {
   private record Chosen(String text, boolean literal) {}
 
   /**
-   * Grafana's escaping of a value for a {@code =~"..."} matcher: regex metacharacters get a backslash,
-   * doubled because the regex sits in a PromQL string literal.
+   * Grafana's escaping of a value for a {@code =~"..."} matcher: regex metacharacters get a
+   * backslash, doubled because the regex sits in a PromQL string literal.
    */
   static String regexEscape(String literal) {
     StringBuilder out = new StringBuilder(literal.length() + 8);
@@ -202,7 +216,8 @@ public final class Substitution {
 
     private static String duration(String d, String what) {
       if (d == null || !PromDuration.isValid(d)) {
-        throw new IllegalArgumentException(what + ": '" + d + "' is not a Prometheus duration like 1m");
+        throw new IllegalArgumentException(
+            what + ": '" + d + "' is not a Prometheus duration like 1m");
       }
       return d;
     }

@@ -19,9 +19,13 @@ import java.util.stream.Stream;
  * generator and the schema check, and how they run the generator.
  */
 final class Dashboards {
-  static final List<String> FILES = List.of(
-      "opspulse-containers.json", "opspulse-fleet.json", "opspulse-gpus.json", "opspulse-host.json",
-      "opspulse-jvm.json");
+  static final List<String> FILES =
+      List.of(
+          "opspulse-containers.json",
+          "opspulse-fleet.json",
+          "opspulse-gpus.json",
+          "opspulse-host.json",
+          "opspulse-jvm.json");
 
   private Dashboards() {}
 
@@ -53,8 +57,19 @@ final class Dashboards {
 
   /** Runs the generator on {@code catalog} and {@code rules}, writing into {@code out}. */
   static CommandResult generate(Path catalog, Path rules, Path out) {
-    return Commands.run(List.of("node", generator().toString(), "--catalog", catalog.toString(),
-        "--rules", rules.toString(), "--out", out.toString()), Map.of(), null, Duration.ofSeconds(60));
+    return Commands.run(
+        List.of(
+            "node",
+            generator().toString(),
+            "--catalog",
+            catalog.toString(),
+            "--rules",
+            rules.toString(),
+            "--out",
+            out.toString()),
+        Map.of(),
+        null,
+        Duration.ofSeconds(60));
   }
 
   static List<Path> jsonFiles(Path folder) {

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The committed dashboards are exactly what the generator writes from today's catalog. The test runs
- * the generator itself into a folder of its own, so the comparison never reads one folder twice (the
- * build's {@code -Ddashboards.output=json} writes the committed folder, which then equals itself).
+ * The committed dashboards are exactly what the generator writes from today's catalog. The test
+ * runs the generator itself into a folder of its own, so the comparison never reads one folder
+ * twice (the build's {@code -Ddashboards.output=json} writes the committed folder, which then
+ * equals itself).
  */
 class DashboardsDriftTest {
   private static final String HOW_TO_FIX =
@@ -38,7 +39,9 @@ class DashboardsDriftTest {
 
   @Test
   void committedFilesAreTheGeneratedOnes() {
-    assertThat(Dashboards.jsonFiles(Dashboards.committed()).stream().map(p -> p.getFileName().toString()))
+    assertThat(
+            Dashboards.jsonFiles(Dashboards.committed()).stream()
+                .map(p -> p.getFileName().toString()))
         .as(HOW_TO_FIX)
         .containsExactlyElementsOf(Dashboards.FILES);
   }
@@ -48,7 +51,9 @@ class DashboardsDriftTest {
     assertThat(fresh.toRealPath()).isNotEqualTo(Dashboards.committed().toRealPath());
     for (String file : Dashboards.FILES) {
       Path committed = Dashboards.committed().resolve(file);
-      assertThat(firstDifference(Files.readAllLines(committed), Files.readAllLines(fresh.resolve(file))))
+      assertThat(
+              firstDifference(
+                  Files.readAllLines(committed), Files.readAllLines(fresh.resolve(file))))
           .as("%s differs from a fresh generation; %s", committed, HOW_TO_FIX)
           .isEmpty();
     }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The generator refuses a catalog or a rule file that lacks what the dashboards use, naming the file
- * and the name.
+ * The generator refuses a catalog or a rule file that lacks what the dashboards use, naming the
+ * file and the name.
  */
 class GeneratorTest {
   @TempDir Path dir;
@@ -24,16 +24,22 @@ class GeneratorTest {
   void writesTheFiveDashboardsFromTheRealCatalogAndRules() {
     CommandResult r = Dashboards.generate(Dashboards.catalogJson(), dir.resolve("out"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(Dashboards.jsonFiles(dir.resolve("out")).stream().map(p -> p.getFileName().toString()))
+    assertThat(
+            Dashboards.jsonFiles(dir.resolve("out")).stream().map(p -> p.getFileName().toString()))
         .containsExactlyElementsOf(Dashboards.FILES);
   }
 
   @Test
   void aRenamedMetricFailsTheGeneration() throws IOException {
-    Path catalog = catalogWith("\"name\": \"docker_container_restarts_total\"", "\"name\": \"docker_container_restarts_count_total\"");
+    Path catalog =
+        catalogWith(
+            "\"name\": \"docker_container_restarts_total\"",
+            "\"name\": \"docker_container_restarts_count_total\"");
     CommandResult r = Dashboards.generate(catalog, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
-    assertThat(r.stderr()).contains(catalog.toString()).contains("'docker_container_restarts_total'");
+    assertThat(r.stderr())
+        .contains(catalog.toString())
+        .contains("'docker_container_restarts_total'");
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
@@ -63,10 +69,15 @@ class GeneratorTest {
 
   @Test
   void aRecordingRuleThePanelsQueryMissingFailsTheGeneration() throws IOException {
-    Path rules = rulesWith("- record: instance:docker_container_health:ratio", "- record: instance:docker_container_health:ratio_gone");
+    Path rules =
+        rulesWith(
+            "- record: instance:docker_container_health:ratio",
+            "- record: instance:docker_container_health:ratio_gone");
     CommandResult r = Dashboards.generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
     assertThat(r.exitCode()).isNotZero();
-    assertThat(r.stderr()).contains(rules.toString()).contains("recording rule 'instance:docker_container_health:ratio'");
+    assertThat(r.stderr())
+        .contains(rules.toString())
+        .contains("recording rule 'instance:docker_container_health:ratio'");
     assertThat(dir.resolve("out")).doesNotExist();
   }
 
@@ -84,29 +95,68 @@ class GeneratorTest {
     String text = Files.readString(Dashboards.rulesYaml());
     assertThat(text).as("the fixture edits the real rules").contains("runbook_url: " + base);
     Path rules = dir.resolve("rules.yml");
-    Files.writeString(rules, text.replace("runbook_url: " + base, "runbook_url: https://wiki.example.com/oncall/"));
+    Files.writeString(
+        rules,
+        text.replace("runbook_url: " + base, "runbook_url: https://wiki.example.com/oncall/"));
     CommandResult r = Dashboards.generate(Dashboards.catalogJson(), rules, dir.resolve("out"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     String jvm = Files.readString(dir.resolve("out/opspulse-jvm.json"));
-    assertThat(jvm).contains("\"url\": \"https://wiki.example.com/oncall/opspulsejvmgctimehigh\"")
+    assertThat(jvm)
+        .contains("\"url\": \"https://wiki.example.com/oncall/opspulsejvmgctimehigh\"")
         .doesNotContain(base);
   }
 
   @Test
   void forProvisioningTheDataSourceUidReplacesTheImportInput() throws IOException {
-    CommandResult r = Commands.run(List.of("node", Dashboards.generator().toString(), "--catalog",
-        Dashboards.catalogJson().toString(), "--rules", Dashboards.rulesYaml().toString(), "--out",
-        dir.resolve("out").toString(), "--datasource-uid", "prometheus"), Map.of(), null, Duration.ofSeconds(60));
+    CommandResult r =
+        Commands.run(
+            List.of(
+                "node",
+                Dashboards.generator().toString(),
+                "--catalog",
+                Dashboards.catalogJson().toString(),
+                "--rules",
+                Dashboards.rulesYaml().toString(),
+                "--out",
+                dir.resolve("out").toString(),
+                "--datasource-uid",
+                "prometheus"),
+            Map.of(),
+            null,
+            Duration.ofSeconds(60));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     for (Path file : Dashboards.jsonFiles(dir.resolve("out"))) {
       String text = Files.readString(file);
-      assertThat(text).as(file.toString()).doesNotContain("__inputs").doesNotContain("DS_PROMETHEUS");
-      assertThat(Dashboards.read(file).path("templating").path("list").get(0).path("current").path("value").asText())
+      assertThat(text)
+          .as(file.toString())
+          .doesNotContain("__inputs")
+          .doesNotContain("DS_PROMETHEUS");
+      assertThat(
+              Dashboards.read(file)
+                  .path("templating")
+                  .path("list")
+                  .get(0)
+                  .path("current")
+                  .path("value")
+                  .asText())
           .isEqualTo("prometheus");
     }
-    CommandResult bad = Commands.run(List.of("node", Dashboards.generator().toString(), "--catalog",
-        Dashboards.catalogJson().toString(), "--rules", Dashboards.rulesYaml().toString(), "--out",
-        dir.resolve("bad").toString(), "--datasource-uid", "my prometheus"), Map.of(), null, Duration.ofSeconds(60));
+    CommandResult bad =
+        Commands.run(
+            List.of(
+                "node",
+                Dashboards.generator().toString(),
+                "--catalog",
+                Dashboards.catalogJson().toString(),
+                "--rules",
+                Dashboards.rulesYaml().toString(),
+                "--out",
+                dir.resolve("bad").toString(),
+                "--datasource-uid",
+                "my prometheus"),
+            Map.of(),
+            null,
+            Duration.ofSeconds(60));
     assertThat(bad.exitCode()).isNotZero();
     assertThat(bad.stderr()).contains("--datasource-uid 'my prometheus' is not a Grafana uid");
   }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every panel query, with its variables substituted, is PromQL a real Prometheus accepts, and every
- * recording rule and alert the panels read or link is one that Prometheus loaded from the rule file the
- * dashboards were generated against. Nothing is scraped, so results are empty; the end-to-end test
- * proves they fill with data from the real exporter and agent. promtool 2.42 has no parse-only
+ * recording rule and alert the panels read or link is one that Prometheus loaded from the rule file
+ * the dashboards were generated against. Nothing is scraped, so results are empty; the end-to-end
+ * test proves they fill with data from the real exporter and agent. promtool 2.42 has no parse-only
  * command, hence a server.
  */
 class PanelQueriesPromqlIT {
@@ -26,7 +26,8 @@ class PanelQueriesPromqlIT {
 
   @BeforeAll
   static void start() {
-    prometheus = PrometheusServer.builder().ruleFile(Dashboards.rulesYaml().toAbsolutePath()).start();
+    prometheus =
+        PrometheusServer.builder().ruleFile(Dashboards.rulesYaml().toAbsolutePath()).start();
   }
 
   @AfterAll
@@ -43,16 +44,19 @@ class PanelQueriesPromqlIT {
 
   @Test
   void everyQueryParsesWithChosenValuesThatNeedEscaping() {
-    assertAllAccepted(PanelQueries.loadAll(Dashboards.committed(), Substitution.builder()
-        .value("job", "opspulse")
-        .value("instance", "127.0.0.1:9417")
-        .values("compose_project", List.of("incident.000", "demo"))
-        .value("compose_service", "backend")
-        .value("container", "/sutazai-backend")
-        .value("gpu", "0")
-        .value("route", "/api/items/{id}")
-        .rateInterval("4s")
-        .build()));
+    assertAllAccepted(
+        PanelQueries.loadAll(
+            Dashboards.committed(),
+            Substitution.builder()
+                .value("job", "opspulse")
+                .value("instance", "127.0.0.1:9417")
+                .values("compose_project", List.of("incident.000", "demo"))
+                .value("compose_service", "backend")
+                .value("container", "/sutazai-backend")
+                .value("gpu", "0")
+                .value("route", "/api/items/{id}")
+                .rateInterval("4s")
+                .build()));
   }
 
   @Test
@@ -61,7 +65,8 @@ class PanelQueriesPromqlIT {
     Set<String> alerts = new TreeSet<>();
     for (JsonNode group : prometheus.api("/api/v1/rules").path("groups")) {
       for (JsonNode rule : group.path("rules")) {
-        ("recording".equals(rule.path("type").asText()) ? records : alerts).add(rule.path("name").asText());
+        ("recording".equals(rule.path("type").asText()) ? records : alerts)
+            .add(rule.path("name").asText());
       }
     }
     assertThat(records).as("recording rules Prometheus loaded").isNotEmpty();
@@ -75,11 +80,13 @@ class PanelQueriesPromqlIT {
     for (String file : Dashboards.FILES) {
       JsonNode d = Dashboards.read(Dashboards.committed().resolve(file));
       for (JsonNode p : Dashboards.panels(d)) {
-        p.path("links").forEach(l -> {
-          if (l.path("title").asText().startsWith("Runbook: ")) {
-            linked.add(l.path("title").asText().substring("Runbook: ".length()));
-          }
-        });
+        p.path("links")
+            .forEach(
+                l -> {
+                  if (l.path("title").asText().startsWith("Runbook: ")) {
+                    linked.add(l.path("title").asText().substring("Runbook: ".length()));
+                  }
+                });
       }
       String annotation = d.path("annotations").path("list").get(0).path("expr").asText();
       assertThat(accepted(annotation)).as("%s annotation %s", file, annotation).isTrue();
@@ -100,7 +107,8 @@ class PanelQueriesPromqlIT {
     List<String> rejected = new ArrayList<>();
     for (PanelQuery q : queries) {
       try {
-        prometheus.api("/api/v1/query?query=" + URLEncoder.encode(q.expr(), StandardCharsets.UTF_8));
+        prometheus.api(
+            "/api/v1/query?query=" + URLEncoder.encode(q.expr(), StandardCharsets.UTF_8));
       } catch (IllegalStateException e) {
         rejected.add(q.describe() + ": " + q.expr() + "\n    " + e.getMessage());
       }

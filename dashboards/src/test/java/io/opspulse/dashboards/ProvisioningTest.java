@@ -31,20 +31,27 @@ class ProvisioningTest {
     String path = (String) ((Map<String, Object>) provider.get("options")).get("path");
 
     Map<String, Object> compose = yaml("docker-compose.example.yml");
-    List<String> volumes = (List<String>) ((Map<String, Object>) ((Map<String, Object>) compose.get("services"))
-        .get("grafana")).get("volumes");
+    List<String> volumes =
+        (List<String>)
+            ((Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("grafana"))
+                .get("volumes");
     assertThat(volumes).contains("../json:" + path + ":ro");
     assertThat(DIR.resolve("../json").normalize()).isEqualTo(Dashboards.committed().normalize());
-    assertThat(volumes).anyMatch(v -> v.startsWith("./dashboards.yaml:/etc/grafana/provisioning/dashboards/"));
-    assertThat(volumes).anyMatch(v -> v.startsWith("./datasources.yaml:/etc/grafana/provisioning/datasources/"));
+    assertThat(volumes)
+        .anyMatch(v -> v.startsWith("./dashboards.yaml:/etc/grafana/provisioning/dashboards/"));
+    assertThat(volumes)
+        .anyMatch(v -> v.startsWith("./datasources.yaml:/etc/grafana/provisioning/datasources/"));
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void theExampleDatasourceIsAPrometheusTheDatasourceVariableOffers() throws IOException {
-    List<Map<String, Object>> list = (List<Map<String, Object>>) yaml("datasources.yaml").get("datasources");
+    List<Map<String, Object>> list =
+        (List<Map<String, Object>>) yaml("datasources.yaml").get("datasources");
     assertThat(list).hasSize(1);
-    assertThat(list.get(0)).containsEntry("type", "prometheus").containsEntry("isDefault", true)
+    assertThat(list.get(0))
+        .containsEntry("type", "prometheus")
+        .containsEntry("isDefault", true)
         // The uid the README's provisioning command writes into the dashboards (--datasource-uid).
         .containsEntry("uid", "prometheus");
     assertThat((String) list.get(0).get("url")).startsWith("http");

@@ -16,7 +16,8 @@ import org.yaml.snakeyaml.Yaml;
  * The rule file the dashboards were generated against: its recording rules and, per alert name, the
  * runbook_url and the expressions (one per severity).
  */
-record RulesFile(Set<String> records, Map<String, String> runbooks, Map<String, List<String>> alertExprs) {
+record RulesFile(
+    Set<String> records, Map<String, String> runbooks, Map<String, List<String>> alertExprs) {
 
   static RulesFile load(Path file) {
     Map<String, Object> root;
@@ -35,7 +36,8 @@ record RulesFile(Set<String> records, Map<String, String> runbooks, Map<String, 
           records.add((String) rule.get("record"));
         } else {
           String name = (String) rule.get("alert");
-          runbooks.putIfAbsent(name, (String) ((Map<?, ?>) rule.get("annotations")).get("runbook_url"));
+          runbooks.putIfAbsent(
+              name, (String) ((Map<?, ?>) rule.get("annotations")).get("runbook_url"));
           exprs.computeIfAbsent(name, n -> new ArrayList<>()).add((String) rule.get("expr"));
         }
       }

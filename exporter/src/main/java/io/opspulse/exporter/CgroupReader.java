@@ -17,21 +17,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a container's CPU, memory and pids from its cgroup files, as cAdvisor does, instead of one
- * stats API call per container. The cgroup is found from the container's init pid
- * ({@code /proc/<pid>/cgroup}), which works for the cgroupfs and systemd drivers alike, on cgroup v1
+ * stats API call per container. The cgroup is found from the container's init pid ({@code
+ * /proc/<pid>/cgroup}), which works for the cgroupfs and systemd drivers alike, on cgroup v1
  * (per-controller hierarchies) and v2 (one unified hierarchy).
  *
- * <p>The path in {@code /proc/<pid>/cgroup} is relative to the reader's own cgroup namespace. With the
- * host's namespace it is the path under the mount; when the exporter runs in a private cgroup namespace
- * (Docker's default on v2) it climbs out of it ({@code /../docker-<id>.scope}) or is just {@code /}. The
- * container id then anchors the search: Docker names the cgroup {@code docker-<id>.scope} (systemd
- * driver) or {@code <id>} under {@code docker/} (cgroupfs driver), so the right folder is found under
- * the configured root (the host's hierarchy mounted into the exporter's container) without knowing
- * where the exporter's own namespace starts.
+ * <p>The path in {@code /proc/<pid>/cgroup} is relative to the reader's own cgroup namespace. With
+ * the host's namespace it is the path under the mount; when the exporter runs in a private cgroup
+ * namespace (Docker's default on v2) it climbs out of it ({@code /../docker-<id>.scope}) or is just
+ * {@code /}. The container id then anchors the search: Docker names the cgroup {@code
+ * docker-<id>.scope} (systemd driver) or {@code <id>} under {@code docker/} (cgroupfs driver), so
+ * the right folder is found under the configured root (the host's hierarchy mounted into the
+ * exporter's container) without knowing where the exporter's own namespace starts.
  */
 final class CgroupReader {
-  /** Bounds on the fallback search for a container's folder: the hierarchy is untrusted and can be wide. */
+  /**
+   * Bounds on the fallback search for a container's folder: the hierarchy is untrusted and can be
+   * wide.
+   */
   static final int MAX_SEARCH_DEPTH = 6;
+
   static final int MAX_SEARCH_FOLDERS = 4096;
 
   private final Path procRoot;
@@ -58,7 +62,8 @@ final class CgroupReader {
   ContainerUsage read(String containerId, long pid) {
     Located cached = byPid.get(pid);
     if (cached == null || !cached.containerId.equals(containerId)) {
-      // A miss is remembered too, so a wrong cgroup root costs one bounded search per container, not one
+      // A miss is remembered too, so a wrong cgroup root costs one bounded search per container,
+      // not one
       // per sample.
       cached = new Located(containerId, locate(containerId, pid));
       byPid.put(pid, cached);
@@ -67,11 +72,16 @@ final class CgroupReader {
     if (folders == null) {
       return ContainerUsage.NONE;
     }
-    ContainerUsage usage = unified
-        ? new ContainerUsage(usecToSeconds(parseUsageUsec(readOrNull(file(folders.cpu, "cpu.stat")))),
-            readLong(folders.memory, "memory.current"), readLong(folders.pids, "pids.current"))
-        : new ContainerUsage(nanosToSeconds(readLong(folders.cpu, "cpuacct.usage")),
-            readLong(folders.memory, "memory.usage_in_bytes"), readLong(folders.pids, "pids.current"));
+    ContainerUsage usage =
+        unified
+            ? new ContainerUsage(
+                usecToSeconds(parseUsageUsec(readOrNull(file(folders.cpu, "cpu.stat")))),
+                readLong(folders.memory, "memory.current"),
+                readLong(folders.pids, "pids.current"))
+            : new ContainerUsage(
+                nanosToSeconds(readLong(folders.cpu, "cpuacct.usage")),
+                readLong(folders.memory, "memory.usage_in_bytes"),
+                readLong(folders.pids, "pids.current"));
     if (usage.equals(ContainerUsage.NONE)) {
       byPid.remove(pid); // the folder went away (or was never right): look again next time
     }
@@ -127,11 +137,12 @@ final class CgroupReader {
   }
 
   /**
-   * The folder under {@code base} (one hierarchy's mount) of the cgroup that {@code /proc/<pid>/cgroup}
-   * names as {@code path}, or null. A path inside the namespace is taken as it is; a path that climbs out
-   * of it ({@code /../x}) or names its root ({@code /}) is found by the container id. Where the path
-   * passes through the container's own folder (a process moved into a child cgroup, as systemd inside a
-   * container does), the container's folder is the one read, so usage covers the whole container.
+   * The folder under {@code base} (one hierarchy's mount) of the cgroup that {@code
+   * /proc/<pid>/cgroup} names as {@code path}, or null. A path inside the namespace is taken as it
+   * is; a path that climbs out of it ({@code /../x}) or names its root ({@code /}) is found by the
+   * container id. Where the path passes through the container's own folder (a process moved into a
+   * child cgroup, as systemd inside a container does), the container's folder is the one read, so
+   * usage covers the whole container.
    */
   static @Nullable Path resolve(Path base, String path, String containerId) {
     List<String> segments = new ArrayList<>();
@@ -164,17 +175,24 @@ final class CgroupReader {
       return null; // nothing to anchor a search on
     }
     // The usual places first: the systemd driver's scope, the cgroupfs driver's folder.
-    for (List<String> known : List.of(List.of("system.slice", "docker-" + containerId + ".scope"),
-        List.of("docker", containerId))) {
+    for (List<String> known :
+        List.of(
+            List.of("system.slice", "docker-" + containerId + ".scope"),
+            List.of("docker", containerId))) {
       Path dir = under(base, known);
       if (dir != null && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         return dir;
       }
     }
-    // Elsewhere (a cgroup parent, rootless, nested): the path's tail below the namespace, else the id.
+    // Elsewhere (a cgroup parent, rootless, nested): the path's tail below the namespace, else the
+    // id.
     List<String> tail = anchor >= 0 ? List.copyOf(segments) : List.of();
-    return search(base, dir -> tail.isEmpty() ? namesContainer(dir.getFileName().toString(), containerId)
-        : endsWith(base.relativize(dir), tail));
+    return search(
+        base,
+        dir ->
+            tail.isEmpty()
+                ? namesContainer(dir.getFileName().toString(), containerId)
+                : endsWith(base.relativize(dir), tail));
   }
 
   /** The {@code usage_usec} line of a v2 {@code cpu.stat}, or -1. */
@@ -194,7 +212,8 @@ final class CgroupReader {
     return -1;
   }
 
-  private @Nullable Path controllerDir(Map<String, String> paths, String containerId, String... mounts) {
+  private @Nullable Path controllerDir(
+      Map<String, String> paths, String containerId, String... mounts) {
     String path = paths.get(mounts[0]);
     if (path == null) {
       return null;
@@ -209,7 +228,10 @@ final class CgroupReader {
     return null;
   }
 
-  /** Whether a folder name is Docker's for this container: {@code <id>} or {@code docker-<id>.scope}. */
+  /**
+   * Whether a folder name is Docker's for this container: {@code <id>} or {@code
+   * docker-<id>.scope}.
+   */
   private static boolean namesContainer(String name, String containerId) {
     return name.equals(containerId) || name.equals("docker-" + containerId + ".scope");
   }
@@ -254,7 +276,10 @@ final class CgroupReader {
         continue;
       }
       try (Stream<Path> children = Files.list(dir)) {
-        children.filter(c -> Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)).sorted().forEach(queue::add);
+        children
+            .filter(c -> Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS))
+            .sorted()
+            .forEach(queue::add);
       } catch (IOException | RuntimeException e) {
         // unreadable folder: skip it
       }
@@ -262,7 +287,10 @@ final class CgroupReader {
     return null;
   }
 
-  /** {@code base/segments}, or null when a segment is not a plain name (it came from untrusted text). */
+  /**
+   * {@code base/segments}, or null when a segment is not a plain name (it came from untrusted
+   * text).
+   */
   private static @Nullable Path under(Path base, List<String> segments) {
     Path p = base;
     for (String s : segments) {

@@ -27,21 +27,28 @@ import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the declared state in step with the compose files: the ones named in containers' compose labels
- * (zero configuration), plus the files and folders an operator configured. A file is re-read only when it,
- * a file it includes or its {@code .env} changed. A broken file never hides the others: its error is
- * kept, and the last good reading of it, if any, still counts. One file may serve several projects (the
- * same file brought up under two project names): each project gets its services.
+ * Keeps the declared state in step with the compose files: the ones named in containers' compose
+ * labels (zero configuration), plus the files and folders an operator configured. A file is re-read
+ * only when it, a file it includes or its {@code .env} changed. A broken file never hides the
+ * others: its error is kept, and the last good reading of it, if any, still counts. One file may
+ * serve several projects (the same file brought up under two project names): each project gets its
+ * services.
  */
 final class ComposeReconciler {
   private static final Logger LOG = Logger.getLogger(ComposeReconciler.class.getName());
+
   /** The names compose itself looks for in a folder, in its order of preference. */
   static final List<String> DEFAULT_FILE_NAMES =
       List.of("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml");
+
   private static final List<String> OVERRIDE_FILE_NAMES =
-      List.of("compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml",
+      List.of(
+          "compose.override.yaml",
+          "compose.override.yml",
+          "docker-compose.override.yaml",
           "docker-compose.override.yml");
   static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+
   /** Refused label values logged, so a hostile container is named once, not on every refresh. */
   private static final int MAX_LOGGED_REFUSALS = 1024;
 
@@ -54,11 +61,21 @@ final class ComposeReconciler {
   private volatile DeclaredState state = DeclaredState.EMPTY;
 
   ComposeReconciler(List<Path> configured, List<String> activeProfiles) {
-    this(configured, activeProfiles, new ProjectRetention(DEFAULT_RETENTION, Clock.systemUTC()), System.getenv());
+    this(
+        configured,
+        activeProfiles,
+        new ProjectRetention(DEFAULT_RETENTION, Clock.systemUTC()),
+        System.getenv());
   }
 
-  /** {@code processEnv}: the variables that win over each project's .env, as the shell's do for compose. */
-  ComposeReconciler(List<Path> configured, List<String> activeProfiles, ProjectRetention retention,
+  /**
+   * {@code processEnv}: the variables that win over each project's .env, as the shell's do for
+   * compose.
+   */
+  ComposeReconciler(
+      List<Path> configured,
+      List<String> activeProfiles,
+      ProjectRetention retention,
       Map<String, String> processEnv) {
     this.configured = List.copyOf(configured);
     this.activeProfiles = List.copyOf(activeProfiles);
@@ -71,9 +88,10 @@ final class ComposeReconciler {
   }
 
   /**
-   * Re-reads what changed. {@code fromLabels} holds the compose labels of each container (one entry per
-   * container; null for containers outside compose): their files are read with their project's name, as
-   * compose did. Never throws: a container whose labels cannot be used is counted by reason and skipped.
+   * Re-reads what changed. {@code fromLabels} holds the compose labels of each container (one entry
+   * per container; null for containers outside compose): their files are read with their project's
+   * name, as compose did. Never throws: a container whose labels cannot be used is counted by
+   * reason and skipped.
    */
   synchronized DeclaredState refresh(Collection<ComposeLabels> fromLabels) {
     Map<ComposeLabels.Refusal, Integer> refused = new EnumMap<>(ComposeLabels.Refusal.class);
@@ -91,7 +109,8 @@ final class ComposeReconciler {
         refused.merge(o.refusal, 1, Integer::sum);
         continue;
       }
-      ComposeLabels.Resolved r = Objects.requireNonNull(o.resolved, "an outcome is resolved or refused");
+      ComposeLabels.Resolved r =
+          Objects.requireNonNull(o.resolved, "an outcome is resolved or refused");
       List<Source> sources = labelled.computeIfAbsent(l.project(), k -> new ArrayList<>());
       for (Path f : r.files()) {
         Source s = new Source(f, r.envFile());
@@ -106,15 +125,16 @@ final class ComposeReconciler {
     Map<String, Map<String, DeclaredService>> projects = new LinkedHashMap<>();
     Map<String, FileError> errors = new TreeMap<>();
     Set<Source> used = new HashSet<>();
-    labelled.forEach((project, sources) -> {
-      for (Source s : sources) {
-        used.add(s);
-        ComposeFileParser.ParsedFile parsed = load(s, errors);
-        if (parsed != null) {
-          addServices(projects, project, parsed);
-        }
-      }
-    });
+    labelled.forEach(
+        (project, sources) -> {
+          for (Source s : sources) {
+            used.add(s);
+            ComposeFileParser.ParsedFile parsed = load(s, errors);
+            if (parsed != null) {
+              addServices(projects, project, parsed);
+            }
+          }
+        });
     for (Path c : configured) {
       List<Path> files = expand(c.toAbsolutePath().normalize());
       Path envFile = files.get(0).resolveSibling(".env");
@@ -126,7 +146,10 @@ final class ComposeReconciler {
         used.add(s);
         ComposeFileParser.ParsedFile parsed = load(s, errors);
         if (parsed != null) {
-          String project = parsed.projectName() != null ? parsed.projectName() : ComposeFileParser.defaultProjectName(f);
+          String project =
+              parsed.projectName() != null
+                  ? parsed.projectName()
+                  : ComposeFileParser.defaultProjectName(f);
           addServices(projects, project, parsed);
           seenProjects.add(project);
         }
@@ -146,24 +169,42 @@ final class ComposeReconciler {
     return retention.expired(remembered);
   }
 
-  private static void addServices(Map<String, Map<String, DeclaredService>> projects, String project,
+  private static void addServices(
+      Map<String, Map<String, DeclaredService>> projects,
+      String project,
       ComposeFileParser.ParsedFile parsed) {
-    Map<String, DeclaredService> services = projects.computeIfAbsent(project, k -> new LinkedHashMap<>());
-    parsed.services().forEach((name, svc) -> {
-      DeclaredService withProject = new DeclaredService(project, svc.name(), svc.image(), svc.replicas(),
-          svc.replicasExplicit(), svc.profiles(), svc.source());
-      services.merge(name, withProject, DeclaredService::overriddenBy);
-    });
+    Map<String, DeclaredService> services =
+        projects.computeIfAbsent(project, k -> new LinkedHashMap<>());
+    parsed
+        .services()
+        .forEach(
+            (name, svc) -> {
+              DeclaredService withProject =
+                  new DeclaredService(
+                      project,
+                      svc.name(),
+                      svc.image(),
+                      svc.replicas(),
+                      svc.replicasExplicit(),
+                      svc.profiles(),
+                      svc.source());
+              services.merge(name, withProject, DeclaredService::overriddenBy);
+            });
   }
 
-  private record Outcome(ComposeLabels.@Nullable Resolved resolved, ComposeLabels.@Nullable Refusal refusal) {}
+  private record Outcome(
+      ComposeLabels.@Nullable Resolved resolved, ComposeLabels.@Nullable Refusal refusal) {}
 
   private Outcome resolve(ComposeLabels l) {
     try {
       return new Outcome(l.resolve(), null);
     } catch (ComposeLabels.RefusedException e) {
       if (loggedRefusals.size() < MAX_LOGGED_REFUSALS && loggedRefusals.add(l)) {
-        LOG.warning("compose labels of project '" + LabelText.value(l.project()) + "' not used: " + e.getMessage());
+        LOG.warning(
+            "compose labels of project '"
+                + LabelText.value(l.project())
+                + "' not used: "
+                + e.getMessage());
       }
       return new Outcome(null, e.reason);
     } catch (RuntimeException e) {
@@ -172,8 +213,11 @@ final class ComposeReconciler {
     }
   }
 
-  /** The file's last good reading, or null; its error, if it has one now, goes to {@code errors}. */
-  private ComposeFileParser.@Nullable ParsedFile load(Source source, Map<String, FileError> errors) {
+  /**
+   * The file's last good reading, or null; its error, if it has one now, goes to {@code errors}.
+   */
+  private ComposeFileParser.@Nullable ParsedFile load(
+      Source source, Map<String, FileError> errors) {
     Cached previous = cache.get(source);
     if (previous != null && previous.isCurrent()) {
       if (previous.error != null) {
@@ -196,7 +240,8 @@ final class ComposeReconciler {
     } catch (ComposeFileException e) {
       error = new FileError(e.kind(), Objects.requireNonNullElse(e.getMessage(), e.toString()));
     } catch (RuntimeException e) {
-      // The parser has limits on everything untrusted; whatever still slips through costs one file, not the loop.
+      // The parser has limits on everything untrusted; whatever still slips through costs one file,
+      // not the loop.
       error = new FileError(Kind.UNREADABLE, source.path + ": cannot read: " + e);
       LOG.log(Level.FINE, "compose file parser failed", e);
     }
@@ -213,14 +258,24 @@ final class ComposeReconciler {
     return lastGood;
   }
 
-  /** A configured folder stands for its compose file and override, as `docker compose` finds them. */
+  /**
+   * A configured folder stands for its compose file and override, as `docker compose` finds them.
+   */
   private static List<Path> expand(Path configured) {
     if (!Files.isDirectory(configured)) {
       return List.of(configured);
     }
     List<Path> out = new ArrayList<>();
-    DEFAULT_FILE_NAMES.stream().map(configured::resolve).filter(Files::isRegularFile).findFirst().ifPresent(out::add);
-    OVERRIDE_FILE_NAMES.stream().map(configured::resolve).filter(Files::isRegularFile).findFirst().ifPresent(out::add);
+    DEFAULT_FILE_NAMES.stream()
+        .map(configured::resolve)
+        .filter(Files::isRegularFile)
+        .findFirst()
+        .ifPresent(out::add);
+    OVERRIDE_FILE_NAMES.stream()
+        .map(configured::resolve)
+        .filter(Files::isRegularFile)
+        .findFirst()
+        .ifPresent(out::add);
     if (out.isEmpty()) {
       out.add(configured.resolve(DEFAULT_FILE_NAMES.get(0)));
     }
@@ -246,7 +301,9 @@ final class ComposeReconciler {
     }
   }
 
-  private record Cached(Map<Path, Stamp> stamps, ComposeFileParser.@Nullable ParsedFile lastGood,
+  private record Cached(
+      Map<Path, Stamp> stamps,
+      ComposeFileParser.@Nullable ParsedFile lastGood,
       @Nullable FileError error) {
     boolean isCurrent() {
       for (Map.Entry<Path, Stamp> e : stamps.entrySet()) {

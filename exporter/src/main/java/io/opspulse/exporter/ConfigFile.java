@@ -61,7 +61,8 @@ final class ConfigFile {
     }
   }
 
-  static void apply(String name, Reader reader, ExporterConfig.Builder b) throws ConfigFileException {
+  static void apply(String name, Reader reader, ExporterConfig.Builder b)
+      throws ConfigFileException {
     StrictYaml yaml = StrictYaml.of(name, LIMITS);
     try {
       Optional<Node> root = yaml.compose(reader);
@@ -74,8 +75,8 @@ final class ConfigFile {
   }
 
   /**
-   * The keys a mapping at {@code prefix} takes: its settings and sections, and the settings below it
-   * written as one dotted key ({@code docker.host: ...}, as the README's table names them).
+   * The keys a mapping at {@code prefix} takes: its settings and sections, and the settings below
+   * it written as one dotted key ({@code docker.host: ...}, as the README's table names them).
    */
   private static Set<String> keysUnder(String prefix) {
     Set<String> keys = new LinkedHashSet<>();
@@ -128,7 +129,8 @@ final class ConfigFile {
         }
       }
       case "compose.profiles" -> yaml.scalarList(value, key).forEach(b::composeProfile);
-      case "compose.retention" -> b.composeRetention(yaml.parsed(value, key, ConfigFile::parseDuration));
+      case "compose.retention" ->
+          b.composeRetention(yaml.parsed(value, key, ConfigFile::parseDuration));
       case "deprecated.images" -> yaml.scalarList(value, key).forEach(b::deprecatedImage);
       case "deprecated.names" -> yaml.scalarList(value, key).forEach(b::deprecatedName);
       case "labels.allow" -> {
@@ -136,7 +138,8 @@ final class ConfigFile {
         try {
           ExporterConfig.Builder.checkedLabelAllowList(labels);
         } catch (IllegalArgumentException e) {
-          throw yaml.error(value, key, String.valueOf(e.getMessage()).substring((key + ": ").length()));
+          throw yaml.error(
+              value, key, String.valueOf(e.getMessage()).substring((key + ": ").length()));
         }
         labels.forEach(b::allowLabel);
       }
@@ -153,7 +156,8 @@ final class ConfigFile {
         }
       }
       case "resync_period" -> b.resyncPeriod(yaml.parsed(value, key, ConfigFile::parseDuration));
-      case "cgroup.interval" -> b.cgroupInterval(yaml.parsed(value, key, ConfigFile::parseDuration));
+      case "cgroup.interval" ->
+          b.cgroupInterval(yaml.parsed(value, key, ConfigFile::parseDuration));
       case "cgroup.proc_root" -> b.procRoot(yaml.parsed(value, key, Path::of));
       case "cgroup.root" -> b.cgroupRoot(yaml.parsed(value, key, Path::of));
       case "web.config_file" -> b.webConfigFile(yaml.parsed(value, key, Path::of));
@@ -167,7 +171,8 @@ final class ConfigFile {
   static Duration parseDuration(String text) {
     Duration d = PromDuration.parse(text.strip());
     if (d.isZero()) {
-      throw new IllegalArgumentException("'" + text + "' is not a positive duration (like 500ms, 30s, 5m, 1h)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a positive duration (like 500ms, 30s, 5m, 1h)");
     }
     return d;
   }

@@ -55,8 +55,8 @@ record ContainerInfo(
   }
 
   /**
-   * Docker could not start it: it names why in State.Error and sets the exit code (127 for a missing
-   * command) without the process ever running, and sends no die event.
+   * Docker could not start it: it names why in State.Error and sets the exit code (127 for a
+   * missing command) without the process ever running, and sends no die event.
    */
   boolean failedToStart() {
     return !startError.isEmpty() && !isRunning() && exitCode != 0;
@@ -96,12 +96,14 @@ record ContainerInfo(
   }
 
   /**
-   * From docker-java's inspect answer. Label values that no honest tool writes (control characters, NUL
-   * included; over {@link LabelScreen#MAX_LENGTH}; U+FFFD from invalid UTF-8) are refused here, per label,
-   * and counted in {@link #refusedLabels()}, so nothing downstream (compose paths, label values) sees them.
+   * From docker-java's inspect answer. Label values that no honest tool writes (control characters,
+   * NUL included; over {@link LabelScreen#MAX_LENGTH}; U+FFFD from invalid UTF-8) are refused here,
+   * per label, and counted in {@link #refusedLabels()}, so nothing downstream (compose paths, label
+   * values) sees them.
    */
   static ContainerInfo fromInspect(InspectContainerResponse n) {
-    InspectContainerResponse.ContainerState state = Objects.requireNonNull(n.getState(), "inspect answer without a State");
+    InspectContainerResponse.ContainerState state =
+        Objects.requireNonNull(n.getState(), "inspect answer without a State");
     ContainerConfig config = n.getConfig() != null ? n.getConfig() : new ContainerConfig();
     HostConfig host = n.getHostConfig() != null ? n.getHostConfig() : new HostConfig();
     Map<String, Integer> refused = new TreeMap<>();
@@ -135,7 +137,9 @@ record ContainerInfo(
         n.getRestartCount() == null ? 0 : n.getRestartCount(),
         orZero(state.getPidLong()),
         hasCheck && health != null && health.getStatus() != null ? health.getStatus() : "",
-        hasCheck && health != null && health.getFailingStreak() != null ? health.getFailingStreak() : 0,
+        hasCheck && health != null && health.getFailingStreak() != null
+            ? health.getFailingStreak()
+            : 0,
         hasCheck ? (interval > 0 ? interval : DEFAULT_HEALTHCHECK_SECONDS) : 0,
         hasCheck ? (timeout > 0 ? timeout : DEFAULT_HEALTHCHECK_SECONDS) : 0,
         cpus,

@@ -6,8 +6,14 @@ import java.util.List;
  * One service as the compose files declare it. {@code replicasExplicit} tells an override file that
  * sets no replica count from one that sets 1, so merging keeps the base file's count.
  */
-record DeclaredService(String project, String name, String image, int replicas, boolean replicasExplicit,
-    List<String> profiles, String source) {
+record DeclaredService(
+    String project,
+    String name,
+    String image,
+    int replicas,
+    boolean replicasExplicit,
+    List<String> profiles,
+    String source) {
   DeclaredService {
     profiles = List.copyOf(profiles);
   }
@@ -20,9 +26,14 @@ record DeclaredService(String project, String name, String image, int replicas, 
     return 0;
   }
 
-  /** This service with {@code later} (from a file loaded after this one) laid over it, as compose merges. */
+  /**
+   * This service with {@code later} (from a file loaded after this one) laid over it, as compose
+   * merges.
+   */
   DeclaredService overriddenBy(DeclaredService later) {
-    return new DeclaredService(project, name,
+    return new DeclaredService(
+        project,
+        name,
         later.image.isEmpty() ? image : later.image,
         later.replicasExplicit ? later.replicas : replicas,
         replicasExplicit || later.replicasExplicit,

@@ -8,15 +8,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the compose files declare, by project and service; which files could not be read, and why; how
- * many containers' compose labels were refused, by reason. Immutable: {@link ComposeReconciler} makes a
- * new one on every refresh.
+ * What the compose files declare, by project and service; which files could not be read, and why;
+ * how many containers' compose labels were refused, by reason. Immutable: {@link ComposeReconciler}
+ * makes a new one on every refresh.
  */
-record DeclaredState(Map<String, Map<String, DeclaredService>> projects, Map<String, FileError> fileErrors,
-    Map<ComposeLabels.Refusal, Integer> refusedLabels, List<String> activeProfiles) {
+record DeclaredState(
+    Map<String, Map<String, DeclaredService>> projects,
+    Map<String, FileError> fileErrors,
+    Map<ComposeLabels.Refusal, Integer> refusedLabels,
+    List<String> activeProfiles) {
   static final DeclaredState EMPTY = new DeclaredState(Map.of(), Map.of(), Map.of(), List.of());
 
-  /** A file that could not be used: the class (a metric label) and the message (log and report only). */
+  /**
+   * A file that could not be used: the class (a metric label) and the message (log and report
+   * only).
+   */
   record FileError(ComposeFileException.Kind kind, String message) {}
 
   DeclaredState {
@@ -24,13 +30,18 @@ record DeclaredState(Map<String, Map<String, DeclaredService>> projects, Map<Str
     projects.forEach((p, s) -> copy.put(p, Map.copyOf(s)));
     projects = Collections.unmodifiableMap(copy);
     fileErrors = Collections.unmodifiableMap(new LinkedHashMap<>(fileErrors));
-    refusedLabels = Collections.unmodifiableMap(refusedLabels.isEmpty()
-        ? new EnumMap<>(ComposeLabels.Refusal.class) : new EnumMap<>(refusedLabels));
+    refusedLabels =
+        Collections.unmodifiableMap(
+            refusedLabels.isEmpty()
+                ? new EnumMap<>(ComposeLabels.Refusal.class)
+                : new EnumMap<>(refusedLabels));
     activeProfiles = List.copyOf(activeProfiles);
   }
 
   /** A state with no refused labels. */
-  DeclaredState(Map<String, Map<String, DeclaredService>> projects, Map<String, FileError> fileErrors,
+  DeclaredState(
+      Map<String, Map<String, DeclaredService>> projects,
+      Map<String, FileError> fileErrors,
       List<String> activeProfiles) {
     this(projects, fileErrors, Map.of(), activeProfiles);
   }

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where the Docker Engine API listens, parsed from {@code DOCKER_HOST} conventions:
- * {@code unix:///path/docker.sock} (the default) or {@code tcp://host:port}.
+ * Where the Docker Engine API listens, parsed from {@code DOCKER_HOST} conventions: {@code
+ * unix:///path/docker.sock} (the default) or {@code tcp://host:port}.
  */
 record DockerEndpoint(@Nullable Path socket, @Nullable String host, int port) {
   static final String DEFAULT_HOST = "unix:///var/run/docker.sock";

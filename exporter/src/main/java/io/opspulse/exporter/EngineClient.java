@@ -14,8 +14,8 @@ import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.opspulse.exporter.FleetView.EngineFacts;
 import java.io.Closeable;
 import java.io.IOException;
@@ -36,20 +36,23 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The read-only Engine API calls the exporter makes (ping, info, version, list, inspect, events), through
- * docker-java. Two clients share the endpoint: one for calls, bounded by the engine timeout, and one for
- * the event stream, which is idle for as long as nothing happens and so has no response timeout (its
- * liveness is {@link FleetSync}'s job). Every failure, whatever docker-java throws, comes out as an
- * {@link EngineException}, so callers handle one type.
+ * The read-only Engine API calls the exporter makes (ping, info, version, list, inspect, events),
+ * through docker-java. Two clients share the endpoint: one for calls, bounded by the engine
+ * timeout, and one for the event stream, which is idle for as long as nothing happens and so has no
+ * response timeout (its liveness is {@link FleetSync}'s job). Every failure, whatever docker-java
+ * throws, comes out as an {@link EngineException}, so callers handle one type.
  */
 final class EngineClient implements Closeable {
   private final DockerEndpoint endpoint;
   private final @Nullable SSLContext tls;
   private final Duration timeout;
+
   /** The writer's calls. Replaced when the watchdog had to close it under a stalled call. */
   private volatile DockerClient calls;
+
   /** The pings, on the timer's thread: a stalled call of the writer's must not make a ping fail. */
   private volatile DockerClient pings;
+
   private final DockerClient events;
   /*
    * docker-java's unix socket ignores read timeouts (it reads through a plain channel stream), so a
@@ -57,17 +60,22 @@ final class EngineClient implements Closeable {
    * closes the client under a call that overruns, which fails the blocked read; the next call gets a
    * fresh client.
    */
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "opspulse-engine-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "opspulse-engine-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   EngineClient(DockerEndpoint endpoint, Duration timeout) {
     this(endpoint, timeout, null);
   }
 
-  /** {@code tls} non-null: {@code tcp://} with TLS (client certificate included), as DOCKER_CERT_PATH sets up. */
+  /**
+   * {@code tls} non-null: {@code tcp://} with TLS (client certificate included), as
+   * DOCKER_CERT_PATH sets up.
+   */
   EngineClient(DockerEndpoint endpoint, Duration timeout, @Nullable SSLContext tls) {
     this.endpoint = endpoint;
     this.tls = tls;
@@ -77,13 +85,21 @@ final class EngineClient implements Closeable {
     this.events = client(endpoint, tls, timeout, null);
   }
 
-  private static DockerClient client(DockerEndpoint endpoint, @Nullable SSLContext tls, Duration connect,
+  private static DockerClient client(
+      DockerEndpoint endpoint,
+      @Nullable SSLContext tls,
+      Duration connect,
       @Nullable Duration response) {
     URI host = URI.create(endpoint.toString());
     SSLConfig ssl = tls == null ? null : () -> tls;
-    ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-        .dockerHost(host).sslConfig(ssl).maxConnections(8)
-        .connectionTimeout(connect).responseTimeout(response).build();
+    ZerodepDockerHttpClient http =
+        new ZerodepDockerHttpClient.Builder()
+            .dockerHost(host)
+            .sslConfig(ssl)
+            .maxConnections(8)
+            .connectionTimeout(connect)
+            .responseTimeout(response)
+            .build();
     return DockerClientImpl.getInstance(new FixedConfig(host), http);
   }
 
@@ -99,8 +115,12 @@ final class EngineClient implements Closeable {
   EngineState state() throws EngineException {
     Info info = call("info", c -> c.infoCmd().exec());
     Version version = call("version", c -> c.versionCmd().exec());
-    EngineFacts facts = new EngineFacts(nonNull(version.getVersion()), nonNull(version.getApiVersion()),
-        info.getNCPU() == null ? 0 : info.getNCPU(), info.getMemTotal() == null ? 0 : info.getMemTotal());
+    EngineFacts facts =
+        new EngineFacts(
+            nonNull(version.getVersion()),
+            nonNull(version.getApiVersion()),
+            info.getNCPU() == null ? 0 : info.getNCPU(),
+            info.getMemTotal() == null ? 0 : info.getMemTotal());
     return new EngineState(facts, engineTimeNanos(info.getSystemTime()));
   }
 
@@ -121,37 +141,43 @@ final class EngineClient implements Closeable {
   }
 
   /**
-   * Follows container and network events from engine time {@code sinceNanos} (0: from now) on a thread
-   * of docker-java's, until the returned handle is closed or the stream ends or breaks; then {@code
-   * listener.ended} is called once. Network events matter because a container whose start fails (exit
-   * 127 with no die event) shows only as a network disconnect.
+   * Follows container and network events from engine time {@code sinceNanos} (0: from now) on a
+   * thread of docker-java's, until the returned handle is closed or the stream ends or breaks; then
+   * {@code listener.ended} is called once. Network events matter because a container whose start
+   * fails (exit 127 with no die event) shows only as a network disconnect.
    */
   Closeable followEvents(long sinceNanos, EventListener listener) throws EngineException {
-    return handled("events", () -> {
-      var cmd = events.eventsCmd().withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK);
-      if (sinceNanos > 0) {
-        cmd.withSince(sinceNanos / 1_000_000_000L + "." + String.format("%09d", sinceNanos % 1_000_000_000L));
-      }
-      return cmd.exec(new ResultCallback.Adapter<Event>() {
-        @Override
-        public void onNext(Event event) {
-          listener.event(event);
-        }
+    return handled(
+        "events",
+        () -> {
+          var cmd = events.eventsCmd().withEventTypeFilter(EventType.CONTAINER, EventType.NETWORK);
+          if (sinceNanos > 0) {
+            cmd.withSince(
+                sinceNanos / 1_000_000_000L
+                    + "."
+                    + String.format("%09d", sinceNanos % 1_000_000_000L));
+          }
+          return cmd.exec(
+              new ResultCallback.Adapter<Event>() {
+                @Override
+                public void onNext(Event event) {
+                  listener.event(event);
+                }
 
-        // Not the template's: it logs every broken stream with a stack trace at ERROR.
-        @Override
-        public void onError(Throwable t) {
-          listener.ended(t);
-          closeQuietly(this);
-        }
+                // Not the template's: it logs every broken stream with a stack trace at ERROR.
+                @Override
+                public void onError(Throwable t) {
+                  listener.ended(t);
+                  closeQuietly(this);
+                }
 
-        @Override
-        public void onComplete() {
-          listener.ended(null);
-          closeQuietly(this);
-        }
-      });
-    });
+                @Override
+                public void onComplete() {
+                  listener.ended(null);
+                  closeQuietly(this);
+                }
+              });
+        });
   }
 
   /** Receives a followed stream's events, on docker-java's thread. */
@@ -169,25 +195,37 @@ final class EngineClient implements Closeable {
     return guarded(operation, () -> calls, c -> calls = c, request);
   }
 
-  /** Runs {@code request} on the client {@code current} gives; closes and replaces it if it overruns. */
-  private <T> T guarded(String operation, Supplier<DockerClient> current, Consumer<DockerClient> replace,
-      Function<DockerClient, T> request) throws EngineException {
+  /**
+   * Runs {@code request} on the client {@code current} gives; closes and replaces it if it
+   * overruns.
+   */
+  private <T> T guarded(
+      String operation,
+      Supplier<DockerClient> current,
+      Consumer<DockerClient> replace,
+      Function<DockerClient, T> request)
+      throws EngineException {
     DockerClient client = current.get();
     AtomicBoolean overran = new AtomicBoolean();
-    ScheduledFuture<?> guard = watchdog.schedule(() -> {
-      overran.set(true);
-      synchronized (this) {
-        if (current.get() == client) {
-          replace.accept(client(endpoint, tls, timeout, timeout));
-        }
-      }
-      closeQuietly(client);
-    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> guard =
+        watchdog.schedule(
+            () -> {
+              overran.set(true);
+              synchronized (this) {
+                if (current.get() == client) {
+                  replace.accept(client(endpoint, tls, timeout, timeout));
+                }
+              }
+              closeQuietly(client);
+            },
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
     try {
       return handled(operation, () -> request.apply(client));
     } catch (EngineException e) {
       if (overran.get()) {
-        throw new EngineException(operation + " on " + endpoint + ": no answer within " + timeout.toMillis() + " ms", 0);
+        throw new EngineException(
+            operation + " on " + endpoint + ": no answer within " + timeout.toMillis() + " ms", 0);
       }
       throw e;
     } finally {
@@ -198,17 +236,21 @@ final class EngineClient implements Closeable {
   private <T> T handled(String operation, Supplier<T> request) throws EngineException {
     try {
       T result = request.get();
-      if (result == null && !operation.equals("ping")) { // a ping's answer is "OK", which docker-java drops
+      if (result == null
+          && !operation.equals("ping")) { // a ping's answer is "OK", which docker-java drops
         throw new EngineException(operation + " on " + endpoint + ": empty answer", 0);
       }
       return result;
     } catch (DockerException e) {
-      throw new EngineException(operation + " on " + endpoint + ": " + e.getHttpStatus() + " " + brief(e.getMessage()),
+      throw new EngineException(
+          operation + " on " + endpoint + ": " + e.getHttpStatus() + " " + brief(e.getMessage()),
           e.getHttpStatus());
     } catch (RuntimeException e) {
-      // Transport failures (refused, reset, timed out, unparsable body) all arrive as unchecked exceptions.
+      // Transport failures (refused, reset, timed out, unparsable body) all arrive as unchecked
+      // exceptions.
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new EngineException(operation + " on " + endpoint + ": " + brief(String.valueOf(cause)), e);
+      throw new EngineException(
+          operation + " on " + endpoint + ": " + brief(String.valueOf(cause)), e);
     }
   }
 
@@ -251,8 +293,8 @@ final class EngineClient implements Closeable {
 
   /**
    * docker-java's configuration with nothing read from the environment, system properties or the
-   * user's home: the exporter's own configuration already decided the endpoint and TLS, and it never
-   * talks to a registry.
+   * user's home: the exporter's own configuration already decided the endpoint and TLS, and it
+   * never talks to a registry.
    */
   private record FixedConfig(URI dockerHost) implements DockerClientConfig {
     @Override

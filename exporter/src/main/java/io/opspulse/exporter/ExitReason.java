@@ -1,9 +1,10 @@
 package io.opspulse.exporter;
 
 /**
- * What a container's exit means. The code alone misleads: 137 is an OOM kill only when Docker says the
- * OOM killer fired, otherwise someone sent SIGKILL; 127 and 126 are the shell's "command not found" and
- * "not executable", the signature of a broken image or entrypoint rather than a crashing program.
+ * What a container's exit means. The code alone misleads: 137 is an OOM kill only when Docker says
+ * the OOM killer fired, otherwise someone sent SIGKILL; 127 and 126 are the shell's "command not
+ * found" and "not executable", the signature of a broken image or entrypoint rather than a crashing
+ * program.
  */
 public enum ExitReason {
   COMPLETED("completed"),
@@ -46,10 +47,13 @@ public enum ExitReason {
     return switch (this) {
       case COMPLETED -> "exited normally (0)";
       case ERROR -> "the program failed (non-zero exit)";
-      case NOT_EXECUTABLE -> "126: the command exists but cannot be executed (permissions, wrong format)";
-      case COMMAND_NOT_FOUND -> "127: command not found (missing binary, wrong PATH or WORKDIR, broken entrypoint)";
+      case NOT_EXECUTABLE ->
+          "126: the command exists but cannot be executed (permissions, wrong format)";
+      case COMMAND_NOT_FOUND ->
+          "127: command not found (missing binary, wrong PATH or WORKDIR, broken entrypoint)";
       case OOM_KILLED -> "killed by the kernel's OOM killer: it hit its memory limit";
-      case KILLED -> "137: killed by SIGKILL (docker kill, or stop timed out), not by the OOM killer";
+      case KILLED ->
+          "137: killed by SIGKILL (docker kill, or stop timed out), not by the OOM killer";
       case SEGFAULT -> "139: segmentation fault";
       case TERMINATED -> "143: stopped by SIGTERM (a normal docker stop)";
     };

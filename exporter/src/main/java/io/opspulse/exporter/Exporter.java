@@ -22,12 +22,13 @@ import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The running exporter: follows the engine, samples cgroups on their own schedule, serves
- * {@code /metrics} from memory. {@link #start} returns once the HTTP endpoint is up; the engine may
- * still be unreachable then ({@code docker_up 0}), and the exporter keeps trying.
+ * The running exporter: follows the engine, samples cgroups on their own schedule, serves {@code
+ * /metrics} from memory. {@link #start} returns once the HTTP endpoint is up; the engine may still
+ * be unreachable then ({@code docker_up 0}), and the exporter keeps trying.
  */
 public final class Exporter implements Closeable {
   private static final Logger LOG = Logger.getLogger(Exporter.class.getName());
+
   /** How often the engine is asked whether it is still there, beside the event stream. */
   static final java.time.Duration PING_INTERVAL = java.time.Duration.ofSeconds(5);
 
@@ -41,11 +42,13 @@ public final class Exporter implements Closeable {
   private final CgroupReader cgroups;
   private final FleetCollector collector;
   private final MetricsEndpoint endpoint;
-  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "opspulse-cgroup-sampler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService sampler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "opspulse-cgroup-sampler");
+            t.setDaemon(true);
+            return t;
+          });
   private final WebConfig web;
   private @Nullable HttpServer server;
   private java.util.concurrent.@Nullable ExecutorService serverThreads;
@@ -54,27 +57,50 @@ public final class Exporter implements Closeable {
   public Exporter(ExporterConfig config) {
     this.config = config;
     DockerEndpoint docker = DockerEndpoint.parse(config.dockerHost());
-    // Docker's convention: DOCKER_CERT_PATH means TLS on tcp://; DOCKER_TLS_VERIFY also checks the server.
-    javax.net.ssl.SSLContext tls = !docker.isUnix() && config.dockerCertPath() != null
-        ? io.opspulse.webconfig.ClientTls.fromDockerCertPath(config.dockerCertPath(), config.dockerTlsVerify())
-        : null;
+    // Docker's convention: DOCKER_CERT_PATH means TLS on tcp://; DOCKER_TLS_VERIFY also checks the
+    // server.
+    javax.net.ssl.SSLContext tls =
+        !docker.isUnix() && config.dockerCertPath() != null
+            ? io.opspulse.webconfig.ClientTls.fromDockerCertPath(
+                config.dockerCertPath(), config.dockerTlsVerify())
+            : null;
     this.engine = new EngineClient(docker, config.engineTimeout(), tls);
-    this.compose = new ComposeReconciler(config.composeFiles(), config.composeProfiles(),
-        new ProjectRetention(config.composeRetention(), java.time.Clock.systemUTC()), System.getenv());
+    this.compose =
+        new ComposeReconciler(
+            config.composeFiles(),
+            config.composeProfiles(),
+            new ProjectRetention(config.composeRetention(), java.time.Clock.systemUTC()),
+            System.getenv());
     this.origins = new OriginClassifier(config.deprecatedImages(), config.deprecatedNames());
-    this.sync = new FleetSync(engine, model, compose, stats, config.resyncPeriod(), java.time.Duration.ofSeconds(30),
-        PING_INTERVAL);
+    this.sync =
+        new FleetSync(
+            engine,
+            model,
+            compose,
+            stats,
+            config.resyncPeriod(),
+            java.time.Duration.ofSeconds(30),
+            PING_INTERVAL);
     this.cgroups = new CgroupReader(config.procRoot(), config.cgroupRoot());
-    this.collector = new FleetCollector(model, this::view, stats, config.maxContainers(), config.labelAllowList());
+    this.collector =
+        new FleetCollector(
+            model, this::view, stats, config.maxContainers(), config.labelAllowList());
     this.endpoint = new MetricsEndpoint(collector, collector::version);
-    // Loaded (and checked: certificate, key, users) before anything starts, so a bad file fails fast.
-    this.web = config.webConfigFile() == null ? WebConfig.none() : WebConfig.load(config.webConfigFile());
+    // Loaded (and checked: certificate, key, users) before anything starts, so a bad file fails
+    // fast.
+    this.web =
+        config.webConfigFile() == null ? WebConfig.none() : WebConfig.load(config.webConfigFile());
   }
 
-  /** The fleet model as the GPU probe's directory: a GPU process's container id to its name and service. */
+  /**
+   * The fleet model as the GPU probe's directory: a GPU process's container id to its name and
+   * service.
+   */
   ContainerDirectory containerDirectory() {
-    return fullId -> model.container(fullId)
-        .map(c -> new ContainerRef(c.shortId(), c.name(), c.composeService()));
+    return fullId ->
+        model
+            .container(fullId)
+            .map(c -> new ContainerRef(c.shortId(), c.name(), c.composeService()));
   }
 
   /** Adds another collector (the GPU probe) to what the endpoint serves. */
@@ -91,12 +117,17 @@ public final class Exporter implements Closeable {
     long interval = config.cgroupInterval().toMillis();
     sampler.scheduleWithFixedDelay(this::sampleCgroups, 0, interval, TimeUnit.MILLISECONDS);
     InetSocketAddress unresolved = listenAddress(config.listenAddress());
-    InetSocketAddress address = unresolved.getHostString().isEmpty()
-        ? new InetSocketAddress(unresolved.getPort())
-        : new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
+    InetSocketAddress address =
+        unresolved.getHostString().isEmpty()
+            ? new InetSocketAddress(unresolved.getPort())
+            : new InetSocketAddress(unresolved.getHostString(), unresolved.getPort());
     if (config.gpuEnabled()) {
-      gpu = GpuCollector.builder().procRoot(config.procRoot()).interval(config.gpuInterval())
-          .containerDirectory(containerDirectory()).start();
+      gpu =
+          GpuCollector.builder()
+              .procRoot(config.procRoot())
+              .interval(config.gpuInterval())
+              .containerDirectory(containerDirectory())
+              .start();
       endpoint.register(gpu);
     }
     if (web.httpsConfigurator().isPresent()) {
@@ -106,18 +137,28 @@ public final class Exporter implements Closeable {
     } else {
       server = HttpServer.create(address, 64);
     }
-    // Scrapes are served from memory: a few threads suffice, and a bounded pool bounds concurrent scrapes.
+    // Scrapes are served from memory: a few threads suffice, and a bounded pool bounds concurrent
+    // scrapes.
     serverThreads = BoundedExecutor.create(4);
     server.setExecutor(serverThreads);
     HttpContext metrics = server.createContext(config.telemetryPath(), endpoint);
     HttpContext landing = server.createContext("/", new LandingPage(config.telemetryPath()));
-    web.authenticator().ifPresent(a -> {
-      metrics.setAuthenticator(a);
-      landing.setAuthenticator(a);
-    });
+    web.authenticator()
+        .ifPresent(
+            a -> {
+              metrics.setAuthenticator(a);
+              landing.setAuthenticator(a);
+            });
     server.start();
-    LOG.info("serving " + config.telemetryPath() + " on " + server.getAddress() + " (" + web.describe()
-        + "), following " + engine.endpoint());
+    LOG.info(
+        "serving "
+            + config.telemetryPath()
+            + " on "
+            + server.getAddress()
+            + " ("
+            + web.describe()
+            + "), following "
+            + engine.endpoint());
     return this;
   }
 
@@ -157,7 +198,8 @@ public final class Exporter implements Closeable {
   static InetSocketAddress listenAddress(String text) {
     int colon = text.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException("listen address '" + text + "' needs a port, like :" + ExporterConfig.DEFAULT_PORT);
+      throw new IllegalArgumentException(
+          "listen address '" + text + "' needs a port, like :" + ExporterConfig.DEFAULT_PORT);
     }
     String host = text.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -167,7 +209,8 @@ public final class Exporter implements Closeable {
     try {
       port = Integer.parseInt(text.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("listen address '" + text + "': '" + text.substring(colon + 1) + "' is not a port");
+      throw new IllegalArgumentException(
+          "listen address '" + text + "': '" + text.substring(colon + 1) + "' is not a port");
     }
     return InetSocketAddress.createUnresolved(host, port);
   }

@@ -16,12 +16,13 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Renders the fleet from memory on each scrape: no Docker API call ever happens here. Which values go
- * into which catalog metric is {@link FleetMetrics}' table; this class decides when to render and which
- * containers get per-container series. A rendering is reused until the fleet or the exporter's own counts
- * change, each container's label sets are reused until its identity changes, and each family keeps its
- * snapshot object while its points stay the same: a cgroup sample re-renders values, not labels, and
- * {@link MetricsEndpoint} re-encodes the three usage families, not thirty.
+ * Renders the fleet from memory on each scrape: no Docker API call ever happens here. Which values
+ * go into which catalog metric is {@link FleetMetrics}' table; this class decides when to render
+ * and which containers get per-container series. A rendering is reused until the fleet or the
+ * exporter's own counts change, each container's label sets are reused until its identity changes,
+ * and each family keeps its snapshot object while its points stay the same: a cgroup sample
+ * re-renders values, not labels, and {@link MetricsEndpoint} re-encodes the three usage families,
+ * not thirty.
  */
 final class FleetCollector implements MultiCollector {
   private final LongSupplier fleetVersion;
@@ -36,13 +37,21 @@ final class FleetCollector implements MultiCollector {
   private @Nullable CatalogSnapshots previous;
   private long lastRenderNanos;
 
-  FleetCollector(FleetModel model, Supplier<FleetView> views, SelfStats stats, int maxContainers,
+  FleetCollector(
+      FleetModel model,
+      Supplier<FleetView> views,
+      SelfStats stats,
+      int maxContainers,
       List<String> labelAllowList) {
     this(model::version, views, stats, maxContainers, labelAllowList);
   }
 
   /** {@code fleetVersion} moves whenever what {@code views} returns may have changed. */
-  FleetCollector(LongSupplier fleetVersion, Supplier<FleetView> views, SelfStats stats, int maxContainers,
+  FleetCollector(
+      LongSupplier fleetVersion,
+      Supplier<FleetView> views,
+      SelfStats stats,
+      int maxContainers,
       List<String> labelAllowList) {
     this.fleetVersion = fleetVersion;
     this.views = views;
@@ -61,7 +70,8 @@ final class FleetCollector implements MultiCollector {
 
   @Override
   public synchronized MetricSnapshots collect() {
-    long version = version(); // read before the view: a change in between makes the next scrape render again
+    long version =
+        version(); // read before the view: a change in between makes the next scrape render again
     if (cached != null && version == cachedVersion) {
       return cached;
     }
@@ -79,12 +89,15 @@ final class FleetCollector implements MultiCollector {
     Map<String, ContainerLabels> labels = new HashMap<>(publish * 2);
     for (int i = 0; i < publish; i++) {
       ContainerView c = containers.get(i);
-      ContainerLabels l = ContainerLabels.of(c, labelsById.get(c.info().id()), labelAllowList, allowListedLabelNames);
+      ContainerLabels l =
+          ContainerLabels.of(
+              c, labelsById.get(c.info().id()), labelAllowList, allowListedLabelNames);
       labels.put(c.info().id(), l);
       published.add(new Published(c, l));
     }
     labelsById = labels; // containers gone from the fleet leave the cache with this
-    Rendering r = new Rendering(view, published, containers.size() - publish, stats, lastRenderNanos / 1e9);
+    Rendering r =
+        new Rendering(view, published, containers.size() - publish, stats, lastRenderNanos / 1e9);
     CatalogSnapshots out = new CatalogSnapshots();
     for (Binding b : FleetMetrics.ALL) {
       b.samples().write(r, out.family(b.metric()));

@@ -8,8 +8,9 @@ import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * For the one-shot {@code gpu} command: names GPU processes' containers from one list+inspect of the
- * engine in {@code DOCKER_HOST}, taken on first use. Without a reachable engine, containers keep their ids.
+ * For the one-shot {@code gpu} command: names GPU processes' containers from one list+inspect of
+ * the engine in {@code DOCKER_HOST}, taken on first use. Without a reachable engine, containers
+ * keep their ids.
  */
 final class FleetDirectory implements ContainerDirectory {
   private static final Logger LOG = Logger.getLogger(FleetDirectory.class.getName());
@@ -32,7 +33,9 @@ final class FleetDirectory implements ContainerDirectory {
       }
       Map<String, ContainerRef> out = new java.util.HashMap<>();
       for (FleetView.ContainerView c : Exporter.snapshotOnce(b.build()).containers()) {
-        out.put(c.info().id(), new ContainerRef(c.info().shortId(), c.info().name(), c.info().composeService()));
+        out.put(
+            c.info().id(),
+            new ContainerRef(c.info().shortId(), c.info().name(), c.info().composeService()));
       }
       return out;
     } catch (EngineException e) {

@@ -24,31 +24,52 @@ import org.jspecify.annotations.Nullable;
  * Keeps {@link FleetModel} in step with the engine.
  *
  * <p>One thread, the writer, makes every change to the model and takes every inspect: the start-up
- * list+inspect, each event's inspect, periodic resyncs, cgroup samples. Events arrive on docker-java's
- * stream thread and timers fire on their own, but both only queue work for the writer. So inspects are
- * applied in the order they were taken, a resync cannot bring back a container whose destroy was handled
- * while it ran, nor drop one created meanwhile ({@link FleetModel#retainListed}), and no lock is held
- * across an API call. Queued events are handled between a resync's inspects, so a long resync delays
- * them by one inspect, not by the whole resync.
+ * list+inspect, each event's inspect, periodic resyncs, cgroup samples. Events arrive on
+ * docker-java's stream thread and timers fire on their own, but both only queue work for the
+ * writer. So inspects are applied in the order they were taken, a resync cannot bring back a
+ * container whose destroy was handled while it ran, nor drop one created meanwhile ({@link
+ * FleetModel#retainListed}), and no lock is held across an API call. Queued events are handled
+ * between a resync's inspects, so a long resync delays them by one inspect, not by the whole
+ * resync.
  *
- * <p>Nothing ends a loop: every task runs under a catch-all that counts the failure by task and goes
- * on. One container whose inspect fails keeps its last state and is skipped; the resync goes on and
- * {@code docker_up} stays as it is.
+ * <p>Nothing ends a loop: every task runs under a catch-all that counts the failure by task and
+ * goes on. One container whose inspect fails keeps its last state and is skipped; the resync goes
+ * on and {@code docker_up} stays as it is.
  *
- * <p>Liveness: a ping on a schedule puts {@code docker_up} to 0 and drops the stream when the engine
- * does not answer; a resync that finds a container started or stopped after the stream's last event,
- * long enough ago that its event must have arrived, proves the stream silent and reopens it. The
- * stream is reopened from the engine time of the last event it delivered, so nothing between is lost,
- * and replayed events are recognised by {@link FleetModel}.
+ * <p>Liveness: a ping on a schedule puts {@code docker_up} to 0 and drops the stream when the
+ * engine does not answer; a resync that finds a container started or stopped after the stream's
+ * last event, long enough ago that its event must have arrived, proves the stream silent and
+ * reopens it. The stream is reopened from the engine time of the last event it delivered, so
+ * nothing between is lost, and replayed events are recognised by {@link FleetModel}.
  */
 final class FleetSync implements Closeable {
   private static final Logger LOG = Logger.getLogger(FleetSync.class.getName());
-  /** Actions after which an inspect tells what changed; health checks' exec_* events are handled apart. */
-  private static final Set<String> INSPECT_ACTIONS = Set.of(
-      "create", "start", "restart", "rename", "pause", "unpause", "health_status", "update", "stop", "kill");
-  /** How long an event may take from the engine to us before its absence means the stream is silent. */
+
+  /**
+   * Actions after which an inspect tells what changed; health checks' exec_* events are handled
+   * apart.
+   */
+  private static final Set<String> INSPECT_ACTIONS =
+      Set.of(
+          "create",
+          "start",
+          "restart",
+          "rename",
+          "pause",
+          "unpause",
+          "health_status",
+          "update",
+          "stop",
+          "kill");
+
+  /**
+   * How long an event may take from the engine to us before its absence means the stream is silent.
+   */
   private static final long STREAM_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
-  /** More queued work than this means the writer cannot keep up: drop the queue and resync instead. */
+
+  /**
+   * More queued work than this means the writer cannot keep up: drop the queue and resync instead.
+   */
   private static final int MAX_QUEUED = 100_000;
 
   private final EngineClient engine;
@@ -59,7 +80,8 @@ final class FleetSync implements Closeable {
   private final Duration maxBackoff;
   private final Duration pingInterval;
   private final BlockingQueue<Task> inbox = new LinkedBlockingQueue<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opspulse-sync-timer"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "opspulse-sync-timer"));
   private final Thread writer;
   private final AtomicBoolean resyncQueued = new AtomicBoolean();
   private final AtomicBoolean overflowed = new AtomicBoolean();
@@ -71,14 +93,23 @@ final class FleetSync implements Closeable {
   private long streamGeneration;
   private volatile boolean connected;
   private String reconnectCause = "start";
+
   /** Health-check execs started and not yet seen to end: exec id to container id. */
   private final Map<String, String> runningChecks = new HashMap<>();
 
-  /** Engine time of the last event received (written on the stream thread): where a replay starts. */
+  /**
+   * Engine time of the last event received (written on the stream thread): where a replay starts.
+   */
   private volatile long lastEventNanos;
 
-  FleetSync(EngineClient engine, FleetModel model, ComposeReconciler compose, SelfStats stats,
-      Duration resyncPeriod, Duration maxBackoff, Duration pingInterval) {
+  FleetSync(
+      EngineClient engine,
+      FleetModel model,
+      ComposeReconciler compose,
+      SelfStats stats,
+      Duration resyncPeriod,
+      Duration maxBackoff,
+      Duration pingInterval) {
     this.engine = engine;
     this.model = model;
     this.compose = compose;
@@ -92,18 +123,26 @@ final class FleetSync implements Closeable {
   void start() {
     writer.start();
     long period = resyncPeriod.toMillis();
-    timer.scheduleWithFixedDelay(() -> guarded("resync-timer", () -> {
-      if (resyncQueued.compareAndSet(false, true)) {
-        post(new Resync());
-      }
-    }), period, period, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () ->
+            guarded(
+                "resync-timer",
+                () -> {
+                  if (resyncQueued.compareAndSet(false, true)) {
+                    post(new Resync());
+                  }
+                }),
+        period,
+        period,
+        TimeUnit.MILLISECONDS);
     long ping = pingInterval.toMillis();
-    timer.scheduleWithFixedDelay(() -> guarded("ping", this::ping), ping, ping, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () -> guarded("ping", this::ping), ping, ping, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Queues work that must run on the writer: what other threads (the cgroup sampler) use to change the
-   * model. Before {@link #start()}, and after {@link #close()}, it is dropped.
+   * Queues work that must run on the writer: what other threads (the cgroup sampler) use to change
+   * the model. Before {@link #start()}, and after {@link #close()}, it is dropped.
    */
   void submit(String name, Runnable change) {
     post(new Change(name, change));
@@ -116,7 +155,8 @@ final class FleetSync implements Closeable {
 
   // --- the writer ---
 
-  private sealed interface Task permits EventTask, StreamEnded, Resync, PingFailed, CheckDone, Change, Stop {}
+  private sealed interface Task
+      permits EventTask, StreamEnded, Resync, PingFailed, CheckDone, Change, Stop {}
 
   private record EventTask(Event event) implements Task {}
 
@@ -138,10 +178,12 @@ final class FleetSync implements Closeable {
       return;
     }
     if (inbox.size() >= MAX_QUEUED) {
-      // The writer is far behind (a stalled engine, say): the resync it will do replaces what is dropped.
+      // The writer is far behind (a stalled engine, say): the resync it will do replaces what is
+      // dropped.
       if (overflowed.compareAndSet(false, true)) {
         inbox.clear();
-        LOG.warning("fleet writer fell " + MAX_QUEUED + " tasks behind: dropping them for a full resync");
+        LOG.warning(
+            "fleet writer fell " + MAX_QUEUED + " tasks behind: dropping them for a full resync");
       }
       return;
     }
@@ -193,12 +235,15 @@ final class FleetSync implements Closeable {
     }
   }
 
-  /** Resyncs and opens the event stream; false (and docker_up 0) when the engine does not answer. */
+  /**
+   * Resyncs and opens the event stream; false (and docker_up 0) when the engine does not answer.
+   */
   private boolean connect() {
     try {
       long since = lastEventNanos;
       if (since == 0) {
-        // The engine's clock before the first list, so nothing between the list and the stream is lost.
+        // The engine's clock before the first list, so nothing between the list and the stream is
+        // lost.
         since = call("info", engine::state).timeNanos();
       }
       resync(reconnectCause);
@@ -207,7 +252,8 @@ final class FleetSync implements Closeable {
       return true;
     } catch (EngineException e) {
       if (model.isUp() || "start".equals(reconnectCause)) {
-        LOG.warning("cannot reach the Docker engine at " + engine.endpoint() + ": " + e.getMessage());
+        LOG.warning(
+            "cannot reach the Docker engine at " + engine.endpoint() + ": " + e.getMessage());
       }
       model.setUp(false);
       reconnectCause = "reconnect";
@@ -223,21 +269,24 @@ final class FleetSync implements Closeable {
   private void openStream(long sinceNanos) throws EngineException {
     long generation = ++streamGeneration;
     lastEventNanos = sinceNanos;
-    stream = engine.followEvents(sinceNanos, new EngineClient.EventListener() {
-      @Override
-      public void event(Event event) {
-        Long t = event.getTimeNano();
-        if (t != null && t > lastEventNanos) {
-          lastEventNanos = t;
-        }
-        post(new EventTask(event));
-      }
+    stream =
+        engine.followEvents(
+            sinceNanos,
+            new EngineClient.EventListener() {
+              @Override
+              public void event(Event event) {
+                Long t = event.getTimeNano();
+                if (t != null && t > lastEventNanos) {
+                  lastEventNanos = t;
+                }
+                post(new EventTask(event));
+              }
 
-      @Override
-      public void ended(@Nullable Throwable cause) {
-        post(new StreamEnded(generation, cause));
-      }
-    });
+              @Override
+              public void ended(@Nullable Throwable cause) {
+                post(new StreamEnded(generation, cause));
+              }
+            });
   }
 
   private void dropStream(String cause) {
@@ -251,7 +300,10 @@ final class FleetSync implements Closeable {
     reconnectCause = cause;
   }
 
-  /** Runs one task under the catch-all. {@code inResync}: queued events handled between a resync's inspects. */
+  /**
+   * Runs one task under the catch-all. {@code inResync}: queued events handled between a resync's
+   * inspects.
+   */
   private void run(Task task, boolean inResync) {
     if (task instanceof EventTask e) {
       guarded("event", () -> handle(e.event()));
@@ -290,8 +342,8 @@ final class FleetSync implements Closeable {
   }
 
   /**
-   * Lists and inspects every container. A container whose inspect fails for any reason but "gone" keeps
-   * its last known state; only the list and the engine facts failing fail the resync.
+   * Lists and inspects every container. A container whose inspect fails for any reason but "gone"
+   * keeps its last known state; only the list and the engine facts failing fail the resync.
    */
   private void resync(String cause) throws EngineException {
     EngineClient.EngineState state = call("info", engine::state);
@@ -303,24 +355,33 @@ final class FleetSync implements Closeable {
       handleQueued();
       ContainerInfo info = inspect(id);
       if (info != null) {
-        newestChange = Math.max(newestChange, Math.max(nanos(info.startedAt()), nanos(info.finishedAt())));
+        newestChange =
+            Math.max(newestChange, Math.max(nanos(info.startedAt()), nanos(info.finishedAt())));
       }
     }
     model.retainListed(new HashSet<>(ids), mark);
     model.setUp(true);
     stats.resync(cause);
     guarded("compose", this::refreshCompose);
-    if (connected && newestChange > lastEventNanos && newestChange < state.timeNanos() - STREAM_GRACE_NANOS) {
-      // A start or an exit happened after the last event we received, long ago enough that its event
+    if (connected
+        && newestChange > lastEventNanos
+        && newestChange < state.timeNanos() - STREAM_GRACE_NANOS) {
+      // A start or an exit happened after the last event we received, long ago enough that its
+      // event
       // must have arrived: the stream is open but silent (a half-open connection, a stuck proxy).
-      LOG.warning("the event stream missed a change of " + Duration.ofNanos(state.timeNanos() - newestChange).toSeconds()
-          + " s ago: reopening it");
+      LOG.warning(
+          "the event stream missed a change of "
+              + Duration.ofNanos(state.timeNanos() - newestChange).toSeconds()
+              + " s ago: reopening it");
       stats.apiError("events");
       dropStream("stream_silent");
     }
   }
 
-  /** Between a resync's inspects: events and other queued work, so they wait one inspect, not the resync. */
+  /**
+   * Between a resync's inspects: events and other queued work, so they wait one inspect, not the
+   * resync.
+   */
   private void handleQueued() {
     Task task;
     while ((task = inbox.poll()) != null) {
@@ -342,41 +403,56 @@ final class FleetSync implements Closeable {
   }
 
   void handle(Event event) {
-    String action = event.getAction() != null ? event.getAction() : String.valueOf(event.getStatus());
+    String action =
+        event.getAction() != null ? event.getAction() : String.valueOf(event.getStatus());
     int colon = action.indexOf(':');
     if (colon >= 0) {
       action = action.substring(0, colon); // "health_status: unhealthy", "exec_start: /bin/sh -c …"
     }
-    long timeNano = event.getTimeNano() != null ? event.getTimeNano()
-        : (event.getTime() != null ? event.getTime() * 1_000_000_000L : 0);
-    Map<String, String> attributes = event.getActor() != null && event.getActor().getAttributes() != null
-        ? event.getActor().getAttributes() : Map.of();
+    long timeNano =
+        event.getTimeNano() != null
+            ? event.getTimeNano()
+            : (event.getTime() != null ? event.getTime() * 1_000_000_000L : 0);
+    Map<String, String> attributes =
+        event.getActor() != null && event.getActor().getAttributes() != null
+            ? event.getActor().getAttributes()
+            : Map.of();
     if (event.getType() == EventType.NETWORK) {
       if ("disconnect".equals(action)) {
         startMayHaveFailed(attributes.getOrDefault("container", ""), timeNano);
       }
       return;
     }
-    String id = event.getActor() != null && event.getActor().getId() != null ? event.getActor().getId()
-        : String.valueOf(event.getId());
+    String id =
+        event.getActor() != null && event.getActor().getId() != null
+            ? event.getActor().getId()
+            : String.valueOf(event.getId());
     stats.event(action, timeNano / 1e9);
     switch (action) {
       case "destroy" -> model.remove(id);
       case "oom" -> model.recordOom(id, timeNano);
       case "die" -> {
         ContainerInfo after = inspect(id);
-        // Docker clears OOMKilled when a restart policy starts the container again; only trust it while stopped.
+        // Docker clears OOMKilled when a restart policy starts the container again; only trust it
+        // while stopped.
         boolean oom = after != null && !after.isRunning() && after.oomKilled();
-        model.recordExit(id, parseInt(attributes.get("exitCode"), -1), timeNano,
-            attributes.getOrDefault(ContainerInfo.PROJECT, ""), attributes.getOrDefault(ContainerInfo.SERVICE, ""), oom);
+        model.recordExit(
+            id,
+            parseInt(attributes.get("exitCode"), -1),
+            timeNano,
+            attributes.getOrDefault(ContainerInfo.PROJECT, ""),
+            attributes.getOrDefault(ContainerInfo.SERVICE, ""),
+            oom);
       }
       case "exec_start" -> healthCheckStarted(id, attributes.getOrDefault("execID", ""));
-      case "exec_die" -> healthCheckEnded(id, attributes.getOrDefault("execID", ""),
-          parseInt(attributes.get("exitCode"), -1));
+      case "exec_die" ->
+          healthCheckEnded(
+              id, attributes.getOrDefault("execID", ""), parseInt(attributes.get("exitCode"), -1));
       default -> {
         if (INSPECT_ACTIONS.contains(action)) {
           inspect(id);
-          if (action.equals("create") && !attributes.getOrDefault(ContainerInfo.PROJECT, "").isEmpty()) {
+          if (action.equals("create")
+              && !attributes.getOrDefault(ContainerInfo.PROJECT, "").isEmpty()) {
             refreshCompose();
           }
         }
@@ -385,8 +461,9 @@ final class FleetSync implements Closeable {
   }
 
   /**
-   * A container left a network: after a normal exit, or because its start failed, which Docker reports
-   * with no die event (State.Error, exit 127 for a missing command). The inspect tells which.
+   * A container left a network: after a normal exit, or because its start failed, which Docker
+   * reports with no die event (State.Error, exit 127 for a missing command). The inspect tells
+   * which.
    */
   private void startMayHaveFailed(String id, long timeNano) {
     if (id.isEmpty()) {
@@ -417,8 +494,11 @@ final class FleetSync implements Closeable {
   private void healthCheckEnded(String id, String execId, int exitCode) {
     runningChecks.remove(execId);
     ContainerInfo info = model.container(id).orElse(null);
-    if (info != null && info.hasHealthcheck()
-        && (exitCode != 0 || info.healthFailingStreak() > 0 || !"healthy".equals(info.healthStatus()))) {
+    if (info != null
+        && info.hasHealthcheck()
+        && (exitCode != 0
+            || info.healthFailingStreak() > 0
+            || !"healthy".equals(info.healthStatus()))) {
       inspect(id);
     }
   }
@@ -436,7 +516,9 @@ final class FleetSync implements Closeable {
     model.touch();
   }
 
-  /** Inspects and records one container; returns what the engine said, or null when it could not. */
+  /**
+   * Inspects and records one container; returns what the engine said, or null when it could not.
+   */
   private @Nullable ContainerInfo inspect(String id) {
     try {
       ContainerInfo info = engine.inspect(id);
@@ -446,7 +528,8 @@ final class FleetSync implements Closeable {
       if (e.isNotFound()) {
         model.remove(id);
       } else {
-        // Its last known state stays: one bad answer must not make a container vanish or freeze the rest.
+        // Its last known state stays: one bad answer must not make a container vanish or freeze the
+        // rest.
         stats.apiError("inspect");
         LOG.fine("inspect " + id + " failed: " + e.getMessage());
       }
@@ -466,7 +549,10 @@ final class FleetSync implements Closeable {
     }
   }
 
-  /** Runs {@code body}; any exception is counted under {@code task} and logged, and the caller goes on. */
+  /**
+   * Runs {@code body}; any exception is counted under {@code task} and logged, and the caller goes
+   * on.
+   */
   private void guarded(String task, Runnable body) {
     try {
       body.run();
@@ -478,7 +564,12 @@ final class FleetSync implements Closeable {
   private void failed(String task, Throwable e) {
     stats.taskFailure(task);
     if (loggedFailures.add(task + ':' + e.getClass().getName())) {
-      LOG.log(Level.WARNING, "fleet task '" + task + "' failed; it goes on (later failures of this kind are logged at FINE)", e);
+      LOG.log(
+          Level.WARNING,
+          "fleet task '"
+              + task
+              + "' failed; it goes on (later failures of this kind are logged at FINE)",
+          e);
     } else {
       LOG.log(Level.FINE, "fleet task '" + task + "' failed", e);
     }

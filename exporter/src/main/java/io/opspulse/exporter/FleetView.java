@@ -46,8 +46,13 @@ record FleetView(
     }
   }
 
-  record ServiceView(String project, String service, int desiredReplicas, int runningReplicas,
-      boolean declared, Map<ExitReason, Long> exits) {
+  record ServiceView(
+      String project,
+      String service,
+      int desiredReplicas,
+      int runningReplicas,
+      boolean declared,
+      Map<ExitReason, Long> exits) {
     ServiceView {
       exits = Map.copyOf(exits);
     }

@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Recognises names Docker's name generator made ({@code adjective_surname}, with a digit appended on a
- * retry), using the generator's own word lists, so {@code my_app} is not taken for an anonymous container.
+ * Recognises names Docker's name generator made ({@code adjective_surname}, with a digit appended
+ * on a retry), using the generator's own word lists, so {@code my_app} is not taken for an
+ * anonymous container.
  */
 final class GeneratedNames {
   private static final Set<String> LEFT = load("names-left.txt");
@@ -38,8 +39,11 @@ final class GeneratedNames {
       if (in == null) {
         throw new IllegalStateException("missing resource " + resource);
       }
-      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
-          .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+          .lines()
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
+          .collect(Collectors.toUnmodifiableSet());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

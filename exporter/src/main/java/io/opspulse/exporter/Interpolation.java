@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Compose's variable interpolation, as the compose specification defines it: {@code $VAR}, {@code ${VAR}},
- * {@code ${VAR:-default}} (unset or empty), {@code ${VAR-default}} (unset), {@code ${VAR:?message}} and
- * {@code ${VAR?message}} (required), {@code ${VAR:+other}} and {@code ${VAR+other}}, {@code $$} for a
- * literal {@code $}. Defaults may themselves hold variables. And the {@code .env} file format it reads
- * variables from.
+ * Compose's variable interpolation, as the compose specification defines it: {@code $VAR}, {@code
+ * ${VAR}}, {@code ${VAR:-default}} (unset or empty), {@code ${VAR-default}} (unset), {@code
+ * ${VAR:?message}} and {@code ${VAR?message}} (required), {@code ${VAR:+other}} and {@code
+ * ${VAR+other}}, {@code $$} for a literal {@code $}. Defaults may themselves hold variables. And
+ * the {@code .env} file format it reads variables from.
  */
 final class Interpolation {
   /** Bounds nesting of defaults, so a hostile value cannot recurse deep. */
@@ -62,7 +62,8 @@ final class Interpolation {
         out.append(env.getOrDefault(text.substring(i + 1, end), ""));
         i = end;
       } else {
-        throw new Failure("a '$' not followed by a variable name or '{' (write $$ for a literal $)");
+        throw new Failure(
+            "a '$' not followed by a variable name or '{' (write $$ for a literal $)");
       }
     }
     return out.toString();
@@ -70,7 +71,8 @@ final class Interpolation {
 
   private static String expand(String inner, Map<String, String> env, int depth) throws Failure {
     int n = 0;
-    while (n < inner.length() && (n == 0 ? isNameStart(inner.charAt(n)) : isNamePart(inner.charAt(n)))) {
+    while (n < inner.length()
+        && (n == 0 ? isNameStart(inner.charAt(n)) : isNamePart(inner.charAt(n)))) {
       n++;
     }
     if (n == 0) {
@@ -95,8 +97,12 @@ final class Interpolation {
       boolean ok = op.startsWith(":") ? nonEmpty : set;
       if (!ok) {
         String message = apply(op.substring(op.startsWith(":") ? 2 : 1), env, depth + 1);
-        throw new Failure("required variable " + name + " is " + (set ? "empty" : "not set")
-            + (message.isEmpty() ? "" : ": " + message));
+        throw new Failure(
+            "required variable "
+                + name
+                + " is "
+                + (set ? "empty" : "not set")
+                + (message.isEmpty() ? "" : ": " + message));
       }
       return value;
     }
@@ -136,10 +142,10 @@ final class Interpolation {
   }
 
   /**
-   * A {@code .env} file: {@code KEY=value} lines, {@code #} comments, an optional {@code export } prefix,
-   * values optionally in single quotes (taken as written) or double quotes ({@code \n}, {@code \"},
-   * {@code \\} escapes); an unquoted value ends at {@code " #"}. Lines that are none of these are skipped,
-   * as compose v1 does.
+   * A {@code .env} file: {@code KEY=value} lines, {@code #} comments, an optional {@code export }
+   * prefix, values optionally in single quotes (taken as written) or double quotes ({@code \n},
+   * {@code \"}, {@code \\} escapes); an unquoted value ends at {@code " #"}. Lines that are none of
+   * these are skipped, as compose v1 does.
    */
   static Map<String, String> parseEnvFile(String text) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -156,7 +162,9 @@ final class Interpolation {
         continue;
       }
       String key = line.substring(0, eq).strip();
-      if (key.isEmpty() || !isNameStart(key.charAt(0)) || !key.chars().allMatch(ch -> isNamePart((char) ch) || ch == '.')) {
+      if (key.isEmpty()
+          || !isNameStart(key.charAt(0))
+          || !key.chars().allMatch(ch -> isNamePart((char) ch) || ch == '.')) {
         continue;
       }
       out.put(key, value(line.substring(eq + 1).strip()));
@@ -175,11 +183,12 @@ final class Interpolation {
         char c = body.charAt(i);
         if (c == '\\' && i + 1 < body.length()) {
           char e = body.charAt(++i);
-          out.append(switch (e) {
-            case 'n' -> '\n';
-            case 't' -> '\t';
-            default -> e;
-          });
+          out.append(
+              switch (e) {
+                case 'n' -> '\n';
+                case 't' -> '\t';
+                default -> e;
+              });
         } else {
           out.append(c);
         }

@@ -16,6 +16,7 @@ final class LabelScreen {
 
   /** The reasons, as the {@code reason} label of the refused-labels gauge. */
   static final String TOO_LONG = "too_long";
+
   static final String CONTROL_CHARACTER = "control_character";
   static final String INVALID_UTF8 = "invalid_utf8";
 
@@ -27,17 +28,18 @@ final class LabelScreen {
     if (labels == null) {
       return out;
     }
-    labels.forEach((key, value) -> {
-      String reason = reason(key);
-      if (reason == null) {
-        reason = reason(value == null ? "" : value);
-      }
-      if (reason == null) {
-        out.put(key, value == null ? "" : value);
-      } else {
-        refused.merge(reason, 1, Integer::sum);
-      }
-    });
+    labels.forEach(
+        (key, value) -> {
+          String reason = reason(key);
+          if (reason == null) {
+            reason = reason(value == null ? "" : value);
+          }
+          if (reason == null) {
+            out.put(key, value == null ? "" : value);
+          } else {
+            refused.merge(reason, 1, Integer::sum);
+          }
+        });
     return out;
   }
 
@@ -53,8 +55,8 @@ final class LabelScreen {
   /**
    * Where {@code text} first has a character no honest tool writes into a label, or -1: a control
    * character (tab and line breaks pass when {@code lineBreaksPass}: descriptions have them, file
-   * paths do not), U+FFFD (what a JSON decoder makes of bytes that are not UTF-8) or a lone surrogate
-   * (which no UTF-8 encoder can write out).
+   * paths do not), U+FFFD (what a JSON decoder makes of bytes that are not UTF-8) or a lone
+   * surrogate (which no UTF-8 encoder can write out).
    */
   static int firstRefusedCharacter(String text, boolean lineBreaksPass) {
     for (int i = 0; i < text.length(); i++) {

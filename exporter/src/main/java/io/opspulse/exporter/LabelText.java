@@ -1,8 +1,9 @@
 package io.opspulse.exporter;
 
 /**
- * Label values come from names, images and files nobody here controls: they are bounded in length and
- * cleaned of characters that break text formats, so one odd container cannot bloat or break a scrape.
+ * Label values come from names, images and files nobody here controls: they are bounded in length
+ * and cleaned of characters that break text formats, so one odd container cannot bloat or break a
+ * scrape.
  */
 final class LabelText {
   static final int MAX_VALUE_LENGTH = 256;
@@ -38,7 +39,8 @@ final class LabelText {
   static String sanitizeName(String raw) {
     StringBuilder out = new StringBuilder(raw.length());
     for (char c : raw.toCharArray()) {
-      out.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
+      out.append(
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_');
     }
     return out.toString();
   }

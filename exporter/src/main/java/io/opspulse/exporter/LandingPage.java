@@ -10,8 +10,12 @@ final class LandingPage implements HttpHandler {
   private final byte[] page;
 
   LandingPage(String telemetryPath) {
-    this.page = ("<html><head><title>opspulse exporter</title></head><body><h1>opspulse exporter</h1>"
-        + "<p><a href=\"" + telemetryPath + "\">Metrics</a></p></body></html>\n").getBytes(StandardCharsets.UTF_8);
+    this.page =
+        ("<html><head><title>opspulse exporter</title></head><body><h1>opspulse exporter</h1>"
+                + "<p><a href=\""
+                + telemetryPath
+                + "\">Metrics</a></p></body></html>\n")
+            .getBytes(StandardCharsets.UTF_8);
   }
 
   @Override

@@ -13,12 +13,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar opspulse-exporter.jar [serve|report] [options]}. */
-@Command(name = "opspulse-exporter", mixinStandardHelpOptions = true, version = "opspulse-exporter 0.1.0",
-    description = "Prometheus exporter for a Docker host: fleet, sprawl against compose files, crash loops, health, limits.",
+@Command(
+    name = "opspulse-exporter",
+    mixinStandardHelpOptions = true,
+    version = "opspulse-exporter 0.1.0",
+    description =
+        "Prometheus exporter for a Docker host: fleet, sprawl against compose files, crash loops, health, limits.",
     subcommands = {Main.Serve.class, Main.ReportCommand.class})
 public final class Main implements Callable<Integer> {
-  @Mixin
-  Options options = new Options();
+  @Mixin Options options = new Options();
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -26,15 +29,17 @@ public final class Main implements Callable<Integer> {
 
   static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
-    // `gpu`: the NVML table, with each process's container named from one list+inspect of the engine.
+    // `gpu`: the NVML table, with each process's container named from one list+inspect of the
+    // engine.
     cli.addSubcommand("gpu", new io.opspulse.gpu.GpuCommand(new FleetDirectory()));
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigFileException || e instanceof IllegalArgumentException) {
-        cmd.getErr().println("opspulse-exporter: " + e.getMessage());
-        return 2;
-      }
-      throw e;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof ConfigFileException || e instanceof IllegalArgumentException) {
+            cmd.getErr().println("opspulse-exporter: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
     return cli.execute(args);
   }
 
@@ -49,35 +54,51 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--config.file", description = "YAML configuration file.")
     @Nullable Path configFile;
 
-    @Option(names = "--docker.host", description = "Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
+    @Option(
+        names = "--docker.host",
+        description = "Docker engine (default: $DOCKER_HOST, else unix:///var/run/docker.sock).")
     @Nullable String dockerHost;
 
-    @Option(names = "--web.listen-address", description = "Address to serve on (default :${sys:opspulse.port:-9838}).")
+    @Option(
+        names = "--web.listen-address",
+        description = "Address to serve on (default :${sys:opspulse.port:-9838}).")
     @Nullable String listenAddress;
 
     @Option(names = "--web.telemetry-path", description = "Path of the metrics (default /metrics).")
     @Nullable String telemetryPath;
 
-    @Option(names = "--compose.file", description = "Compose file or folder with the declared state (repeatable).")
+    @Option(
+        names = "--compose.file",
+        description = "Compose file or folder with the declared state (repeatable).")
     List<Path> composeFiles = new ArrayList<>();
 
     @Option(names = "--compose.profile", description = "Active compose profile (repeatable).")
     List<String> profiles = new ArrayList<>();
 
-    @Option(names = "--compose.retention",
-        description = "How long a compose project with no container and no configured file is remembered (default 1h).")
+    @Option(
+        names = "--compose.retention",
+        description =
+            "How long a compose project with no container and no configured file is remembered (default 1h).")
     @Nullable String composeRetention;
 
-    @Option(names = "--deprecated.image", description = "Image glob marking a container deprecated (repeatable).")
+    @Option(
+        names = "--deprecated.image",
+        description = "Image glob marking a container deprecated (repeatable).")
     List<String> deprecatedImages = new ArrayList<>();
 
-    @Option(names = "--deprecated.name", description = "Name glob marking a container deprecated (repeatable).")
+    @Option(
+        names = "--deprecated.name",
+        description = "Name glob marking a container deprecated (repeatable).")
     List<String> deprecatedNames = new ArrayList<>();
 
-    @Option(names = "--label.allow", description = "Docker label copied onto docker_container_info (repeatable).")
+    @Option(
+        names = "--label.allow",
+        description = "Docker label copied onto docker_container_info (repeatable).")
     List<String> allowLabels = new ArrayList<>();
 
-    @Option(names = "--limits.max-containers", description = "Cap on containers with per-container series.")
+    @Option(
+        names = "--limits.max-containers",
+        description = "Cap on containers with per-container series.")
     @Nullable Integer maxContainers;
 
     @Option(names = "--resync.period", description = "Full resync period (default 60s).")
@@ -86,16 +107,26 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--cgroup.interval", description = "cgroup sampling interval (default 5s).")
     @Nullable String cgroupInterval;
 
-    @Option(names = "--docker.cert-path", description = "TLS folder for tcp:// (default: $DOCKER_CERT_PATH).")
+    @Option(
+        names = "--docker.cert-path",
+        description = "TLS folder for tcp:// (default: $DOCKER_CERT_PATH).")
     @Nullable Path dockerCertPath;
 
-    @Option(names = "--docker.tls-verify", arity = "1", description = "Verify the engine's certificate (default: $DOCKER_TLS_VERIFY set).")
+    @Option(
+        names = "--docker.tls-verify",
+        arity = "1",
+        description = "Verify the engine's certificate (default: $DOCKER_TLS_VERIFY set).")
     @Nullable Boolean dockerTlsVerify;
 
-    @Option(names = "--web.config.file", description = "exporter-toolkit web-config file: TLS, basic auth.")
+    @Option(
+        names = "--web.config.file",
+        description = "exporter-toolkit web-config file: TLS, basic auth.")
     @Nullable Path webConfigFile;
 
-    @Option(names = "--gpu.enabled", arity = "1", description = "Poll NVML for GPU metrics (default true).")
+    @Option(
+        names = "--gpu.enabled",
+        arity = "1",
+        description = "Poll NVML for GPU metrics (default true).")
     @Nullable Boolean gpuEnabled;
 
     @Option(names = "--gpu.interval", description = "NVML poll interval (default 5s).")
@@ -160,16 +191,19 @@ public final class Main implements Callable<Integer> {
       }
       ExporterConfig config = b.build();
       if (config.webConfigFile() != null) {
-        io.opspulse.webconfig.WebConfig.load(config.webConfigFile()); // a bad file exits 2 before anything starts
+        io.opspulse.webconfig.WebConfig.load(
+            config.webConfigFile()); // a bad file exits 2 before anything starts
       }
       return config;
     }
   }
 
-  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve metrics (the default).")
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = "Serve metrics (the default).")
   static final class Serve implements Callable<Integer> {
-    @Mixin
-    Options options;
+    @Mixin Options options;
 
     Serve() {
       this(new Options());
@@ -184,20 +218,26 @@ public final class Main implements Callable<Integer> {
       ExporterConfig config = options.resolve();
       Exporter exporter = new Exporter(config).start();
       CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        exporter.close();
-        stop.countDown();
-      }, "opspulse-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    exporter.close();
+                    stop.countDown();
+                  },
+                  "opspulse-shutdown"));
       stop.await();
       return 0;
     }
   }
 
-  @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "Print a one-shot diagnosis of the Docker host: sprawl, crash loops, health, limits.")
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print a one-shot diagnosis of the Docker host: sprawl, crash loops, health, limits.")
   static final class ReportCommand implements Callable<Integer> {
-    @Mixin
-    Options options;
+    @Mixin Options options;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;

@@ -26,10 +26,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Serves the metrics. The fleet's part of a scrape is encoded (and gzipped) once per change of the
  * fleet and reused until the next change, so a scrape of 1,000 unchanged containers costs a memory
- * copy, not 30,000 lines of formatting and compression; and a change re-encodes only the families it
- * touched. Other collectors (the GPU probe) are encoded
- * on each scrape and appended: text formats concatenate, OpenMetrics gets its single {@code # EOF} at
- * the end, and gzip members concatenate into one valid stream (RFC 1952).
+ * copy, not 30,000 lines of formatting and compression; and a change re-encodes only the families
+ * it touched. Other collectors (the GPU probe) are encoded on each scrape and appended: text
+ * formats concatenate, OpenMetrics gets its single {@code # EOF} at the end, and gzip members
+ * concatenate into one valid stream (RFC 1952).
  */
 final class MetricsEndpoint implements HttpHandler {
   private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
@@ -39,7 +39,10 @@ final class MetricsEndpoint implements HttpHandler {
   private final List<MultiCollector> others = new CopyOnWriteArrayList<>();
   private final ExpositionFormats formats = ExpositionFormats.init();
   private @Nullable Cached cached;
-  /** Per format: the encoding of each family snapshot of the last fleet part, by snapshot identity. */
+
+  /**
+   * Per format: the encoding of each family snapshot of the last fleet part, by snapshot identity.
+   */
   private final Map<FormatKey, Map<MetricSnapshot, byte[]>> familyBytes = new HashMap<>();
 
   MetricsEndpoint(MultiCollector fleet, LongSupplier fleetVersion) {
@@ -60,7 +63,8 @@ final class MetricsEndpoint implements HttpHandler {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+      ExpositionFormatWriter writer =
+          formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
       boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst("Accept-Encoding"));
       boolean openMetrics = writer.getContentType().contains("openmetrics");
       List<byte[]> parts = new ArrayList<>(2);
@@ -89,7 +93,8 @@ final class MetricsEndpoint implements HttpHandler {
     }
   }
 
-  private byte[] fleetPart(ExpositionFormatWriter writer, boolean gzip, boolean withoutEof) throws IOException {
+  private byte[] fleetPart(ExpositionFormatWriter writer, boolean gzip, boolean withoutEof)
+      throws IOException {
     long version = fleetVersion.getAsLong();
     Cached c;
     synchronized (this) {
@@ -106,12 +111,14 @@ final class MetricsEndpoint implements HttpHandler {
   }
 
   /**
-   * Encodes family by family, reusing the bytes of every family whose snapshot object is the one encoded
-   * last time (the collector keeps the object while the family's points stay the same). Text formats and
-   * gzip members concatenate, so the result is what encoding all of them at once would give.
+   * Encodes family by family, reusing the bytes of every family whose snapshot object is the one
+   * encoded last time (the collector keeps the object while the family's points stay the same).
+   * Text formats and gzip members concatenate, so the result is what encoding all of them at once
+   * would give.
    */
-  private synchronized byte[] encodeByFamily(ExpositionFormatWriter writer, MetricSnapshots snapshots, boolean gzip,
-      boolean withoutEof) throws IOException {
+  private synchronized byte[] encodeByFamily(
+      ExpositionFormatWriter writer, MetricSnapshots snapshots, boolean gzip, boolean withoutEof)
+      throws IOException {
     FormatKey key = new FormatKey(writer, gzip);
     Map<MetricSnapshot, byte[]> before = familyBytes.getOrDefault(key, Map.of());
     Map<MetricSnapshot, byte[]> now = new IdentityHashMap<>();
@@ -131,7 +138,8 @@ final class MetricsEndpoint implements HttpHandler {
     return out.toByteArray();
   }
 
-  private static byte[] encode(ExpositionFormatWriter writer, MetricSnapshots snapshots, boolean gzip, boolean withoutEof)
+  private static byte[] encode(
+      ExpositionFormatWriter writer, MetricSnapshots snapshots, boolean gzip, boolean withoutEof)
       throws IOException {
     ByteArrayOutputStream plain = new ByteArrayOutputStream(64 * 1024);
     writer.write(plain, snapshots);
@@ -154,7 +162,8 @@ final class MetricsEndpoint implements HttpHandler {
     if (bytes.length < suffix.length) {
       return false;
     }
-    return Arrays.equals(bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
+    return Arrays.equals(
+        bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
   }
 
   static boolean acceptsGzip(String acceptEncoding) {
@@ -172,7 +181,8 @@ final class MetricsEndpoint implements HttpHandler {
 
   private record FormatKey(ExpositionFormatWriter writer, boolean gzip) {}
 
-  private record Cached(long version, ExpositionFormatWriter writer, boolean gzip, boolean withoutEof, byte[] bytes) {
+  private record Cached(
+      long version, ExpositionFormatWriter writer, boolean gzip, boolean withoutEof, byte[] bytes) {
     boolean matches(long v, ExpositionFormatWriter w, boolean g, boolean noEof) {
       return version == v && writer == w && gzip == g && withoutEof == noEof;
     }

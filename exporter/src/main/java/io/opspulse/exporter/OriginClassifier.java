@@ -3,7 +3,9 @@ package io.opspulse.exporter;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Decides each container's {@link Origin} against the declared state and the deprecated patterns. */
+/**
+ * Decides each container's {@link Origin} against the declared state and the deprecated patterns.
+ */
 final class OriginClassifier {
   private final List<Pattern> deprecatedImages;
   private final List<Pattern> deprecatedNames;

@@ -9,15 +9,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Decides when a compose project is gone for good: no container carries its name and no configured file
- * declares it, for longer than the retention. Until then what is remembered about it (its services' exit
- * counts) stays, so a project brought down and up again keeps its counters; after it, it is forgotten, so
- * CI jobs with a new project name per run do not grow the exporter's memory for ever.
+ * Decides when a compose project is gone for good: no container carries its name and no configured
+ * file declares it, for longer than the retention. Until then what is remembered about it (its
+ * services' exit counts) stays, so a project brought down and up again keeps its counters; after
+ * it, it is forgotten, so CI jobs with a new project name per run do not grow the exporter's memory
+ * for ever.
  */
 final class ProjectRetention {
   private final Duration retention;
   private final Clock clock;
   private Set<String> present = Set.of();
+
   /** When each project was last present; bounded by what is present or remembered. */
   private final Map<String, Instant> lastPresent = new HashMap<>();
 

@@ -13,6 +13,7 @@ final class SelfStats {
   private final Map<String, LongAdder> apiErrors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> taskFailures = new ConcurrentHashMap<>();
   private volatile double lastEventTimeSeconds;
+
   /** Moves whenever a published count changes, so a cached rendering knows it is stale. */
   private final AtomicLong changes = new AtomicLong();
 
@@ -32,7 +33,10 @@ final class SelfStats {
     changes.incrementAndGet();
   }
 
-  /** A task of the exporter's own (an event's handling, a resync, a timer) failed and was carried on. */
+  /**
+   * A task of the exporter's own (an event's handling, a resync, a timer) failed and was carried
+   * on.
+   */
   void taskFailure(String task) {
     taskFailures.computeIfAbsent(task, k -> new LongAdder()).increment();
     changes.incrementAndGet();

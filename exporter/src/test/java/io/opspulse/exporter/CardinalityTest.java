@@ -31,13 +31,20 @@ class CardinalityTest {
     Random random = new Random(42);
     TestFleet fleet = TestFleet.fleet();
     for (int i = 0; i < 5000; i++) {
-      TestFleet.Container c = TestFleet.container(hostileName(random, i)).id(String.format("%064x", i))
-          .compose(hostileName(random, i + 1), hostileName(random, i + 2)).image(hostileName(random, i + 3))
-          .restarts(i % 7);
-      fleet.with(i % 2 == 0 ? c.running(Instant.EPOCH, 1000 + i) : c.exited(127, Instant.EPOCH.plusSeconds(5)));
+      TestFleet.Container c =
+          TestFleet.container(hostileName(random, i))
+              .id(String.format("%064x", i))
+              .compose(hostileName(random, i + 1), hostileName(random, i + 2))
+              .image(hostileName(random, i + 3))
+              .restarts(i % 7);
+      fleet.with(
+          i % 2 == 0
+              ? c.running(Instant.EPOCH, 1000 + i)
+              : c.exited(127, Instant.EPOCH.plusSeconds(5)));
     }
     FleetView view = fleet.build();
-    FleetCollector collector = new FleetCollector(view::version, () -> view, new SelfStats(), 1000, List.of());
+    FleetCollector collector =
+        new FleetCollector(view::version, () -> view, new SelfStats(), 1000, List.of());
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, collector.collect());
@@ -67,12 +74,20 @@ class CardinalityTest {
       fleet.with(TestFleet.container("c" + i));
     }
     FleetView five = fleet.version(1).build();
-    FleetView two = TestFleet.fleet().with(TestFleet.container("c0")).with(TestFleet.container("c1")).version(2).build();
+    FleetView two =
+        TestFleet.fleet()
+            .with(TestFleet.container("c0"))
+            .with(TestFleet.container("c1"))
+            .version(2)
+            .build();
     FleetView[] now = {five};
-    FleetCollector collector = new FleetCollector(() -> now[0].version(), () -> now[0], new SelfStats(), 3, List.of());
+    FleetCollector collector =
+        new FleetCollector(() -> now[0].version(), () -> now[0], new SelfStats(), 3, List.of());
 
     assertThat(dropped(collector)).isEqualTo(2.0);
-    assertThat(dropped(collector)).as("a second scrape of the same fleet does not add up").isEqualTo(2.0);
+    assertThat(dropped(collector))
+        .as("a second scrape of the same fleet does not add up")
+        .isEqualTo(2.0);
     now[0] = two;
     assertThat(dropped(collector)).isEqualTo(0.0);
   }
@@ -80,7 +95,8 @@ class CardinalityTest {
   private static double dropped(FleetCollector collector) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, collector.collect());
-    return Exposition.parse(out.toString(StandardCharsets.UTF_8)).find("opspulse_exporter_containers_dropped")
+    return Exposition.parse(out.toString(StandardCharsets.UTF_8))
+        .find("opspulse_exporter_containers_dropped")
         .orElseThrow(() -> new AssertionError("opspulse_exporter_containers_dropped is missing"));
   }
 }

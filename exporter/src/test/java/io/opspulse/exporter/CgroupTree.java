@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A fixture cgroup hierarchy and /proc in a temporary folder, with the files the kernel puts there
- * (trimmed to the lines that matter): what {@link CgroupReader} reads on each layout Docker runs on.
+ * (trimmed to the lines that matter): what {@link CgroupReader} reads on each layout Docker runs
+ * on.
  */
 final class CgroupTree {
   final Path proc;
@@ -30,9 +31,9 @@ final class CgroupTree {
   }
 
   /**
-   * A cgroup v1 host: a tmpfs with one mount per controller. {@code joinedCpu} mounts cpu and cpuacct
-   * together as most distributions do (with the single names as links); otherwise they are separate,
-   * as on the machine these tests run on.
+   * A cgroup v1 host: a tmpfs with one mount per controller. {@code joinedCpu} mounts cpu and
+   * cpuacct together as most distributions do (with the single names as links); otherwise they are
+   * separate, as on the machine these tests run on.
    */
   static CgroupTree v1(Path dir, boolean joinedCpu) {
     CgroupTree t = new CgroupTree(dir);
@@ -61,22 +62,28 @@ final class CgroupTree {
     Path d = root.resolve(path);
     write(d.resolve("cgroup.controllers"), "cpuset cpu io memory pids\n");
     write(d.resolve("cgroup.procs"), "4242\n");
-    write(d.resolve("cpu.stat"), """
+    write(
+        d.resolve("cpu.stat"),
+        """
         usage_usec %d
         user_usec %d
         system_usec %d
         nr_periods 0
         nr_throttled 0
         throttled_usec 0
-        """.formatted(usageUsec, usageUsec * 2 / 3, usageUsec / 3));
+        """
+            .formatted(usageUsec, usageUsec * 2 / 3, usageUsec / 3));
     write(d.resolve("memory.current"), memoryBytes + "\n");
     write(d.resolve("memory.max"), "max\n");
-    write(d.resolve("memory.stat"), """
+    write(
+        d.resolve("memory.stat"),
+        """
         anon %d
         file %d
         inactive_file %d
         active_file 0
-        """.formatted(memoryBytes / 2, memoryBytes / 2, memoryBytes / 4));
+        """
+            .formatted(memoryBytes / 2, memoryBytes / 2, memoryBytes / 4));
     write(d.resolve("pids.current"), pids + "\n");
     write(d.resolve("pids.max"), "max\n");
     return this;
@@ -85,9 +92,13 @@ final class CgroupTree {
   /** A container's cgroup on v1 at {@code path} in each controller's hierarchy. */
   CgroupTree v1Container(String path, long cpuNanos, long memoryBytes, int pids) {
     String rel = path.startsWith("/") ? path.substring(1) : path;
-    Path cpuacct = root.resolve(Files.isDirectory(root.resolve("cpu,cpuacct")) ? "cpu,cpuacct" : "cpuacct").resolve(rel);
+    Path cpuacct =
+        root.resolve(Files.isDirectory(root.resolve("cpu,cpuacct")) ? "cpu,cpuacct" : "cpuacct")
+            .resolve(rel);
     write(cpuacct.resolve("cpuacct.usage"), cpuNanos + "\n");
-    write(cpuacct.resolve("cpuacct.stat"), "user %d\nsystem %d\n".formatted(cpuNanos / 20_000_000, cpuNanos / 40_000_000));
+    write(
+        cpuacct.resolve("cpuacct.stat"),
+        "user %d\nsystem %d\n".formatted(cpuNanos / 20_000_000, cpuNanos / 40_000_000));
     write(cpuacct.resolve("cgroup.procs"), "4242\n");
     if (!Files.isDirectory(root.resolve("cpu,cpuacct"))) {
       write(root.resolve("cpu").resolve(rel).resolve("cpu.shares"), "1024\n");
@@ -95,13 +106,21 @@ final class CgroupTree {
     Path memory = root.resolve("memory").resolve(rel);
     write(memory.resolve("memory.usage_in_bytes"), memoryBytes + "\n");
     write(memory.resolve("memory.limit_in_bytes"), "9223372036854771712\n");
-    write(memory.resolve("memory.stat"), """
+    write(
+        memory.resolve("memory.stat"),
+        """
         cache %d
         rss %d
         total_cache %d
         total_rss %d
         total_inactive_file %d
-        """.formatted(memoryBytes / 2, memoryBytes / 2, memoryBytes / 2, memoryBytes / 2, memoryBytes / 4));
+        """
+            .formatted(
+                memoryBytes / 2,
+                memoryBytes / 2,
+                memoryBytes / 2,
+                memoryBytes / 2,
+                memoryBytes / 4));
     write(root.resolve("pids").resolve(rel).resolve("pids.current"), pids + "\n");
     write(root.resolve("pids").resolve(rel).resolve("pids.max"), "max\n");
     return this;

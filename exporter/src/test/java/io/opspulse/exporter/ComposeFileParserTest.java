@@ -3,10 +3,10 @@ package io.opspulse.exporter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opspulse.exporter.ComposeFileException.Kind;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.opspulse.exporter.ComposeFileException.Kind;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,14 +21,18 @@ class ComposeFileParserTest {
 
   @Test
   void anIncludeOfTheRootFolderIsAnErrorNotACrash() {
-    // Found by ComposeParserFuzzTest: "/" has no parent folder to be the included project's directory.
-    assertThatThrownBy(() -> parse("include: [\"/\"]\nservices: {}\n")).isInstanceOf(ComposeFileException.class)
+    // Found by ComposeParserFuzzTest: "/" has no parent folder to be the included project's
+    // directory.
+    assertThatThrownBy(() -> parse("include: [\"/\"]\nservices: {}\n"))
+        .isInstanceOf(ComposeFileException.class)
         .hasMessageStartingWith(FILE.toString());
   }
 
   @Test
   void readsServicesReplicasAndProfiles() throws Exception {
-    var f = parse("""
+    var f =
+        parse(
+            """
         services:
           backend:
             image: sutazai/backend
@@ -58,7 +62,9 @@ class ComposeFileParserTest {
 
   @Test
   void deployReplicasWinsOverScaleAndGlobalModeMeansOne() throws Exception {
-    var f = parse("""
+    var f =
+        parse(
+            """
         services:
           a: {image: a, scale: 5, deploy: {replicas: 2}}
           b: {image: b, deploy: {mode: global}}
@@ -78,37 +84,49 @@ class ComposeFileParserTest {
 
   @Test
   void errorsNameTheFileTheLineAndTheField() {
-    assertThatThrownBy(() -> parse("""
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
         services:
           web:
             image: x
             deploy:
               replicas: many
-        """)).isInstanceOf(ComposeFileException.class)
-        .hasMessage("/srv/sutazai/docker-compose.yml:5: services.web.deploy.replicas: 'many' is not a whole number of replicas");
+        """))
+        .isInstanceOf(ComposeFileException.class)
+        .hasMessage(
+            "/srv/sutazai/docker-compose.yml:5: services.web.deploy.replicas: 'many' is not a whole number of replicas");
     assertThatThrownBy(() -> parse("services:\n  web: [1, 2]\n"))
-        .hasMessage("/srv/sutazai/docker-compose.yml:2: services.web: expected a mapping, got a list");
-    assertThatThrownBy(() -> parse("version: '3'\n"))
-        .hasMessageContaining(":1: services: missing");
+        .hasMessage(
+            "/srv/sutazai/docker-compose.yml:2: services.web: expected a mapping, got a list");
+    assertThatThrownBy(() -> parse("version: '3'\n")).hasMessageContaining(":1: services: missing");
     assertThatThrownBy(() -> parse("services:\n  web:\n    image: [unclosed\n"))
-        .hasMessageStartingWith("/srv/sutazai/docker-compose.yml:").hasMessageContaining("invalid YAML");
-    assertThatThrownBy(() -> parse(""))
-        .hasMessageContaining("empty");
+        .hasMessageStartingWith("/srv/sutazai/docker-compose.yml:")
+        .hasMessageContaining("invalid YAML");
+    assertThatThrownBy(() -> parse("")).hasMessageContaining("empty");
   }
 
   @Test
   void errorsCarryAFixedKind() {
-    assertThatThrownBy(() -> parse("services:\n  web: [1, 2]\n")).isInstanceOfSatisfying(ComposeFileException.class,
-        e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA));
+    assertThatThrownBy(() -> parse("services:\n  web: [1, 2]\n"))
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA));
     assertThatThrownBy(() -> parse("services:\n  web:\n    image: [unclosed\n"))
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.YAML_SYNTAX));
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.YAML_SYNTAX));
     assertThatThrownBy(() -> parse("services:\n  web:\n    image: ${TAG:?}\n"))
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INTERPOLATION));
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INTERPOLATION));
   }
 
   @Test
   void valuesAreInterpolatedEverywhereAndKeysNever() throws Exception {
-    var f = ComposeFileParser.parse(FILE, new StringReader("""
+    var f =
+        ComposeFileParser.parse(
+            FILE,
+            new StringReader(
+                """
         name: ${PROJECT:-shop}
         services:
           web:
@@ -121,7 +139,8 @@ class ComposeFileParserTest {
           worker:
             image: w
             profiles: ["${PROFILE:+batch}"]
-        """), Map.of("APP", "web", "TAG", "", "REPLICAS", "3"));
+        """),
+            Map.of("APP", "web", "TAG", "", "REPLICAS", "3"));
     assertThat(f.projectName()).isEqualTo("shop");
     assertThat(f.services()).containsOnlyKeys("web", "$NOT_A_VARIABLE", "worker");
     assertThat(f.services().get("web").image()).isEqualTo("registry/web:");
@@ -131,15 +150,21 @@ class ComposeFileParserTest {
 
   @Test
   void aRequiredVariableAnywhereRefusesTheFileNamingLineAndField() {
-    assertThatThrownBy(() -> parse("""
+    assertThatThrownBy(
+            () ->
+                parse(
+                    """
         services:
           web:
             image: w
             environment:
               DB_URL: ${DB_URL:?the database URL}
-        """)).hasMessage("/srv/sutazai/docker-compose.yml:5: services.web.environment.DB_URL: "
-        + "required variable DB_URL is not set: the database URL");
-    assertThatThrownBy(() -> parse("services:\n  web: {image: 'a$'}\n")).hasMessageContaining(":2: services.web.image:")
+        """))
+        .hasMessage(
+            "/srv/sutazai/docker-compose.yml:5: services.web.environment.DB_URL: "
+                + "required variable DB_URL is not set: the database URL");
+    assertThatThrownBy(() -> parse("services:\n  web: {image: 'a$'}\n"))
+        .hasMessageContaining(":2: services.web.image:")
         .hasMessageContaining("$$");
   }
 
@@ -147,13 +172,18 @@ class ComposeFileParserTest {
   void includeReadsListedFilesWithTheirOwnFolderAndEnv(@TempDir Path dir) throws Exception {
     Path top = Files.createDirectories(dir.resolve("app")).resolve("compose.yaml");
     Path db = Files.createDirectories(dir.resolve("db"));
-    Files.writeString(db.resolve("compose.yaml"), "services:\n  postgres: {image: 'postgres:${PG}', scale: '${PG_N:-1}'}\n");
+    Files.writeString(
+        db.resolve("compose.yaml"),
+        "services:\n  postgres: {image: 'postgres:${PG}', scale: '${PG_N:-1}'}\n");
     Files.writeString(db.resolve(".env"), "PG=16\n");
     Path cache = Files.createDirectories(dir.resolve("cache"));
     Files.writeString(cache.resolve("a.yaml"), "services:\n  redis: {image: redis}\n");
-    Files.writeString(cache.resolve("b.yaml"), "services:\n  redis: {scale: 2}\n  sentinel: {image: s}\n");
+    Files.writeString(
+        cache.resolve("b.yaml"), "services:\n  redis: {scale: 2}\n  sentinel: {image: s}\n");
     Files.writeString(cache.resolve("cache.env"), "PG_N=9\n");
-    Files.writeString(top, """
+    Files.writeString(
+        top,
+        """
         include:
           - ../db/compose.yaml
           - path: [../cache/a.yaml, ../cache/b.yaml]
@@ -167,8 +197,14 @@ class ComposeFileParserTest {
     assertThat(f.services().get("postgres").replicas()).isEqualTo(1);
     assertThat(f.services().get("redis").replicas()).isEqualTo(2);
     assertThat(f.services().get("redis").project()).isEqualTo("app");
-    assertThat(f.filesRead()).contains(top, db.resolve("compose.yaml"), db.resolve(".env"), cache.resolve("a.yaml"),
-        cache.resolve("b.yaml"), cache.resolve("cache.env"));
+    assertThat(f.filesRead())
+        .contains(
+            top,
+            db.resolve("compose.yaml"),
+            db.resolve(".env"),
+            cache.resolve("a.yaml"),
+            cache.resolve("b.yaml"),
+            cache.resolve("cache.env"));
   }
 
   @Test
@@ -178,30 +214,37 @@ class ComposeFileParserTest {
     Files.writeString(a, "include: [b.yaml]\nservices: {}\n");
     Files.writeString(b, "include: [a.yaml]\nservices: {}\n");
     assertThatThrownBy(() -> ComposeFileParser.parse(a, (Path) null, Map.of()))
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INCLUDE_CYCLE))
-        .hasMessageStartingWith(a + ":1: include: ").hasMessageContaining(a + " -> " + b + " -> " + a);
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INCLUDE_CYCLE))
+        .hasMessageStartingWith(a + ":1: include: ")
+        .hasMessageContaining(a + " -> " + b + " -> " + a);
 
     Files.writeString(a, "services: {}\ninclude:\n  - path: nope.yaml\n");
     assertThatThrownBy(() -> ComposeFileParser.parse(a, (Path) null, Map.of()))
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
         .hasMessageStartingWith(a + ":3: include: " + dir.resolve("nope.yaml") + ": no such file");
 
     Files.writeString(b, "services:\n  web: {image: b}\n");
     Files.writeString(a, "include: [b.yaml]\nservices:\n  web: {image: a}\n");
     assertThatThrownBy(() -> ComposeFileParser.parse(a, (Path) null, Map.of()))
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA))
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA))
         .hasMessageContaining(a + ":3: services.web: also defined by included file " + b);
   }
 
   @Test
   void duplicateKeysAreRefused() {
     assertThatThrownBy(() -> parse("services:\n  web: {image: a}\n  web: {image: b}\n"))
-        .isInstanceOf(ComposeFileException.class).hasMessageContaining("duplicate");
+        .isInstanceOf(ComposeFileException.class)
+        .hasMessageContaining("duplicate");
   }
 
   @Test
   void aBillionLaughsIsRefusedNotExpanded() {
-    StringBuilder yaml = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    StringBuilder yaml =
+        new StringBuilder(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
     for (char c = 'b'; c <= 'j'; c++) {
       char p = (char) (c - 1);
       yaml.append(c).append(": &").append(c).append(" [");
@@ -211,16 +254,20 @@ class ComposeFileParserTest {
       yaml.append("]\n");
     }
     yaml.append("services: {}\n");
-    assertThatThrownBy(() -> parse(yaml.toString())).isInstanceOf(ComposeFileException.class)
+    assertThatThrownBy(() -> parse(yaml.toString()))
+        .isInstanceOf(ComposeFileException.class)
         .hasMessageContaining("refused");
   }
 
   @Test
   void aHugeFileIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
     Path big = dir.resolve("compose.yaml");
-    Files.writeString(big, "services: {}\n# " + "x".repeat((int) ComposeFileParser.MAX_FILE_BYTES) + "\n");
-    assertThatThrownBy(() -> ComposeFileParser.parse(big, (Path) null, Map.of())).hasMessageContaining("more than")
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
+    Files.writeString(
+        big, "services: {}\n# " + "x".repeat((int) ComposeFileParser.MAX_FILE_BYTES) + "\n");
+    assertThatThrownBy(() -> ComposeFileParser.parse(big, (Path) null, Map.of()))
+        .hasMessageContaining("more than")
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE));
   }
 
   @Test
@@ -228,10 +275,12 @@ class ComposeFileParserTest {
     Path fifo = dir.resolve("compose.yaml");
     assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
     assertThatThrownBy(() -> ComposeFileParser.parse(fifo, (Path) null, Map.of()))
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE))
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE))
         .hasMessage(fifo + ": not a regular file");
     assertThatThrownBy(() -> ComposeFileParser.parse(dir, (Path) null, Map.of()))
-        .isInstanceOfSatisfying(ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE));
+        .isInstanceOfSatisfying(
+            ComposeFileException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREADABLE));
   }
 
   @Test

@@ -4,7 +4,10 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.StringReader;
 
-/** Hostile configuration files: a configuration or a ConfigFileException naming the file, nothing else. */
+/**
+ * Hostile configuration files: a configuration or a ConfigFileException naming the file, nothing
+ * else.
+ */
 class ConfigFileFuzzTest {
   @FuzzTest(maxDuration = "15s")
   void readsOrRefusesCleanly(FuzzedDataProvider data) {
@@ -18,7 +21,8 @@ class ConfigFileFuzzTest {
         throw new AssertionError("error without the file name: " + expected.getMessage());
       }
     } catch (IllegalArgumentException expected) {
-      // build() refusing a value that parsed (a docker host of an unknown scheme): also a clear error
+      // build() refusing a value that parsed (a docker host of an unknown scheme): also a clear
+      // error
     }
   }
 }

@@ -18,17 +18,24 @@ class ConfigFileTest {
 
   @Test
   void tlsVerificationWithoutCertificatesIsAnErrorNotPlaintext() {
-    assertThatThrownBy(() -> read("""
+    assertThatThrownBy(
+            () ->
+                read(
+                    """
         docker:
           host: tcp://127.0.0.1:2376
           tls_verify: true
-        """)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("docker.tls_verify").hasMessageContaining("docker.cert_path");
+        """))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("docker.tls_verify")
+        .hasMessageContaining("docker.cert_path");
   }
 
   @Test
   void readsEverySetting() throws Exception {
-    ExporterConfig c = read("""
+    ExporterConfig c =
+        read(
+            """
         docker:
           host: tcp://127.0.0.1:2375
         web:
@@ -54,7 +61,8 @@ class ConfigFileTest {
     assertThat(c.dockerHost()).isEqualTo("tcp://127.0.0.1:2375");
     assertThat(c.listenAddress()).isEqualTo("127.0.0.1:9999");
     assertThat(c.telemetryPath()).isEqualTo("/m");
-    assertThat(c.composeFiles()).containsExactly(Path.of("/srv/app/compose.yaml"), Path.of("/srv/other"));
+    assertThat(c.composeFiles())
+        .containsExactly(Path.of("/srv/app/compose.yaml"), Path.of("/srv/other"));
     assertThat(c.composeProfiles()).containsExactly("infra");
     assertThat(c.composeRetention()).isEqualTo(Duration.ofHours(6));
     assertThat(c.deprecatedImages()).containsExactly("mcp/postgres*");
@@ -86,15 +94,18 @@ class ConfigFileTest {
   void twoAllowedLabelsThatBecomeOnePrometheusLabelAreRefusedNamingBoth() {
     assertThatThrownBy(() -> read("labels:\n  allow: [com.example.team, com.example-team]\n"))
         .isInstanceOf(ConfigFileException.class)
-        .hasMessage("opspulse.yml:2: labels.allow: Docker labels 'com.example.team' and 'com.example-team' would "
-            + "both become the Prometheus label label_com_example_team; allow only one of them");
+        .hasMessage(
+            "opspulse.yml:2: labels.allow: Docker labels 'com.example.team' and 'com.example-team' would "
+                + "both become the Prometheus label label_com_example_team; allow only one of them");
   }
 
   @Test
   void theSameLabelFromTheFileAndAFlagIsOneLabel() throws Exception {
     ExporterConfig.Builder b = ExporterConfig.builder();
-    ConfigFile.apply("opspulse.yml", new StringReader("labels:\n  allow: [team, com.example.tier]\n"), b);
-    assertThat(b.allowLabel("team").build().labelAllowList()).containsExactly("team", "com.example.tier");
+    ConfigFile.apply(
+        "opspulse.yml", new StringReader("labels:\n  allow: [team, com.example.tier]\n"), b);
+    assertThat(b.allowLabel("team").build().labelAllowList())
+        .containsExactly("team", "com.example.tier");
   }
 
   @Test
@@ -116,8 +127,11 @@ class ConfigFileTest {
   void unknownKeysAreRefusedWithFileLineAndKey() {
     assertThatThrownBy(() -> read("web:\n  listen_adress: :1\n"))
         .isInstanceOf(ConfigFileException.class)
-        .hasMessageStartingWith("opspulse.yml:2: web.listen_adress: unknown key; known: listen_address,");
-    assertThatThrownBy(() -> read("dockerr: {}\n")).hasMessageStartingWith("opspulse.yml:1: dockerr: unknown key; known: docker, docker.host, docker.cert_path,");
+        .hasMessageStartingWith(
+            "opspulse.yml:2: web.listen_adress: unknown key; known: listen_address,");
+    assertThatThrownBy(() -> read("dockerr: {}\n"))
+        .hasMessageStartingWith(
+            "opspulse.yml:1: dockerr: unknown key; known: docker, docker.host, docker.cert_path,");
   }
 
   @Test
@@ -125,26 +139,34 @@ class ConfigFileTest {
     assertThatThrownBy(() -> read("limits:\n  max_containers: -3\n"))
         .hasMessage("opspulse.yml:2: limits.max_containers: '-3' is not a positive integer");
     assertThatThrownBy(() -> read("resync_period: soon\n"))
-        .hasMessageStartingWith("opspulse.yml:1: resync_period: 'soon' is not a Prometheus duration");
+        .hasMessageStartingWith(
+            "opspulse.yml:1: resync_period: 'soon' is not a Prometheus duration");
     assertThatThrownBy(() -> read("compose:\n  files: /one/file\n"))
         .hasMessage("opspulse.yml:2: compose.files: expected a list, got '/one/file'");
     assertThatThrownBy(() -> read("docker:\n  host: http://x\n"))
         .hasMessageStartingWith("opspulse.yml:2: docker.host:");
     assertThatThrownBy(() -> read("web:\n  telemetry_path: metrics\n"))
         .hasMessage("opspulse.yml:2: web.telemetry_path: 'metrics' must start with /");
-    assertThatThrownBy(() -> read("web: [\n")).hasMessageStartingWith("opspulse.yml:").hasMessageContaining("invalid YAML");
+    assertThatThrownBy(() -> read("web: [\n"))
+        .hasMessageStartingWith("opspulse.yml:")
+        .hasMessageContaining("invalid YAML");
   }
 
   @Test
   void durationsFollowPrometheusSyntax() {
     assertThat(ConfigFile.parseDuration("1m30s")).isEqualTo(Duration.ofSeconds(90));
     assertThat(ConfigFile.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThatThrownBy(() -> ConfigFile.parseDuration("0s")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ConfigFile.parseDuration("5 m")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ConfigFile.parseDuration("x5m")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ConfigFile.parseDuration("0m0s")).hasMessage("'0m0s' is not a positive duration (like "
-        + "500ms, 30s, 5m, 1h)");
-    assertThat(ConfigFile.parseDuration(" 1w ")).as("the catalog's units, flags stripped").isEqualTo(Duration.ofDays(7));
+    assertThatThrownBy(() -> ConfigFile.parseDuration("0s"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigFile.parseDuration("5 m"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigFile.parseDuration("x5m"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigFile.parseDuration("0m0s"))
+        .hasMessage("'0m0s' is not a positive duration (like " + "500ms, 30s, 5m, 1h)");
+    assertThat(ConfigFile.parseDuration(" 1w "))
+        .as("the catalog's units, flags stripped")
+        .isEqualTo(Duration.ofDays(7));
   }
 
   @Test
@@ -170,6 +192,8 @@ class ConfigFileTest {
       java.nio.file.Files.delete(f);
     }
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains(f + ":2: web.nope: unknown key; known: listen_address, telemetry_path, config_file");
+    assertThat(err.toString())
+        .contains(
+            f + ":2: web.nope: unknown key; known: listen_address, telemetry_path, config_file");
   }
 }

@@ -16,11 +16,11 @@ import java.util.function.Function;
 /**
  * A unix-socket proxy in front of a real daemon that decides, request by request, what the exporter
  * gets: the daemon's own answer (after the test acted, say removing the container about to be
- * inspected), an answer of the test's (500, garbage), no answer at all (a stall), or the daemon's answer
- * cut off after some bytes of its body (an event stream broken mid-chunk).
+ * inspected), an answer of the test's (500, garbage), no answer at all (a stall), or the daemon's
+ * answer cut off after some bytes of its body (an event stream broken mid-chunk).
  *
- * <p>Every answer that passes gets {@code Connection: close}, so each request comes on a connection of
- * its own and the proxy sees every request line, however the client pools its connections.
+ * <p>Every answer that passes gets {@code Connection: close}, so each request comes on a connection
+ * of its own and the proxy sees every request line, however the client pools its connections.
  */
 final class EngineProxy implements AutoCloseable {
   private final ServerSocketChannel server;
@@ -40,17 +40,24 @@ final class EngineProxy implements AutoCloseable {
   /** Reads the request and never answers, until the client gives up. */
   record Stall() implements Reply {}
 
-  /** Passes the daemon's answer, but closes the connection after {@code bodyBytes} bytes of its body. */
+  /**
+   * Passes the daemon's answer, but closes the connection after {@code bodyBytes} bytes of its
+   * body.
+   */
   record Cut(int bodyBytes) implements Reply {}
 
   static final Reply PASS = new Pass();
 
   /** Every request passes; {@code beforeRequest} runs just before it reaches the daemon. */
-  static EngineProxy watching(Path socket, Path upstream, Consumer<String> beforeRequest) throws IOException {
-    return new EngineProxy(socket, upstream, path -> {
-      beforeRequest.accept(path);
-      return PASS;
-    });
+  static EngineProxy watching(Path socket, Path upstream, Consumer<String> beforeRequest)
+      throws IOException {
+    return new EngineProxy(
+        socket,
+        upstream,
+        path -> {
+          beforeRequest.accept(path);
+          return PASS;
+        });
   }
 
   EngineProxy(Path socket, Path upstream, Function<String, Reply> rules) throws IOException {
@@ -58,7 +65,9 @@ final class EngineProxy implements AutoCloseable {
     this.upstream = upstream;
     this.rules = rules;
     Files.deleteIfExists(socket);
-    this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+    this.server =
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+            .bind(UnixDomainSocketAddress.of(socket));
     this.acceptor = new Thread(this::accept, "engine-proxy");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -92,8 +101,12 @@ final class EngineProxy implements AutoCloseable {
       Reply reply = rules.apply(parts.length > 1 ? parts[1] : "");
       if (reply instanceof Respond r) {
         byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
-        String response = "HTTP/1.1 " + r.status() + " Proxy\r\nContent-Type: application/json\r\nContent-Length: "
-            + body.length + "\r\nConnection: close\r\n\r\n";
+        String response =
+            "HTTP/1.1 "
+                + r.status()
+                + " Proxy\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n";
         client.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.ISO_8859_1)));
         client.write(ByteBuffer.wrap(body));
         return;
@@ -120,7 +133,9 @@ final class EngineProxy implements AutoCloseable {
     }
   }
 
-  /** Reads up to and including the blank line that ends an HTTP head; null if the peer closed first. */
+  /**
+   * Reads up to and including the blank line that ends an HTTP head; null if the peer closed first.
+   */
   private static byte[] readHead(SocketChannel from) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     ByteBuffer one = ByteBuffer.allocate(1);

@@ -12,18 +12,19 @@ class ExitReasonTest {
 
   @ParameterizedTest(name = "exit {0}, oom={1} -> {2}")
   @CsvSource({
-      "0, false, COMPLETED",
-      "1, false, ERROR",
-      "2, false, ERROR",
-      "126, false, NOT_EXECUTABLE",
-      "127, false, COMMAND_NOT_FOUND",
-      "137, false, KILLED",
-      "137, true, OOM_KILLED",
-      "1, true, OOM_KILLED",
-      "139, false, SEGFAULT",
-      "143, false, TERMINATED",
-      "255, false, ERROR",
-      "-1, false, ERROR"})
+    "0, false, COMPLETED",
+    "1, false, ERROR",
+    "2, false, ERROR",
+    "126, false, NOT_EXECUTABLE",
+    "127, false, COMMAND_NOT_FOUND",
+    "137, false, KILLED",
+    "137, true, OOM_KILLED",
+    "1, true, OOM_KILLED",
+    "139, false, SEGFAULT",
+    "143, false, TERMINATED",
+    "255, false, ERROR",
+    "-1, false, ERROR"
+  })
   void classifiesByCodeAndOomFlag(int code, boolean oom, ExitReason expected) {
     assertThat(ExitReason.classify(code, oom)).isEqualTo(expected);
   }
@@ -36,7 +37,8 @@ class ExitReasonTest {
 
   @Test
   void originsAreExactlyTheCatalogsOrigins() {
-    assertThat(Arrays.stream(Origin.values()).map(Origin::label)).containsExactlyInAnyOrderElementsOf(LabelValues.ORIGINS);
+    assertThat(Arrays.stream(Origin.values()).map(Origin::label))
+        .containsExactlyInAnyOrderElementsOf(LabelValues.ORIGINS);
   }
 
   @Test

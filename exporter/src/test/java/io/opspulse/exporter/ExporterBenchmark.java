@@ -27,73 +27,121 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Side-by-side benchmark of the exporter against the per-scrape list+inspect method polling exporters
- * use, at 10, 100 and 1,000 containers on a private daemon: scrape latency, Docker API calls per scrape,
- * CPU and RSS of each process; then the time from a container's death to the metric showing it.
- * Not a test: run it with {@code scripts/bench-exporter}. Prints Markdown.
+ * Side-by-side benchmark of the exporter against the per-scrape list+inspect method polling
+ * exporters use, at 10, 100 and 1,000 containers on a private daemon: scrape latency, Docker API
+ * calls per scrape, CPU and RSS of each process; then the time from a container's death to the
+ * metric showing it. Not a test: run it with {@code scripts/bench-exporter}. Prints Markdown.
  */
 public final class ExporterBenchmark {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final int SCRAPES = Integer.getInteger("bench.scrapes", 200);
-  /** The list+inspect method takes seconds a scrape at 1,000 containers: fewer of them keep a run short. */
+
+  /**
+   * The list+inspect method takes seconds a scrape at 1,000 containers: fewer of them keep a run
+   * short.
+   */
   private static final int BASELINE_SCRAPES = Integer.getInteger("bench.baselineScrapes", SCRAPES);
 
   /** The flags the benchmark has always run both methods with. */
   static final List<String> BENCH_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx96m");
-  /** The flags docs/deployment.md recommends for the exporter as a sidecar; keep the two the same. */
-  static final List<String> SIDECAR_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m");
 
   /**
-   * Args: the exporter jar, and optionally a second jar (an earlier build) measured in the same run with
-   * the same flags. {@code -Dbench.sizes=10,100,1000} picks the fleet sizes; {@code -Dbench.flagsets} the
-   * JVM flag sets the exporter jar runs with, separated by {@code ;} (default: the benchmark's usual flags,
-   * then {@link #SIDECAR_FLAGS}); {@code -Dbench.baseline=false} leaves
-   * out the list+inspect method (for quick looks only: the figures that go in docs/benchmarks.md keep it).
+   * The flags docs/deployment.md recommends for the exporter as a sidecar; keep the two the same.
+   */
+  static final List<String> SIDECAR_FLAGS =
+      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m");
+
+  /**
+   * Args: the exporter jar, and optionally a second jar (an earlier build) measured in the same run
+   * with the same flags. {@code -Dbench.sizes=10,100,1000} picks the fleet sizes; {@code
+   * -Dbench.flagsets} the JVM flag sets the exporter jar runs with, separated by {@code ;}
+   * (default: the benchmark's usual flags, then {@link #SIDECAR_FLAGS}); {@code
+   * -Dbench.baseline=false} leaves out the list+inspect method (for quick looks only: the figures
+   * that go in docs/benchmarks.md keep it).
    */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("baseline")) {
       PollingBaseline.serve(args[1], Integer.parseInt(args[2]));
       return;
     }
-    Path jar = Path.of(args.length > 0 ? args[0] : "exporter/target/opspulse-exporter.jar").toAbsolutePath();
+    Path jar =
+        Path.of(args.length > 0 ? args[0] : "exporter/target/opspulse-exporter.jar")
+            .toAbsolutePath();
     Path before = args.length > 1 ? Path.of(args[1]).toAbsolutePath() : null;
-    int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "10,100,1000").split(","))
-        .mapToInt(t -> Integer.parseInt(t.strip())).toArray();
+    int[] sizes =
+        Arrays.stream(System.getProperty("bench.sizes", "10,100,1000").split(","))
+            .mapToInt(t -> Integer.parseInt(t.strip()))
+            .toArray();
     List<List<String>> flagSets = new ArrayList<>();
-    for (String set : System.getProperty("bench.flagsets", String.join(" ", BENCH_FLAGS) + ";"
-        + String.join(" ", SIDECAR_FLAGS)).split(";")) {
+    for (String set :
+        System.getProperty(
+                "bench.flagsets",
+                String.join(" ", BENCH_FLAGS) + ";" + String.join(" ", SIDECAR_FLAGS))
+            .split(";")) {
       flagSets.add(List.of(set.strip().split("\\s+")));
     }
     boolean baseline = Boolean.parseBoolean(System.getProperty("bench.baseline", "true"));
     String classpath = System.getProperty("java.class.path");
     StringBuilder md = new StringBuilder();
-    md.append("| containers | method | JVM flags | scrape p50 ms | scrape p99 ms | Docker API calls / scrape | CPU s (all scrapes) | RSS MiB |\n")
+    md.append(
+            "| containers | method | JVM flags | scrape p50 ms | scrape p99 ms | Docker API calls / scrape | CPU s (all scrapes) | RSS MiB |\n")
         .append("|---|---|---|---|---|---|---|---|\n");
     try (PrivateDockerDaemon docker = PrivateDockerDaemon.start().withBusybox()) {
       int made = 0;
       for (int target : sizes) {
-        // Up to 100 running containers (cgroup sampling has work), the rest created but not started.
+        // Up to 100 running containers (cgroup sampling has work), the rest created but not
+        // started.
         for (; made < target; made++) {
           boolean start = made < 100;
           createContainer(docker, "bench-" + made, start);
         }
         AtomicLong calls = new AtomicLong();
-        try (EngineProxy proxy = EngineProxy.watching(docker.root().resolve("bench-proxy.sock"), docker.socket(),
-            path -> calls.incrementAndGet())) {
-          List<String> exporterArgs = List.of("--docker.host", proxy.dockerHost(), "--web.listen-address", "127.0.0.1:%d");
+        try (EngineProxy proxy =
+            EngineProxy.watching(
+                docker.root().resolve("bench-proxy.sock"),
+                docker.socket(),
+                path -> calls.incrementAndGet())) {
+          List<String> exporterArgs =
+              List.of("--docker.host", proxy.dockerHost(), "--web.listen-address", "127.0.0.1:%d");
           if (before != null) {
-            md.append(measure(target, "opspulse before (" + before.getFileName() + ")", BENCH_FLAGS,
-                exporterCommand(BENCH_FLAGS, before, exporterArgs), calls, SCRAPES));
+            md.append(
+                measure(
+                    target,
+                    "opspulse before (" + before.getFileName() + ")",
+                    BENCH_FLAGS,
+                    exporterCommand(BENCH_FLAGS, before, exporterArgs),
+                    calls,
+                    SCRAPES));
           }
           for (List<String> flags : flagSets) {
-            md.append(measure(target, "opspulse (events + memory)", flags, exporterCommand(flags, jar, exporterArgs), calls,
-                SCRAPES));
+            md.append(
+                measure(
+                    target,
+                    "opspulse (events + memory)",
+                    flags,
+                    exporterCommand(flags, jar, exporterArgs),
+                    calls,
+                    SCRAPES));
           }
           if (baseline) {
             List<String> command = new ArrayList<>(List.of("java"));
             command.addAll(BENCH_FLAGS);
-            command.addAll(List.of("-cp", classpath, ExporterBenchmark.class.getName(), "baseline", proxy.dockerHost(), "%d"));
-            md.append(measure(target, "list+inspect per scrape", BENCH_FLAGS, command, calls, BASELINE_SCRAPES));
+            command.addAll(
+                List.of(
+                    "-cp",
+                    classpath,
+                    ExporterBenchmark.class.getName(),
+                    "baseline",
+                    proxy.dockerHost(),
+                    "%d"));
+            md.append(
+                measure(
+                    target,
+                    "list+inspect per scrape",
+                    BENCH_FLAGS,
+                    command,
+                    calls,
+                    BASELINE_SCRAPES));
           }
         }
       }
@@ -110,10 +158,19 @@ public final class ExporterBenchmark {
     return command;
   }
 
-  private static String measure(int containers, String method, List<String> flags, List<String> commandTemplate,
-      AtomicLong calls, int scrapes) throws Exception {
+  private static String measure(
+      int containers,
+      String method,
+      List<String> flags,
+      List<String> commandTemplate,
+      AtomicLong calls,
+      int scrapes)
+      throws Exception {
     int port = Ports.freeLoopbackPort();
-    List<String> command = commandTemplate.stream().map(s -> s.contains("%d") ? String.format(Locale.ROOT, s, port) : s).toList();
+    List<String> command =
+        commandTemplate.stream()
+            .map(s -> s.contains("%d") ? String.format(Locale.ROOT, s, port) : s)
+            .toList();
     Path log = Files.createTempFile("bench-", ".log");
     try (ManagedProcess p = ManagedProcess.start(method, command, Map.of(), log)) {
       String url = "http://127.0.0.1:" + port + "/metrics";
@@ -133,43 +190,80 @@ public final class ExporterBenchmark {
       double cpu = (cpuTicks(p.pid()) - cpuBefore) / 100.0;
       long rss = rssKib(p.pid());
       Arrays.sort(ms);
-      return String.format(Locale.ROOT, "| %d | %s | `%s` | %.2f | %.2f | %.1f | %.2f | %.0f |%n", containers, method,
-          String.join(" ", flags), ms[scrapes / 2], ms[(int) Math.ceil(scrapes * 0.99) - 1], apiPerScrape, cpu, rss / 1024.0);
+      return String.format(
+          Locale.ROOT,
+          "| %d | %s | `%s` | %.2f | %.2f | %.1f | %.2f | %.0f |%n",
+          containers,
+          method,
+          String.join(" ", flags),
+          ms[scrapes / 2],
+          ms[(int) Math.ceil(scrapes * 0.99) - 1],
+          apiPerScrape,
+          cpu,
+          rss / 1024.0);
     } finally {
       Files.deleteIfExists(log);
     }
   }
 
-  /** Time from a container's exit (Docker's FinishedAt) to the first scrape whose exit count shows it. */
+  /**
+   * Time from a container's exit (Docker's FinishedAt) to the first scrape whose exit count shows
+   * it.
+   */
   private static String deathToMetric(PrivateDockerDaemon docker, Path jar) throws Exception {
     int port = Ports.freeLoopbackPort();
     Path log = Files.createTempFile("bench-", ".log");
     List<Double> delays = new ArrayList<>();
-    try (ManagedProcess p = ManagedProcess.start("exporter", List.of("java", "-jar", jar.toString(), "--docker.host",
-        docker.dockerHost(), "--web.listen-address", "127.0.0.1:" + port), Map.of(), log)) {
+    try (ManagedProcess p =
+        ManagedProcess.start(
+            "exporter",
+            List.of(
+                "java",
+                "-jar",
+                jar.toString(),
+                "--docker.host",
+                docker.dockerHost(),
+                "--web.listen-address",
+                "127.0.0.1:" + port),
+            Map.of(),
+            log)) {
       String url = "http://127.0.0.1:" + port + "/metrics";
       waitUntil(url, 1);
       for (int i = 0; i < 10; i++) {
-        String id = docker.run("--name", "death-" + i, PrivateDockerDaemon.BUSYBOX, "sh", "-c", "sleep 0.5; exit 3");
+        String id =
+            docker.run(
+                "--name",
+                "death-" + i,
+                PrivateDockerDaemon.BUSYBOX,
+                "sh",
+                "-c",
+                "sleep 0.5; exit 3");
         String id12 = id.substring(0, 12);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Instant seen = null;
         while (System.nanoTime() < deadline) {
-          if (Exposition.parse(scrape(url)).find("docker_container_exits_total", "id", id12, "reason", "error").isPresent()) {
+          if (Exposition.parse(scrape(url))
+              .find("docker_container_exits_total", "id", id12, "reason", "error")
+              .isPresent()) {
             seen = Instant.now();
             break;
           }
           Thread.sleep(2);
         }
-        Instant finished = Instant.parse(docker.dockerOk("inspect", "-f", "{{.State.FinishedAt}}", id));
+        Instant finished =
+            Instant.parse(docker.dockerOk("inspect", "-f", "{{.State.FinishedAt}}", id));
         delays.add(Duration.between(finished, seen).toNanos() / 1e6);
       }
     } finally {
       Files.deleteIfExists(log);
     }
     delays.sort(Double::compare);
-    return String.format(Locale.ROOT, "Death to metric over %d exits (scraping every 2 ms): median %.0f ms, max %.0f ms%n",
-        delays.size(), delays.get(delays.size() / 2), delays.get(delays.size() - 1));
+    return String.format(
+        Locale.ROOT,
+        "Death to metric over %d exits (scraping every 2 ms): median %.0f ms, max %.0f ms%n",
+        delays.size(),
+        delays.get(delays.size() / 2),
+        delays.get(delays.size() - 1));
   }
 
   private static void waitUntil(String url, int containers) throws InterruptedException {
@@ -190,7 +284,9 @@ public final class ExporterBenchmark {
 
   static String scrape(String url) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
@@ -214,12 +310,21 @@ public final class ExporterBenchmark {
     return -1;
   }
 
-  /** Creates (and maybe starts) a container through the Engine API: faster than a CLI process each. */
-  private static void createContainer(PrivateDockerDaemon docker, String name, boolean start) throws IOException {
-    String body = "{\"Image\":\"" + PrivateDockerDaemon.BUSYBOX + "\",\"Cmd\":[\"sleep\",\"3600\"],"
-        + "\"HostConfig\":{\"NetworkMode\":\"none\"},\"Labels\":{\"com.docker.compose.project\":\"bench\","
-        + "\"com.docker.compose.service\":\"svc" + (name.hashCode() & 15) + "\"}}";
-    JsonNode created = new ObjectMapper().readTree(post(docker.socket(), "/containers/create?name=" + name, body));
+  /**
+   * Creates (and maybe starts) a container through the Engine API: faster than a CLI process each.
+   */
+  private static void createContainer(PrivateDockerDaemon docker, String name, boolean start)
+      throws IOException {
+    String body =
+        "{\"Image\":\""
+            + PrivateDockerDaemon.BUSYBOX
+            + "\",\"Cmd\":[\"sleep\",\"3600\"],"
+            + "\"HostConfig\":{\"NetworkMode\":\"none\"},\"Labels\":{\"com.docker.compose.project\":\"bench\","
+            + "\"com.docker.compose.service\":\"svc"
+            + (name.hashCode() & 15)
+            + "\"}}";
+    JsonNode created =
+        new ObjectMapper().readTree(post(docker.socket(), "/containers/create?name=" + name, body));
     if (start) {
       post(docker.socket(), "/containers/" + created.path("Id").asText() + "/start", "");
     }
@@ -228,8 +333,15 @@ public final class ExporterBenchmark {
   private static String post(Path socket, String path, String body) throws IOException {
     try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      ch.write(ByteBuffer.wrap(("POST " + path + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + b.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+      ch.write(
+          ByteBuffer.wrap(
+              ("POST "
+                      + path
+                      + " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: "
+                      + b.length
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII)));
       ch.write(ByteBuffer.wrap(b));
       var in = java.nio.channels.Channels.newInputStream(ch);
       String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -242,43 +354,54 @@ public final class ExporterBenchmark {
   }
 
   /**
-   * The method of polling exporters: on every scrape, list all containers and inspect each, then render.
-   * Same Engine client and the same rendering, so only the method differs.
+   * The method of polling exporters: on every scrape, list all containers and inspect each, then
+   * render. Same Engine client and the same rendering, so only the method differs.
    */
   static final class PollingBaseline {
     static void serve(String dockerHost, int port) throws Exception {
-      EngineClient engine = new EngineClient(DockerEndpoint.parse(dockerHost), Duration.ofSeconds(30));
+      EngineClient engine =
+          new EngineClient(DockerEndpoint.parse(dockerHost), Duration.ofSeconds(30));
       OriginClassifier origins = new OriginClassifier(List.of(), List.of());
       SelfStats stats = new SelfStats();
-      com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-          new java.net.InetSocketAddress("127.0.0.1", port), 16);
-      server.createContext("/metrics", exchange -> {
-        try {
-          FleetModel model = new FleetModel();
-          List<ContainerInfo> infos = new ArrayList<>();
-          for (String id : engine.containerIds()) {
+      com.sun.net.httpserver.HttpServer server =
+          com.sun.net.httpserver.HttpServer.create(
+              new java.net.InetSocketAddress("127.0.0.1", port), 16);
+      server.createContext(
+          "/metrics",
+          exchange -> {
             try {
-              infos.add(engine.inspect(id));
-            } catch (EngineException e) {
-              if (!e.isNotFound()) {
-                throw e;
+              FleetModel model = new FleetModel();
+              List<ContainerInfo> infos = new ArrayList<>();
+              for (String id : engine.containerIds()) {
+                try {
+                  infos.add(engine.inspect(id));
+                } catch (EngineException e) {
+                  if (!e.isNotFound()) {
+                    throw e;
+                  }
+                }
               }
+              infos.forEach(model::upsert);
+              model.setUp(true);
+              var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+              registry.register(
+                  new FleetCollector(
+                      model,
+                      () -> model.view(DeclaredState.EMPTY, origins),
+                      stats,
+                      100_000,
+                      List.of()));
+              var out = new java.io.ByteArrayOutputStream();
+              new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false)
+                  .write(out, registry.scrape());
+              exchange.sendResponseHeaders(200, out.size());
+              exchange.getResponseBody().write(out.toByteArray());
+            } catch (Exception e) {
+              exchange.sendResponseHeaders(500, -1);
+            } finally {
+              exchange.close();
             }
-          }
-          infos.forEach(model::upsert);
-          model.setUp(true);
-          var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
-          registry.register(new FleetCollector(model, () -> model.view(DeclaredState.EMPTY, origins), stats, 100_000, List.of()));
-          var out = new java.io.ByteArrayOutputStream();
-          new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, registry.scrape());
-          exchange.sendResponseHeaders(200, out.size());
-          exchange.getResponseBody().write(out.toByteArray());
-        } catch (Exception e) {
-          exchange.sendResponseHeaders(500, -1);
-        } finally {
-          exchange.close();
-        }
-      });
+          });
       server.start();
       Thread.currentThread().join();
     }

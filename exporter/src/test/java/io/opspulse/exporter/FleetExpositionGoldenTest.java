@@ -21,42 +21,70 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The whole exposition of a fixed fleet — help, type, unit, every label and the order of it all — against
- * committed files, as client_java's ExpositionFormatsTest and kube-state-metrics' store tests do: any change
- * to what the exporter publishes shows up as a diff of those files in review.
+ * The whole exposition of a fixed fleet — help, type, unit, every label and the order of it all —
+ * against committed files, as client_java's ExpositionFormatsTest and kube-state-metrics' store
+ * tests do: any change to what the exporter publishes shows up as a diff of those files in review.
  *
  * <p>After an intended change, regenerate them and review the diff:
+ *
  * <pre>
  * mvn -pl exporter -am test -Dtest=FleetExpositionGoldenTest -Dsurefire.failIfNoSpecifiedTests=false -Dgolden.update=true
  * </pre>
- * Regenerating an unchanged exporter changes nothing: the test then passes without the flag, and the
- * rendering is checked to be the same twice over (no clock, no hash order in it).
+ *
+ * Regenerating an unchanged exporter changes nothing: the test then passes without the flag, and
+ * the rendering is checked to be the same twice over (no clock, no hash order in it).
  */
 class FleetExpositionGoldenTest {
   static final Path GOLDEN = Path.of("src/test/resources/io/opspulse/exporter/golden");
   private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
   private static final String TEAM = "com.example.team";
 
-  /** Four containers, one past the cap of three: every kind of series the exporter writes appears. */
+  /**
+   * Four containers, one past the cap of three: every kind of series the exporter writes appears.
+   */
   static FleetView fleet() {
     return fleet(12.5, 1);
   }
 
   /** The same fleet with another CPU reading for shop-web-1, as after a cgroup sample. */
   static FleetView fleet(double webCpuSeconds, long version) {
-    return TestFleet.fleet().version(version)
+    return TestFleet.fleet()
+        .version(version)
         .engine("24.0.7", "1.43", 8, 16L << 30)
-        .with(container("shop-web-1").compose("shop", "web").origin(Origin.DECLARED).label(TEAM, "payments")
-            .running(T0, 4242).health("healthy", 0, 10, 3).limits(1.5, 512L << 20, 256L << 20)
-            .restarts(2).exits(ExitReason.ERROR, 2).usage(webCpuSeconds, 100L << 20, 7))
-        .with(container("shop-worker-1").compose("shop", "worker").origin(Origin.ORPHAN).oomKilled()
-            .exited(137, T0.plusSeconds(90)).exits(ExitReason.OOM_KILLED, 1).oomKills(1)
-            .health("unhealthy", 3, 30, 30).usage(3.0, 1L << 20, 1))
-        .with(container("quote\"back\\slash\u0007").origin(Origin.UNMANAGED).image("registry.local/x:1"))
-        .with(container("eager_turing").origin(Origin.ANONYMOUS).refusedLabel(LabelScreen.CONTROL_CHARACTER))
+        .with(
+            container("shop-web-1")
+                .compose("shop", "web")
+                .origin(Origin.DECLARED)
+                .label(TEAM, "payments")
+                .running(T0, 4242)
+                .health("healthy", 0, 10, 3)
+                .limits(1.5, 512L << 20, 256L << 20)
+                .restarts(2)
+                .exits(ExitReason.ERROR, 2)
+                .usage(webCpuSeconds, 100L << 20, 7))
+        .with(
+            container("shop-worker-1")
+                .compose("shop", "worker")
+                .origin(Origin.ORPHAN)
+                .oomKilled()
+                .exited(137, T0.plusSeconds(90))
+                .exits(ExitReason.OOM_KILLED, 1)
+                .oomKills(1)
+                .health("unhealthy", 3, 30, 30)
+                .usage(3.0, 1L << 20, 1))
+        .with(
+            container("quote\"back\\slash\u0007")
+                .origin(Origin.UNMANAGED)
+                .image("registry.local/x:1"))
+        .with(
+            container("eager_turing")
+                .origin(Origin.ANONYMOUS)
+                .refusedLabel(LabelScreen.CONTROL_CHARACTER))
         .service("shop", "web", 2, 1, Map.of(ExitReason.ERROR, 2L))
         .service("shop", "worker", 1, 0, Map.of(ExitReason.OOM_KILLED, 1L))
-        .composeFileError("/srv/shop/compose.override.yml", ComposeFileException.Kind.SCHEMA,
+        .composeFileError(
+            "/srv/shop/compose.override.yml",
+            ComposeFileException.Kind.SCHEMA,
             "line 4: services.web.deploy.replicas: not a number")
         .composeLabelRefused(ComposeLabels.Refusal.NOT_A_PATH)
         .build();
@@ -73,7 +101,9 @@ class FleetExpositionGoldenTest {
     return stats;
   }
 
-  /** The collector the golden files come from: a cap of three containers, one Docker label allowed. */
+  /**
+   * The collector the golden files come from: a cap of three containers, one Docker label allowed.
+   */
   static FleetCollector collector(java.util.function.Supplier<FleetView> fleet, SelfStats stats) {
     return new FleetCollector(() -> fleet.get().version(), fleet, stats, 3, List.of(TEAM));
   }
@@ -86,10 +116,16 @@ class FleetExpositionGoldenTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** The build's own version and revision change with every commit; golden files hold placeholders. */
+  /**
+   * The build's own version and revision change with every commit; golden files hold placeholders.
+   */
   static String withBuildPlaceholders(String exposition) {
-    String buildLabels = "revision=\"" + io.opspulse.catalog.BuildInfo.REVISION + "\",version=\""
-        + io.opspulse.catalog.BuildInfo.VERSION + "\"";
+    String buildLabels =
+        "revision=\""
+            + io.opspulse.catalog.BuildInfo.REVISION
+            + "\",version=\""
+            + io.opspulse.catalog.BuildInfo.VERSION
+            + "\"";
     assertThat(exposition).contains(buildLabels);
     return exposition.replace(buildLabels, "revision=\"REVISION\",version=\"VERSION\"");
   }
@@ -97,8 +133,10 @@ class FleetExpositionGoldenTest {
   @ParameterizedTest
   @ValueSource(strings = {"fleet.prom", "fleet.openmetrics.txt"})
   void theExpositionIsExactlyTheCommittedOne(String file) throws IOException {
-    ExpositionFormatWriter writer = file.endsWith(".prom")
-        ? PrometheusTextFormatWriter.create() : OpenMetricsTextFormatWriter.create();
+    ExpositionFormatWriter writer =
+        file.endsWith(".prom")
+            ? PrometheusTextFormatWriter.create()
+            : OpenMetricsTextFormatWriter.create();
     String rendered = render(writer);
     assertThat(render(writer)).as("the same fleet renders the same text twice").isEqualTo(rendered);
     rendered = withBuildPlaceholders(rendered);

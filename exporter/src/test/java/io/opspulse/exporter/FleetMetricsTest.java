@@ -12,7 +12,8 @@ class FleetMetricsTest {
 
   @Test
   void everyExporterMetricOfTheCatalogIsWrittenByExactlyOneBinding() {
-    assertThat(FleetMetrics.ALL).extracting(FleetMetrics.Binding::metric)
+    assertThat(FleetMetrics.ALL)
+        .extracting(FleetMetrics.Binding::metric)
         .doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(
             Catalog.metrics().stream().filter(m -> m.source() == Source.EXPORTER).toList());
@@ -20,8 +21,10 @@ class FleetMetricsTest {
 
   @Test
   void theGoldenFleetShowsEveryExporterMetric() throws Exception {
-    Exposition text = Exposition.parse(FleetExpositionGoldenTest.render(
-        io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()));
+    Exposition text =
+        Exposition.parse(
+            FleetExpositionGoldenTest.render(
+                io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()));
     for (MetricDefinition m : Catalog.metrics()) {
       if (m.source() == Source.EXPORTER) {
         assertThat(text.samples(m.name())).as("%s in the golden fleet", m.name()).isNotEmpty();

@@ -14,7 +14,11 @@ class FleetModelTest {
   private final OriginClassifier origins = new OriginClassifier(List.of(), List.of());
 
   static ContainerInfo info(String id, String state, int restartCount, Map<String, String> labels) {
-    TestFleet.Container c = TestFleet.container("c-" + id.substring(0, 3)).id(id).state(state).restartCount(restartCount);
+    TestFleet.Container c =
+        TestFleet.container("c-" + id.substring(0, 3))
+            .id(id)
+            .state(state)
+            .restartCount(restartCount);
     labels.forEach(c::label);
     return c.info();
   }
@@ -54,7 +58,8 @@ class FleetModelTest {
     m.recordExit(ID, 1, 1_000, "mcp", "agent", false);
     m.remove(ID); // destroyed while the stream was down; the replay brings its die again
     m.recordExit(ID, 1, 1_000, "mcp", "agent", false);
-    assertThat(m.view(DeclaredState.EMPTY, origins).services()).singleElement()
+    assertThat(m.view(DeclaredState.EMPTY, origins).services())
+        .singleElement()
         .satisfies(s -> assertThat(s.exits()).containsExactly(Map.entry(ExitReason.ERROR, 1L)));
   }
 
@@ -67,9 +72,15 @@ class FleetModelTest {
     m.upsert(info(gone, "running", 0, Map.of()));
     m.upsert(info(listed, "running", 0, Map.of()));
     long mark = m.mark(); // the resync's list: [listed]
-    m.upsert(info(createdMeanwhile, "running", 0, Map.of())); // its create event, handled during the resync
+    m.upsert(
+        info(
+            createdMeanwhile,
+            "running",
+            0,
+            Map.of())); // its create event, handled during the resync
     m.retainListed(java.util.Set.of(listed), mark);
-    assertThat(m.view(DeclaredState.EMPTY, origins).containers()).extracting(c -> c.info().id())
+    assertThat(m.view(DeclaredState.EMPTY, origins).containers())
+        .extracting(c -> c.info().id())
         .containsExactlyInAnyOrder(listed, createdMeanwhile);
   }
 
@@ -78,19 +89,29 @@ class FleetModelTest {
     FleetModel m = new FleetModel();
     ContainerInfo created = info(ID, "created", 0, AGENT);
     m.upsert(created);
-    ContainerInfo failed = TestFleet.container("api").id(ID).compose("mcp", "agent")
-        .failedToStart(127, "exec: \"uvicorn\": executable file not found in $PATH").info();
+    ContainerInfo failed =
+        TestFleet.container("api")
+            .id(ID)
+            .compose("mcp", "agent")
+            .failedToStart(127, "exec: \"uvicorn\": executable file not found in $PATH")
+            .info();
     assertThat(failed.failedToStart()).isTrue();
     m.recordStartFailure(failed, 5_000);
     m.recordStartFailure(failed, 5_000); // the same network disconnect, replayed
     FleetView v = m.view(DeclaredState.EMPTY, origins);
-    assertThat(v.containers()).singleElement().satisfies(c -> {
-      assertThat(c.exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 1L));
-      assertThat(c.lastExit().reason()).isEqualTo(ExitReason.COMMAND_NOT_FOUND);
-      assertThat(c.lastExit().code()).isEqualTo(127);
-    });
-    assertThat(v.services()).singleElement()
-        .satisfies(s -> assertThat(s.exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 1L)));
+    assertThat(v.containers())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 1L));
+              assertThat(c.lastExit().reason()).isEqualTo(ExitReason.COMMAND_NOT_FOUND);
+              assertThat(c.lastExit().code()).isEqualTo(127);
+            });
+    assertThat(v.services())
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 1L)));
     m.recordStartFailure(failed, 9_000); // docker start tried again, and failed again
     assertThat(only(m).exits()).containsExactly(Map.entry(ExitReason.COMMAND_NOT_FOUND, 2L));
   }
@@ -98,7 +119,12 @@ class FleetModelTest {
   @Test
   void aContainerFirstSeenFailedShowsItsReasonWithoutCountingAnExit() {
     FleetModel m = new FleetModel();
-    m.upsert(TestFleet.container("api").id(ID).compose("mcp", "agent").failedToStart(126, "permission denied").info());
+    m.upsert(
+        TestFleet.container("api")
+            .id(ID)
+            .compose("mcp", "agent")
+            .failedToStart(126, "permission denied")
+            .info());
     assertThat(only(m).lastExit().reason()).isEqualTo(ExitReason.NOT_EXECUTABLE);
     assertThat(only(m).exits()).isEmpty();
   }
@@ -113,10 +139,13 @@ class FleetModelTest {
     m.upsert(info(other, "running", 0, AGENT));
     m.recordExit(other, 127, 2_000, "mcp", "agent", false);
     FleetView v = m.view(DeclaredState.EMPTY, origins);
-    assertThat(v.services()).singleElement().satisfies(s -> {
-      assertThat(s.exits()).containsEntry(ExitReason.COMMAND_NOT_FOUND, 2L);
-      assertThat(s.declared()).isFalse();
-    });
+    assertThat(v.services())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.exits()).containsEntry(ExitReason.COMMAND_NOT_FOUND, 2L);
+              assertThat(s.declared()).isFalse();
+            });
   }
 
   @Test
@@ -128,7 +157,9 @@ class FleetModelTest {
     m.recordExit(ID, 137, 700, "", "", false);
     FleetView.ContainerView c = only(m);
     assertThat(c.oomKills()).isEqualTo(1);
-    assertThat(c.exits()).containsEntry(ExitReason.OOM_KILLED, 1L).containsEntry(ExitReason.KILLED, 1L);
+    assertThat(c.exits())
+        .containsEntry(ExitReason.OOM_KILLED, 1L)
+        .containsEntry(ExitReason.KILLED, 1L);
   }
 
   @Test
@@ -148,20 +179,34 @@ class FleetModelTest {
     m.upsert(info(ID, "running", 0, Map.of()));
     m.recordOom(ID, 1_000_000_000L);
     m.recordExit(ID, 137, 1_000_000_000L, "", "", false);
-    // Docker, restarting the container, reports the exit without OOMKilled and a FinishedAt a moment later.
-    m.upsert(TestFleet.container("c").id(ID).exited(137, Instant.ofEpochSecond(1, 5_000_000)).state("restarting")
-        .restartCount(1).info());
+    // Docker, restarting the container, reports the exit without OOMKilled and a FinishedAt a
+    // moment later.
+    m.upsert(
+        TestFleet.container("c")
+            .id(ID)
+            .exited(137, Instant.ofEpochSecond(1, 5_000_000))
+            .state("restarting")
+            .restartCount(1)
+            .info());
     assertThat(only(m).lastExit().reason()).isEqualTo(ExitReason.OOM_KILLED);
   }
 
   @Test
   void declaredServicesWithoutContainersAreVisible() {
     FleetModel m = new FleetModel();
-    DeclaredState declared = new DeclaredState(Map.of("infra", Map.of(
-        "consul", new DeclaredService("infra", "consul", "consul", 1, false, List.of(), "f"),
-        "kong", new DeclaredService("infra", "kong", "kong", 2, true, List.of(), "f"))), Map.of(), List.of());
+    DeclaredState declared =
+        new DeclaredState(
+            Map.of(
+                "infra",
+                Map.of(
+                    "consul",
+                        new DeclaredService("infra", "consul", "consul", 1, false, List.of(), "f"),
+                    "kong", new DeclaredService("infra", "kong", "kong", 2, true, List.of(), "f"))),
+            Map.of(),
+            List.of());
     FleetView v = m.view(declared, origins);
-    assertThat(v.services()).extracting(s -> s.service() + "=" + s.desiredReplicas() + "/" + s.runningReplicas())
+    assertThat(v.services())
+        .extracting(s -> s.service() + "=" + s.desiredReplicas() + "/" + s.runningReplicas())
         .containsExactly("consul=1/0", "kong=2/0");
   }
 

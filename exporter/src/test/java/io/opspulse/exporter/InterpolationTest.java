@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** The compose specification's interpolation table, case by case. */
 class InterpolationTest {
-  private static final Map<String, String> ENV = Map.of("SET", "value", "EMPTY", "", "OTHER", "other");
+  private static final Map<String, String> ENV =
+      Map.of("SET", "value", "EMPTY", "", "OTHER", "other");
 
   private static String i(String text) throws Interpolation.Failure {
     return Interpolation.apply(text, ENV);
@@ -38,7 +39,8 @@ class InterpolationTest {
   @Test
   void requiredVariablesFailWithTheirMessage() throws Exception {
     assertThat(i("${SET:?must}|${EMPTY?must}")).isEqualTo("value|");
-    assertThatThrownBy(() -> i("${UNSET:?set it in .env}")).hasMessage("required variable UNSET is not set: set it in .env");
+    assertThatThrownBy(() -> i("${UNSET:?set it in .env}"))
+        .hasMessage("required variable UNSET is not set: set it in .env");
     assertThatThrownBy(() -> i("${EMPTY:?}")).hasMessage("required variable EMPTY is empty");
     assertThatThrownBy(() -> i("${UNSET?}")).hasMessage("required variable UNSET is not set");
   }
@@ -55,12 +57,15 @@ class InterpolationTest {
     assertThatThrownBy(() -> i("${SET:x}")).hasMessageContaining("not a valid substitution");
     assertThatThrownBy(() -> i("5$")).hasMessageContaining("$$");
     assertThatThrownBy(() -> i("a $-b")).hasMessageContaining("$$");
-    assertThatThrownBy(() -> i("${A:-" + "${A:-".repeat(20) + "x" + "}".repeat(21))).hasMessageContaining("nested");
+    assertThatThrownBy(() -> i("${A:-" + "${A:-".repeat(20) + "x" + "}".repeat(21)))
+        .hasMessageContaining("nested");
   }
 
   @Test
   void envFilesAsComposeWritesThem() {
-    Map<String, String> env = Interpolation.parseEnvFile("""
+    Map<String, String> env =
+        Interpolation.parseEnvFile(
+            """
         # a comment
         PLAIN=value
         SPACED = spaced value  # trailing comment
@@ -72,8 +77,13 @@ class InterpolationTest {
         =novalue
         1BAD=x
         """);
-    assertThat(env).containsExactly(Map.entry("PLAIN", "value"), Map.entry("SPACED", "spaced value"),
-        Map.entry("EXPORTED", "yes"), Map.entry("SINGLE", "kept # as $written"),
-        Map.entry("DOUBLE", "line\nbreak \"quoted\""), Map.entry("EMPTY", ""));
+    assertThat(env)
+        .containsExactly(
+            Map.entry("PLAIN", "value"),
+            Map.entry("SPACED", "spaced value"),
+            Map.entry("EXPORTED", "yes"),
+            Map.entry("SINGLE", "kept # as $written"),
+            Map.entry("DOUBLE", "line\nbreak \"quoted\""),
+            Map.entry("EMPTY", ""));
   }
 }

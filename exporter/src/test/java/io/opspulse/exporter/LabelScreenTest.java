@@ -22,9 +22,13 @@ class LabelScreenTest {
 
     Map<String, String> kept = LabelScreen.screen(labels, refused);
 
-    assertThat(kept).containsOnlyKeys(ContainerInfo.PROJECT, "org.opencontainers.image.description");
-    assertThat(refused).containsExactly(
-        Map.entry(LabelScreen.CONTROL_CHARACTER, 2), Map.entry(LabelScreen.INVALID_UTF8, 1), Map.entry(LabelScreen.TOO_LONG, 1));
+    assertThat(kept)
+        .containsOnlyKeys(ContainerInfo.PROJECT, "org.opencontainers.image.description");
+    assertThat(refused)
+        .containsExactly(
+            Map.entry(LabelScreen.CONTROL_CHARACTER, 2),
+            Map.entry(LabelScreen.INVALID_UTF8, 1),
+            Map.entry(LabelScreen.TOO_LONG, 1));
   }
 
   @Test

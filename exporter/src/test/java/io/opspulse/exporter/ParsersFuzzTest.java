@@ -4,8 +4,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * The small parsers of untrusted text: /proc/pid/cgroup, cpu.stat, container names, exit codes, label
- * values, and Docker label values. None may throw or hang on any input.
+ * The small parsers of untrusted text: /proc/pid/cgroup, cpu.stat, container names, exit codes,
+ * label values, and Docker label values. None may throw or hang on any input.
  */
 class ParsersFuzzTest {
   @FuzzTest(maxDuration = "20s")

@@ -10,10 +10,10 @@ import java.util.Locale;
 
 /**
  * What one rendering of the fleet costs in one JVM, without HTTP: time and bytes allocated by
- * {@link FleetCollector#collect()} when a cgroup sample changed the running containers' usage, and by
- * encoding the result whole. The fleet is the HTTP benchmark's: 100 running containers, the rest created.
- * Not a test; run it as docs/benchmarks.md says. Allocation is counted per thread, so it does not depend
- * on how loaded the machine is; the times do.
+ * {@link FleetCollector#collect()} when a cgroup sample changed the running containers' usage, and
+ * by encoding the result whole. The fleet is the HTTP benchmark's: 100 running containers, the rest
+ * created. Not a test; run it as docs/benchmarks.md says. Allocation is counted per thread, so it
+ * does not depend on how loaded the machine is; the times do.
  */
 public final class RenderBenchmark {
   public static void main(String[] args) throws Exception {
@@ -21,8 +21,13 @@ public final class RenderBenchmark {
     int rounds = 200;
     FleetView[] views = {fleet(containers, 0), fleet(containers, 1)};
     long[] version = {0};
-    FleetCollector collector = new FleetCollector(() -> version[0], () -> views[(int) (version[0] & 1)],
-        new SelfStats(), 5000, List.of());
+    FleetCollector collector =
+        new FleetCollector(
+            () -> version[0],
+            () -> views[(int) (version[0] & 1)],
+            new SelfStats(),
+            5000,
+            List.of());
     ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -47,19 +52,31 @@ public final class RenderBenchmark {
         renderNanos += t1 - t0;
         renderBytes += a1 - a0;
       }
-      System.out.printf(Locale.ROOT, "pass %d, %d containers: render %.2f ms, %.2f MB allocated; whole encoding %.2f ms, "
-          + "%.2f MB allocated, %d KiB of text%n", pass, containers, renderNanos / 1e6 / rounds,
-          renderBytes / 1e6 / rounds, encodeNanos / 1e6 / rounds, encodeBytes / 1e6 / rounds, size / 1024);
+      System.out.printf(
+          Locale.ROOT,
+          "pass %d, %d containers: render %.2f ms, %.2f MB allocated; whole encoding %.2f ms, "
+              + "%.2f MB allocated, %d KiB of text%n",
+          pass,
+          containers,
+          renderNanos / 1e6 / rounds,
+          renderBytes / 1e6 / rounds,
+          encodeNanos / 1e6 / rounds,
+          encodeBytes / 1e6 / rounds,
+          size / 1024);
     }
   }
 
   private static FleetView fleet(int containers, int sample) {
     TestFleet fleet = TestFleet.fleet().up(true).engine("24.0.7", "1.43", 2, 24L << 30);
     for (int i = 0; i < containers; i++) {
-      TestFleet.Container c = TestFleet.container("bench-" + i).id(String.format("%064x", i))
-          .compose("bench", "svc" + (i & 15)).origin(Origin.DECLARED);
+      TestFleet.Container c =
+          TestFleet.container("bench-" + i)
+              .id(String.format("%064x", i))
+              .compose("bench", "svc" + (i & 15))
+              .origin(Origin.DECLARED);
       if (i < 100) {
-        c.running(Instant.parse("2026-11-23T10:00:00Z"), 1000 + i).usage(i + sample * 0.01, 1L << 20, 1);
+        c.running(Instant.parse("2026-11-23T10:00:00Z"), 1000 + i)
+            .usage(i + sample * 0.01, 1L << 20, 1);
       }
       fleet.with(c);
     }

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fleets for tests, built by name instead of by position: the one place in the tests that knows how a
- * {@link ContainerInfo} and a {@link FleetView} are put together, so a change to either is one edit here.
- * Defaults describe a created, never-started container with no compose labels, no health check, no limits.
+ * Fleets for tests, built by name instead of by position: the one place in the tests that knows how
+ * a {@link ContainerInfo} and a {@link FleetView} are put together, so a change to either is one
+ * edit here. Defaults describe a created, never-started container with no compose labels, no health
+ * check, no limits.
  */
 final class TestFleet {
   private boolean up = true;
@@ -22,7 +23,8 @@ final class TestFleet {
   private final List<ContainerView> containers = new ArrayList<>();
   private final List<ServiceView> services = new ArrayList<>();
   private final Map<String, DeclaredState.FileError> composeFileErrors = new LinkedHashMap<>();
-  private final Map<ComposeLabels.Refusal, Integer> composeLabelsRefused = new java.util.EnumMap<>(ComposeLabels.Refusal.class);
+  private final Map<ComposeLabels.Refusal, Integer> composeLabelsRefused =
+      new java.util.EnumMap<>(ComposeLabels.Refusal.class);
   private long version = 1;
 
   static TestFleet fleet() {
@@ -48,7 +50,8 @@ final class TestFleet {
     return this;
   }
 
-  TestFleet service(String project, String service, int desired, int running, Map<ExitReason, Long> exits) {
+  TestFleet service(
+      String project, String service, int desired, int running, Map<ExitReason, Long> exits) {
     services.add(new ServiceView(project, service, desired, running, true, exits));
     return this;
   }
@@ -69,7 +72,8 @@ final class TestFleet {
   }
 
   FleetView build() {
-    return new FleetView(version, up, engine, containers, services, composeFileErrors, composeLabelsRefused);
+    return new FleetView(
+        version, up, engine, containers, services, composeFileErrors, composeLabelsRefused);
   }
 
   /** One container: what inspect says about it, and what the exporter has counted for it. */
@@ -103,7 +107,9 @@ final class TestFleet {
 
     private Container(String name) {
       this.name = name;
-      this.id = String.format("%08x", name.hashCode()).repeat(8); // 64 hex digits, like Docker's, stable per name
+      this.id =
+          String.format("%08x", name.hashCode())
+              .repeat(8); // 64 hex digits, like Docker's, stable per name
     }
 
     Container id(String id) {
@@ -138,7 +144,9 @@ final class TestFleet {
       return this;
     }
 
-    /** Exited with {@code code} at {@code at}: what inspect shows, and the exit the exporter saw. */
+    /**
+     * Exited with {@code code} at {@code at}: what inspect shows, and the exit the exporter saw.
+     */
     Container exited(int code, Instant at) {
       this.state = "exited";
       this.exitCode = code;
@@ -170,7 +178,8 @@ final class TestFleet {
       return this;
     }
 
-    Container health(String status, int failingStreak, double intervalSeconds, double timeoutSeconds) {
+    Container health(
+        String status, int failingStreak, double intervalSeconds, double timeoutSeconds) {
       this.healthStatus = status;
       this.healthFailingStreak = failingStreak;
       this.healthcheckIntervalSeconds = intervalSeconds;
@@ -213,9 +222,26 @@ final class TestFleet {
     }
 
     ContainerInfo info() {
-      return new ContainerInfo(id, name, image, labels, state, exitCode, oomKilled, startedAt, finishedAt,
-          restartCount, pid, healthStatus, healthFailingStreak, healthcheckIntervalSeconds,
-          healthcheckTimeoutSeconds, cpuLimitCores, memoryLimitBytes, memoryReservationBytes, startError,
+      return new ContainerInfo(
+          id,
+          name,
+          image,
+          labels,
+          state,
+          exitCode,
+          oomKilled,
+          startedAt,
+          finishedAt,
+          restartCount,
+          pid,
+          healthStatus,
+          healthFailingStreak,
+          healthcheckIntervalSeconds,
+          healthcheckTimeoutSeconds,
+          cpuLimitCores,
+          memoryLimitBytes,
+          memoryReservationBytes,
+          startError,
           refusedLabels);
     }
 

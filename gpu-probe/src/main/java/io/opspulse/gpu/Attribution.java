@@ -2,8 +2,9 @@ package io.opspulse.gpu;
 
 /**
  * The container labels of a GPU process: the container the directory knows (outermost first, so a
- * kind node or a Docker-in-Docker host resolves to what this host's engine runs), else the innermost
- * id with no name. Empty strings for host processes and for pids gone without a known container.
+ * kind node or a Docker-in-Docker host resolves to what this host's engine runs), else the
+ * innermost id with no name. Empty strings for host processes and for pids gone without a known
+ * container.
  */
 record Attribution(String containerId, String containerName, String composeService) {
   static final Attribution NONE = new Attribution("", "", "");

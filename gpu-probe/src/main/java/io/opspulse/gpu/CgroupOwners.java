@@ -11,10 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Maps a pid to the container that runs it through {@code <procRoot>/<pid>/cgroup}, for cgroup v1 (one
- * line per hierarchy) and v2 ({@code 0::/path}). Container ids are the 64-hex path segments, bare
- * ({@code /docker/<id>}, {@code /kubepods/.../<id>}, containerd namespaces) or in a systemd scope
- * ({@code docker-<id>.scope}, {@code cri-containerd-<id>.scope}, {@code crio-<id>.scope},
+ * Maps a pid to the container that runs it through {@code <procRoot>/<pid>/cgroup}, for cgroup v1
+ * (one line per hierarchy) and v2 ({@code 0::/path}). Container ids are the 64-hex path segments,
+ * bare ({@code /docker/<id>}, {@code /kubepods/.../<id>}, containerd namespaces) or in a systemd
+ * scope ({@code docker-<id>.scope}, {@code cri-containerd-<id>.scope}, {@code crio-<id>.scope},
  * {@code libpod-<id>.scope}). Conmon scopes ({@code libpod-conmon-<id>.scope}) are the runtime's
  * helper on the host, not the container, and do not match. Paths seen from another cgroup namespace
  * ({@code /../docker-<id>.scope}) work the same.
@@ -26,7 +26,9 @@ final class CgroupOwners {
 
   private final Path procRoot;
 
-  /** @param procRoot the host's /proc: /proc itself, or where it is mounted (e.g. /host/proc). */
+  /**
+   * @param procRoot the host's /proc: /proc itself, or where it is mounted (e.g. /host/proc).
+   */
   CgroupOwners(Path procRoot) {
     this.procRoot = procRoot;
   }
@@ -39,7 +41,10 @@ final class CgroupOwners {
     return Files.isDirectory(procRoot.resolve(Long.toString(pid)));
   }
 
-  /** Who runs {@code pid}: {@link ProcessOwner#GONE} when the pid does not exist under the proc root. */
+  /**
+   * Who runs {@code pid}: {@link ProcessOwner#GONE} when the pid does not exist under the proc
+   * root.
+   */
   ProcessOwner ownerOf(long pid) {
     Path dir = procRoot.resolve(Long.toString(pid));
     try {
@@ -86,13 +91,14 @@ final class CgroupOwners {
       String kind = "";
       if (scope.matches()) {
         id = scope.group(2);
-        kind = switch (scope.group(1)) {
-          case "docker" -> "docker";
-          case "cri-containerd" -> "containerd";
-          case "crio" -> "cri-o";
-          case "libpod" -> "podman";
-          default -> "nerdctl";
-        };
+        kind =
+            switch (scope.group(1)) {
+              case "docker" -> "docker";
+              case "cri-containerd" -> "containerd";
+              case "crio" -> "cri-o";
+              case "libpod" -> "podman";
+              default -> "nerdctl";
+            };
       } else if (HEX64.matcher(segment).matches()) {
         id = segment;
         if (previous.equals("docker")) {

@@ -16,10 +16,11 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads every field of one GPU, each on its own: a field NVML refuses (NOT_SUPPORTED, NO_PERMISSION,
- * a symbol this driver lacks) is recorded as unavailable and the next field is read. GPU_IS_LOST on any
- * call stops that device's readings and marks it lost. State kept between polls: the identity of each
- * GPU (so a lost one keeps its labels), the last utilisation sample seen, and who owned each pid.
+ * Reads every field of one GPU, each on its own: a field NVML refuses (NOT_SUPPORTED,
+ * NO_PERMISSION, a symbol this driver lacks) is recorded as unavailable and the next field is read.
+ * GPU_IS_LOST on any call stops that device's readings and marks it lost. State kept between polls:
+ * the identity of each GPU (so a lost one keeps its labels), the last utilisation sample seen, and
+ * who owned each pid.
  */
 final class DevicePoller {
   private final Nvml nvml;
@@ -76,32 +77,50 @@ final class DevicePoller {
       r.read(GpuField.UUID, () -> nvml.uuid(h)).ifPresent(v -> r.uuid = v);
       r.read(GpuField.PCI_BUS_ID, () -> nvml.pciBusId(h)).ifPresent(v -> r.pci = v);
       identities.put(index, new Identity(r.uuid, r.name, r.pci));
-      r.read(GpuField.UTILIZATION, () -> nvml.utilization(h)).ifPresent(u -> {
-        r.gpuUtil = OptionalInt.of(u[0]);
-        r.memUtil = OptionalInt.of(u[1]);
-      });
-      r.read(GpuField.MEMORY, () -> nvml.memory(h)).ifPresent(m -> {
-        r.memUsed = OptionalLong.of(m[0]);
-        r.memTotal = OptionalLong.of(m[1]);
-      });
-      r.temperature = r.read(GpuField.TEMPERATURE, () -> nvml.temperatureCelsius(h))
-          .map(OptionalInt::of).orElse(OptionalInt.empty());
+      r.read(GpuField.UTILIZATION, () -> nvml.utilization(h))
+          .ifPresent(
+              u -> {
+                r.gpuUtil = OptionalInt.of(u[0]);
+                r.memUtil = OptionalInt.of(u[1]);
+              });
+      r.read(GpuField.MEMORY, () -> nvml.memory(h))
+          .ifPresent(
+              m -> {
+                r.memUsed = OptionalLong.of(m[0]);
+                r.memTotal = OptionalLong.of(m[1]);
+              });
+      r.temperature =
+          r.read(GpuField.TEMPERATURE, () -> nvml.temperatureCelsius(h))
+              .map(OptionalInt::of)
+              .orElse(OptionalInt.empty());
       r.power = optionalLong(r.read(GpuField.POWER, () -> nvml.powerMilliwatts(h)));
       r.powerLimit = optionalLong(r.read(GpuField.POWER_LIMIT, () -> nvml.powerLimitMilliwatts(h)));
       r.energy = optionalLong(r.read(GpuField.ENERGY, () -> nvml.energyMillijoules(h)));
-      r.smClock = optionalLong(r.read(GpuField.SM_CLOCK, () -> nvml.clockMhz(h, NvmlLayouts.CLOCK_SM)));
-      r.memClock = optionalLong(r.read(GpuField.MEMORY_CLOCK, () -> nvml.clockMhz(h, NvmlLayouts.CLOCK_MEM)));
-      r.throttle = r.read(GpuField.THROTTLE_REASONS, () -> ThrottleReason.fromMask(nvml.clockEventReasons(h)));
-      r.eccCorrected = optionalLong(r.read(GpuField.ECC_CORRECTED,
-          () -> nvml.eccErrors(h, NvmlLayouts.ECC_CORRECTED)));
-      r.eccUncorrected = optionalLong(r.read(GpuField.ECC_UNCORRECTED,
-          () -> nvml.eccErrors(h, NvmlLayouts.ECC_UNCORRECTED)));
+      r.smClock =
+          optionalLong(r.read(GpuField.SM_CLOCK, () -> nvml.clockMhz(h, NvmlLayouts.CLOCK_SM)));
+      r.memClock =
+          optionalLong(
+              r.read(GpuField.MEMORY_CLOCK, () -> nvml.clockMhz(h, NvmlLayouts.CLOCK_MEM)));
+      r.throttle =
+          r.read(
+              GpuField.THROTTLE_REASONS, () -> ThrottleReason.fromMask(nvml.clockEventReasons(h)));
+      r.eccCorrected =
+          optionalLong(
+              r.read(GpuField.ECC_CORRECTED, () -> nvml.eccErrors(h, NvmlLayouts.ECC_CORRECTED)));
+      r.eccUncorrected =
+          optionalLong(
+              r.read(
+                  GpuField.ECC_UNCORRECTED, () -> nvml.eccErrors(h, NvmlLayouts.ECC_UNCORRECTED)));
       Optional<List<Listed>> processes = processes(r, h);
       long since = lastSampleMicros.getOrDefault(index, 0L);
       Optional<List<Nvml.RawSample>> samples =
           r.read(GpuField.PROCESS_UTILIZATION, () -> nvml.processUtilization(h, since));
-      samples.ifPresent(s -> s.stream().mapToLong(Nvml.RawSample::timestampMicros).max()
-          .ifPresent(max -> lastSampleMicros.put(index, Math.max(since, max))));
+      samples.ifPresent(
+          s ->
+              s.stream()
+                  .mapToLong(Nvml.RawSample::timestampMicros)
+                  .max()
+                  .ifPresent(max -> lastSampleMicros.put(index, Math.max(since, max))));
       processes.ifPresent(list -> r.processes = attribute(list, samples));
       health(r, h, index);
       r.migEnabled = r.read(GpuField.MIG_MODE, () -> nvml.migEnabled(h));
@@ -119,16 +138,18 @@ final class DevicePoller {
   private record Listed(long pid, long usedMemory, ProcessType type) {}
 
   /**
-   * The compute, graphics and MPS lists merged into one entry per pid. With MIG a process appears once
-   * per GPU instance it uses: its memory is summed within a list. A pid in two lists (nvidia-smi's C+G)
-   * is one process whose memory both lists report: the larger reading is kept, never the sum. Empty when
-   * not even the compute list could be read.
+   * The compute, graphics and MPS lists merged into one entry per pid. With MIG a process appears
+   * once per GPU instance it uses: its memory is summed within a list. A pid in two lists
+   * (nvidia-smi's C+G) is one process whose memory both lists report: the larger reading is kept,
+   * never the sum. Empty when not even the compute list could be read.
    */
   private Optional<List<Listed>> processes(Reading r, Pointer h) {
     Optional<List<Nvml.RawProcess>> compute =
         r.read(GpuField.PROCESSES, () -> nvml.runningProcesses(h, nvml.library().computeProcesses));
     Optional<List<Nvml.RawProcess>> graphics =
-        r.read(GpuField.GRAPHICS_PROCESSES, () -> nvml.runningProcesses(h, nvml.library().graphicsProcesses));
+        r.read(
+            GpuField.GRAPHICS_PROCESSES,
+            () -> nvml.runningProcesses(h, nvml.library().graphicsProcesses));
     Optional<List<Nvml.RawProcess>> mps =
         r.read(GpuField.MPS_PROCESSES, () -> nvml.runningProcesses(h, nvml.library().mpsProcesses));
     if (compute.isEmpty() && graphics.isEmpty() && mps.isEmpty()) {
@@ -142,20 +163,24 @@ final class DevicePoller {
         summed.merge(p.pid(), p.usedMemory(), DevicePoller::addMemory);
       }
       int list = l;
-      summed.forEach((pid, memory) -> {
-        long[] e = byPid.computeIfAbsent(pid, k -> new long[] {Long.MIN_VALUE, 0, 0, 0});
-        e[0] = e[0] == Long.MIN_VALUE ? memory : maxMemory(e[0], memory);
-        e[1 + list] = 1;
-      });
+      summed.forEach(
+          (pid, memory) -> {
+            long[] e = byPid.computeIfAbsent(pid, k -> new long[] {Long.MIN_VALUE, 0, 0, 0});
+            e[0] = e[0] == Long.MIN_VALUE ? memory : maxMemory(e[0], memory);
+            e[1 + list] = 1;
+          });
     }
     List<Listed> out = new ArrayList<>(byPid.size());
-    byPid.forEach((pid, e) -> out.add(new Listed(pid, e[0], ProcessType.of(e[1] == 1, e[2] == 1, e[3] == 1))));
+    byPid.forEach(
+        (pid, e) ->
+            out.add(new Listed(pid, e[0], ProcessType.of(e[1] == 1, e[2] == 1, e[3] == 1))));
     return Optional.of(out);
   }
 
   private static long addMemory(long a, long b) {
     return a == NvmlLayouts.VALUE_NOT_AVAILABLE || b == NvmlLayouts.VALUE_NOT_AVAILABLE
-        ? NvmlLayouts.VALUE_NOT_AVAILABLE : a + b;
+        ? NvmlLayouts.VALUE_NOT_AVAILABLE
+        : a + b;
   }
 
   private static long maxMemory(long a, long b) {
@@ -174,24 +199,35 @@ final class DevicePoller {
     }
     r.pcieReplays = optionalLong(r.read(GpuField.PCIE_REPLAYS, () -> nvml.pcieReplays(h)));
     // Sampled on the PCIe thread: a throughput call takes 20 ms.
-    pcie.latest(index).ifPresent(sample -> {
-      r.pcieTx = sample.txBytesPerSecond();
-      r.pcieRx = sample.rxBytesPerSecond();
-      sample.unavailable().ifPresent(code -> r.unavailable.put(GpuField.PCIE_THROUGHPUT, code));
-    });
+    pcie.latest(index)
+        .ifPresent(
+            sample -> {
+              r.pcieTx = sample.txBytesPerSecond();
+              r.pcieRx = sample.rxBytesPerSecond();
+              sample
+                  .unavailable()
+                  .ifPresent(code -> r.unavailable.put(GpuField.PCIE_THROUGHPUT, code));
+            });
     r.nvLinks = nvLinks(r, h, index);
-    r.retiredSingle = optionalLong(r.read(GpuField.RETIRED_PAGES,
-        () -> nvml.retiredPages(h, NvmlLayouts.RETIREMENT_SINGLE_BIT)));
-    r.retiredDouble = optionalLong(r.read(GpuField.RETIRED_PAGES,
-        () -> nvml.retiredPages(h, NvmlLayouts.RETIREMENT_DOUBLE_BIT)));
+    r.retiredSingle =
+        optionalLong(
+            r.read(
+                GpuField.RETIRED_PAGES,
+                () -> nvml.retiredPages(h, NvmlLayouts.RETIREMENT_SINGLE_BIT)));
+    r.retiredDouble =
+        optionalLong(
+            r.read(
+                GpuField.RETIRED_PAGES,
+                () -> nvml.retiredPages(h, NvmlLayouts.RETIREMENT_DOUBLE_BIT)));
     r.retiredPending = r.read(GpuField.RETIRED_PAGES, () -> nvml.retiredPagesPending(h));
-    r.remapped = r.read(GpuField.REMAPPED_ROWS, () -> nvml.remappedRows(h))
-        .map(v -> new RemappedRows(v[0], v[1], v[2] != 0, v[3] != 0));
+    r.remapped =
+        r.read(GpuField.REMAPPED_ROWS, () -> nvml.remappedRows(h))
+            .map(v -> new RemappedRows(v[0], v[1], v[2] != 0, v[3] != 0));
   }
 
   /**
-   * Links are asked for in order until the GPU says there are no more (INVALID_ARGUMENT past its last
-   * link, NOT_SUPPORTED without NVLink): a GPU without NVLink has no links and no series.
+   * Links are asked for in order until the GPU says there are no more (INVALID_ARGUMENT past its
+   * last link, NOT_SUPPORTED without NVLink): a GPU without NVLink has no links and no series.
    */
   private List<NvLink> nvLinks(Reading r, Pointer h, int index) {
     List<NvLink> links = new ArrayList<>();
@@ -207,7 +243,8 @@ final class DevicePoller {
         }
         break;
       }
-      // An inactive link counts nothing: its five counter calls are skipped, which on an 18-link GPU
+      // An inactive link counts nothing: its five counter calls are skipped, which on an 18-link
+      // GPU
       // with links down saves most of the NVLink calls of a poll.
       Map<String, Long> errors = new LinkedHashMap<>();
       for (int c = 0; c < NvmlLayouts.NVLINK_ERROR_COUNTERS && active.get(); c++) {
@@ -248,31 +285,44 @@ final class DevicePoller {
       int gi = m.read(GpuField.GPU_INSTANCE_ID, () -> nvml.gpuInstanceId(h)).orElse(-1);
       Optional<long[]> memory = m.read(GpuField.MEMORY, () -> nvml.memory(h));
       // NVML keeps no utilisation samples per MIG instance: its processes have no SM share.
-      List<GpuProcess> processes = processes(m, h).map(list -> attribute(list, Optional.empty())).orElse(List.of());
-      out.add(new MigDevice(slot, uuid, name, gi, MigDevice.profileOf(name),
-          memory.map(v -> OptionalLong.of(v[0])).orElse(OptionalLong.empty()),
-          memory.map(v -> OptionalLong.of(v[1])).orElse(OptionalLong.empty()), processes, m.unavailable));
+      List<GpuProcess> processes =
+          processes(m, h).map(list -> attribute(list, Optional.empty())).orElse(List.of());
+      out.add(
+          new MigDevice(
+              slot,
+              uuid,
+              name,
+              gi,
+              MigDevice.profileOf(name),
+              memory.map(v -> OptionalLong.of(v[0])).orElse(OptionalLong.empty()),
+              memory.map(v -> OptionalLong.of(v[1])).orElse(OptionalLong.empty()),
+              processes,
+              m.unavailable));
     }
     return out;
   }
 
   /**
-   * Pairs each process with its SM share and owner. A process without a sample since the last poll did
-   * no work (0%) when sampling works; its share stays unknown when sampling itself is unavailable.
+   * Pairs each process with its SM share and owner. A process without a sample since the last poll
+   * did no work (0%) when sampling works; its share stays unknown when sampling itself is
+   * unavailable.
    */
   private List<GpuProcess> attribute(List<Listed> listed, Optional<List<Nvml.RawSample>> samples) {
     Map<Long, int[]> smByPid = new HashMap<>();
-    samples.ifPresent(list -> {
-      for (Nvml.RawSample s : list) {
-        int[] sumAndCount = smByPid.computeIfAbsent(s.pid(), p -> new int[2]);
-        sumAndCount[0] += s.smPercent();
-        sumAndCount[1]++;
-      }
-    });
+    samples.ifPresent(
+        list -> {
+          for (Nvml.RawSample s : list) {
+            int[] sumAndCount = smByPid.computeIfAbsent(s.pid(), p -> new int[2]);
+            sumAndCount[0] += s.smPercent();
+            sumAndCount[1]++;
+          }
+        });
     List<GpuProcess> out = new ArrayList<>(listed.size());
     for (Listed p : listed) {
-      OptionalLong used = p.usedMemory() == NvmlLayouts.VALUE_NOT_AVAILABLE
-          ? OptionalLong.empty() : OptionalLong.of(p.usedMemory());
+      OptionalLong used =
+          p.usedMemory() == NvmlLayouts.VALUE_NOT_AVAILABLE
+              ? OptionalLong.empty()
+              : OptionalLong.of(p.usedMemory());
       OptionalInt sm = OptionalInt.empty();
       if (samples.isPresent()) {
         int[] sc = smByPid.get(p.pid());
@@ -282,7 +332,10 @@ final class DevicePoller {
       boolean exists = owner.kind() != ProcessOwner.Kind.GONE;
       if (!exists) {
         // Memory held by a pid that is gone: keep the container it was seen in, if it was.
-        owner = Optional.ofNullable(owners.get(p.pid())).map(ProcessOwner::gone).orElse(ProcessOwner.GONE);
+        owner =
+            Optional.ofNullable(owners.get(p.pid()))
+                .map(ProcessOwner::gone)
+                .orElse(ProcessOwner.GONE);
       }
       ownersThisPoll.put(p.pid(), owner);
       out.add(new GpuProcess(p.pid(), used, sm, exists, owner, p.type()));
@@ -350,11 +403,41 @@ final class DevicePoller {
     }
 
     GpuDevice build() {
-      return new GpuDevice(index, uuid, name, pci, lost, gpuUtil, memUtil, memUsed, memTotal, temperature, power,
-          powerLimit, energy, smClock, memClock, throttle, eccCorrected, eccUncorrected, processes,
-          lost ? GpuHealth.NONE : new GpuHealth(xids, pcieReplays, pcieTx, pcieRx, nvLinks, retiredSingle,
-              retiredDouble, retiredPending, remapped),
-          migEnabled, migDevices, lost ? Map.of() : unavailable);
+      return new GpuDevice(
+          index,
+          uuid,
+          name,
+          pci,
+          lost,
+          gpuUtil,
+          memUtil,
+          memUsed,
+          memTotal,
+          temperature,
+          power,
+          powerLimit,
+          energy,
+          smClock,
+          memClock,
+          throttle,
+          eccCorrected,
+          eccUncorrected,
+          processes,
+          lost
+              ? GpuHealth.NONE
+              : new GpuHealth(
+                  xids,
+                  pcieReplays,
+                  pcieTx,
+                  pcieRx,
+                  nvLinks,
+                  retiredSingle,
+                  retiredDouble,
+                  retiredPending,
+                  remapped),
+          migEnabled,
+          migDevices,
+          lost ? Map.of() : unavailable);
     }
   }
 }

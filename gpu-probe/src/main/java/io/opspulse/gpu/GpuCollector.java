@@ -15,11 +15,12 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Publishes the catalog's GPU metrics from the last NVML poll. NVML is polled by a daemon thread on its
- * own schedule (default every 5 s), never by a scrape; a scrape only turns the last snapshot into
- * metrics and resolves container names through the {@link ContainerDirectory}, so names follow renames.
- * Without NVML it publishes opspulse_gpu_probe_up 0 and the status, and logs the reason once; after a
- * failed nvmlInit the poller keeps retrying it with backoff, and probe_up turns 1 when it succeeds.
+ * Publishes the catalog's GPU metrics from the last NVML poll. NVML is polled by a daemon thread on
+ * its own schedule (default every 5 s), never by a scrape; a scrape only turns the last snapshot
+ * into metrics and resolves container names through the {@link ContainerDirectory}, so names follow
+ * renames. Without NVML it publishes opspulse_gpu_probe_up 0 and the status, and logs the reason
+ * once; after a failed nvmlInit the poller keeps retrying it with backoff, and probe_up turns 1
+ * when it succeeds.
  */
 public final class GpuCollector implements MultiCollector, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(GpuCollector.class.getName());
@@ -51,7 +52,9 @@ public final class GpuCollector implements MultiCollector, AutoCloseable {
 
     private Builder() {}
 
-    /** Backoff between nvmlInit attempts after a failure (see {@link GpuProbe.Builder#initRetry}). */
+    /**
+     * Backoff between nvmlInit attempts after a failure (see {@link GpuProbe.Builder#initRetry}).
+     */
     public Builder initRetry(Duration min, Duration max) {
       GpuProbe.builder().initRetry(min, max); // validates
       this.initRetryMin = min;
@@ -80,25 +83,37 @@ public final class GpuCollector implements MultiCollector, AutoCloseable {
       return this;
     }
 
-    /** Opens the probe (NVML init, once), polls once so the first scrape has data, starts the poller. */
+    /**
+     * Opens the probe (NVML init, once), polls once so the first scrape has data, starts the
+     * poller.
+     */
     public GpuCollector start() {
-      GpuCollector c = new GpuCollector(
-          GpuProbe.builder().procRoot(procRoot).initRetry(initRetryMin, initRetryMax).build(), interval, directory);
+      GpuCollector c =
+          new GpuCollector(
+              GpuProbe.builder().procRoot(procRoot).initRetry(initRetryMin, initRetryMax).build(),
+              interval,
+              directory);
       c.pollNow();
-      // A failed nvmlInit is retried by the poller's later polls; a missing library is not coming back.
+      // A failed nvmlInit is retried by the poller's later polls; a missing library is not coming
+      // back.
       if (c.probe.status() == ProbeStatus.OK || c.probe.retryingInit()) {
-        c.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "opspulse-gpu-poller");
-          t.setDaemon(true);
-          return t;
-        });
-        c.scheduler.scheduleWithFixedDelay(c::pollNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        c.scheduler =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "opspulse-gpu-poller");
+                  t.setDaemon(true);
+                  return t;
+                });
+        c.scheduler.scheduleWithFixedDelay(
+            c::pollNow, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
       }
       return c;
     }
   }
 
-  /** Polls NVML now and keeps the result for the next scrapes. Logs only when the status changes. */
+  /**
+   * Polls NVML now and keeps the result for the next scrapes. Logs only when the status changes.
+   */
   public GpuSnapshot pollNow() {
     GpuSnapshot s;
     try {
@@ -117,10 +132,22 @@ public final class GpuCollector implements MultiCollector, AutoCloseable {
       return;
     }
     if (s.ok()) {
-      LOG.log(Level.INFO, "GPU metrics on: NVML " + s.driverVersion() + " from " + probe.libraryFile() + ", "
-          + s.devices().size() + " GPU(s), polled every " + interval.toSeconds() + " s");
+      LOG.log(
+          Level.INFO,
+          "GPU metrics on: NVML "
+              + s.driverVersion()
+              + " from "
+              + probe.libraryFile()
+              + ", "
+              + s.devices().size()
+              + " GPU(s), polled every "
+              + interval.toSeconds()
+              + " s");
     } else {
-      LOG.log(loggedStatus == null && s.status() == ProbeStatus.LIBRARY_MISSING ? Level.INFO : Level.WARNING,
+      LOG.log(
+          loggedStatus == null && s.status() == ProbeStatus.LIBRARY_MISSING
+              ? Level.INFO
+              : Level.WARNING,
           "No GPU metrics (opspulse_gpu_probe_status=" + s.status().label() + "): " + s.reason());
     }
     loggedStatus = s.status();

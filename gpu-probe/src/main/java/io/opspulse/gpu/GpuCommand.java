@@ -18,12 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gpu}: polls NVML once and prints an nvidia-smi-like table, with the container that owns each
- * process, or {@code --json}. The exporter mounts this as its {@code gpu} subcommand with a
+ * {@code gpu}: polls NVML once and prints an nvidia-smi-like table, with the container that owns
+ * each process, or {@code --json}. The exporter mounts this as its {@code gpu} subcommand with a
  * {@link ContainerDirectory} backed by its fleet model; standalone, {@code --containers FILE} names
  * containers from a file of {@code <id> <name> [compose-service]} lines.
  */
-@Command(name = "gpu", mixinStandardHelpOptions = true,
+@Command(
+    name = "gpu",
+    mixinStandardHelpOptions = true,
     description = "Show the GPUs NVML reports and the containers whose processes use them.")
 public final class GpuCommand implements Callable<Integer> {
   /** Exit code when there is no usable NVML (the output says why). */
@@ -36,11 +38,16 @@ public final class GpuCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
-  @Option(names = "--proc-root", paramLabel = "DIR", defaultValue = "/proc",
+  @Option(
+      names = "--proc-root",
+      paramLabel = "DIR",
+      defaultValue = "/proc",
       description = "The host's /proc (default: ${DEFAULT-VALUE}); with --pid=host it is /proc.")
   Path procRoot;
 
-  @Option(names = "--containers", paramLabel = "FILE",
+  @Option(
+      names = "--containers",
+      paramLabel = "FILE",
       description = "Container names: lines of '<id> <name> [compose-service]', # for comments.")
   @Nullable Path containersFile;
 
@@ -85,8 +92,14 @@ public final class GpuCommand implements Callable<Integer> {
       }
       String[] f = line.split("\\s+");
       if (f.length < 2 || f.length > 3 || !f[0].matches("[0-9a-fA-F]{12,64}")) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            file + ":" + (i + 1) + ": expected '<container id, 12-64 hex> <name> [compose-service]', got '" + line + "'");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            file
+                + ":"
+                + (i + 1)
+                + ": expected '<container id, 12-64 hex> <name> [compose-service]', got '"
+                + line
+                + "'");
       }
       String id = f[0].toLowerCase(java.util.Locale.ROOT);
       map.put(id, new ContainerRef(id.substring(0, 12), f[1], f.length == 3 ? f[2] : ""));

@@ -10,9 +10,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * One GPU as one poll read it. Every reading is optional on its own: {@link #unavailable} says which
- * NVML code kept each missing one away. A lost GPU (GPU_IS_LOST) keeps the identity read before it
- * was lost and has no readings.
+ * One GPU as one poll read it. Every reading is optional on its own: {@link #unavailable} says
+ * which NVML code kept each missing one away. A lost GPU (GPU_IS_LOST) keeps the identity read
+ * before it was lost and has no readings.
  */
 public record GpuDevice(
     int index,

@@ -9,9 +9,9 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * The signals that say a GPU is failing rather than busy: XID errors, PCIe replays and traffic, NVLink
- * state and errors, retired pages and remapped rows. Each is optional on its own; a GPU without NVLink
- * has no links.
+ * The signals that say a GPU is failing rather than busy: XID errors, PCIe replays and traffic,
+ * NVLink state and errors, retired pages and remapped rows. Each is optional on its own; a GPU
+ * without NVLink has no links.
  *
  * @param xidErrors critical XID events seen since the probe opened, by XID code
  */
@@ -26,8 +26,17 @@ public record GpuHealth(
     Optional<Boolean> retiredPagesPending,
     Optional<RemappedRows> remappedRows) {
 
-  public static final GpuHealth NONE = new GpuHealth(Map.of(), OptionalLong.empty(), OptionalLong.empty(),
-      OptionalLong.empty(), List.of(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty());
+  public static final GpuHealth NONE =
+      new GpuHealth(
+          Map.of(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          List.of(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          Optional.empty(),
+          Optional.empty());
 
   public GpuHealth {
     xidErrors = Collections.unmodifiableSortedMap(new TreeMap<>(xidErrors));

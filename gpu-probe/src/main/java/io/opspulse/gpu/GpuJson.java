@@ -6,7 +6,10 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
-/** One snapshot as JSON for machines: unavailable readings are null, and say why under "unavailable". */
+/**
+ * One snapshot as JSON for machines: unavailable readings are null, and say why under
+ * "unavailable".
+ */
 final class GpuJson {
   private final StringBuilder out = new StringBuilder();
 
@@ -36,7 +39,12 @@ final class GpuJson {
   private void device(GpuDevice d, ContainerDirectory directory) {
     out.append('{');
     key("index").out.append(d.index());
-    comma().field("uuid", d.uuid()).comma().field("name", d.name()).comma().field("pci_bus_id", d.pciBusId());
+    comma()
+        .field("uuid", d.uuid())
+        .comma()
+        .field("name", d.name())
+        .comma()
+        .field("pci_bus_id", d.pciBusId());
     comma().key("lost").out.append(d.lost());
     comma().num("utilization_gpu_percent", d.gpuUtilizationPercent());
     comma().num("utilization_memory_percent", d.memoryUtilizationPercent());
@@ -151,5 +159,4 @@ final class GpuJson {
     JsonStrings.appendQuoted(out, s);
     return this;
   }
-
 }

@@ -11,11 +11,12 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the GPUs of this host through NVML. {@link Builder#build()} loads libnvidia-ml.so.1 and calls
- * nvmlInit; each {@link #poll()} reads every GPU and attributes its processes to containers; {@link #close()}
- * calls nvmlShutdown. Without a usable NVML the probe still opens, and every poll reports why. A failed
- * nvmlInit (driver not loaded yet, a GPU reset in progress) is retried by later polls with a doubling
- * backoff, so the probe recovers without a restart. Polls are serialised: one probe serves one poller.
+ * Reads the GPUs of this host through NVML. {@link Builder#build()} loads libnvidia-ml.so.1 and
+ * calls nvmlInit; each {@link #poll()} reads every GPU and attributes its processes to containers;
+ * {@link #close()} calls nvmlShutdown. Without a usable NVML the probe still opens, and every poll
+ * reports why. A failed nvmlInit (driver not loaded yet, a GPU reset in progress) is retried by
+ * later polls with a doubling backoff, so the probe recovers without a restart. Polls are
+ * serialised: one probe serves one poller.
  */
 public final class GpuProbe implements AutoCloseable {
   private final @Nullable Nvml nvml; // null: no NVML library, failure says why
@@ -31,7 +32,11 @@ public final class GpuProbe implements AutoCloseable {
   private Duration retryDelay;
   private long nextInitNanos;
 
-  private GpuProbe(@Nullable Nvml nvml, Path procRoot, Duration retryMin, Duration retryMax,
+  private GpuProbe(
+      @Nullable Nvml nvml,
+      Path procRoot,
+      Duration retryMin,
+      Duration retryMax,
       @Nullable GpuSnapshot failure) {
     this.nvml = nvml;
     this.procRoot = procRoot;
@@ -58,8 +63,8 @@ public final class GpuProbe implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Where the host's /proc is: /proc itself when the exporter runs with {@code --pid=host}, or the
-     * folder the host's /proc is mounted at.
+     * Where the host's /proc is: /proc itself when the exporter runs with {@code --pid=host}, or
+     * the folder the host's /proc is mounted at.
      */
     public Builder procRoot(Path procRoot) {
       this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
@@ -67,12 +72,13 @@ public final class GpuProbe implements AutoCloseable {
     }
 
     /**
-     * How long after a failed nvmlInit a poll tries again: {@code min} after the first failure, doubling
-     * up to {@code max}. Default 10 s to 5 min.
+     * How long after a failed nvmlInit a poll tries again: {@code min} after the first failure,
+     * doubling up to {@code max}. Default 10 s to 5 min.
      */
     public Builder initRetry(Duration min, Duration max) {
       if (min.isNegative() || max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("init retry needs 0 <= min <= max, got " + min + ", " + max);
+        throw new IllegalArgumentException(
+            "init retry needs 0 <= min <= max, got " + min + ", " + max);
       }
       this.initRetryMin = min;
       this.initRetryMax = max;
@@ -83,7 +89,11 @@ public final class GpuProbe implements AutoCloseable {
     public GpuProbe build() {
       NvmlLibrary.LoadResult load = NvmlLibrary.load();
       if (load.library().isEmpty()) {
-        return new GpuProbe(null, procRoot, initRetryMin, initRetryMax,
+        return new GpuProbe(
+            null,
+            procRoot,
+            initRetryMin,
+            initRetryMax,
             GpuSnapshot.failed(load.status(), load.reason()));
       }
       Nvml nvml = new Nvml(load.library().get());
@@ -93,18 +103,29 @@ public final class GpuProbe implements AutoCloseable {
     }
   }
 
-  /** Calls nvmlInit; on success sets up the poller and the XID watcher, else schedules the next try. */
+  /**
+   * Calls nvmlInit; on success sets up the poller and the XID watcher, else schedules the next try.
+   */
   private void tryInit(Nvml nvml) {
     initAttempts++;
     try {
       nvml.init();
     } catch (NvmlException e) {
       nextInitNanos = System.nanoTime() + retryDelay.toNanos();
-      failure = GpuSnapshot.failed(ProbeStatus.INIT_FAILED, "NVML from " + nvml.library().file
-          + " did not initialise (attempt " + initAttempts + ", next in " + retryDelay.toMillis() + " ms): "
-          + e.getMessage());
+      failure =
+          GpuSnapshot.failed(
+              ProbeStatus.INIT_FAILED,
+              "NVML from "
+                  + nvml.library().file
+                  + " did not initialise (attempt "
+                  + initAttempts
+                  + ", next in "
+                  + retryDelay.toMillis()
+                  + " ms): "
+                  + e.getMessage());
       Duration doubled = retryDelay.multipliedBy(2);
-      retryDelay = doubled.compareTo(retryMax) > 0 ? retryMax : doubled.isZero() ? retryMin : doubled;
+      retryDelay =
+          doubled.compareTo(retryMax) > 0 ? retryMax : doubled.isZero() ? retryMin : doubled;
       return;
     }
     try {
@@ -141,7 +162,9 @@ public final class GpuProbe implements AutoCloseable {
   /** Reads every GPU now. Never throws for NVML errors: they are in the snapshot. */
   public synchronized GpuSnapshot poll() {
     Nvml nvml = this.nvml; // null only with a LIBRARY_MISSING failure, which is never retried
-    if (nvml != null && failure != null && failure.status() == ProbeStatus.INIT_FAILED
+    if (nvml != null
+        && failure != null
+        && failure.status() == ProbeStatus.INIT_FAILED
         && System.nanoTime() - nextInitNanos >= 0) {
       tryInit(nvml);
     }
@@ -157,11 +180,22 @@ public final class GpuProbe implements AutoCloseable {
     try {
       count = live.deviceCount();
     } catch (NvmlException e) {
-      return new GpuSnapshot(ProbeStatus.POLL_FAILED, "could not count the GPUs: " + e.getMessage(),
-          driverVersion, List.of(), at, Duration.ofNanos(System.nanoTime() - start));
+      return new GpuSnapshot(
+          ProbeStatus.POLL_FAILED,
+          "could not count the GPUs: " + e.getMessage(),
+          driverVersion,
+          List.of(),
+          at,
+          Duration.ofNanos(System.nanoTime() - start));
     }
     var devices = poller.pollAll(count);
-    return new GpuSnapshot(ProbeStatus.OK, "", driverVersion, devices, at, Duration.ofNanos(System.nanoTime() - start));
+    return new GpuSnapshot(
+        ProbeStatus.OK,
+        "",
+        driverVersion,
+        devices,
+        at,
+        Duration.ofNanos(System.nanoTime() - start));
   }
 
   /** The probe's status now: OK, or why there is no NVML (INIT_FAILED while retries go on). */
@@ -179,7 +213,9 @@ public final class GpuProbe implements AutoCloseable {
     return initAttempts;
   }
 
-  /** Whether a thread is waiting for XID events (false without NVML or when no GPU delivers events). */
+  /**
+   * Whether a thread is waiting for XID events (false without NVML or when no GPU delivers events).
+   */
   public synchronized boolean watchingXidEvents() {
     return xids != null && xids.watching();
   }

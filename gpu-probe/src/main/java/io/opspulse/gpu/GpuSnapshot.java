@@ -6,12 +6,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one {@link GpuProbe#poll()} saw: the probe's status, and every GPU when it is {@link ProbeStatus#OK}.
+ * What one {@link GpuProbe#poll()} saw: the probe's status, and every GPU when it is {@link
+ * ProbeStatus#OK}.
  *
  * @param reason why the status is what it is, in words for the log (empty when OK)
  */
-public record GpuSnapshot(ProbeStatus status, String reason, String driverVersion, List<GpuDevice> devices,
-    Instant takenAt, Duration pollDuration) {
+public record GpuSnapshot(
+    ProbeStatus status,
+    String reason,
+    String driverVersion,
+    List<GpuDevice> devices,
+    Instant takenAt,
+    Duration pollDuration) {
   public GpuSnapshot {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(reason, "reason");

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class Nvml {
   /** How often the process list may still not fit before the poll gives up on it. */
   static final int PROCESS_LIST_ATTEMPTS = 5;
+
   /** Filled into process buffers before a call, to see how far the driver wrote. */
   private static final byte SENTINEL = (byte) 0xA5;
 
@@ -29,7 +30,9 @@ final class Nvml {
   private Memory sampleBuffer = new Memory(16L * NvmlLayouts.SAMPLE_SIZE);
   private int lastProcessCount;
 
-  /** Raw process entry: usedMemory is {@link NvmlLayouts#VALUE_NOT_AVAILABLE} when NVML cannot tell. */
+  /**
+   * Raw process entry: usedMemory is {@link NvmlLayouts#VALUE_NOT_AVAILABLE} when NVML cannot tell.
+   */
   record RawProcess(long pid, long usedMemory) {}
 
   /** One process utilisation sample. */
@@ -63,7 +66,8 @@ final class Nvml {
     if (p == null) {
       return "";
     }
-    // A static string of the driver's: read byte by byte up to its NUL or the bound, never a fixed block
+    // A static string of the driver's: read byte by byte up to its NUL or the bound, never a fixed
+    // block
     // that could run past the end of its mapping.
     byte[] bytes = new byte[ERROR_STRING_MAX];
     int n = 0;
@@ -74,7 +78,8 @@ final class Nvml {
   }
 
   String driverVersion() {
-    return text(lib.driverVersion, "nvmlSystemGetDriverVersion", null, NvmlLayouts.DRIVER_VERSION_BUFFER);
+    return text(
+        lib.driverVersion, "nvmlSystemGetDriverVersion", null, NvmlLayouts.DRIVER_VERSION_BUFFER);
   }
 
   int deviceCount() {
@@ -83,7 +88,8 @@ final class Nvml {
   }
 
   Pointer handle(int index) {
-    check("nvmlDeviceGetHandleByIndex", lib.handleByIndex.invokeInt(new Object[] {index, handleOut}));
+    check(
+        "nvmlDeviceGetHandleByIndex", lib.handleByIndex.invokeInt(new Object[] {index, handleOut}));
     return handleOut.getPointer(0);
   }
 
@@ -105,24 +111,33 @@ final class Nvml {
   /** {gpu percent, memory percent}. */
   int[] utilization(Pointer device) {
     call(lib.utilization, "nvmlDeviceGetUtilizationRates", device, scratch);
-    return new int[] {scratch.getInt(NvmlLayouts.UTILIZATION_GPU), scratch.getInt(NvmlLayouts.UTILIZATION_MEMORY)};
+    return new int[] {
+      scratch.getInt(NvmlLayouts.UTILIZATION_GPU), scratch.getInt(NvmlLayouts.UTILIZATION_MEMORY)
+    };
   }
 
-  /** {used, total} bytes. v2 excludes the driver's reserved memory from "used", as nvidia-smi does. */
+  /**
+   * {used, total} bytes. v2 excludes the driver's reserved memory from "used", as nvidia-smi does.
+   */
   long[] memory(Pointer device) {
     if (lib.memoryV2) {
       scratch.clear(NvmlLayouts.MEMORY_V2_SIZE);
       scratch.setInt(NvmlLayouts.MEMORY_V2_VERSION, NvmlLayouts.MEMORY_V2_VERSION_VALUE);
       call(lib.memoryInfo, "nvmlDeviceGetMemoryInfo_v2", device, scratch);
-      return new long[] {scratch.getLong(NvmlLayouts.MEMORY_V2_USED), scratch.getLong(NvmlLayouts.MEMORY_V2_TOTAL)};
+      return new long[] {
+        scratch.getLong(NvmlLayouts.MEMORY_V2_USED), scratch.getLong(NvmlLayouts.MEMORY_V2_TOTAL)
+      };
     }
     call(lib.memoryInfo, "nvmlDeviceGetMemoryInfo", device, scratch);
-    return new long[] {scratch.getLong(NvmlLayouts.MEMORY_V1_USED), scratch.getLong(NvmlLayouts.MEMORY_V1_TOTAL)};
+    return new long[] {
+      scratch.getLong(NvmlLayouts.MEMORY_V1_USED), scratch.getLong(NvmlLayouts.MEMORY_V1_TOTAL)
+    };
   }
 
   int temperatureCelsius(Pointer device) {
     Function fn = require(lib.temperature, "nvmlDeviceGetTemperature");
-    check("nvmlDeviceGetTemperature",
+    check(
+        "nvmlDeviceGetTemperature",
         fn.invokeInt(new Object[] {device, NvmlLayouts.TEMPERATURE_GPU, scratch}));
     return scratch.getInt(0);
   }
@@ -155,15 +170,17 @@ final class Nvml {
 
   long eccErrors(Pointer device, int errorType) {
     Function fn = require(lib.eccErrors, "nvmlDeviceGetTotalEccErrors");
-    check("nvmlDeviceGetTotalEccErrors",
+    check(
+        "nvmlDeviceGetTotalEccErrors",
         fn.invokeInt(new Object[] {device, errorType, NvmlLayouts.ECC_VOLATILE, scratch}));
     return scratch.getLong(0);
   }
 
   /**
-   * The processes of one of NVML's lists (compute, graphics, MPS) on a device. NVML fills at most the
-   * capacity passed in the count and answers INSUFFICIENT_SIZE with the count it needs; processes can
-   * start between two calls, so the buffer grows with some slack, a bounded number of times.
+   * The processes of one of NVML's lists (compute, graphics, MPS) on a device. NVML fills at most
+   * the capacity passed in the count and answers INSUFFICIENT_SIZE with the count it needs;
+   * processes can start between two calls, so the buffer grows with some slack, a bounded number of
+   * times.
    */
   List<RawProcess> runningProcesses(Pointer device, NvmlLibrary.ProcessList list) {
     Function fn = require(list.function(), list.name());
@@ -177,7 +194,8 @@ final class Nvml {
       count.setInt(0, capacity);
       int rc = fn.invokeInt(new Object[] {device, count, processBuffer});
       int n = count.getInt(0);
-      if (rc == NvmlReturn.INSUFFICIENT_SIZE.code() || (rc == 0 && Integer.compareUnsigned(n, capacity) > 0)) {
+      if (rc == NvmlReturn.INSUFFICIENT_SIZE.code()
+          || (rc == 0 && Integer.compareUnsigned(n, capacity) > 0)) {
         capacity = Math.max(capacity, n) + Math.max(4, n / 4);
         continue;
       }
@@ -185,13 +203,16 @@ final class Nvml {
       lastProcessCount = Math.max(lastProcessCount, n);
       return readProcesses(n, strideOf(list.layout(), n));
     }
-    throw new NvmlException(list.name(), NvmlReturn.INSUFFICIENT_SIZE.code(),
+    throw new NvmlException(
+        list.name(),
+        NvmlReturn.INSUFFICIENT_SIZE.code(),
         "the process list still did not fit after " + PROCESS_LIST_ATTEMPTS + " attempts");
   }
 
   /**
-   * The size of one entry as the driver wrote it. The _v3 symbols are declared with the 24-byte struct,
-   * but some R535 drivers filled 32-byte entries: if anything past n * 24 bytes changed, it was them.
+   * The size of one entry as the driver wrote it. The _v3 symbols are declared with the 24-byte
+   * struct, but some R535 drivers filled 32-byte entries: if anything past n * 24 bytes changed, it
+   * was them.
    */
   int strideOf(NvmlLibrary.ProcessLayout layout, int n) {
     return switch (layout) {
@@ -201,8 +222,10 @@ final class Nvml {
         if (n == 0) {
           yield NvmlLayouts.PROCESS_V2_SIZE;
         }
-        byte[] tail = processBuffer.getByteArray((long) n * NvmlLayouts.PROCESS_V2_SIZE,
-            n * (NvmlLayouts.PROCESS_R535_SIZE - NvmlLayouts.PROCESS_V2_SIZE));
+        byte[] tail =
+            processBuffer.getByteArray(
+                (long) n * NvmlLayouts.PROCESS_V2_SIZE,
+                n * (NvmlLayouts.PROCESS_R535_SIZE - NvmlLayouts.PROCESS_V2_SIZE));
         for (byte b : tail) {
           if (b != SENTINEL) {
             yield NvmlLayouts.PROCESS_R535_SIZE;
@@ -225,7 +248,10 @@ final class Nvml {
     return Integer.toUnsignedLong(scratch.getInt(0));
   }
 
-  /** Whether NVLink {@code link} is active; NOT_SUPPORTED without NVLink, INVALID_ARGUMENT past the last link. */
+  /**
+   * Whether NVLink {@code link} is active; NOT_SUPPORTED without NVLink, INVALID_ARGUMENT past the
+   * last link.
+   */
   boolean nvLinkActive(Pointer device, int link) {
     Function fn = require(lib.nvLinkState, "nvmlDeviceGetNvLinkState");
     check("nvmlDeviceGetNvLinkState", fn.invokeInt(new Object[] {device, link, scratch}));
@@ -234,14 +260,16 @@ final class Nvml {
 
   long nvLinkErrors(Pointer device, int link, int counter) {
     Function fn = require(lib.nvLinkErrorCounter, "nvmlDeviceGetNvLinkErrorCounter");
-    check("nvmlDeviceGetNvLinkErrorCounter",
+    check(
+        "nvmlDeviceGetNvLinkErrorCounter",
         fn.invokeInt(new Object[] {device, link, counter, scratch}));
     return scratch.getLong(0);
   }
 
   /**
-   * How many pages were retired for {@code cause}: asked with a zero-sized buffer, which NVML answers
-   * with the count (SUCCESS when none, INSUFFICIENT_SIZE otherwise); the addresses are not needed.
+   * How many pages were retired for {@code cause}: asked with a zero-sized buffer, which NVML
+   * answers with the count (SUCCESS when none, INSUFFICIENT_SIZE otherwise); the addresses are not
+   * needed.
    */
   long retiredPages(Pointer device, int cause) {
     Function fn = require(lib.retiredPages, "nvmlDeviceGetRetiredPages");
@@ -262,10 +290,16 @@ final class Nvml {
   long[] remappedRows(Pointer device) {
     Function fn = require(lib.remappedRows, "nvmlDeviceGetRemappedRows");
     scratch.clear(16);
-    check("nvmlDeviceGetRemappedRows", fn.invokeInt(new Object[] {device, scratch,
-        scratch.share(4), scratch.share(8), scratch.share(12)}));
-    return new long[] {Integer.toUnsignedLong(scratch.getInt(0)), Integer.toUnsignedLong(scratch.getInt(4)),
-        scratch.getInt(8), scratch.getInt(12)};
+    check(
+        "nvmlDeviceGetRemappedRows",
+        fn.invokeInt(
+            new Object[] {device, scratch, scratch.share(4), scratch.share(8), scratch.share(12)}));
+    return new long[] {
+      Integer.toUnsignedLong(scratch.getInt(0)),
+      Integer.toUnsignedLong(scratch.getInt(4)),
+      scratch.getInt(8),
+      scratch.getInt(12)
+    };
   }
 
   /** Whether MIG mode is on now (the pending mode, applied at the next reset, is not asked for). */
@@ -283,7 +317,8 @@ final class Nvml {
   /** The MIG device in slot {@code index}; NOT_FOUND for an empty slot. */
   Pointer migDevice(Pointer device, int index) {
     Function fn = require(lib.migDeviceHandle, "nvmlDeviceGetMigDeviceHandleByIndex");
-    check("nvmlDeviceGetMigDeviceHandleByIndex",
+    check(
+        "nvmlDeviceGetMigDeviceHandleByIndex",
         fn.invokeInt(new Object[] {device, index, handleOut}));
     return handleOut.getPointer(0);
   }
@@ -297,8 +332,10 @@ final class Nvml {
     List<RawProcess> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       long base = (long) i * stride;
-      out.add(new RawProcess(Integer.toUnsignedLong(processBuffer.getInt(base + NvmlLayouts.PROCESS_PID)),
-          processBuffer.getLong(base + NvmlLayouts.PROCESS_USED_MEMORY)));
+      out.add(
+          new RawProcess(
+              Integer.toUnsignedLong(processBuffer.getInt(base + NvmlLayouts.PROCESS_PID)),
+              processBuffer.getLong(base + NvmlLayouts.PROCESS_USED_MEMORY)));
     }
     return out;
   }
@@ -333,15 +370,19 @@ final class Nvml {
         List<RawSample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           long base = (long) i * NvmlLayouts.SAMPLE_SIZE;
-          out.add(new RawSample(Integer.toUnsignedLong(sampleBuffer.getInt(base + NvmlLayouts.SAMPLE_PID)),
-              sampleBuffer.getLong(base + NvmlLayouts.SAMPLE_TIMESTAMP),
-              sampleBuffer.getInt(base + NvmlLayouts.SAMPLE_SM_UTIL),
-              sampleBuffer.getInt(base + NvmlLayouts.SAMPLE_MEM_UTIL)));
+          out.add(
+              new RawSample(
+                  Integer.toUnsignedLong(sampleBuffer.getInt(base + NvmlLayouts.SAMPLE_PID)),
+                  sampleBuffer.getLong(base + NvmlLayouts.SAMPLE_TIMESTAMP),
+                  sampleBuffer.getInt(base + NvmlLayouts.SAMPLE_SM_UTIL),
+                  sampleBuffer.getInt(base + NvmlLayouts.SAMPLE_MEM_UTIL)));
         }
         return out;
       }
     }
-    throw new NvmlException("nvmlDeviceGetProcessUtilization", NvmlReturn.INSUFFICIENT_SIZE.code(),
+    throw new NvmlException(
+        "nvmlDeviceGetProcessUtilization",
+        NvmlReturn.INSUFFICIENT_SIZE.code(),
         "the sample list still did not fit after " + PROCESS_LIST_ATTEMPTS + " attempts");
   }
 
@@ -358,7 +399,8 @@ final class Nvml {
 
   void registerXidEvents(Pointer device, Pointer set) {
     Function fn = require(lib.registerEvents, "nvmlDeviceRegisterEvents");
-    check("nvmlDeviceRegisterEvents",
+    check(
+        "nvmlDeviceRegisterEvents",
         fn.invokeInt(new Object[] {device, NvmlLayouts.EVENT_XID_CRITICAL, set}));
   }
 
@@ -371,7 +413,9 @@ final class Nvml {
       return null;
     }
     check("nvmlEventSetWait", rc);
-    return new RawEvent(eventData.getPointer(NvmlLayouts.EVENT_DEVICE), eventData.getLong(NvmlLayouts.EVENT_TYPE),
+    return new RawEvent(
+        eventData.getPointer(NvmlLayouts.EVENT_DEVICE),
+        eventData.getLong(NvmlLayouts.EVENT_TYPE),
         eventData.getLong(NvmlLayouts.EVENT_DATA));
   }
 
@@ -382,7 +426,10 @@ final class Nvml {
 
   private String text(@Nullable Function f, String name, @Nullable Pointer device, int size) {
     Function fn = require(f, name);
-    int rc = device == null ? fn.invokeInt(new Object[] {scratch, size}) : fn.invokeInt(new Object[] {device, scratch, size});
+    int rc =
+        device == null
+            ? fn.invokeInt(new Object[] {scratch, size})
+            : fn.invokeInt(new Object[] {device, scratch, size});
     check(name, rc);
     return cString(scratch, 0, size);
   }
@@ -394,7 +441,8 @@ final class Nvml {
 
   private static Function require(@Nullable Function f, String name) {
     if (f == null) {
-      throw new NvmlException(name, NvmlReturn.FUNCTION_NOT_FOUND.code(), "this driver does not export it");
+      throw new NvmlException(
+          name, NvmlReturn.FUNCTION_NOT_FOUND.code(), "this driver does not export it");
     }
     return f;
   }

@@ -13,20 +13,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * libnvidia-ml.so.1, loaded once per file per JVM, with every symbol the probe calls resolved once: the
- * newest version the driver exports, falling back to older ones. Required symbols (init, count, handle,
- * error string) missing means this is not NVML; any other missing symbol only makes its field unavailable.
+ * libnvidia-ml.so.1, loaded once per file per JVM, with every symbol the probe calls resolved once:
+ * the newest version the driver exports, falling back to older ones. Required symbols (init, count,
+ * handle, error string) missing means this is not NVML; any other missing symbol only makes its
+ * field unavailable.
  */
 final class NvmlLibrary {
   /** The driver's soname: what the NVIDIA container toolkit mounts and the dynamic linker finds. */
   static final String SONAME = "libnvidia-ml.so.1";
+
   /** A system property naming the library file exactly; when set, nothing else is tried. */
   static final String LIBRARY_PROPERTY = "opspulse.nvml.library";
 
   private static final Map<String, NvmlLibrary> LOADED = new ConcurrentHashMap<>();
 
-  enum ProcessLayout { V3_GUARDED, V2, V1 }
-  enum PciLayout { V3, V1 }
+  enum ProcessLayout {
+    V3_GUARDED,
+    V2,
+    V1
+  }
+
+  enum PciLayout {
+    V3,
+    V1
+  }
 
   final String file;
   final Function init;
@@ -70,8 +80,8 @@ final class NvmlLibrary {
   final @Nullable Function eventSetFree;
 
   /**
-   * One of NVML's three process lists (compute, graphics, MPS compute), bound to the newest symbol the
-   * driver exports; {@code function} is null when it exports none.
+   * One of NVML's three process lists (compute, graphics, MPS compute), bound to the newest symbol
+   * the driver exports; {@code function} is null when it exports none.
    */
   record ProcessList(String name, @Nullable Function function, ProcessLayout layout) {
     static ProcessList bind(NativeLibrary lib, String name) {
@@ -110,8 +120,11 @@ final class NvmlLibrary {
     energy = optional(lib, "nvmlDeviceGetTotalEnergyConsumption");
     clockInfo = optional(lib, "nvmlDeviceGetClockInfo");
     // Renamed in CUDA 12.2; same signature and bits.
-    clockEventReasons = optional(lib, "nvmlDeviceGetCurrentClocksEventReasons",
-        "nvmlDeviceGetCurrentClocksThrottleReasons");
+    clockEventReasons =
+        optional(
+            lib,
+            "nvmlDeviceGetCurrentClocksEventReasons",
+            "nvmlDeviceGetCurrentClocksThrottleReasons");
     eccErrors = optional(lib, "nvmlDeviceGetTotalEccErrors");
     computeProcesses = ProcessList.bind(lib, "nvmlDeviceGetComputeRunningProcesses");
     graphicsProcesses = ProcessList.bind(lib, "nvmlDeviceGetGraphicsRunningProcesses");
@@ -130,7 +143,8 @@ final class NvmlLibrary {
     gpuInstanceId = optional(lib, "nvmlDeviceGetGpuInstanceId");
     eventSetCreate = optional(lib, "nvmlEventSetCreate");
     registerEvents = optional(lib, "nvmlDeviceRegisterEvents");
-    // _v2 fills the 32-byte nvmlEventData_t (with the GPU instance); the original the first 24 bytes.
+    // _v2 fills the 32-byte nvmlEventData_t (with the GPU instance); the original the first 24
+    // bytes.
     eventSetWait = optional(lib, "nvmlEventSetWait_v2", "nvmlEventSetWait");
     eventSetFree = optional(lib, "nvmlEventSetFree");
   }
@@ -173,19 +187,28 @@ final class NvmlLibrary {
         NvmlLibrary nvml = LOADED.computeIfAbsent(candidate, c -> new NvmlLibrary(lib));
         return new LoadResult(Optional.of(nvml), ProbeStatus.OK, "loaded " + nvml.file);
       } catch (UnsatisfiedLinkError e) {
-        return new LoadResult(Optional.empty(), ProbeStatus.SYMBOL_MISSING,
+        return new LoadResult(
+            Optional.empty(),
+            ProbeStatus.SYMBOL_MISSING,
             candidate + " is not a usable NVML: " + firstLine(e.getMessage()));
       }
     }
-    return new LoadResult(Optional.empty(), ProbeStatus.LIBRARY_MISSING,
-        "no NVML library could be loaded (" + String.join("; ", failures) + ")"
-            + ". Mount the driver's " + SONAME + " (or use the NVIDIA container toolkit) to get GPU metrics");
+    return new LoadResult(
+        Optional.empty(),
+        ProbeStatus.LIBRARY_MISSING,
+        "no NVML library could be loaded ("
+            + String.join("; ", failures)
+            + ")"
+            + ". Mount the driver's "
+            + SONAME
+            + " (or use the NVIDIA container toolkit) to get GPU metrics");
   }
 
   private static Function required(NativeLibrary lib, String... names) {
     Function f = optional(lib, names);
     if (f == null) {
-      throw new UnsatisfiedLinkError("none of " + String.join(", ", names) + " in " + lib.getName());
+      throw new UnsatisfiedLinkError(
+          "none of " + String.join(", ", names) + " in " + lib.getName());
     }
     return f;
   }

@@ -10,16 +10,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * PCIe throughput per GPU. nvmlDeviceGetPcieThroughput counts bytes over 20 ms before it answers, so two
- * calls per GPU would cost a poll 40 ms per GPU against a budget of 5: a thread of its own samples every
- * GPU once at start and then every {@link #PERIOD}, and the poller reads the latest sample. Without any
- * GPU that answers there is no thread.
+ * PCIe throughput per GPU. nvmlDeviceGetPcieThroughput counts bytes over 20 ms before it answers,
+ * so two calls per GPU would cost a poll 40 ms per GPU against a budget of 5: a thread of its own
+ * samples every GPU once at start and then every {@link #PERIOD}, and the poller reads the latest
+ * sample. Without any GPU that answers there is no thread.
  */
 final class PcieSampler implements AutoCloseable {
   static final Duration PERIOD = Duration.ofSeconds(5);
 
   /** The latest bytes per second of one GPU, or why there are none. */
-  record Sample(OptionalLong txBytesPerSecond, OptionalLong rxBytesPerSecond, Optional<NvmlReturn> unavailable) {}
+  record Sample(
+      OptionalLong txBytesPerSecond,
+      OptionalLong rxBytesPerSecond,
+      Optional<NvmlReturn> unavailable) {}
 
   private final Nvml nvml;
   private final List<Pointer> handles;
@@ -40,7 +43,9 @@ final class PcieSampler implements AutoCloseable {
     thread.start();
   }
 
-  /** Samples every GPU now (the first poll has values) and starts the thread when any GPU answered. */
+  /**
+   * Samples every GPU now (the first poll has values) and starts the thread when any GPU answered.
+   */
   static PcieSampler start(Nvml nvml, List<Pointer> handles) {
     return new PcieSampler(nvml, handles);
   }
@@ -66,13 +71,16 @@ final class PcieSampler implements AutoCloseable {
         latest.put(i, new Sample(OptionalLong.of(tx), OptionalLong.of(rx), Optional.empty()));
         any = true;
       } catch (NvmlException e) {
-        latest.put(i, new Sample(OptionalLong.empty(), OptionalLong.empty(), Optional.of(e.code())));
+        latest.put(
+            i, new Sample(OptionalLong.empty(), OptionalLong.empty(), Optional.of(e.code())));
       }
     }
     return any;
   }
 
-  /** The latest sample of GPU {@code index}; empty for a GPU that appeared after the probe opened. */
+  /**
+   * The latest sample of GPU {@code index}; empty for a GPU that appeared after the probe opened.
+   */
   Optional<Sample> latest(int index) {
     return Optional.ofNullable(latest.get(index));
   }

@@ -4,7 +4,10 @@ package io.opspulse.gpu;
 public enum ProbeStatus {
   /** NVML loaded, initialised and answered the last poll. */
   OK("ok"),
-  /** No libnvidia-ml.so.1 could be loaded: no driver, or the library is not mounted into the container. */
+  /**
+   * No libnvidia-ml.so.1 could be loaded: no driver, or the library is not mounted into the
+   * container.
+   */
   LIBRARY_MISSING("library_missing"),
   /** A library was found but lacks NVML's required symbols. */
   SYMBOL_MISSING("symbol_missing"),

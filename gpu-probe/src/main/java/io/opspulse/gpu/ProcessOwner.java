@@ -8,13 +8,18 @@ import java.util.Objects;
  *
  * @param kind host process, container process, a pid that no longer exists, or a cgroup file that
  *     could not be read
- * @param containerIds for {@link Kind#CONTAINER}: the full container ids in the cgroup path, outermost
- *     first (more than one when containers nest, e.g. kind or Docker-in-Docker)
+ * @param containerIds for {@link Kind#CONTAINER}: the full container ids in the cgroup path,
+ *     outermost first (more than one when containers nest, e.g. kind or Docker-in-Docker)
  * @param runtime the runtime the cgroup path names: docker, containerd, cri-o, podman, kubernetes,
  *     nerdctl, or empty when the path does not say
  */
 public record ProcessOwner(Kind kind, List<String> containerIds, String runtime) {
-  public enum Kind { HOST, CONTAINER, GONE, UNKNOWN }
+  public enum Kind {
+    HOST,
+    CONTAINER,
+    GONE,
+    UNKNOWN
+  }
 
   public static final ProcessOwner HOST = new ProcessOwner(Kind.HOST, List.of(), "");
   public static final ProcessOwner GONE = new ProcessOwner(Kind.GONE, List.of(), "");
@@ -25,7 +30,8 @@ public record ProcessOwner(Kind kind, List<String> containerIds, String runtime)
     containerIds = List.copyOf(containerIds);
     Objects.requireNonNull(runtime, "runtime");
     if ((kind == Kind.CONTAINER) == containerIds.isEmpty()) {
-      throw new IllegalArgumentException("a container owner has container ids, and only it: " + kind + " " + containerIds);
+      throw new IllegalArgumentException(
+          "a container owner has container ids, and only it: " + kind + " " + containerIds);
     }
   }
 
@@ -38,7 +44,10 @@ public record ProcessOwner(Kind kind, List<String> containerIds, String runtime)
     return containerIds.isEmpty() ? "" : containerIds.get(containerIds.size() - 1);
   }
 
-  /** This owner with the kind GONE but the containers kept: a pid seen in a container earlier, now gone. */
+  /**
+   * This owner with the kind GONE but the containers kept: a pid seen in a container earlier, now
+   * gone.
+   */
   ProcessOwner gone() {
     return kind == Kind.CONTAINER ? this : GONE;
   }

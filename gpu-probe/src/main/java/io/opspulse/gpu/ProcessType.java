@@ -1,8 +1,9 @@
 package io.opspulse.gpu;
 
 /**
- * Which of NVML's process lists named a pid: compute (CUDA), graphics (OpenGL/Vulkan), both (nvidia-smi's
- * C+G), or an MPS client (its work runs inside the MPS server, which itself shows as compute).
+ * Which of NVML's process lists named a pid: compute (CUDA), graphics (OpenGL/Vulkan), both
+ * (nvidia-smi's C+G), or an MPS client (its work runs inside the MPS server, which itself shows as
+ * compute).
  */
 public enum ProcessType {
   COMPUTE("compute"),
@@ -21,7 +22,10 @@ public enum ProcessType {
     return label;
   }
 
-  /** The type of a pid found in the given lists; an MPS client is an MPS client whatever else lists it. */
+  /**
+   * The type of a pid found in the given lists; an MPS client is an MPS client whatever else lists
+   * it.
+   */
   static ProcessType of(boolean compute, boolean graphics, boolean mps) {
     if (mps) {
       return MPS;

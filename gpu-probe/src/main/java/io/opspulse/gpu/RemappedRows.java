@@ -1,7 +1,8 @@
 package io.opspulse.gpu;
 
 /**
- * Memory rows an Ampere-or-newer GPU replaced with spare rows after errors (nvmlDeviceGetRemappedRows).
+ * Memory rows an Ampere-or-newer GPU replaced with spare rows after errors
+ * (nvmlDeviceGetRemappedRows).
  *
  * @param pending a remap waits for a GPU reset to take effect
  * @param failed a remap failed: no spare rows were left

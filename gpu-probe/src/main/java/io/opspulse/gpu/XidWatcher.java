@@ -9,13 +9,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts critical XID errors by GPU and XID code. NVML delivers them as events: an event set every GPU
- * is registered on (nvmlEventTypeXidCriticalError), and a thread of its own blocked in nvmlEventSetWait
- * with a short timeout, so closing never waits long. A GPU that cannot deliver events (NOT_SUPPORTED,
- * or a driver without the symbols) simply has no XID counts; the reason is kept per GPU.
+ * Counts critical XID errors by GPU and XID code. NVML delivers them as events: an event set every
+ * GPU is registered on (nvmlEventTypeXidCriticalError), and a thread of its own blocked in
+ * nvmlEventSetWait with a short timeout, so closing never waits long. A GPU that cannot deliver
+ * events (NOT_SUPPORTED, or a driver without the symbols) simply has no XID counts; the reason is
+ * kept per GPU.
  */
 final class XidWatcher implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(XidWatcher.class.getName());
+
   /** How long one wait blocks: also the longest close() waits for the thread. */
   static final int WAIT_MILLIS = 250;
 
@@ -27,7 +29,10 @@ final class XidWatcher implements AutoCloseable {
   private final @Nullable Thread thread;
   private volatile boolean running = true;
 
-  private XidWatcher(Nvml nvml, List<Pointer> handles, Map<Integer, NvmlReturn> unavailable,
+  private XidWatcher(
+      Nvml nvml,
+      List<Pointer> handles,
+      Map<Integer, NvmlReturn> unavailable,
       @Nullable Pointer set) {
     this.nvml = nvml;
     this.handles = handles;
@@ -43,8 +48,9 @@ final class XidWatcher implements AutoCloseable {
   }
 
   /**
-   * Registers every GPU for XID events and starts the waiting thread; with no GPU registered there is no
-   * thread. {@code nvml} must be an instance of its own: its buffers belong to the waiting thread.
+   * Registers every GPU for XID events and starts the waiting thread; with no GPU registered there
+   * is no thread. {@code nvml} must be an instance of its own: its buffers belong to the waiting
+   * thread.
    */
   static XidWatcher start(Nvml nvml, List<Pointer> handles) {
     Map<Integer, NvmlReturn> unavailable = new HashMap<>();
@@ -81,10 +87,12 @@ final class XidWatcher implements AutoCloseable {
         event = nvml.waitEvent(set, WAIT_MILLIS);
         failures = 0;
       } catch (NvmlException e) {
-        // GPU_IS_LOST, UNKNOWN...: the poller reports the GPU itself. Back off so a broken event set
+        // GPU_IS_LOST, UNKNOWN...: the poller reports the GPU itself. Back off so a broken event
+        // set
         // cannot spin a core, and keep listening for the GPUs that still deliver.
         if (failures++ == 0) {
-          LOG.log(System.Logger.Level.WARNING, "waiting for NVML XID events failed: " + e.getMessage());
+          LOG.log(
+              System.Logger.Level.WARNING, "waiting for NVML XID events failed: " + e.getMessage());
         }
         sleep(Math.min(5_000L, 100L << Math.min(failures, 6)));
         continue;
@@ -92,14 +100,19 @@ final class XidWatcher implements AutoCloseable {
       if (event != null && (event.type() & NvmlLayouts.EVENT_XID_CRITICAL) != 0) {
         int index = handles.indexOf(event.device());
         if (index >= 0) {
-          counts.computeIfAbsent(index, i -> new ConcurrentHashMap<>())
-              .computeIfAbsent(event.data(), x -> new AtomicLong()).incrementAndGet();
+          counts
+              .computeIfAbsent(index, i -> new ConcurrentHashMap<>())
+              .computeIfAbsent(event.data(), x -> new AtomicLong())
+              .incrementAndGet();
         }
       }
     }
   }
 
-  /** XID code to count for GPU {@code index}; empty when none came (or the GPU cannot deliver events). */
+  /**
+   * XID code to count for GPU {@code index}; empty when none came (or the GPU cannot deliver
+   * events).
+   */
   Map<Long, Long> counts(int index) {
     Map<Long, AtomicLong> c = counts.get(index);
     if (c == null) {

@@ -6,7 +6,9 @@ import io.opspulse.catalog.GpuMetrics;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The enums behind label values match the closed sets the catalog promises rules and dashboards. */
+/**
+ * The enums behind label values match the closed sets the catalog promises rules and dashboards.
+ */
 class CatalogLabelValuesTest {
   @Test
   void throttleReasonsAreTheCatalogs() {
@@ -25,13 +27,16 @@ class CatalogLabelValuesTest {
     assertThat(Arrays.stream(ProcessType.values()).map(ProcessType::label))
         .containsExactlyElementsOf(GpuMetrics.PROCESS_TYPES);
     assertThat(ProcessType.of(true, true, false)).isEqualTo(ProcessType.COMPUTE_GRAPHICS);
-    assertThat(ProcessType.of(true, false, true)).as("an MPS client stays one").isEqualTo(ProcessType.MPS);
+    assertThat(ProcessType.of(true, false, true))
+        .as("an MPS client stays one")
+        .isEqualTo(ProcessType.MPS);
     assertThat(ProcessType.of(false, true, false)).isEqualTo(ProcessType.GRAPHICS);
   }
 
   @Test
   void nvlinkErrorTypesFollowNvmlsCounterOrder() {
-    assertThat(GpuMetrics.NVLINK_ERROR_TYPES).hasSize(NvmlLayouts.NVLINK_ERROR_COUNTERS)
+    assertThat(GpuMetrics.NVLINK_ERROR_TYPES)
+        .hasSize(NvmlLayouts.NVLINK_ERROR_COUNTERS)
         .startsWith("replay", "recovery", "crc_flit", "crc_data", "ecc_data");
   }
 
@@ -45,7 +50,8 @@ class CatalogLabelValuesTest {
   @Test
   void throttleBitsAreNvmlsAndDistinct() {
     assertThat(ThrottleReason.fromMask(0x1FF)).containsExactly(ThrottleReason.values());
-    assertThat(ThrottleReason.fromMask(0x40 | 0x1000)).containsExactly(ThrottleReason.HW_THERMAL_SLOWDOWN);
+    assertThat(ThrottleReason.fromMask(0x40 | 0x1000))
+        .containsExactly(ThrottleReason.HW_THERMAL_SLOWDOWN);
     assertThat(ThrottleReason.fromMask(0)).isEmpty();
   }
 

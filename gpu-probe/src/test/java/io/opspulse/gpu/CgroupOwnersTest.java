@@ -16,7 +16,8 @@ class CgroupOwnersTest {
   static final String A = "8c2a3f7e91b04d5c6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b";
   static final String B = "e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4";
   static final String POD = "pod1f4e5c2a-8b7d-4c1e-9a6f-2d3b4c5d6e7f";
-  static final String POD_SLICE = "kubepods-burstable-pod1f4e5c2a_8b7d_4c1e_9a6f_2d3b4c5d6e7f.slice";
+  static final String POD_SLICE =
+      "kubepods-burstable-pod1f4e5c2a_8b7d_4c1e_9a6f_2d3b4c5d6e7f.slice";
 
   private static void assertContainer(String cgroup, String runtime, String... ids) {
     ProcessOwner owner = CgroupOwners.parse(cgroup);
@@ -27,7 +28,8 @@ class CgroupOwnersTest {
 
   @Test
   void dockerOnCgroupV1WithTheCgroupfsDriver() {
-    assertContainer("""
+    assertContainer(
+        """
         12:pids:/docker/%1$s
         11:hugetlb:/docker/%1$s
         10:net_cls,net_prio:/docker/%1$s
@@ -41,16 +43,23 @@ class CgroupOwnersTest {
         2:rdma:/
         1:name=systemd:/docker/%1$s
         0::/system.slice/containerd.service
-        """.formatted(A), "docker", A);
+        """
+            .formatted(A),
+        "docker",
+        A);
   }
 
   @Test
   void dockerOnCgroupV1WithTheSystemdDriver() {
-    assertContainer("""
+    assertContainer(
+        """
         11:memory:/system.slice/docker-%1$s.scope
         4:pids:/system.slice/docker-%1$s.scope
         1:name=systemd:/system.slice/docker-%1$s.scope
-        """.formatted(A), "docker", A);
+        """
+            .formatted(A),
+        "docker",
+        A);
   }
 
   @Test
@@ -69,18 +78,28 @@ class CgroupOwnersTest {
 
   @Test
   void hybridHostsWhereOnlySomeHierarchiesNameTheContainer() {
-    assertContainer("""
+    assertContainer(
+        """
         5:cpuset:/
         4:memory:/
         1:name=systemd:/
         0::/system.slice/docker-%s.scope
-        """.formatted(A), "docker", A);
+        """
+            .formatted(A),
+        "docker",
+        A);
   }
 
   @Test
   void kubernetesWithContainerdAndTheSystemdDriver() {
-    assertContainer("0::/kubepods.slice/kubepods-burstable.slice/" + POD_SLICE + "/cri-containerd-" + A + ".scope\n",
-        "containerd", A);
+    assertContainer(
+        "0::/kubepods.slice/kubepods-burstable.slice/"
+            + POD_SLICE
+            + "/cri-containerd-"
+            + A
+            + ".scope\n",
+        "containerd",
+        A);
   }
 
   @Test
@@ -92,14 +111,21 @@ class CgroupOwnersTest {
 
   @Test
   void kubernetesWithCriO() {
-    assertContainer("0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1f4e5c2a_8b7d.slice/crio-"
-        + A + ".scope\n", "cri-o", A);
+    assertContainer(
+        "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1f4e5c2a_8b7d.slice/crio-"
+            + A
+            + ".scope\n",
+        "cri-o",
+        A);
   }
 
   @Test
   void podmanRootfulRootlessAndCgroupfs() {
     assertContainer("0::/machine.slice/libpod-" + A + ".scope/container\n", "podman", A);
-    assertContainer("0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" + A + ".scope\n", "podman", A);
+    assertContainer(
+        "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" + A + ".scope\n",
+        "podman",
+        A);
     assertContainer("1:name=systemd:/libpod_parent/libpod-" + A + "\n", "podman", A);
   }
 
@@ -120,30 +146,38 @@ class CgroupOwnersTest {
   void nestedContainersListOutermostFirst() {
     assertContainer("4:memory:/docker/" + A + "/docker/" + B + "\n", "docker", A, B);
     // kind: a Kubernetes node in a Docker container, the pod's container inside it.
-    assertContainer("0::/system.slice/docker-" + A + ".scope/kubelet.slice/kubelet-kubepods.slice/"
-        + "kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod1f4e5c2a.slice/cri-containerd-" + B
-        + ".scope\n", "containerd", A, B);
+    assertContainer(
+        "0::/system.slice/docker-"
+            + A
+            + ".scope/kubelet.slice/kubelet-kubepods.slice/"
+            + "kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod1f4e5c2a.slice/cri-containerd-"
+            + B
+            + ".scope\n",
+        "containerd",
+        A,
+        B);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "0::/user.slice/user-1000.slice/session-2.scope\n",
-      "0::/init.scope\n",
-      "0::/\n",
-      "0::/system.slice/ssh.service\n",
-      "0::/system.slice/containerd.service\n",
-      "12:pids:/\n1:name=systemd:/user.slice/user-0.slice/session-1.scope\n0::/user.slice\n",
-      // The runtime's monitor processes sit beside the container, on the host.
-      "0::/machine.slice/libpod-conmon-" + A + ".scope\n",
-      "0::/kubepods.slice/kubepods-besteffort.slice/crio-conmon-" + A + ".scope\n",
-      // Not a container id: 63 and 65 hex digits, upper case.
-      "0::/docker/8c2a3f7e91b04d5c6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3\n",
-      "0::/docker/8c2a3f7e91b04d5c6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b0\n",
-      "0::/docker/8C2A3F7E91B04D5C6A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B\n",
-      "",
-      "garbage without colons\n",
-      "0:\n",
-  })
+  @ValueSource(
+      strings = {
+        "0::/user.slice/user-1000.slice/session-2.scope\n",
+        "0::/init.scope\n",
+        "0::/\n",
+        "0::/system.slice/ssh.service\n",
+        "0::/system.slice/containerd.service\n",
+        "12:pids:/\n1:name=systemd:/user.slice/user-0.slice/session-1.scope\n0::/user.slice\n",
+        // The runtime's monitor processes sit beside the container, on the host.
+        "0::/machine.slice/libpod-conmon-" + A + ".scope\n",
+        "0::/kubepods.slice/kubepods-besteffort.slice/crio-conmon-" + A + ".scope\n",
+        // Not a container id: 63 and 65 hex digits, upper case.
+        "0::/docker/8c2a3f7e91b04d5c6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3\n",
+        "0::/docker/8c2a3f7e91b04d5c6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b0\n",
+        "0::/docker/8C2A3F7E91B04D5C6A7B8C9D0E1F2A3B4C5D6E7F8091A2B3C4D5E6F708192A3B\n",
+        "",
+        "garbage without colons\n",
+        "0:\n",
+      })
   void hostProcessesAndNonContainerPathsAreHost(String cgroup) {
     assertThat(CgroupOwners.parse(cgroup)).as(cgroup).isEqualTo(ProcessOwner.HOST);
   }
@@ -155,7 +189,9 @@ class CgroupOwnersTest {
     Files.createDirectories(proc.resolve("78"));
     CgroupOwners owners = new CgroupOwners(proc);
     assertThat(owners.ownerOf(77).containerIds()).isEqualTo(List.of(A));
-    assertThat(owners.ownerOf(78)).as("pid dir without a readable cgroup").isEqualTo(ProcessOwner.UNKNOWN);
+    assertThat(owners.ownerOf(78))
+        .as("pid dir without a readable cgroup")
+        .isEqualTo(ProcessOwner.UNKNOWN);
     assertThat(owners.ownerOf(79)).as("no such pid").isEqualTo(ProcessOwner.GONE);
     assertThat(owners.exists(77)).isTrue();
     assertThat(owners.exists(79)).isFalse();
@@ -170,14 +206,20 @@ class CgroupOwnersTest {
   @Test
   void theDirectoryResolvesTheOutermostContainerItKnowsAndElseShowsTheInnermostId() {
     ProcessOwner nested = ProcessOwner.container(List.of(A, B), "docker");
-    ContainerDirectory knowsOuter = ContainerDirectory.of(java.util.Map.of(A.substring(0, 12),
-        new ContainerRef(A.substring(0, 12), "/kind-control-plane", "")));
+    ContainerDirectory knowsOuter =
+        ContainerDirectory.of(
+            java.util.Map.of(
+                A.substring(0, 12),
+                new ContainerRef(A.substring(0, 12), "/kind-control-plane", "")));
     assertThat(Attribution.of(nested, knowsOuter))
         .isEqualTo(new Attribution(A.substring(0, 12), "kind-control-plane", ""));
-    ContainerDirectory knowsInner = ContainerDirectory.of(java.util.Map.of(B,
-        new ContainerRef(B.substring(0, 12), "ollama-1", "ollama")));
-    assertThat(Attribution.of(nested, knowsInner)).isEqualTo(new Attribution(B.substring(0, 12), "ollama-1", "ollama"));
-    assertThat(Attribution.of(nested, ContainerDirectory.NONE)).isEqualTo(new Attribution(B.substring(0, 12), "", ""));
+    ContainerDirectory knowsInner =
+        ContainerDirectory.of(
+            java.util.Map.of(B, new ContainerRef(B.substring(0, 12), "ollama-1", "ollama")));
+    assertThat(Attribution.of(nested, knowsInner))
+        .isEqualTo(new Attribution(B.substring(0, 12), "ollama-1", "ollama"));
+    assertThat(Attribution.of(nested, ContainerDirectory.NONE))
+        .isEqualTo(new Attribution(B.substring(0, 12), "", ""));
     assertThat(Attribution.of(ProcessOwner.HOST, knowsInner)).isEqualTo(Attribution.NONE);
   }
 }

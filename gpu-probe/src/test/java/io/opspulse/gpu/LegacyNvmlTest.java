@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LegacyNvmlTest {
   static {
-    System.setProperty(NvmlLibrary.LIBRARY_PROPERTY,
-        Path.of(System.getProperty("opspulse.nvml.standin.dir"), "legacy", NvmlLibrary.SONAME).toString());
+    System.setProperty(
+        NvmlLibrary.LIBRARY_PROPERTY,
+        Path.of(System.getProperty("opspulse.nvml.standin.dir"), "legacy", NvmlLibrary.SONAME)
+            .toString());
   }
 
   @TempDir Path proc;
@@ -46,16 +48,22 @@ class LegacyNvmlTest {
       assertThat(s.status()).isEqualTo(ProbeStatus.OK);
       GpuDevice d = s.devices().get(1);
       // The one reading an old driver cannot give: MPS clients.
-      assertThat(d.unavailable()).containsExactly(Map.entry(GpuField.MPS_PROCESSES, NvmlReturn.FUNCTION_NOT_FOUND));
+      assertThat(d.unavailable())
+          .containsExactly(Map.entry(GpuField.MPS_PROCESSES, NvmlReturn.FUNCTION_NOT_FOUND));
       // The v1 struct counts the driver's reservation as used.
       assertThat(d.memoryUsedBytes()).hasValue(2147483648L + 536870912L);
       assertThat(d.memoryTotalBytes()).hasValue(42949672960L);
       assertThat(d.pciBusId()).isEqualTo("0000:08:00.0");
-      assertThat(d.throttleReasons()).contains(EnumSet.of(ThrottleReason.SW_POWER_CAP, ThrottleReason.HW_THERMAL_SLOWDOWN));
+      assertThat(d.throttleReasons())
+          .contains(EnumSet.of(ThrottleReason.SW_POWER_CAP, ThrottleReason.HW_THERMAL_SLOWDOWN));
       List<GpuProcess> ps = d.processes();
       assertThat(ps).extracting(GpuProcess::pid).containsExactly(2001L, 2002L, 2003L);
-      assertThat(ps).extracting(p -> p.usedMemoryBytes().getAsLong()).containsExactly(1000L, 2000L, 3000L);
-      assertThat(ps).extracting(p -> p.smUtilizationPercent().getAsInt()).containsExactly(10, 20, 30);
+      assertThat(ps)
+          .extracting(p -> p.usedMemoryBytes().getAsLong())
+          .containsExactly(1000L, 2000L, 3000L);
+      assertThat(ps)
+          .extracting(p -> p.smUtilizationPercent().getAsInt())
+          .containsExactly(10, 20, 30);
       assertThat(d.health().pcieReplays()).hasValue(3);
       assertThat(d.health().nvLinks()).hasSize(3);
     }
@@ -66,7 +74,9 @@ class LegacyNvmlTest {
     Scenario.fullGpus(1).gpu(0, "xid", "31, 31").install();
     try (GpuProbe probe = GpuProbe.builder().procRoot(proc).build()) {
       assertThat(probe.watchingXidEvents()).isTrue();
-      Poll.untilTrue("two XID 31 events to be counted", java.time.Duration.ofSeconds(30),
+      Poll.untilTrue(
+          "two XID 31 events to be counted",
+          java.time.Duration.ofSeconds(30),
           () -> probe.poll().devices().get(0).health().xidErrors().equals(Map.of(31L, 2L)));
     }
   }

@@ -13,7 +13,9 @@ class NoNvmlTest {
     try (GpuCollector collector = GpuCollector.builder().start()) {
       GpuSnapshot s = collector.lastSnapshot();
       assertThat(s.status()).isEqualTo(ProbeStatus.LIBRARY_MISSING);
-      assertThat(s.reason()).contains("/nonexistent/libnvidia-ml.so.1").contains("NVIDIA container toolkit");
+      assertThat(s.reason())
+          .contains("/nonexistent/libnvidia-ml.so.1")
+          .contains("NVIDIA container toolkit");
       var families = collector.collect();
       assertThat(families.stream().map(m -> m.getMetadata().getPrometheusName()))
           .containsExactlyInAnyOrder("opspulse_gpu_probe_up", "opspulse_gpu_probe_status");
@@ -30,27 +32,35 @@ class NoNvmlTest {
   void theReasonIsLoggedOnceNotPerPoll() {
     System.setProperty(NvmlLibrary.LIBRARY_PROPERTY, "/nonexistent/" + NvmlLibrary.SONAME);
     java.util.logging.Logger jul = java.util.logging.Logger.getLogger(GpuCollector.class.getName());
-    java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord r) {
-        records.add(r);
-      }
+    java.util.List<java.util.logging.LogRecord> records =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            records.add(r);
+          }
 
-      @Override
-      public void flush() {}
+          @Override
+          public void flush() {}
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     jul.addHandler(handler);
     try (GpuCollector collector = GpuCollector.builder().start()) {
       for (int i = 0; i < 5; i++) {
         collector.pollNow();
         collector.collect();
       }
-      assertThat(records).singleElement().satisfies(r ->
-          assertThat(r.getMessage()).contains("No GPU metrics").contains("library_missing").contains("/nonexistent/"));
+      assertThat(records)
+          .singleElement()
+          .satisfies(
+              r ->
+                  assertThat(r.getMessage())
+                      .contains("No GPU metrics")
+                      .contains("library_missing")
+                      .contains("/nonexistent/"));
     } finally {
       jul.removeHandler(handler);
       System.clearProperty(NvmlLibrary.LIBRARY_PROPERTY);

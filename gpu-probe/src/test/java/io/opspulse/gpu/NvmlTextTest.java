@@ -20,7 +20,8 @@ class NvmlTextTest {
 
   @Test
   void aWellFormedNameReadsAsWritten() {
-    assertThat(NvmlText.of(buffer(96, utf8("NVIDIA A100-SXM4-40GB")))).isEqualTo("NVIDIA A100-SXM4-40GB");
+    assertThat(NvmlText.of(buffer(96, utf8("NVIDIA A100-SXM4-40GB"))))
+        .isEqualTo("NVIDIA A100-SXM4-40GB");
   }
 
   @Test
@@ -36,7 +37,8 @@ class NvmlTextTest {
     assertThat(NvmlText.of(b)).isEqualTo("A".repeat(16));
     byte[] larger = utf8("GPU-1234567890abcdef-not-ours");
     assertThat(NvmlText.of(larger, 0, 8)).as("only the window given").isEqualTo("GPU-1234");
-    assertThat(NvmlText.of(larger, 4, 1000)).as("a size past the array is cut at its end")
+    assertThat(NvmlText.of(larger, 4, 1000))
+        .as("a size past the array is cut at its end")
         .isEqualTo("1234567890abcdef-not-ours");
   }
 
@@ -48,19 +50,39 @@ class NvmlTextTest {
 
   @Test
   void invalidUtf8IsReplacedNotFatal() {
-    byte[] b = {'A', (byte) 0xC3, (byte) 0x28, 'B', (byte) 0xFF, (byte) 0xFE, 'C', (byte) 0xED, (byte) 0xA0,
-        (byte) 0x80, 'D', (byte) 0xC0, (byte) 0xAF, 0};
+    byte[] b = {
+      'A',
+      (byte) 0xC3,
+      (byte) 0x28,
+      'B',
+      (byte) 0xFF,
+      (byte) 0xFE,
+      'C',
+      (byte) 0xED,
+      (byte) 0xA0,
+      (byte) 0x80,
+      'D',
+      (byte) 0xC0,
+      (byte) 0xAF,
+      0
+    };
     String text = NvmlText.of(b);
-    assertThat(text).startsWith("A\ufffd(B").contains("C").endsWith("D\ufffd\ufffd")
+    assertThat(text)
+        .startsWith("A\ufffd(B")
+        .contains("C")
+        .endsWith("D\ufffd\ufffd")
         .doesNotContain("/"); // the overlong encoding of '/' (C0 AF) is not decoded as '/'
-    assertThat(text.chars().filter(c -> Character.isSurrogate((char) c))).as("no lone surrogate from ED A0 80").isEmpty();
+    assertThat(text.chars().filter(c -> Character.isSurrogate((char) c)))
+        .as("no lone surrogate from ED A0 80")
+        .isEmpty();
   }
 
   @Test
   void controlAndInvisibleCharactersAreStrippedAndBreaksBecomeSpaces() {
     String hostile = "\u001b[31mRed\u001b[0m\tGPU\r\nname\u007f\u0085x\u200b\u202e\ufeff\u0007";
     assertThat(NvmlText.of(buffer(96, utf8(hostile)))).isEqualTo("[31mRed[0m GPU  name x");
-    assertThat(NvmlText.of(buffer(96, utf8("quote \" and backslash \\ stay")))).as("the text format escapes these")
+    assertThat(NvmlText.of(buffer(96, utf8("quote \" and backslash \\ stay"))))
+        .as("the text format escapes these")
         .isEqualTo("quote \" and backslash \\ stay");
   }
 
@@ -82,14 +104,17 @@ class NvmlTextTest {
   void nothingUsableBecomesThePlaceholder() {
     assertThat(NvmlText.of(new byte[0])).isEqualTo(NvmlText.PLACEHOLDER);
     assertThat(NvmlText.of(new byte[96])).as("all NUL").isEqualTo(NvmlText.PLACEHOLDER);
-    assertThat(NvmlText.of(buffer(96, utf8(" \t\u0001\u0002\u200b\r\n")))).isEqualTo(NvmlText.PLACEHOLDER);
+    assertThat(NvmlText.of(buffer(96, utf8(" \t\u0001\u0002\u200b\r\n"))))
+        .isEqualTo(NvmlText.PLACEHOLDER);
     assertThat(NvmlText.PLACEHOLDER).isEqualTo("unknown");
   }
 
   @Test
   void aWindowOutsideTheBufferIsAProgrammingError() {
-    assertThatThrownBy(() -> NvmlText.of(new byte[4], 5, 1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> NvmlText.of(new byte[4], 5, 1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("offset 5");
-    assertThatThrownBy(() -> NvmlText.of(new byte[4], 0, -1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NvmlText.of(new byte[4], 0, -1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

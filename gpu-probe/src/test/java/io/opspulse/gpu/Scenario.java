@@ -25,7 +25,8 @@ final class Scenario {
   }
 
   /**
-   * A full GPU: every field set, so a test can assert each one. Index i differs by i in every value.
+   * A full GPU: every field set, so a test can assert each one. Index i differs by i in every
+   * value.
    */
   static Scenario fullGpus(int count) {
     Scenario s = new Scenario().set("gpus", count).set("driver_version", "550.54.15");
@@ -67,16 +68,18 @@ final class Scenario {
   }
 
   /**
-   * GPU {@code index} in MIG mode with an instance per profile, slot by slot: GPU instance ids 1, 2, ...,
-   * 5 GiB of total memory each, (slot + 1) GiB used.
+   * GPU {@code index} in MIG mode with an instance per profile, slot by slot: GPU instance ids 1,
+   * 2, ..., 5 GiB of total memory each, (slot + 1) GiB used.
    */
   Scenario mig(int index, String... profiles) {
     gpu(index, "mig", 1);
     for (int m = 0; m < profiles.length; m++) {
       String p = "mig." + m + ".";
-      gpu(index, p + "gi", m + 1).gpu(index, p + "profile", profiles[m])
+      gpu(index, p + "gi", m + 1)
+          .gpu(index, p + "profile", profiles[m])
           .gpu(index, p + "uuid", "MIG-1c2d3e4f-0000-1111-2222-00000000000" + m)
-          .gpu(index, p + "memory.total", 5L << 30).gpu(index, p + "memory.used", (m + 1L) << 30);
+          .gpu(index, p + "memory.total", 5L << 30)
+          .gpu(index, p + "memory.used", (m + 1L) << 30);
     }
     return this;
   }
@@ -109,7 +112,8 @@ final class Scenario {
   void install() {
     String path = System.getenv("OPSPULSE_NVML_SCENARIO");
     if (path == null) {
-      throw new IllegalStateException("OPSPULSE_NVML_SCENARIO is not set: run the tests through Maven");
+      throw new IllegalStateException(
+          "OPSPULSE_NVML_SCENARIO is not set: run the tests through Maven");
     }
     writeTo(Path.of(path));
   }

@@ -1,8 +1,8 @@
 package io.opspulse.testapp;
 
 /**
- * A service with one known hot method: {@link #burnCpu} spins on a non-daemon thread, so a profile of
- * this JVM must name it on top. Prints READY once it spins.
+ * A service with one known hot method: {@link #burnCpu} spins on a non-daemon thread, so a profile
+ * of this JVM must name it on top. Prints READY once it spins.
  */
 public final class HotLoopApp {
   static volatile double sink;

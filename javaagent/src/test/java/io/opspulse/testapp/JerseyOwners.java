@@ -5,7 +5,10 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
-/** A JAX-RS resource served by Jersey's servlet at /shop/api/*: GET /owners/{ownerId}[/pets/{petId}]. */
+/**
+ * A JAX-RS resource served by Jersey's servlet at /shop/api/*: GET
+ * /owners/{ownerId}[/pets/{petId}].
+ */
 @Path("/owners")
 public class JerseyOwners {
   @GET

@@ -16,10 +16,16 @@ final class JettyApps {
     server.addConnector(connector);
     org.eclipse.jetty.ee10.servlet.ServletContextHandler context =
         new org.eclipse.jetty.ee10.servlet.ServletContextHandler("/shop");
-    context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new JakartaItemServlet()), "/items/*");
-    context.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new org.glassfish.jersey.servlet.ServletContainer(
-        new org.glassfish.jersey.server.ResourceConfig(JerseyOwners.class))), "/api/*");
-    context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(new JakartaTimingFilter()), "/*",
+    context.addServlet(
+        new org.eclipse.jetty.ee10.servlet.ServletHolder(new JakartaItemServlet()), "/items/*");
+    context.addServlet(
+        new org.eclipse.jetty.ee10.servlet.ServletHolder(
+            new org.glassfish.jersey.servlet.ServletContainer(
+                new org.glassfish.jersey.server.ResourceConfig(JerseyOwners.class))),
+        "/api/*");
+    context.addFilter(
+        new org.eclipse.jetty.ee10.servlet.FilterHolder(new JakartaTimingFilter()),
+        "/*",
         java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
     server.setHandler(context);
     server.start();
@@ -34,7 +40,8 @@ final class JettyApps {
     org.eclipse.jetty.ee8.servlet.ServletContextHandler context =
         new org.eclipse.jetty.ee8.servlet.ServletContextHandler();
     context.setContextPath("/legacy");
-    context.addServlet(new org.eclipse.jetty.ee8.servlet.ServletHolder(new JavaxReportServlet()), "/reports/*");
+    context.addServlet(
+        new org.eclipse.jetty.ee8.servlet.ServletHolder(new JavaxReportServlet()), "/reports/*");
     server.setHandler(context);
     server.start();
   }
@@ -42,7 +49,8 @@ final class JettyApps {
   /** GET /shop/items/{id}: 200, or 500 for id "broken" (thrown), 404 for "missing". */
   static final class JakartaItemServlet extends jakarta.servlet.http.HttpServlet {
     @Override
-    protected void doGet(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+    protected void doGet(
+        jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
         throws IOException {
       String id = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
       if (id.equals("broken")) {
@@ -60,8 +68,11 @@ final class JettyApps {
   /** A filter in front of the servlet: the request is measured once, around both. */
   static final class JakartaTimingFilter implements jakarta.servlet.Filter {
     @Override
-    public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
-        jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+    public void doFilter(
+        jakarta.servlet.ServletRequest request,
+        jakarta.servlet.ServletResponse response,
+        jakarta.servlet.FilterChain chain)
+        throws IOException, jakarta.servlet.ServletException {
       chain.doFilter(request, response);
     }
   }
@@ -69,7 +80,8 @@ final class JettyApps {
   /** GET /legacy/reports/{n}. */
   static final class JavaxReportServlet extends javax.servlet.http.HttpServlet {
     @Override
-    protected void doGet(javax.servlet.http.HttpServletRequest req, javax.servlet.http.HttpServletResponse resp)
+    protected void doGet(
+        javax.servlet.http.HttpServletRequest req, javax.servlet.http.HttpServletResponse resp)
         throws IOException {
       resp.setContentType("text/plain");
       resp.getWriter().write("report " + req.getPathInfo());

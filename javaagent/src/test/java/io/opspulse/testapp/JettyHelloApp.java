@@ -9,7 +9,9 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The benchmark's servlet app: Jetty 12 ee10, GET /hello on 127.0.0.1:port (and GET /allocated). */
+/**
+ * The benchmark's servlet app: Jetty 12 ee10, GET /hello on 127.0.0.1:port (and GET /allocated).
+ */
 public final class JettyHelloApp {
   private JettyHelloApp() {}
 
@@ -20,21 +22,30 @@ public final class JettyHelloApp {
     connector.setPort(Integer.parseInt(args[0]));
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      @Override
-      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.setContentType("text/plain");
-        resp.getWriter().write("hello");
-      }
-    }), "/hello");
-    // For the benchmark: bytes allocated so far by all live threads, read before and after a measured run.
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      @Override
-      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.setContentType("text/plain");
-        resp.getWriter().write(Long.toString(allocatedBytes()));
-      }
-    }), "/allocated");
+    context.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+                  throws IOException {
+                resp.setContentType("text/plain");
+                resp.getWriter().write("hello");
+              }
+            }),
+        "/hello");
+    // For the benchmark: bytes allocated so far by all live threads, read before and after a
+    // measured run.
+    context.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+                  throws IOException {
+                resp.setContentType("text/plain");
+                resp.getWriter().write(Long.toString(allocatedBytes()));
+              }
+            }),
+        "/allocated");
     server.setHandler(context);
     server.start();
     System.out.println("READY");

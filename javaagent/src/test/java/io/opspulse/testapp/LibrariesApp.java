@@ -33,30 +33,36 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.tomcat.jdbc.pool.PoolProperties;
 
 /**
- * The client libraries and connection pools the agent instruments, in one JVM: Apache HttpClient 5 (classic
- * and async) and 4 classic, OkHttp 4 (sync and enqueued) and Reactor Netty's HttpClient calling the test's dependency servers, and HikariCP, Tomcat
- * JDBC, Commons DBCP2 and Agroal pools on H2. Usage: LibrariesApp port. Prints READY when it serves.
+ * The client libraries and connection pools the agent instruments, in one JVM: Apache HttpClient 5
+ * (classic and async) and 4 classic, OkHttp 4 (sync and enqueued) and Reactor Netty's HttpClient
+ * calling the test's dependency servers, and HikariCP, Tomcat JDBC, Commons DBCP2 and Agroal pools
+ * on H2. Usage: LibrariesApp port. Prints READY when it serves.
  *
  * <ul>
- *   <li>{@code /call?client=hc5|hc5-async|hc4|okhttp|okhttp-async|reactor-netty&target=URL&n=10&fail=3}: n calls, the first
- *       {@code fail} asking the dependency for a 503; answers the statuses seen (-1 for an exception).
- *   <li>{@code /pools/open}: starts the four pools, runs {@code SELECT 1} on two borrows of each and keeps
- *       the second connection of each borrowed (one used connection per pool).
+ *   <li>{@code
+ *       /call?client=hc5|hc5-async|hc4|okhttp|okhttp-async|reactor-netty&target=URL&n=10&fail=3}: n
+ *       calls, the first {@code fail} asking the dependency for a 503; answers the statuses seen
+ *       (-1 for an exception).
+ *   <li>{@code /pools/open}: starts the four pools, runs {@code SELECT 1} on two borrows of each
+ *       and keeps the second connection of each borrowed (one used connection per pool).
  *   <li>{@code /pools/close-hikari}: gives back its held connection and closes the HikariCP pool.
  * </ul>
  */
 public final class LibrariesApp {
   private static final CloseableHttpClient HC5 = HttpClients.createDefault();
-  private static final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient HC5_ASYNC = started(
-      org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault());
+  private static final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient HC5_ASYNC =
+      started(org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault());
   private static final org.apache.http.impl.client.CloseableHttpClient HC4 =
       org.apache.http.impl.client.HttpClients.createDefault();
-  private static final OkHttpClient OKHTTP = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+  private static final OkHttpClient OKHTTP =
+      new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
   private static final reactor.netty.http.client.HttpClient REACTOR_NETTY =
       reactor.netty.http.client.HttpClient.create();
   private static final List<Connection> held = new ArrayList<>();
+
   /** Kept, as an application keeps its data sources: the agent holds pools only weakly. */
   private static final List<DataSource> dataSources = new ArrayList<>();
+
   private static HikariDataSource hikari;
 
   private LibrariesApp() {}
@@ -68,26 +74,31 @@ public final class LibrariesApp {
   }
 
   public static void main(String[] args) throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 50);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 50);
     server.createContext("/call", LibrariesApp::call);
-    server.createContext("/pools/open", ex -> {
-      try {
-        openPools();
-        ScenarioApp.respond(ex, 200, "opened");
-      } catch (Exception e) {
-        ScenarioApp.respond(ex, 500, e.toString());
-      }
-    });
-    server.createContext("/pools/close-hikari", ex -> {
-      try {
-        held.get(0).close(); // HikariCP would wait for it before closing
-      } catch (java.sql.SQLException e) {
-        ScenarioApp.respond(ex, 500, e.toString());
-        return;
-      }
-      hikari.close();
-      ScenarioApp.respond(ex, 200, "closed");
-    });
+    server.createContext(
+        "/pools/open",
+        ex -> {
+          try {
+            openPools();
+            ScenarioApp.respond(ex, 200, "opened");
+          } catch (Exception e) {
+            ScenarioApp.respond(ex, 500, e.toString());
+          }
+        });
+    server.createContext(
+        "/pools/close-hikari",
+        ex -> {
+          try {
+            held.get(0).close(); // HikariCP would wait for it before closing
+          } catch (java.sql.SQLException e) {
+            ScenarioApp.respond(ex, 500, e.toString());
+            return;
+          }
+          hikari.close();
+          ScenarioApp.respond(ex, 200, "closed");
+        });
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.start();
     System.out.println("READY");
@@ -104,54 +115,79 @@ public final class LibrariesApp {
       URI uri = URI.create(q.get("target") + "?fail=" + (i < fail ? 1 : 0));
       try {
         switch (client) {
-          case "hc5" -> statuses.add(HC5.execute(new HttpGet(uri), response -> {
-            EntityUtils.consume(response.getEntity());
-            return response.getCode();
-          }));
+          case "hc5" ->
+              statuses.add(
+                  HC5.execute(
+                      new HttpGet(uri),
+                      response -> {
+                        EntityUtils.consume(response.getEntity());
+                        return response.getCode();
+                      }));
           case "hc5-async" -> {
             try {
-              statuses.add(HC5_ASYNC.execute(
-                  org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(uri).build(), null)
-                  .get(30, TimeUnit.SECONDS).getCode());
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+              statuses.add(
+                  HC5_ASYNC
+                      .execute(
+                          org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(uri)
+                              .build(),
+                          null)
+                      .get(30, TimeUnit.SECONDS)
+                      .getCode());
+            } catch (java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
               statuses.add(-1);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               statuses.add(-1);
             }
           }
-          case "hc4" -> statuses.add(HC4.execute(new org.apache.http.client.methods.HttpGet(uri), response -> {
-            org.apache.http.util.EntityUtils.consume(response.getEntity());
-            return response.getStatusLine().getStatusCode();
-          }));
+          case "hc4" ->
+              statuses.add(
+                  HC4.execute(
+                      new org.apache.http.client.methods.HttpGet(uri),
+                      response -> {
+                        org.apache.http.util.EntityUtils.consume(response.getEntity());
+                        return response.getStatusLine().getStatusCode();
+                      }));
           case "okhttp" -> {
-            try (Response response = OKHTTP.newCall(new Request.Builder().url(uri.toString()).build()).execute()) {
+            try (Response response =
+                OKHTTP.newCall(new Request.Builder().url(uri.toString()).build()).execute()) {
               statuses.add(response.code());
             }
           }
-          case "okhttp-async" -> OKHTTP.newCall(new Request.Builder().url(uri.toString()).build())
-              .enqueue(new Callback() {
-                @Override
-                public void onResponse(Call call, Response response) {
-                  response.close();
-                  synchronized (statuses) {
-                    statuses.add(response.code());
-                  }
-                  enqueued.countDown();
-                }
+          case "okhttp-async" ->
+              OKHTTP
+                  .newCall(new Request.Builder().url(uri.toString()).build())
+                  .enqueue(
+                      new Callback() {
+                        @Override
+                        public void onResponse(Call call, Response response) {
+                          response.close();
+                          synchronized (statuses) {
+                            statuses.add(response.code());
+                          }
+                          enqueued.countDown();
+                        }
 
-                @Override
-                public void onFailure(Call call, IOException e) {
-                  synchronized (statuses) {
-                    statuses.add(-1);
-                  }
-                  enqueued.countDown();
-                }
-              });
-          case "reactor-netty" -> statuses.add(REACTOR_NETTY.get().uri(uri.toString())
-              .responseSingle((response, body) -> body.asString().defaultIfEmpty("")
-                  .map(text -> response.status().code()))
-              .block(Duration.ofSeconds(30)));
+                        @Override
+                        public void onFailure(Call call, IOException e) {
+                          synchronized (statuses) {
+                            statuses.add(-1);
+                          }
+                          enqueued.countDown();
+                        }
+                      });
+          case "reactor-netty" ->
+              statuses.add(
+                  REACTOR_NETTY
+                      .get()
+                      .uri(uri.toString())
+                      .responseSingle(
+                          (response, body) ->
+                              body.asString()
+                                  .defaultIfEmpty("")
+                                  .map(text -> response.status().code()))
+                      .block(Duration.ofSeconds(30)));
           default -> throw new IllegalArgumentException(client);
         }
       } catch (IOException e) {
@@ -189,12 +225,21 @@ public final class LibrariesApp {
     dbcp.setUrl("jdbc:h2:mem:dbcp;DB_CLOSE_DELAY=-1");
     dbcp.setMaxTotal(7);
 
-    AgroalDataSource agroal = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-        .connectionPoolConfiguration(pool -> pool.maxSize(8).initialSize(1).minSize(1)
-            .acquisitionTimeout(Duration.ofSeconds(10))
-            .connectionFactoryConfiguration(factory -> factory.jdbcUrl("jdbc:h2:mem:agroal;DB_CLOSE_DELAY=-1"))));
+    AgroalDataSource agroal =
+        AgroalDataSource.from(
+            new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(
+                    pool ->
+                        pool.maxSize(8)
+                            .initialSize(1)
+                            .minSize(1)
+                            .acquisitionTimeout(Duration.ofSeconds(10))
+                            .connectionFactoryConfiguration(
+                                factory ->
+                                    factory.jdbcUrl("jdbc:h2:mem:agroal;DB_CLOSE_DELAY=-1"))));
 
-    dataSources.addAll(List.of(hikari, new org.apache.tomcat.jdbc.pool.DataSource(tomcat), dbcp, agroal));
+    dataSources.addAll(
+        List.of(hikari, new org.apache.tomcat.jdbc.pool.DataSource(tomcat), dbcp, agroal));
     for (DataSource ds : dataSources) {
       try (Connection c = ds.getConnection()) {
         select(c);
@@ -206,7 +251,8 @@ public final class LibrariesApp {
   }
 
   private static void select(Connection c) throws java.sql.SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT 1")) {
       rs.next();
     }
   }

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One JVM serving every scenario the agent's integration tests drive: a com.sun.net.httpserver app,
  * a Jetty 12 ee10 (jakarta.servlet) and a Jetty 12 ee8 (javax.servlet) app, HTTP client calls to a
- * dependency the test runs, a saturated bounded executor, and JDBC through HikariCP on H2 with an N+1
- * loop. Usage: ScenarioApp httpPort jakartaPort javaxPort. Prints READY when it serves.
+ * dependency the test runs, a saturated bounded executor, and JDBC through HikariCP on H2 with an
+ * N+1 loop. Usage: ScenarioApp httpPort jakartaPort javaxPort. Prints READY when it serves.
  */
 public final class ScenarioApp {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -48,7 +48,12 @@ public final class ScenarioApp {
   /** An executor subclass that breaks an accessor the agent reads: the agent must contain that. */
   static final class BrokenPool extends ThreadPoolExecutor {
     BrokenPool() {
-      super(1, 1, 1, TimeUnit.MINUTES, new java.util.concurrent.LinkedBlockingQueue<>(),
+      super(
+          1,
+          1,
+          1,
+          TimeUnit.MINUTES,
+          new java.util.concurrent.LinkedBlockingQueue<>(),
           r -> new Thread(r, "broken-pool-1"));
     }
 
@@ -92,43 +97,56 @@ public final class ScenarioApp {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 50);
     server.createContext("/hello", ex -> respond(ex, 200, "hello"));
     server.createContext("/fail", ex -> respond(ex, 503, "unavailable"));
-    // Answers, then lingers in the handler: the client's next request on the connection runs meanwhile.
-    server.createContext("/linger", ex -> {
-      respond(ex, 200, "answered");
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    // Answers, then lingers in the handler: the client's next request on the connection runs
+    // meanwhile.
+    server.createContext(
+        "/linger",
+        ex -> {
+          respond(ex, 200, "answered");
+          try {
+            Thread.sleep(300);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     server.createContext("/after-linger", ex -> respond(ex, 200, "next"));
-    server.createContext("/boom", ex -> {
-      throw new IllegalStateException("boom");
-    });
+    server.createContext(
+        "/boom",
+        ex -> {
+          throw new IllegalStateException("boom");
+        });
     server.createContext("/", ex -> respond(ex, 404, "no such page"));
     server.createContext("/call", ScenarioApp::call);
     server.createContext("/saturate", ScenarioApp::saturate);
-    server.createContext("/release", ex -> {
-      release.countDown();
-      respond(ex, 200, "released");
-    });
+    server.createContext(
+        "/release",
+        ex -> {
+          release.countDown();
+          respond(ex, 200, "released");
+        });
     server.createContext("/orders", ScenarioApp::orders);
     server.createContext("/bad-sql", ScenarioApp::badSql);
-    server.createContext("/deadlock", ex -> {
-      deadlock();
-      respond(ex, 200, "two threads deadlocked");
-    });
-    server.createContext("/gc", ex -> {
-      System.gc();
-      respond(ex, 200, "collected");
-    });
-    server.createContext("/broken-pool", ex -> {
-      BrokenPool pool = new BrokenPool();
-      pool.execute(() -> { });
-      pool.shutdown();
-      brokenPools.add(pool);
-      respond(ex, 200, "a pool whose getQueue() throws");
-    });
+    server.createContext(
+        "/deadlock",
+        ex -> {
+          deadlock();
+          respond(ex, 200, "two threads deadlocked");
+        });
+    server.createContext(
+        "/gc",
+        ex -> {
+          System.gc();
+          respond(ex, 200, "collected");
+        });
+    server.createContext(
+        "/broken-pool",
+        ex -> {
+          BrokenPool pool = new BrokenPool();
+          pool.execute(() -> {});
+          pool.shutdown();
+          brokenPools.add(pool);
+          respond(ex, 200, "a pool whose getQueue() throws");
+        });
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
     if (args.length > 1) {
@@ -154,15 +172,17 @@ public final class ScenarioApp {
     if (raw != null) {
       for (String kv : raw.split("&")) {
         int eq = kv.indexOf('=');
-        q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        q.put(
+            kv.substring(0, eq),
+            java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
       }
     }
     return q;
   }
 
   /**
-   * /call?client=jdk|jdk-async|urlconnection&target=http://host:port/dep&n=10&fail=3: n calls, the first
-   * {@code fail} of them asking the dependency to fail (it answers 503 to ?fail=1).
+   * /call?client=jdk|jdk-async|urlconnection&target=http://host:port/dep&n=10&fail=3: n calls, the
+   * first {@code fail} of them asking the dependency to fail (it answers 503 to ?fail=1).
    */
   static void call(HttpExchange ex) throws IOException {
     Map<String, String> q = query(ex);
@@ -175,10 +195,16 @@ public final class ScenarioApp {
       URI uri = URI.create(q.get("target") + "?fail=" + (i < fail ? 1 : 0));
       try {
         switch (client) {
-          case "jdk" -> statuses.add(CLIENT.send(HttpRequest.newBuilder(uri).build(),
-              HttpResponse.BodyHandlers.ofString()).statusCode());
-          case "jdk-async" -> futures.add(CLIENT.sendAsync(HttpRequest.newBuilder(uri).build(),
-              HttpResponse.BodyHandlers.ofString()));
+          case "jdk" ->
+              statuses.add(
+                  CLIENT
+                      .send(
+                          HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                      .statusCode());
+          case "jdk-async" ->
+              futures.add(
+                  CLIENT.sendAsync(
+                      HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()));
           default -> {
             HttpURLConnection c = (HttpURLConnection) new URL(uri.toString()).openConnection();
             int code = c.getResponseCode();
@@ -200,46 +226,62 @@ public final class ScenarioApp {
     respond(ex, 200, statuses.toString());
   }
 
-  /** A bounded pool of 2 threads and 5 queue slots: 2 tasks run and block, 5 wait, 3 are rejected. */
+  /**
+   * A bounded pool of 2 threads and 5 queue slots: 2 tasks run and block, 5 wait, 3 are rejected.
+   */
   static void saturate(HttpExchange ex) throws IOException {
     release = new CountDownLatch(1);
     AtomicInteger threads = new AtomicInteger();
-    orders = new ThreadPoolExecutor(2, 2, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(5),
-        r -> new Thread(r, "orders-worker-" + threads.incrementAndGet()));
+    orders =
+        new ThreadPoolExecutor(
+            2,
+            2,
+            1,
+            TimeUnit.MINUTES,
+            new ArrayBlockingQueue<>(5),
+            r -> new Thread(r, "orders-worker-" + threads.incrementAndGet()));
     CountDownLatch running = new CountDownLatch(2);
     int rejected = 0;
     for (int i = 0; i < 10; i++) {
       try {
-        orders.execute(() -> {
-          running.countDown();
-          try {
-            release.await(60, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+        orders.execute(
+            () -> {
+              running.countDown();
+              try {
+                release.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
       } catch (RejectedExecutionException e) {
         rejected++;
       }
     }
     // A ForkJoinPool of parallelism 3 with five tasks waiting for the same release.
     AtomicInteger searchThreads = new AtomicInteger();
-    search = new java.util.concurrent.ForkJoinPool(3, pool -> {
-      java.util.concurrent.ForkJoinWorkerThread t =
-          java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-      t.setName("search-" + searchThreads.incrementAndGet());
-      return t;
-    }, null, false);
+    search =
+        new java.util.concurrent.ForkJoinPool(
+            3,
+            pool -> {
+              java.util.concurrent.ForkJoinWorkerThread t =
+                  java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(
+                      pool);
+              t.setName("search-" + searchThreads.incrementAndGet());
+              return t;
+            },
+            null,
+            false);
     CountDownLatch searching = new CountDownLatch(1);
     for (int i = 0; i < 5; i++) {
-      search.execute(() -> {
-        searching.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      search.execute(
+          () -> {
+            searching.countDown();
+            try {
+              release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
     }
     try {
       running.await(10, TimeUnit.SECONDS);
@@ -254,7 +296,8 @@ public final class ScenarioApp {
   static void badSql(HttpExchange ex) throws IOException {
     try {
       ensureDatabase();
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
         s.executeQuery("SELECT * FROM no_such_table");
       }
       respond(ex, 200, "unexpected");
@@ -264,22 +307,23 @@ public final class ScenarioApp {
   }
 
   static void ensureDatabase() throws java.sql.SQLException {
-      synchronized (ScenarioApp.class) {
-        if (dataSource == null) {
-          HikariConfig config = new HikariConfig();
-          config.setJdbcUrl("jdbc:h2:mem:orders;DB_CLOSE_DELAY=-1");
-          config.setPoolName("orders-db");
-          config.setMaximumPoolSize(4);
-          config.setMinimumIdle(2);
-          dataSource = new HikariDataSource(config);
-          try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders(id INT PRIMARY KEY)");
-            s.execute("CREATE TABLE lines(order_id INT, item VARCHAR(20))");
-            s.executeUpdate("INSERT INTO orders VALUES (1),(2),(3),(4),(5)");
-            s.executeUpdate("INSERT INTO lines VALUES (1,'a'),(2,'b'),(3,'c'),(4,'d'),(5,'e')");
-          }
+    synchronized (ScenarioApp.class) {
+      if (dataSource == null) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:orders;DB_CLOSE_DELAY=-1");
+        config.setPoolName("orders-db");
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(2);
+        dataSource = new HikariDataSource(config);
+        try (Connection c = dataSource.getConnection();
+            Statement s = c.createStatement()) {
+          s.execute("CREATE TABLE orders(id INT PRIMARY KEY)");
+          s.execute("CREATE TABLE lines(order_id INT, item VARCHAR(20))");
+          s.executeUpdate("INSERT INTO orders VALUES (1),(2),(3),(4),(5)");
+          s.executeUpdate("INSERT INTO lines VALUES (1,'a'),(2,'b'),(3,'c'),(4,'d'),(5,'e')");
         }
       }
+    }
   }
 
   /** An N+1 request: one query for the orders, then one per order for its lines. */
@@ -289,13 +333,15 @@ public final class ScenarioApp {
       int lines = 0;
       try (Connection c = dataSource.getConnection()) {
         List<Integer> ids = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
           while (rs.next()) {
             ids.add(rs.getInt(1));
           }
         }
         for (int id : ids) {
-          try (PreparedStatement p = c.prepareStatement("SELECT item FROM lines WHERE order_id = ?")) {
+          try (PreparedStatement p =
+              c.prepareStatement("SELECT item FROM lines WHERE order_id = ?")) {
             p.setInt(1, id);
             try (ResultSet rs = p.executeQuery()) {
               while (rs.next()) {

@@ -13,33 +13,35 @@ import java.io.IOException;
 
 /**
  * A servlet application on Undertow, deployed through Undertow's own servlet API as an embedded
- * application does (Spring Boot 4 no longer offers Undertow): context {@code /shop} with an exact, a path
- * and an extension mapping, a servlet whose failure the container wraps, and a slow one that holds a
- * worker thread. Undertow's XNIO worker runs the requests on 2 threads at most. Usage: UndertowApp port.
- * Prints READY when it serves.
+ * application does (Spring Boot 4 no longer offers Undertow): context {@code /shop} with an exact,
+ * a path and an extension mapping, a servlet whose failure the container wraps, and a slow one that
+ * holds a worker thread. Undertow's XNIO worker runs the requests on 2 threads at most. Usage:
+ * UndertowApp port. Prints READY when it serves.
  */
 public final class UndertowApp {
   private UndertowApp() {}
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
-    DeploymentInfo shop = Servlets.deployment()
-        .setClassLoader(UndertowApp.class.getClassLoader())
-        .setContextPath("/shop")
-        .setDeploymentName("shop.war")
-        .addServlets(
-            Servlets.servlet("owners", OwnersServlet.class).addMapping("/owners/*"),
-            Servlets.servlet("find", FindServlet.class).addMapping("/owners/find"),
-            Servlets.servlet("visits", VisitsServlet.class).addMapping("*.visit"),
-            Servlets.servlet("slow", SlowServlet.class).addMapping("/slow"));
+    DeploymentInfo shop =
+        Servlets.deployment()
+            .setClassLoader(UndertowApp.class.getClassLoader())
+            .setContextPath("/shop")
+            .setDeploymentName("shop.war")
+            .addServlets(
+                Servlets.servlet("owners", OwnersServlet.class).addMapping("/owners/*"),
+                Servlets.servlet("find", FindServlet.class).addMapping("/owners/find"),
+                Servlets.servlet("visits", VisitsServlet.class).addMapping("*.visit"),
+                Servlets.servlet("slow", SlowServlet.class).addMapping("/slow"));
     DeploymentManager manager = Servlets.defaultContainer().addDeployment(shop);
     manager.deploy();
-    Undertow server = Undertow.builder()
-        .addHttpListener(port, "127.0.0.1")
-        .setIoThreads(1)
-        .setWorkerThreads(2)
-        .setHandler(Handlers.path().addPrefixPath("/shop", manager.start()))
-        .build();
+    Undertow server =
+        Undertow.builder()
+            .addHttpListener(port, "127.0.0.1")
+            .setIoThreads(1)
+            .setWorkerThreads(2)
+            .setHandler(Handlers.path().addPrefixPath("/shop", manager.start()))
+            .build();
     server.start();
     System.out.println("READY");
   }

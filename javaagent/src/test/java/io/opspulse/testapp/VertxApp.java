@@ -5,9 +5,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Vert.x 5 HTTP server on its core API alone (no router): {@code /owners/N} answers on the event loop,
- * {@code /slow} after a timer (the response ends on a later event), {@code /fail} with a 500, anything else
- * a 404. Usage: VertxApp port. Prints READY when it serves.
+ * A Vert.x 5 HTTP server on its core API alone (no router): {@code /owners/N} answers on the event
+ * loop, {@code /slow} after a timer (the response ends on a later event), {@code /fail} with a 500,
+ * anything else a 404. Usage: VertxApp port. Prints READY when it serves.
  */
 public final class VertxApp {
   private VertxApp() {}
@@ -15,7 +15,10 @@ public final class VertxApp {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     Vertx vertx = Vertx.vertx();
-    vertx.createHttpServer().requestHandler(request -> handle(vertx, request)).listen(port, "127.0.0.1")
+    vertx
+        .createHttpServer()
+        .requestHandler(request -> handle(vertx, request))
+        .listen(port, "127.0.0.1")
         .await(30, TimeUnit.SECONDS);
     System.out.println("READY");
   }

@@ -19,21 +19,31 @@ import picocli.CommandLine.Option;
  * java -jar lab/target/opspulse-lab.jar stop | status
  * </pre>
  */
-@Command(name = "opspulse-lab", mixinStandardHelpOptions = true, version = "opspulse-lab 0.1.0",
-    description = "The incident lab: the reports' incidents re-created on 127.0.0.1 and caught by the pack.",
+@Command(
+    name = "opspulse-lab",
+    mixinStandardHelpOptions = true,
+    version = "opspulse-lab 0.1.0",
+    description =
+        "The incident lab: the reports' incidents re-created on 127.0.0.1 and caught by the pack.",
     subcommands = {Lab.Start.class, Lab.Stop.class, Lab.Status.class})
 public final class Lab implements Callable<Integer> {
   @Option(names = "--repo", description = "The opspulse checkout (default: the current folder).")
   Path repo = Path.of("");
 
-  @Option(names = "--state-file", description = "Where the lab records what it started (default: REPO/.lab/state.json).")
+  @Option(
+      names = "--state-file",
+      description = "Where the lab records what it started (default: REPO/.lab/state.json).")
   Path stateFile;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Lab()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("opspulse lab: " + e.getMessage());
-      return 1;
-    }).execute(args));
+    System.exit(
+        new CommandLine(new Lab())
+            .setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                  cmd.getErr().println("opspulse lab: " + e.getMessage());
+                  return 1;
+                })
+            .execute(args));
   }
 
   LabConfig config(String dockerHost) {
@@ -46,18 +56,26 @@ public final class Lab implements Callable<Integer> {
     return new Start(this).call();
   }
 
-  @Command(name = "start", mixinStandardHelpOptions = true, description = "Start the lab and watch alerts fire (the default).")
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = "Start the lab and watch alerts fire (the default).")
   static final class Start implements Callable<Integer> {
-    @CommandLine.ParentCommand
-    Lab parent;
+    @CommandLine.ParentCommand Lab parent;
 
-    @Option(names = "--docker-host", description = "Watch this Docker engine instead of a private one; no lab containers are added.")
+    @Option(
+        names = "--docker-host",
+        description =
+            "Watch this Docker engine instead of a private one; no lab containers are added.")
     String dockerHost;
 
     @Option(names = "--refresh", description = "Seconds between alert tables (default 10).")
     int refresh = 10;
 
-    @Option(names = "--lab-jar", description = "The shaded lab jar the demo service runs from (default: REPO/lab/target/opspulse-lab.jar).")
+    @Option(
+        names = "--lab-jar",
+        description =
+            "The shaded lab jar the demo service runs from (default: REPO/lab/target/opspulse-lab.jar).")
     Path labJar;
 
     Start() {}
@@ -71,22 +89,33 @@ public final class Lab implements Callable<Integer> {
       LabConfig base = parent.config(dockerHost);
       LabConfig config = labJar == null ? base : base.withLabJar(labJar);
       RunningLab lab = RunningLab.start(config);
-      java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stopping.set(true);
-        lab.close();
-      }, "opspulse-lab-stop"));
+      java.util.concurrent.atomic.AtomicBoolean stopping =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    stopping.set(true);
+                    lab.close();
+                  },
+                  "opspulse-lab-stop"));
       System.out.println();
       System.out.println("The lab is up. Everything listens on 127.0.0.1:");
       lab.state().urls().forEach((what, url) -> System.out.printf("  %-22s %s%n", what, url));
       System.out.printf("  %-22s %s%n", "alerts (API)", lab.prometheus().url() + "/api/v1/alerts");
-      System.out.printf("  %-22s %s%n", "docker", "DOCKER_HOST=" + lab.dockerHost() + " docker ps -a");
+      System.out.printf(
+          "  %-22s %s%n", "docker", "DOCKER_HOST=" + lab.dockerHost() + " docker ps -a");
       System.out.printf("  %-22s %s%n", "logs", lab.workDir());
-      System.out.println("GPU metrics are SIMULATED (gpu-probe's NVML stand-in); everything else is real.");
-      System.out.println("Alerts fire within about 1-3 minutes (the lab cuts every 'for:' to " + LabRules.LAB_FOR
-          + "). Ctrl-C or ./opspulse stop removes everything.");
-      Set<String> expected = Incidents.all().keySet().stream()
-          .filter(a -> config.privateDaemon() || !Incidents.needsLabContainers(a)).collect(Collectors.toCollection(java.util.TreeSet::new));
+      System.out.println(
+          "GPU metrics are SIMULATED (gpu-probe's NVML stand-in); everything else is real.");
+      System.out.println(
+          "Alerts fire within about 1-3 minutes (the lab cuts every 'for:' to "
+              + LabRules.LAB_FOR
+              + "). Ctrl-C or ./opspulse stop removes everything.");
+      Set<String> expected =
+          Incidents.all().keySet().stream()
+              .filter(a -> config.privateDaemon() || !Incidents.needsLabContainers(a))
+              .collect(Collectors.toCollection(java.util.TreeSet::new));
       long started = System.nanoTime();
       boolean reported = false;
       while (true) {
@@ -101,7 +130,8 @@ public final class Lab implements Callable<Integer> {
           System.out.println("(Prometheus did not answer: " + e.getMessage() + ")");
           continue;
         }
-        System.out.printf("%n=== alerts after %ds (from %s/api/v1/alerts) ===%n",
+        System.out.printf(
+            "%n=== alerts after %ds (from %s/api/v1/alerts) ===%n",
             Duration.ofNanos(System.nanoTime() - started).toSeconds(), lab.prometheus().url());
         System.out.print(AlertBoard.render(alerts, expected));
         try {
@@ -111,7 +141,8 @@ public final class Lab implements Callable<Integer> {
         }
         if (!reported && Duration.ofNanos(System.nanoTime() - started).toSeconds() >= 30) {
           reported = true;
-          System.out.println("\n=== java -jar exporter/target/opspulse-exporter.jar report (against the lab) ===");
+          System.out.println(
+              "\n=== java -jar exporter/target/opspulse-exporter.jar report (against the lab) ===");
           try {
             System.out.print(lab.report());
           } catch (RuntimeException e) {
@@ -122,10 +153,12 @@ public final class Lab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop everything a running lab started.")
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description = "Stop everything a running lab started.")
   static final class Stop implements Callable<Integer> {
-    @CommandLine.ParentCommand
-    Lab parent;
+    @CommandLine.ParentCommand Lab parent;
 
     @Override
     public Integer call() {
@@ -142,10 +175,12 @@ public final class Lab implements Callable<Integer> {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Say what a running lab has started.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Say what a running lab has started.")
   static final class Status implements Callable<Integer> {
-    @CommandLine.ParentCommand
-    Lab parent;
+    @CommandLine.ParentCommand Lab parent;
 
     @Override
     public Integer call() {
@@ -156,9 +191,16 @@ public final class Lab implements Callable<Integer> {
         return 1;
       }
       var d = data.get();
-      System.out.println("lab pid " + d.labPid() + (ProcessHandle.of(d.labPid()).isPresent() ? " (running)" : " (gone)"));
-      d.processes().forEach(p -> System.out.printf("  %-14s pid %-8d %s%n", p.label(), p.pid(),
-          Reaper.find(p).isPresent() ? "running" : "gone"));
+      System.out.println(
+          "lab pid "
+              + d.labPid()
+              + (ProcessHandle.of(d.labPid()).isPresent() ? " (running)" : " (gone)"));
+      d.processes()
+          .forEach(
+              p ->
+                  System.out.printf(
+                      "  %-14s pid %-8d %s%n",
+                      p.label(), p.pid(), Reaper.find(p).isPresent() ? "running" : "gone"));
       d.urls().forEach((what, url) -> System.out.printf("  %-22s %s%n", what, url));
       return 0;
     }

@@ -7,23 +7,27 @@ import java.nio.file.Path;
  * How to run the lab.
  *
  * @param repo the opspulse checkout: built jars, the NVML stand-in's source, dashboards
- * @param dockerHost a Docker engine of the user's own ({@code unix://} or {@code tcp://}); null starts a
- *     private daemon with the incident containers
+ * @param dockerHost a Docker engine of the user's own ({@code unix://} or {@code tcp://}); null
+ *     starts a private daemon with the incident containers
  * @param stateFile where the pids, ports and folders are recorded for {@code stop}
  * @param labJar the shaded lab jar the demo service runs from
  * @param out where progress goes
  */
-public record LabConfig(Path repo, String dockerHost, Path stateFile, Path labJar, PrintStream out) {
+public record LabConfig(
+    Path repo, String dockerHost, Path stateFile, Path labJar, PrintStream out) {
   public LabConfig {
     repo = repo.toAbsolutePath().normalize();
     stateFile = stateFile.toAbsolutePath();
     labJar = labJar.toAbsolutePath();
   }
 
-  /** Defaults for a checkout: state in {@code .lab/state.json}, the jar under {@code lab/target}. */
+  /**
+   * Defaults for a checkout: state in {@code .lab/state.json}, the jar under {@code lab/target}.
+   */
   public static LabConfig forRepo(Path repo, String dockerHost, PrintStream out) {
     Path r = repo.toAbsolutePath().normalize();
-    return new LabConfig(r, dockerHost, r.resolve(".lab/state.json"), r.resolve("lab/target/opspulse-lab.jar"), out);
+    return new LabConfig(
+        r, dockerHost, r.resolve(".lab/state.json"), r.resolve("lab/target/opspulse-lab.jar"), out);
   }
 
   public LabConfig withStateFile(Path file) {

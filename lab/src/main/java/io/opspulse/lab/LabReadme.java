@@ -5,13 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes lab/README.md from {@link Incidents}: what the lab is, and the incident → alert → dashboard panel
- * → what the lab does table. LabReadmeTest fails when the committed file and this differ.
+ * Writes lab/README.md from {@link Incidents}: what the lab is, and the incident → alert →
+ * dashboard panel → what the lab does table. LabReadmeTest fails when the committed file and this
+ * differ.
  *
- * <pre>./opspulse build &amp;&amp; java -cp lab/target/opspulse-lab.jar io.opspulse.lab.LabReadme lab/README.md</pre>
+ * <pre>
+ * ./opspulse build &amp;&amp; java -cp lab/target/opspulse-lab.jar io.opspulse.lab.LabReadme lab/README.md
+ * </pre>
  */
 public final class LabReadme {
-  static final String REGENERATE = "./opspulse build && java -cp lab/target/opspulse-lab.jar io.opspulse.lab.LabReadme lab/README.md";
+  static final String REGENERATE =
+      "./opspulse build && java -cp lab/target/opspulse-lab.jar io.opspulse.lab.LabReadme lab/README.md";
 
   private LabReadme() {}
 
@@ -25,7 +29,8 @@ public final class LabReadme {
 
   static String render() {
     StringBuilder md = new StringBuilder();
-    md.append("""
+    md.append(
+        """
         # The incident lab
 
         <!-- Generated from lab/src/main/java/io/opspulse/lab/Incidents.java by LabReadme; do not edit.
@@ -42,14 +47,26 @@ public final class LabReadme {
 
         | incident (report) | alert | dashboard › panel | what the lab does |
         |---|---|---|---|
-        """.formatted(REGENERATE, LabRules.LAB_FOR));
+        """
+            .formatted(REGENERATE, LabRules.LAB_FOR));
     for (Incidents.Incident i : Incidents.all().values()) {
-      md.append("| ").append(cell(i.incident())).append(" (").append(i.report()).append(") | `")
-          .append(i.alert()).append("` | ").append(cell(i.dashboard())).append(" › ").append(cell(i.panel()))
-          .append(" | ").append(cell(i.recreatedBy()))
-          .append(Incidents.needsLabContainers(i.alert()) ? "" : " (also with `--docker-host`)").append(" |\n");
+      md.append("| ")
+          .append(cell(i.incident()))
+          .append(" (")
+          .append(i.report())
+          .append(") | `")
+          .append(i.alert())
+          .append("` | ")
+          .append(cell(i.dashboard()))
+          .append(" › ")
+          .append(cell(i.panel()))
+          .append(" | ")
+          .append(cell(i.recreatedBy()))
+          .append(Incidents.needsLabContainers(i.alert()) ? "" : " (also with `--docker-host`)")
+          .append(" |\n");
     }
-    md.append("""
+    md.append(
+        """
 
         Each alert's runbook: [docs/runbooks.md](../docs/runbooks.md). The dashboards: [dashboards/](../dashboards).
         LabIT starts the lab and waits for every alert above to fire.

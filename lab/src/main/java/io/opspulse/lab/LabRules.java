@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The pack's rules as the lab loads them: the committed thresholds and expressions, with every pending
- * period ({@code for:}) cut to {@link #LAB_FOR} so a visitor sees alerts fire within minutes instead of
- * the production 5m to 1h. The committed rule files are not touched; this is an operator's overrides
- * file, written in Java.
+ * The pack's rules as the lab loads them: the committed thresholds and expressions, with every
+ * pending period ({@code for:}) cut to {@link #LAB_FOR} so a visitor sees alerts fire within
+ * minutes instead of the production 5m to 1h. The committed rule files are not touched; this is an
+ * operator's overrides file, written in Java.
  */
 final class LabRules {
   static final String LAB_FOR = "20s";
@@ -40,14 +40,16 @@ final class LabRules {
   }
 
   /**
-   * Writes the Alertmanager configuration the pack ships, built from the lab's rules, into {@code dir}.
-   * Its receivers stay the shipped placeholders: nothing is delivered anywhere, the lab only shows what
-   * Alertmanager would send after grouping and inhibition.
+   * Writes the Alertmanager configuration the pack ships, built from the lab's rules, into {@code
+   * dir}. Its receivers stay the shipped placeholders: nothing is delivered anywhere, the lab only
+   * shows what Alertmanager would send after grouping and inhibition.
    */
   static Path writeAlertmanagerConfig(Path dir) throws IOException {
     Path file = dir.resolve("alertmanager.yml");
-    Files.writeString(file, AlertmanagerConfig.render(OpspulseRules.build(overrides()),
-        AlertmanagerConfig.Receivers.placeholders()));
+    Files.writeString(
+        file,
+        AlertmanagerConfig.render(
+            OpspulseRules.build(overrides()), AlertmanagerConfig.Receivers.placeholders()));
     return file;
   }
 }

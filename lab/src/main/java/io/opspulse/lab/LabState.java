@@ -16,30 +16,52 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a running lab started, on disk ({@code .lab/state.json} in the repository), so that
- * {@code ./opspulse stop} in another terminal can remove all of it by pid even when the lab's own JVM
- * is gone. Rewritten (atomically) after every start, so a lab interrupted half-way is still known.
+ * What a running lab started, on disk ({@code .lab/state.json} in the repository), so that {@code
+ * ./opspulse stop} in another terminal can remove all of it by pid even when the lab's own JVM is
+ * gone. Rewritten (atomically) after every start, so a lab interrupted half-way is still known.
  */
 final class LabState {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-  /** One process the lab started; {@code startMillis} tells it apart from a later process reusing the pid. */
+  /**
+   * One process the lab started; {@code startMillis} tells it apart from a later process reusing
+   * the pid.
+   */
   record Proc(String label, long pid, Long startMillis) {
     static Proc of(String label, long pid) {
-      return new Proc(label, pid, ProcessHandle.of(pid).flatMap(h -> h.info().startInstant())
-          .map(java.time.Instant::toEpochMilli).orElse(null));
+      return new Proc(
+          label,
+          pid,
+          ProcessHandle.of(pid)
+              .flatMap(h -> h.info().startInstant())
+              .map(java.time.Instant::toEpochMilli)
+              .orElse(null));
     }
   }
 
   /** The file's content. */
-  record Data(long labPid, Long labStartMillis, String workDir, String dockerHost, String privateDaemonRoot,
-      List<Proc> processes, List<String> dirs, Map<String, String> urls) {}
+  record Data(
+      long labPid,
+      Long labStartMillis,
+      String workDir,
+      String dockerHost,
+      String privateDaemonRoot,
+      List<Proc> processes,
+      List<String> dirs,
+      Map<String, String> urls) {}
 
   private final Path file;
   private final long labPid = ProcessHandle.current().pid();
-  private final Long labStart = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(null);
+  private final Long labStart =
+      ProcessHandle.current()
+          .info()
+          .startInstant()
+          .map(java.time.Instant::toEpochMilli)
+          .orElse(null);
   private final List<Proc> processes = new ArrayList<>();
   private final List<String> dirs = new ArrayList<>();
   private final Map<String, String> urls = new LinkedHashMap<>();
@@ -82,8 +104,15 @@ final class LabState {
   }
 
   synchronized Data data() {
-    return new Data(labPid, labStart, workDir, dockerHost, privateDaemonRoot, List.copyOf(processes),
-        List.copyOf(dirs), new LinkedHashMap<>(urls));
+    return new Data(
+        labPid,
+        labStart,
+        workDir,
+        dockerHost,
+        privateDaemonRoot,
+        List.copyOf(processes),
+        List.copyOf(dirs),
+        new LinkedHashMap<>(urls));
   }
 
   private void save() {
@@ -112,7 +141,8 @@ final class LabState {
     try {
       return Optional.of(JSON.readValue(file.toFile(), Data.class));
     } catch (IOException e) {
-      throw new IllegalStateException(file + ": not a lab state file (" + e.getMessage() + "); remove it by hand", e);
+      throw new IllegalStateException(
+          file + ": not a lab state file (" + e.getMessage() + "); remove it by hand", e);
     }
   }
 }

@@ -10,16 +10,25 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends processes by pid, never by name: SIGTERM, a grace period, SIGKILL, then the same for descendants
- * still alive. A pid whose start time differs from the one recorded is someone else's and is left alone.
+ * Ends processes by pid, never by name: SIGTERM, a grace period, SIGKILL, then the same for
+ * descendants still alive. A pid whose start time differs from the one recorded is someone else's
+ * and is left alone.
  */
 final class Reaper {
   private Reaper() {}
 
   /** The live process with this pid and start time, if it is still the one the lab started. */
   static Optional<ProcessHandle> find(LabState.Proc p) {
-    return ProcessHandle.of(p.pid()).filter(ProcessHandle::isAlive).filter(h -> p.startMillis() == null
-        || h.info().startInstant().map(Instant::toEpochMilli).map(s -> Math.abs(s - p.startMillis()) < 1000).orElse(true));
+    return ProcessHandle.of(p.pid())
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            h ->
+                p.startMillis() == null
+                    || h.info()
+                        .startInstant()
+                        .map(Instant::toEpochMilli)
+                        .map(s -> Math.abs(s - p.startMillis()) < 1000)
+                        .orElse(true));
   }
 
   /** Stops one process and its descendants; returns true when nothing of it is left alive. */
@@ -44,11 +53,16 @@ final class Reaper {
     return !h.isAlive() && family.stream().noneMatch(ProcessHandle::isAlive);
   }
 
-  /** Processes whose command line names {@code marker} (a lab temp folder): what must not outlive the lab. */
+  /**
+   * Processes whose command line names {@code marker} (a lab temp folder): what must not outlive
+   * the lab.
+   */
   static List<ProcessHandle> namingFolder(String marker) {
     long self = ProcessHandle.current().pid();
-    return ProcessHandle.allProcesses().filter(p -> p.pid() != self)
-        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false)).toList();
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self)
+        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        .toList();
   }
 
   static void removeTree(String dir) {

@@ -23,9 +23,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A started lab: everything of it running on 127.0.0.1, each process known by pid and recorded in the
- * state file. {@link #start} returns once Prometheus scrapes every target; {@link #close} removes every
- * container, daemon and process, whether the start completed or not.
+ * A started lab: everything of it running on 127.0.0.1, each process known by pid and recorded in
+ * the state file. {@link #start} returns once Prometheus scrapes every target; {@link #close}
+ * removes every container, daemon and process, whether the start completed or not.
  */
 public final class RunningLab implements AutoCloseable {
   public static final String EXPORTER_JOB = "opspulse-exporter";
@@ -79,15 +79,21 @@ public final class RunningLab implements AutoCloseable {
         throw new IllegalStateException(jar + " is missing: build first (./opspulse build)");
       }
     }
-    LabState.read(config.stateFile()).ifPresent(old -> {
-      if (ProcessHandle.of(old.labPid()).map(ProcessHandle::isAlive).orElse(false)
-          && old.labPid() != ProcessHandle.current().pid()) {
-        throw new IllegalStateException("a lab is already running (pid " + old.labPid() + ", state "
-            + config.stateFile() + "): stop it first with ./opspulse stop");
-      }
-      progress("a previous lab did not stop cleanly; removing what it left");
-      Teardown.fromState(old, config.out());
-    });
+    LabState.read(config.stateFile())
+        .ifPresent(
+            old -> {
+              if (ProcessHandle.of(old.labPid()).map(ProcessHandle::isAlive).orElse(false)
+                  && old.labPid() != ProcessHandle.current().pid()) {
+                throw new IllegalStateException(
+                    "a lab is already running (pid "
+                        + old.labPid()
+                        + ", state "
+                        + config.stateFile()
+                        + "): stop it first with ./opspulse stop");
+              }
+              progress("a previous lab did not stop cleanly; removing what it left");
+              Teardown.fromState(old, config.out());
+            });
     workDir = Files.createTempDirectory(Path.of("/tmp"), "opspulse-lab-");
     state.workDir(workDir);
     progress("working folder " + workDir + " (logs, configs); state in " + config.stateFile());
@@ -98,61 +104,92 @@ public final class RunningLab implements AutoCloseable {
     nodePort = Ports.freeLoopbackPort();
 
     dependency = FlakyDependency.start();
-    progress("inventory dependency (fails " + FlakyDependency.FAILING_OUT_OF_TEN + " calls in 10) at " + dependency.url());
+    progress(
+        "inventory dependency (fails "
+            + FlakyDependency.FAILING_OUT_OF_TEN
+            + " calls in 10) at "
+            + dependency.url());
     CompletableFuture<Void> docker = CompletableFuture.runAsync(this::startDocker);
-    CompletableFuture<Void> gpuBuild = CompletableFuture.runAsync(() -> {
-      try {
-        gpu = GpuStandIn.build(config.repo(), workDir.resolve("nvml"));
-        progress("simulated GPUs: NVML stand-in built with gcc at " + gpu.library());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> gpuBuild =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                gpu = GpuStandIn.build(config.repo(), workDir.resolve("nvml"));
+                progress("simulated GPUs: NVML stand-in built with gcc at " + gpu.library());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     CompletableFuture<Void> service = CompletableFuture.runAsync(this::startDemoService);
 
     nodePort = startNodeExporter();
     startZombieParent();
     Path rules = LabRules.write(workDir);
-    progress("alert rules rendered for the lab (every 'for:' cut to " + LabRules.LAB_FOR + ") at " + rules);
+    progress(
+        "alert rules rendered for the lab (every 'for:' cut to "
+            + LabRules.LAB_FOR
+            + ") at "
+            + rules);
     alertmanager = AlertmanagerServer.start(LabRules.writeAlertmanagerConfig(workDir), workDir);
     state.process("alertmanager", alertmanager.process().pid());
     state.url("alertmanager", alertmanager.url() + "/#/alerts");
-    progress("Alertmanager " + alertmanager.url() + " (pid " + alertmanager.process().pid()
-        + "), the shipped alertmanager.yml; its receivers are placeholders, nothing is sent");
-    prometheus = PrometheusServer.builder()
-        .alertmanager(alertmanager.hostPort())
-        .scrape(EXPORTER_JOB, "127.0.0.1:" + exporterPort)
-        .scrape(NODE_JOB, "127.0.0.1:" + nodePort)
-        .scrape(SERVICE_JOB, "127.0.0.1:" + agentPort)
-        .ruleFile(rules).scrapeInterval("2s").evaluationInterval("2s").start();
+    progress(
+        "Alertmanager "
+            + alertmanager.url()
+            + " (pid "
+            + alertmanager.process().pid()
+            + "), the shipped alertmanager.yml; its receivers are placeholders, nothing is sent");
+    prometheus =
+        PrometheusServer.builder()
+            .alertmanager(alertmanager.hostPort())
+            .scrape(EXPORTER_JOB, "127.0.0.1:" + exporterPort)
+            .scrape(NODE_JOB, "127.0.0.1:" + nodePort)
+            .scrape(SERVICE_JOB, "127.0.0.1:" + agentPort)
+            .ruleFile(rules)
+            .scrapeInterval("2s")
+            .evaluationInterval("2s")
+            .start();
     state.process("prometheus", prometheus.process().pid());
     prometheusDir().ifPresent(d -> state.dir(d));
     state.url("prometheus", prometheus.url());
     progress("Prometheus " + prometheus.url() + " (pid " + prometheus.process().pid() + ")");
 
     join(docker, gpuBuild);
-    // The exporter and Prometheus watch before the incidents start, so the first fast restarts of the
+    // The exporter and Prometheus watch before the incidents start, so the first fast restarts of
+    // the
     // crash loops are counted (Docker's restart back-off soon stretches them to a minute apart).
     startExporter();
     if (daemon != null) {
-      Poll.untilTrue("Prometheus to scrape the exporter", Duration.ofSeconds(90), () -> {
-        checkAlive();
-        return !prometheus.query("up{job=\"" + EXPORTER_JOB + "\"} == 1").isEmpty();
-      });
-      containers = new IncidentContainers(daemon, workDir.resolve("compose/" + IncidentContainers.PROJECT), this::progress);
+      Poll.untilTrue(
+          "Prometheus to scrape the exporter",
+          Duration.ofSeconds(90),
+          () -> {
+            checkAlive();
+            return !prometheus.query("up{job=\"" + EXPORTER_JOB + "\"} == 1").isEmpty();
+          });
+      containers =
+          new IncidentContainers(
+              daemon, workDir.resolve("compose/" + IncidentContainers.PROJECT), this::progress);
       containers.create();
-      progress("incident containers created: " + daemon.dockerOk("ps", "-aq").lines().count() + " in all");
+      progress(
+          "incident containers created: "
+              + daemon.dockerOk("ps", "-aq").lines().count()
+              + " in all");
       gpu.writeScenario(containers.ollamaPids());
       progress("simulated GPUs now show ollama's process holding their memory");
     }
     join(service);
     load = LoadGenerator.start(servicePort);
     progress("load generator: orders 8/s, 4 searching clients, reports 3/s");
-    Poll.untilTrue("Prometheus to scrape the exporter, node_exporter and the demo service", Duration.ofSeconds(120), () -> {
-      checkAlive();
-      return prometheus.activeTargets().stream().allMatch(t -> "up".equals(t.path("health").asText()))
-          && prometheus.activeTargets().size() == 3;
-    });
+    Poll.untilTrue(
+        "Prometheus to scrape the exporter, node_exporter and the demo service",
+        Duration.ofSeconds(120),
+        () -> {
+          checkAlive();
+          return prometheus.activeTargets().stream()
+                  .allMatch(t -> "up".equals(t.path("health").asText()))
+              && prometheus.activeTargets().size() == 3;
+        });
     progress("all targets up");
   }
 
@@ -174,7 +211,8 @@ public final class RunningLab implements AutoCloseable {
       progress("watching your Docker engine at " + dockerHost + " (no lab containers added)");
       return;
     }
-    progress("starting a private dockerd (own socket, data root and containerd, no bridge, no iptables)");
+    progress(
+        "starting a private dockerd (own socket, data root and containerd, no bridge, no iptables)");
     daemon = PrivateDockerDaemon.start();
     dockerHost = daemon.dockerHost();
     state.docker(dockerHost, daemon.root());
@@ -187,13 +225,27 @@ public final class RunningLab implements AutoCloseable {
   private int startNodeExporter() throws IOException {
     Path bin = Path.of("/usr/bin/prometheus-node-exporter");
     if (!Files.isExecutable(bin)) {
-      throw new IllegalStateException(bin + " not found: install Debian's prometheus-node-exporter");
+      throw new IllegalStateException(
+          bin + " not found: install Debian's prometheus-node-exporter");
     }
-    ManagedProcess p = track("node_exporter", ManagedProcess.start("node_exporter", List.of(bin.toString(),
-        "--web.listen-address=127.0.0.1:" + nodePort, "--collector.disable-defaults", "--collector.cpu",
-        "--collector.meminfo", "--collector.loadavg",
-        // processes (zombies, process counts) is off by default; pressure reads /proc/pressure where PSI exists
-        "--collector.processes", "--collector.pressure"), Map.of(), workDir.resolve("node_exporter.log")));
+    ManagedProcess p =
+        track(
+            "node_exporter",
+            ManagedProcess.start(
+                "node_exporter",
+                List.of(
+                    bin.toString(),
+                    "--web.listen-address=127.0.0.1:" + nodePort,
+                    "--collector.disable-defaults",
+                    "--collector.cpu",
+                    "--collector.meminfo",
+                    "--collector.loadavg",
+                    // processes (zombies, process counts) is off by default; pressure reads
+                    // /proc/pressure where PSI exists
+                    "--collector.processes",
+                    "--collector.pressure"),
+                Map.of(),
+                workDir.resolve("node_exporter.log")));
     state.url("node_exporter", "http://127.0.0.1:" + nodePort + "/metrics");
     progress("node_exporter http://127.0.0.1:" + nodePort + "/metrics (pid " + p.pid() + ")");
     return nodePort;
@@ -201,65 +253,138 @@ public final class RunningLab implements AutoCloseable {
 
   /**
    * Report 003's zombies, on the lab's host: a shell forks 8 children that exit at once, then execs
-   * into sleep, which never waits for them. node_exporter's processes collector counts them; stopping
-   * this process (by pid) lets init reap them.
+   * into sleep, which never waits for them. node_exporter's processes collector counts them;
+   * stopping this process (by pid) lets init reap them.
    */
   private void startZombieParent() throws IOException {
-    ManagedProcess p = track("zombie-parent", ManagedProcess.start("zombie-parent", List.of("sh", "-c",
-        "for i in 1 2 3 4 5 6 7 8; do true & done; exec sleep 86400"), Map.of(), workDir.resolve("zombies.log")));
+    ManagedProcess p =
+        track(
+            "zombie-parent",
+            ManagedProcess.start(
+                "zombie-parent",
+                List.of("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do true & done; exec sleep 86400"),
+                Map.of(),
+                workDir.resolve("zombies.log")));
     progress("8 zombie processes under pid " + p.pid() + " (report 003's zombies)");
   }
 
   private void startExporter() throws IOException {
     Path yml = workDir.resolve("exporter.yml");
-    StringBuilder y = new StringBuilder("# The exporter's configuration in the lab (written by the lab)\n")
-        .append("docker:\n  host: ").append(dockerHost).append('\n')
-        .append("web:\n  listen_address: 127.0.0.1:").append(exporterPort).append('\n');
+    StringBuilder y =
+        new StringBuilder("# The exporter's configuration in the lab (written by the lab)\n")
+            .append("docker:\n  host: ")
+            .append(dockerHost)
+            .append('\n')
+            .append("web:\n  listen_address: 127.0.0.1:")
+            .append(exporterPort)
+            .append('\n');
     if (daemon != null) {
       Files.createDirectories(workDir.resolve("compose/" + IncidentContainers.PROJECT));
-      y.append("compose:\n  files: ['").append(workDir.resolve("compose/" + IncidentContainers.PROJECT)).append("']\n");
+      y.append("compose:\n  files: ['")
+          .append(workDir.resolve("compose/" + IncidentContainers.PROJECT))
+          .append("']\n");
     }
     y.append("deprecated:\n  names: [");
-    y.append(String.join(", ", IncidentContainers.DEPRECATED_NAMES.stream().map(n -> "'" + n + "'").toList()));
+    y.append(
+        String.join(
+            ", ", IncidentContainers.DEPRECATED_NAMES.stream().map(n -> "'" + n + "'").toList()));
     y.append("]\nresync_period: 15s\ncgroup:\n  interval: 2s\ngpu:\n  interval: 2s\n");
     Files.writeString(yml, y);
-    ManagedProcess p = track("exporter", ManagedProcess.start("exporter", List.of(java(),
-        "-Dopspulse.nvml.library=" + gpu.library(), "-Xmx256m", "-jar", config.exporterJar().toString(),
-        "--config.file", yml.toString()), Map.of("OPSPULSE_NVML_SCENARIO", gpu.scenario().toString()),
-        workDir.resolve("exporter.log")));
+    ManagedProcess p =
+        track(
+            "exporter",
+            ManagedProcess.start(
+                "exporter",
+                List.of(
+                    java(),
+                    "-Dopspulse.nvml.library=" + gpu.library(),
+                    "-Xmx256m",
+                    "-jar",
+                    config.exporterJar().toString(),
+                    "--config.file",
+                    yml.toString()),
+                Map.of("OPSPULSE_NVML_SCENARIO", gpu.scenario().toString()),
+                workDir.resolve("exporter.log")));
     state.url("exporter", "http://127.0.0.1:" + exporterPort + "/metrics");
-    progress("exporter http://127.0.0.1:" + exporterPort + "/metrics (pid " + p.pid() + "), GPUs SIMULATED by the NVML stand-in");
+    progress(
+        "exporter http://127.0.0.1:"
+            + exporterPort
+            + "/metrics (pid "
+            + p.pid()
+            + "), GPUs SIMULATED by the NVML stand-in");
   }
 
   private void startDemoService() {
     Path stateDir = workDir.resolve("agent-state");
-    String agent = "-javaagent:" + config.agentJar() + "=host=127.0.0.1,service=" + SERVICE_JOB + ",state.dir=" + stateDir;
-    progress("demo service: crashing at start " + CRASHES_AT_START + " times (a restart loop), then up");
+    String agent =
+        "-javaagent:"
+            + config.agentJar()
+            + "=host=127.0.0.1,service="
+            + SERVICE_JOB
+            + ",state.dir="
+            + stateDir;
+    progress(
+        "demo service: crashing at start " + CRASHES_AT_START + " times (a restart loop), then up");
     for (int i = 0; i < CRASHES_AT_START; i++) {
-      CommandResult crash = Commands.run(List.of(java(), agent + ",port=off", "-cp",
-          config.labJar().toString(), "io.opspulse.lab.demo.DemoService", "--crash-on-start"), Map.of(), null,
-          Duration.ofSeconds(90));
+      CommandResult crash =
+          Commands.run(
+              List.of(
+                  java(),
+                  agent + ",port=off",
+                  "-cp",
+                  config.labJar().toString(),
+                  "io.opspulse.lab.demo.DemoService",
+                  "--crash-on-start"),
+              Map.of(),
+              null,
+              Duration.ofSeconds(90));
       if (crash.exitCode() != 3) {
-        throw new IllegalStateException("the demo service's simulated crash exited " + crash.exitCode() + ": "
-            + crash.stderr() + crash.stdout());
+        throw new IllegalStateException(
+            "the demo service's simulated crash exited "
+                + crash.exitCode()
+                + ": "
+                + crash.stderr()
+                + crash.stdout());
       }
     }
     try {
-      ManagedProcess p = track("demo-service", ManagedProcess.start("demo-service", List.of(java(),
-          agent + ",port=" + agentPort,
-          "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0",
-          "-Xmx192m", "-XX:+UseSerialGC", "-cp", config.labJar().toString(), "io.opspulse.lab.demo.DemoService",
-          Integer.toString(servicePort), dependency.url()), Map.of(), workDir.resolve("demo-service.log")));
-      Poll.untilTrue("the demo service to serve on " + servicePort, Duration.ofSeconds(90), () -> {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("demo service exited: " + p.logTail(20));
-        }
-        return p.logText().contains("demo-service: serving");
-      });
+      ManagedProcess p =
+          track(
+              "demo-service",
+              ManagedProcess.start(
+                  "demo-service",
+                  List.of(
+                      java(),
+                      agent + ",port=" + agentPort,
+                      "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0",
+                      "-Xmx192m",
+                      "-XX:+UseSerialGC",
+                      "-cp",
+                      config.labJar().toString(),
+                      "io.opspulse.lab.demo.DemoService",
+                      Integer.toString(servicePort),
+                      dependency.url()),
+                  Map.of(),
+                  workDir.resolve("demo-service.log")));
+      Poll.untilTrue(
+          "the demo service to serve on " + servicePort,
+          Duration.ofSeconds(90),
+          () -> {
+            if (!p.isAlive()) {
+              throw new IllegalStateException("demo service exited: " + p.logTail(20));
+            }
+            return p.logText().contains("demo-service: serving");
+          });
       state.url("demo service", "http://127.0.0.1:" + servicePort + "/api/orders");
       state.url("demo service metrics", "http://127.0.0.1:" + agentPort + "/metrics");
-      progress("demo service http://127.0.0.1:" + servicePort + " (pid " + p.pid() + "), agent metrics http://127.0.0.1:"
-          + agentPort + "/metrics, JDWP on (dev mode)");
+      progress(
+          "demo service http://127.0.0.1:"
+              + servicePort
+              + " (pid "
+              + p.pid()
+              + "), agent metrics http://127.0.0.1:"
+              + agentPort
+              + "/metrics, JDWP on (dev mode)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -280,8 +405,13 @@ public final class RunningLab implements AutoCloseable {
   }
 
   private java.util.Optional<Path> prometheusDir() {
-    return ProcessHandle.of(prometheus.process().pid()).flatMap(h -> h.info().arguments())
-        .flatMap(args -> java.util.Arrays.stream(args).filter(a -> a.startsWith("--storage.tsdb.path=")).findFirst())
+    return ProcessHandle.of(prometheus.process().pid())
+        .flatMap(h -> h.info().arguments())
+        .flatMap(
+            args ->
+                java.util.Arrays.stream(args)
+                    .filter(a -> a.startsWith("--storage.tsdb.path="))
+                    .findFirst())
         .map(a -> Path.of(a.substring("--storage.tsdb.path=".length())).getParent());
   }
 
@@ -328,20 +458,36 @@ public final class RunningLab implements AutoCloseable {
 
   /** The exporter's {@code report} against the lab's engine, as a user would run it. */
   public String report() {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-jar", config.exporterJar().toString(), "report",
-        "--docker.host", dockerHost, "--gpu.enabled", "false"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-jar",
+                config.exporterJar().toString(),
+                "report",
+                "--docker.host",
+                dockerHost,
+                "--gpu.enabled",
+                "false"));
     if (containers != null) {
       cmd.addAll(List.of("--compose.file", containers.composeFile().toString()));
     }
     IncidentContainers.DEPRECATED_NAMES.forEach(n -> cmd.addAll(List.of("--deprecated.name", n)));
-    return Commands.run(cmd, Map.of(), null, Duration.ofSeconds(120)).orThrow("exporter report").stdout();
+    return Commands.run(cmd, Map.of(), null, Duration.ofSeconds(120))
+        .orThrow("exporter report")
+        .stdout();
   }
 
   /** The last lines of every log of the lab, for failure messages. */
   public String logTails(int lines) {
     StringBuilder out = new StringBuilder();
     for (ManagedProcess p : List.copyOf(processes)) {
-      out.append("--- ").append(p).append(p.isAlive() ? "" : " (exited)").append('\n').append(p.logTail(lines)).append('\n');
+      out.append("--- ")
+          .append(p)
+          .append(p.isAlive() ? "" : " (exited)")
+          .append('\n')
+          .append(p.logTail(lines))
+          .append('\n');
     }
     if (prometheus != null) {
       out.append("--- prometheus\n").append(prometheus.process().logTail(lines)).append('\n');
@@ -349,7 +495,9 @@ public final class RunningLab implements AutoCloseable {
     return out.toString();
   }
 
-  /** Pids the lab started that are still alive, and processes naming its folders: empty after close. */
+  /**
+   * Pids the lab started that are still alive, and processes naming its folders: empty after close.
+   */
   public List<ProcessHandle> leftovers(LabState.Data recorded) {
     List<ProcessHandle> out = new ArrayList<>();
     recorded.processes().forEach(p -> Reaper.find(p).ifPresent(out::add));
@@ -368,7 +516,8 @@ public final class RunningLab implements AutoCloseable {
       return;
     }
     LabState.Data recorded = state.data();
-    progress("stopping: load, demo service, exporter, node_exporter, Prometheus, Alertmanager, containers, dockerd");
+    progress(
+        "stopping: load, demo service, exporter, node_exporter, Prometheus, Alertmanager, containers, dockerd");
     if (load != null) {
       load.close();
     }
@@ -389,7 +538,8 @@ public final class RunningLab implements AutoCloseable {
     if (daemon != null) {
       daemon.close();
     }
-    // Whatever a half-finished start left (a pid recorded before its handle was kept): by the state file.
+    // Whatever a half-finished start left (a pid recorded before its handle was kept): by the state
+    // file.
     Teardown.fromState(recorded, null);
     state.delete();
     progress("stopped; nothing of the lab is running");

@@ -1,7 +1,7 @@
 package io.opspulse.lab;
 
-import io.opspulse.testkit.Commands;
 import io.opspulse.testkit.CommandResult;
+import io.opspulse.testkit.Commands;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Removes everything a lab's state file names, from any process: the lab's JVM first (its shutdown hook
- * does the orderly stop), then each recorded process by pid in reverse start order, the private daemon's
- * containers, the daemon, its own containerd, anything still naming its folders, and the folders.
- * Idempotent.
+ * Removes everything a lab's state file names, from any process: the lab's JVM first (its shutdown
+ * hook does the orderly stop), then each recorded process by pid in reverse start order, the
+ * private daemon's containers, the daemon, its own containerd, anything still naming its folders,
+ * and the folders. Idempotent.
  */
 final class Teardown {
   private Teardown() {}
@@ -22,10 +22,12 @@ final class Teardown {
     long self = ProcessHandle.current().pid();
     if (d.labPid() != self) {
       LabState.Proc lab = new LabState.Proc("lab", d.labPid(), d.labStartMillis());
-      Reaper.find(lab).ifPresent(h -> {
-        say(out, "asking the lab (pid " + h.pid() + ") to stop");
-        Reaper.stop(h, Duration.ofSeconds(120));
-      });
+      Reaper.find(lab)
+          .ifPresent(
+              h -> {
+                say(out, "asking the lab (pid " + h.pid() + ") to stop");
+                Reaper.stop(h, Duration.ofSeconds(120));
+              });
     }
     List<LabState.Proc> procs = new ArrayList<>(d.processes());
     Collections.reverse(procs);
@@ -33,29 +35,51 @@ final class Teardown {
       if (p.label().equals("dockerd") || p.label().equals("containerd")) {
         continue;
       }
-      Reaper.find(p).ifPresent(h -> {
-        say(out, "stopping " + p.label() + " (pid " + p.pid() + ")");
-        Reaper.stop(h, Duration.ofSeconds(15));
-      });
+      Reaper.find(p)
+          .ifPresent(
+              h -> {
+                say(out, "stopping " + p.label() + " (pid " + p.pid() + ")");
+                Reaper.stop(h, Duration.ofSeconds(15));
+              });
     }
     if (d.privateDaemonRoot() != null) {
-      procs.stream().filter(p -> p.label().equals("dockerd")).findFirst().flatMap(Reaper::find).ifPresent(h -> {
-        List<String> ids = docker(d.dockerHost(), List.of("ps", "-aq")).stdout().lines().filter(s -> !s.isBlank()).toList();
-        if (!ids.isEmpty()) {
-          say(out, "removing " + ids.size() + " lab containers");
-          List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-          rm.addAll(ids);
-          docker(d.dockerHost(), rm);
-        }
-        say(out, "stopping dockerd (pid " + h.pid() + ")");
-        Reaper.stop(h, Duration.ofSeconds(30));
-      });
-      procs.stream().filter(p -> p.label().equals("containerd")).findFirst().flatMap(Reaper::find).ifPresent(h -> {
-        say(out, "stopping the lab's containerd (pid " + h.pid() + ")");
-        Reaper.stop(h, Duration.ofSeconds(30));
-      });
+      procs.stream()
+          .filter(p -> p.label().equals("dockerd"))
+          .findFirst()
+          .flatMap(Reaper::find)
+          .ifPresent(
+              h -> {
+                List<String> ids =
+                    docker(d.dockerHost(), List.of("ps", "-aq"))
+                        .stdout()
+                        .lines()
+                        .filter(s -> !s.isBlank())
+                        .toList();
+                if (!ids.isEmpty()) {
+                  say(out, "removing " + ids.size() + " lab containers");
+                  List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                  rm.addAll(ids);
+                  docker(d.dockerHost(), rm);
+                }
+                say(out, "stopping dockerd (pid " + h.pid() + ")");
+                Reaper.stop(h, Duration.ofSeconds(30));
+              });
+      procs.stream()
+          .filter(p -> p.label().equals("containerd"))
+          .findFirst()
+          .flatMap(Reaper::find)
+          .ifPresent(
+              h -> {
+                say(out, "stopping the lab's containerd (pid " + h.pid() + ")");
+                Reaper.stop(h, Duration.ofSeconds(30));
+              });
       for (ProcessHandle straggler : Reaper.namingFolder(d.privateDaemonRoot())) {
-        say(out, "killing leftover pid " + straggler.pid() + ": " + straggler.info().commandLine().orElse("?"));
+        say(
+            out,
+            "killing leftover pid "
+                + straggler.pid()
+                + ": "
+                + straggler.info().commandLine().orElse("?"));
         straggler.destroyForcibly();
       }
       Reaper.removeTree(d.privateDaemonRoot());

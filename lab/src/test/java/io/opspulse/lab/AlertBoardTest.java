@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class AlertBoardTest {
   @Test
   void countsNotificationsPerReceiverAndListsWhatWouldPage() throws Exception {
-    String groups = """
+    String groups =
+        """
         [
           {"labels": {"alertname": "OpspulseContainerCommandNotFound", "instance": "h:9838", "compose_service": "agent"},
            "receiver": {"name": "pager"},
@@ -25,14 +26,18 @@ class AlertBoardTest {
         ]
         """;
     String board = AlertBoard.routing(new ObjectMapper().readTree(groups));
-    assertThat(board).containsPattern("(?m)^pager +1 +2 +1$").containsPattern("(?m)^ticket +0 +0 +1$")
+    assertThat(board)
+        .containsPattern("(?m)^pager +1 +2 +1$")
+        .containsPattern("(?m)^ticket +0 +0 +1$")
         .containsPattern("(?m)^watchdog +1 +1 +0$")
-        .contains("would page: 1 notifications\n  OpspulseContainerCommandNotFound h:9838 agent (2)\n")
+        .contains(
+            "would page: 1 notifications\n  OpspulseContainerCommandNotFound h:9838 agent (2)\n")
         .doesNotContain("g:9838");
   }
 
   @Test
   void nothingActiveMeansNothingPages() throws Exception {
-    assertThat(AlertBoard.routing(new ObjectMapper().readTree("[]"))).contains("would page: nothing");
+    assertThat(AlertBoard.routing(new ObjectMapper().readTree("[]")))
+        .contains("would page: nothing");
   }
 }

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.zip.ZipFile;
 
-/** The version and revision a built jar carries (the catalog's build.properties, relocated in the agent). */
+/**
+ * The version and revision a built jar carries (the catalog's build.properties, relocated in the
+ * agent).
+ */
 record JarBuildInfo(String version, String revision) {
   static final String EXPORTER_ENTRY = "io/opspulse/catalog/build.properties";
   static final String AGENT_ENTRY = "io/opspulse/agent/shaded/io/opspulse/catalog/build.properties";

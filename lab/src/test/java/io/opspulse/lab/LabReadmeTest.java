@@ -16,9 +16,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** lab/README.md is what {@link LabReadme} renders from the incident list, and every row points at real things. */
+/**
+ * lab/README.md is what {@link LabReadme} renders from the incident list, and every row points at
+ * real things.
+ */
 class LabReadmeTest {
-  static final Path REPO = Path.of(System.getProperty("opspulse.repo", "..")).toAbsolutePath().normalize();
+  static final Path REPO =
+      Path.of(System.getProperty("opspulse.repo", "..")).toAbsolutePath().normalize();
 
   @Test
   void committedReadmeIsTheGeneratedOne() throws IOException {
@@ -47,7 +51,9 @@ class LabReadmeTest {
     for (Incidents.Incident i : Incidents.all().values()) {
       assertThat(alerts).as("alert of " + i.incident()).contains(i.alert());
       assertThat(panelsByDashboard).as("dashboard of " + i.alert()).containsKey(i.dashboard());
-      assertThat(panelsByDashboard.get(i.dashboard())).as("panel of " + i.alert()).contains(i.panel());
+      assertThat(panelsByDashboard.get(i.dashboard()))
+          .as("panel of " + i.alert())
+          .contains(i.panel());
     }
   }
 

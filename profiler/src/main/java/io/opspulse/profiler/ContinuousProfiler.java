@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A continuous, in-process profiler on JDK Flight Recorder's event stream. It keeps the last {@link
- * Builder#window window} of CPU samples (and, if asked, allocation and lock samples) as folded stacks
- * in bounded memory, ready for a flame graph, a folded-stacks download or a few hot-frame gauges.
+ * Builder#window window} of CPU samples (and, if asked, allocation and lock samples) as folded
+ * stacks in bounded memory, ready for a flame graph, a folded-stacks download or a few hot-frame
+ * gauges.
  *
  * <pre>{@code
  * ContinuousProfiler profiler = ContinuousProfiler.builder()
@@ -57,13 +58,21 @@ public final class ContinuousProfiler implements AutoCloseable {
   private String offReason = "";
   private @Nullable JfrStream stream;
 
-  private ContinuousProfiler(ProfilerSettings settings, Consumer<String> log, LongSupplier clockMillis) {
+  private ContinuousProfiler(
+      ProfilerSettings settings, Consumer<String> log, LongSupplier clockMillis) {
     this.settings = settings;
     this.log = log;
     Map<ProfileEvent, RollingProfile> p = new EnumMap<>(ProfileEvent.class);
     for (ProfileEvent e : settings.events()) {
-      p.put(e, new RollingProfile(e, settings.window(), settings.resolution(), settings.maxStacks(),
-          settings.maxDepth(), clockMillis));
+      p.put(
+          e,
+          new RollingProfile(
+              e,
+              settings.window(),
+              settings.resolution(),
+              settings.maxStacks(),
+              settings.maxDepth(),
+              clockMillis));
     }
     this.profiles = Collections.unmodifiableMap(p);
   }
@@ -74,8 +83,8 @@ public final class ContinuousProfiler implements AutoCloseable {
 
   /**
    * Starts recording on a daemon thread and returns at once. If JFR is not running within the start
-   * timeout, or cannot run here, the profiler logs one line and turns itself off. Calling it again, or
-   * after {@link #close()}, does nothing.
+   * timeout, or cannot run here, the profiler logs one line and turns itself off. Calling it again,
+   * or after {@link #close()}, does nothing.
    */
   public void start() {
     synchronized (this) {
@@ -85,14 +94,16 @@ public final class ContinuousProfiler implements AutoCloseable {
       state = State.STARTING;
     }
     Thread starter = daemon("opspulse-profiler-start", this::startRecording);
-    daemon("opspulse-profiler-start-watchdog", () -> {
-      try {
-        starter.join(settings.startTimeout().toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      turnOff(State.STARTING, "JFR did not start within " + settings.startTimeout());
-    });
+    daemon(
+        "opspulse-profiler-start-watchdog",
+        () -> {
+          try {
+            starter.join(settings.startTimeout().toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          turnOff(State.STARTING, "JFR did not start within " + settings.startTimeout());
+        });
   }
 
   private void startRecording() {
@@ -105,8 +116,11 @@ public final class ContinuousProfiler implements AutoCloseable {
         turnOff(State.STARTING, "JDK Flight Recorder is not available in this JVM");
         return;
       }
-      JfrStream s = JfrStream.start(settings, profiles,
-          failure -> turnOff(State.RUNNING, "JFR event stream failed: " + failure));
+      JfrStream s =
+          JfrStream.start(
+              settings,
+              profiles,
+              failure -> turnOff(State.RUNNING, "JFR event stream failed: " + failure));
       synchronized (this) {
         if (state != State.STARTING) {
           s.close(); // closed, or the watchdog gave up, while JFR was starting
@@ -115,9 +129,19 @@ public final class ContinuousProfiler implements AutoCloseable {
         stream = s;
         state = State.RUNNING;
       }
-      log.accept("profiling " + keys(settings.events()) + (s.cpuSource().isEmpty() ? "" : " with " + s.cpuSource())
-          + " every " + settings.period().toMillis() + " ms over a " + settings.window().toSeconds() + " s window");
-    } catch (Throwable t) { // LinkageError for a JVM without jdk.jfr, or whatever JFR throws: never the app's problem
+      log.accept(
+          "profiling "
+              + keys(settings.events())
+              + (s.cpuSource().isEmpty() ? "" : " with " + s.cpuSource())
+              + " every "
+              + settings.period().toMillis()
+              + " ms over a "
+              + settings.window().toSeconds()
+              + " s window");
+    } catch (
+        Throwable
+            t) { // LinkageError for a JVM without jdk.jfr, or whatever JFR throws: never the app's
+      // problem
       turnOff(State.STARTING, "JFR event streaming unavailable: " + t);
     }
   }
@@ -180,8 +204,8 @@ public final class ContinuousProfiler implements AutoCloseable {
   }
 
   /**
-   * The last {@code span} of {@code event}'s window (rounded up to the window's resolution, at most the
-   * whole window). Cheap enough to call on every scrape.
+   * The last {@code span} of {@code event}'s window (rounded up to the window's resolution, at most
+   * the whole window). Cheap enough to call on every scrape.
    *
    * @throws IllegalArgumentException when {@code event} is not one this profiler records
    */
@@ -195,7 +219,10 @@ public final class ContinuousProfiler implements AutoCloseable {
     return snapshot(span, event).topFrames(k);
   }
 
-  /** Samples added for {@code event} since start: the {@code opspulse_profiler_samples_total} counter. */
+  /**
+   * Samples added for {@code event} since start: the {@code opspulse_profiler_samples_total}
+   * counter.
+   */
   public long samples(ProfileEvent event) {
     return profile(event).samples();
   }
@@ -216,8 +243,8 @@ public final class ContinuousProfiler implements AutoCloseable {
   private RollingProfile profile(ProfileEvent event) {
     RollingProfile p = profiles.get(Objects.requireNonNull(event, "event"));
     if (p == null) {
-      throw new IllegalArgumentException("event " + event.key() + " is not recorded (events: "
-          + keys(settings.events()) + ")");
+      throw new IllegalArgumentException(
+          "event " + event.key() + " is not recorded (events: " + keys(settings.events()) + ")");
     }
     return p;
   }
@@ -313,15 +340,17 @@ public final class ContinuousProfiler implements AutoCloseable {
     }
 
     /**
-     * Distinct stacks each event's window holds before new ones count as {@code [overflow]}; default
-     * 4096. Distinct frame names are capped at four times this.
+     * Distinct stacks each event's window holds before new ones count as {@code [overflow]};
+     * default 4096. Distinct frame names are capped at four times this.
      */
     public Builder maxStacks(int maxStacks) {
       this.maxStacks = maxStacks;
       return this;
     }
 
-    /** Frames kept per stack (the top ones; the root side becomes {@code [truncated]}); default 64. */
+    /**
+     * Frames kept per stack (the top ones; the root side becomes {@code [truncated]}); default 64.
+     */
     public Builder maxDepth(int maxDepth) {
       this.maxDepth = maxDepth;
       return this;
@@ -344,10 +373,22 @@ public final class ContinuousProfiler implements AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalArgumentException naming the option that is out of range */
+    /**
+     * @throws IllegalArgumentException naming the option that is out of range
+     */
     public ContinuousProfiler build() {
-      ProfilerSettings s = new ProfilerSettings(events, period, cpuTimeSampling, allocationSamplesPerSecond,
-          lockThreshold, window, resolution, maxStacks, maxDepth, startTimeout);
+      ProfilerSettings s =
+          new ProfilerSettings(
+              events,
+              period,
+              cpuTimeSampling,
+              allocationSamplesPerSecond,
+              lockThreshold,
+              window,
+              resolution,
+              maxStacks,
+              maxDepth,
+              startTimeout);
       return new ContinuousProfiler(s, log, clockMillis);
     }
   }

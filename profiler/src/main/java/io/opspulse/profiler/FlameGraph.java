@@ -30,7 +30,8 @@ public final class FlameGraph {
   static final int FRAME_HEIGHT = 16;
   private static final int MAX_FRAMES = 20_000;
 
-  private static final String STYLE = """
+  private static final String STYLE =
+      """
       body{margin:0;font:13px system-ui,sans-serif;background:#fafafa;color:#222}
       header{padding:8px 12px;background:#fff;border-bottom:1px solid #ddd;position:sticky;top:0}
       h1{font-size:16px;margin:0 0 4px}
@@ -50,7 +51,8 @@ public final class FlameGraph {
 
   // The page's only script. It reads frame data from the SVG's data-* attributes and writes text
   // with textContent, so names are never parsed as markup. Its hash goes into the page's CSP.
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       (function () {
         'use strict';
         var errors = document.getElementById('errors');
@@ -119,8 +121,8 @@ public final class FlameGraph {
       })();
       """;
 
-  private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-"
-      + sha256(SCRIPT) + "'";
+  private static final String CSP =
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" + sha256(SCRIPT) + "'";
 
   private FlameGraph() {}
 
@@ -134,13 +136,24 @@ public final class FlameGraph {
     StringBuilder sb = new StringBuilder(64 * 1024);
     String title = profile.event().key() + " flame graph";
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(Markup.escape(CSP)).append("\">\n")
-        .append("<title>").append(Markup.escape(title)).append("</title>\n<style>").append(STYLE).append("</style>\n")
-        .append("</head>\n<body>\n<header>\n<h1>").append(Markup.escape(title)).append("</h1>\n")
-        .append("<p class=\"meta\">").append(Markup.escape(summary(profile))).append("</p>\n")
-        .append("<input id=\"search\" type=\"search\" placeholder=\"search frames: text or regular expression\" "
-            + "aria-label=\"search frames\"> <button id=\"reset\" type=\"button\">Reset zoom</button>"
-            + "<span id=\"matched\"></span>\n")
+        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .append(Markup.escape(CSP))
+        .append("\">\n")
+        .append("<title>")
+        .append(Markup.escape(title))
+        .append("</title>\n<style>")
+        .append(STYLE)
+        .append("</style>\n")
+        .append("</head>\n<body>\n<header>\n<h1>")
+        .append(Markup.escape(title))
+        .append("</h1>\n")
+        .append("<p class=\"meta\">")
+        .append(Markup.escape(summary(profile)))
+        .append("</p>\n")
+        .append(
+            "<input id=\"search\" type=\"search\" placeholder=\"search frames: text or regular expression\" "
+                + "aria-label=\"search frames\"> <button id=\"reset\" type=\"button\">Reset zoom</button>"
+                + "<span id=\"matched\"></span>\n")
         .append("<div id=\"details\">click a frame to zoom in</div>\n</header>\n")
         .append("<p id=\"errors\" hidden></p>\n");
     if (profile.isEmpty()) {
@@ -162,11 +175,23 @@ public final class FlameGraph {
 
   /** One line saying what the graph shows. */
   static String summary(Profile p) {
-    return String.format(Locale.ROOT, "%s (%s) \u00b7 %,d %s \u00b7 %d stacks \u00b7 %s to %s%s",
-        p.event().key(), p.source().isEmpty() ? "no source" : p.source(), p.total(), p.event().unit(),
-        p.stacks().size(), p.from().truncatedTo(ChronoUnit.SECONDS), p.to().truncatedTo(ChronoUnit.SECONDS),
-        p.overflowWeight() > 0 ? String.format(Locale.ROOT, " \u00b7 %,d %s in [overflow] (stack cap reached)",
-            p.overflowWeight(), p.event().unit()) : "");
+    return String.format(
+        Locale.ROOT,
+        "%s (%s) \u00b7 %,d %s \u00b7 %d stacks \u00b7 %s to %s%s",
+        p.event().key(),
+        p.source().isEmpty() ? "no source" : p.source(),
+        p.total(),
+        p.event().unit(),
+        p.stacks().size(),
+        p.from().truncatedTo(ChronoUnit.SECONDS),
+        p.to().truncatedTo(ChronoUnit.SECONDS),
+        p.overflowWeight() > 0
+            ? String.format(
+                Locale.ROOT,
+                " \u00b7 %,d %s in [overflow] (stack cap reached)",
+                p.overflowWeight(),
+                p.event().unit())
+            : "");
   }
 
   private static void svg(Profile profile, StringBuilder sb, boolean standalone) {
@@ -178,9 +203,16 @@ public final class FlameGraph {
       depth = Math.max(depth, p.depth);
     }
     int height = (depth + 1) * FRAME_HEIGHT + 4;
-    sb.append("<svg id=\"flamegraph\" xmlns=\"http://www.w3.org/2000/svg\" data-width=\"").append(WIDTH)
-        .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" width=\"")
-        .append(standalone ? String.valueOf(WIDTH) : "100%").append("\" height=\"").append(height)
+    sb.append("<svg id=\"flamegraph\" xmlns=\"http://www.w3.org/2000/svg\" data-width=\"")
+        .append(WIDTH)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(height)
+        .append("\" width=\"")
+        .append(standalone ? String.valueOf(WIDTH) : "100%")
+        .append("\" height=\"")
+        .append(height)
         .append("\" preserveAspectRatio=\"none\"");
     if (standalone) {
       sb.append(" font-family=\"monospace\" font-size=\"12\"");
@@ -190,17 +222,42 @@ public final class FlameGraph {
       double x = p.x * WIDTH;
       double w = p.w * WIDTH;
       String name = p.node.name;
-      String label = String.format(Locale.ROOT, "%s (%,d %s, %.2f%%)", name, p.node.total, profile.event().unit(),
-          100.0 * p.node.total / root.total);
+      String label =
+          String.format(
+              Locale.ROOT,
+              "%s (%,d %s, %.2f%%)",
+              name,
+              p.node.total,
+              profile.event().unit(),
+              100.0 * p.node.total / root.total);
       int room = (int) Math.floor((w - 6) / 7.2);
-      String text = room < 3 ? "" : name.length() <= room ? name : name.substring(0, room - 2) + "..";
-      sb.append("<g class=\"f\" data-n=\"").append(Markup.escape(name)).append(String.format(Locale.ROOT,
-              "\" data-x=\"%.9f\" data-w=\"%.9f\" data-d=\"%d\"><title>", p.x, p.w, p.depth))
-          .append(Markup.escape(label)).append("</title>")
-          .append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"/>",
-              x, p.depth * FRAME_HEIGHT, Math.max(0, w - 0.5), FRAME_HEIGHT - 1, color(name)))
-          .append(String.format(Locale.ROOT, "<text x=\"%.2f\" y=\"%d\">", x + 3, p.depth * FRAME_HEIGHT + 12))
-          .append(Markup.escape(text)).append("</text></g>\n");
+      String text =
+          room < 3 ? "" : name.length() <= room ? name : name.substring(0, room - 2) + "..";
+      sb.append("<g class=\"f\" data-n=\"")
+          .append(Markup.escape(name))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "\" data-x=\"%.9f\" data-w=\"%.9f\" data-d=\"%d\"><title>",
+                  p.x,
+                  p.w,
+                  p.depth))
+          .append(Markup.escape(label))
+          .append("</title>")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"/>",
+                  x,
+                  p.depth * FRAME_HEIGHT,
+                  Math.max(0, w - 0.5),
+                  FRAME_HEIGHT - 1,
+                  color(name)))
+          .append(
+              String.format(
+                  Locale.ROOT, "<text x=\"%.2f\" y=\"%d\">", x + 3, p.depth * FRAME_HEIGHT + 12))
+          .append(Markup.escape(text))
+          .append("</text></g>\n");
     }
     sb.append("</svg>\n");
   }
@@ -227,7 +284,8 @@ public final class FlameGraph {
       Placed p = queue.get(i);
       out.add(p);
       List<Node> kids = new ArrayList<>(p.node.children.values());
-      kids.sort(Comparator.comparingLong((Node n) -> n.total).reversed().thenComparing(n -> n.name));
+      kids.sort(
+          Comparator.comparingLong((Node n) -> n.total).reversed().thenComparing(n -> n.name));
       double x = p.x;
       for (Node k : kids) {
         double w = (double) k.total / total;
@@ -247,8 +305,12 @@ public final class FlameGraph {
     int h = name.hashCode();
     int v1 = (h & 0xff);
     int v2 = ((h >>> 8) & 0xff);
-    boolean jdk = name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.")
-        || name.startsWith("javax.") || name.startsWith("com.sun.");
+    boolean jdk =
+        name.startsWith("java.")
+            || name.startsWith("jdk.")
+            || name.startsWith("sun.")
+            || name.startsWith("javax.")
+            || name.startsWith("com.sun.");
     if (jdk) {
       return "rgb(" + (205 + v1 * 50 / 255) + "," + (150 + v2 * 60 / 255) + ",60)";
     }
@@ -269,8 +331,9 @@ public final class FlameGraph {
 
   private static String sha256(String s) {
     try {
-      return Base64.getEncoder().encodeToString(
-          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return Base64.getEncoder()
+          .encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is in every JDK", e);
     }

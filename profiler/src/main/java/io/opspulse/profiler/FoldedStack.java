@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * One distinct call stack and its weight in a {@link Profile}.
  *
- * @param frames the stack from its root (thread entry) to its top (the frame that was running), each
- *     frame {@code package.Class.method}; synthetic frames are in brackets, such as {@code [truncated]}
+ * @param frames the stack from its root (thread entry) to its top (the frame that was running),
+ *     each frame {@code package.Class.method}; synthetic frames are in brackets, such as {@code
+ *     [truncated]}
  * @param weight samples, bytes or nanoseconds, as the profile's {@link ProfileEvent#unit()} says
  */
 public record FoldedStack(List<String> frames, long weight) {

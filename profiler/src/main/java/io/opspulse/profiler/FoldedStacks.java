@@ -67,15 +67,23 @@ public final class FoldedStacks {
       }
       int space = line.lastIndexOf(' ');
       if (space <= 0) {
-        throw new IllegalArgumentException("line " + (i + 1) + ": expected 'frame;frame;... weight', got '"
-            + abbreviate(line) + "'");
+        throw new IllegalArgumentException(
+            "line "
+                + (i + 1)
+                + ": expected 'frame;frame;... weight', got '"
+                + abbreviate(line)
+                + "'");
       }
       long weight;
       try {
         weight = Long.parseLong(line.substring(space + 1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("line " + (i + 1) + ": weight '" + abbreviate(line.substring(space + 1))
-            + "' is not a whole number");
+        throw new IllegalArgumentException(
+            "line "
+                + (i + 1)
+                + ": weight '"
+                + abbreviate(line.substring(space + 1))
+                + "' is not a whole number");
       }
       out.add(new FoldedStack(Arrays.asList(line.substring(0, space).split(";", -1)), weight));
     }

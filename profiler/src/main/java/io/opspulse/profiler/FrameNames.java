@@ -2,10 +2,14 @@ package io.opspulse.profiler;
 
 /** How frames are named, and the synthetic frames the profiler adds. */
 final class FrameNames {
-  /** Root frame of a stack JFR or the depth cap cut short: its real root-side frames are missing. */
+  /**
+   * Root frame of a stack JFR or the depth cap cut short: its real root-side frames are missing.
+   */
   static final String TRUNCATED = "[truncated]";
+
   /** The one stack that carries samples whose own stack could not be kept (distinct-stack cap). */
   static final String OVERFLOW = "[overflow]";
+
   /** A sample that came without a stack trace. */
   static final String UNKNOWN = "[unknown]";
 
@@ -16,17 +20,19 @@ final class FrameNames {
   }
 
   /**
-   * {@code type.method}, made safe for the folded format: JVM names cannot hold ';' but hidden classes
-   * and other languages' names can be odd, so separators and line breaks never reach the output.
+   * {@code type.method}, made safe for the folded format: JVM names cannot hold ';' but hidden
+   * classes and other languages' names can be odd, so separators and line breaks never reach the
+   * output.
    */
   static String frame(String typeName, String methodName) {
     return clean(stableType(typeName) + "." + methodName);
   }
 
   /**
-   * A lambda's hidden class is named per JVM run ({@code Foo$$Lambda$41+0x00007f56900cd00.1607521710}
-   * on JDK 17, {@code Foo$$Lambda/0x...} later): cut to {@code Foo$$Lambda} so stacks from two runs,
-   * or two lambdas of one class, fold together and a flame graph stays readable.
+   * A lambda's hidden class is named per JVM run ({@code
+   * Foo$$Lambda$41+0x00007f56900cd00.1607521710} on JDK 17, {@code Foo$$Lambda/0x...} later): cut
+   * to {@code Foo$$Lambda} so stacks from two runs, or two lambdas of one class, fold together and
+   * a flame graph stays readable.
    */
   static String stableType(String typeName) {
     int i = typeName.indexOf("$$Lambda");

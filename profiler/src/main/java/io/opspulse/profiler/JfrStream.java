@@ -16,21 +16,28 @@ import jdk.jfr.consumer.RecordingStream;
 
 /**
  * The JFR side: one {@link RecordingStream} with only the events the profiler needs, each event
- * turned into frames and added to its {@link RollingProfile}. Everything that touches {@code jdk.jfr}
- * lives here, so a JVM without that module fails when this class loads, which the starter catches.
+ * turned into frames and added to its {@link RollingProfile}. Everything that touches {@code
+ * jdk.jfr} lives here, so a JVM without that module fails when this class loads, which the starter
+ * catches.
  */
 final class JfrStream implements AutoCloseable {
   static final String EXECUTION_SAMPLE = "jdk.ExecutionSample";
+
   /** JDK 25+ on Linux: samples by CPU time used rather than wall-clock ticks (JEP 509). */
   static final String CPU_TIME_SAMPLE = "jdk.CPUTimeSample";
+
   static final String ALLOCATION_SAMPLE = "jdk.ObjectAllocationSample";
   static final String MONITOR_ENTER = "jdk.JavaMonitorEnter";
   static final String THREAD_PARK = "jdk.ThreadPark";
 
   private final RecordingStream stream;
   private final String cpuSource;
-  /** Frame names by method; JFR hands out one object per method and chunk, so this saves most work. */
+
+  /**
+   * Frame names by method; JFR hands out one object per method and chunk, so this saves most work.
+   */
   private final Map<RecordedMethod, String> names = new IdentityHashMap<>();
+
   private volatile boolean closed;
 
   private JfrStream(RecordingStream stream, String cpuSource) {
@@ -56,13 +63,16 @@ final class JfrStream implements AutoCloseable {
    * Opens the stream and starts it on a daemon thread, where events then arrive; {@code onFailure}
    * hears of the stream failing later (not of it being closed).
    */
-  static JfrStream start(ProfilerSettings settings, Map<ProfileEvent, RollingProfile> profiles,
+  static JfrStream start(
+      ProfilerSettings settings,
+      Map<ProfileEvent, RollingProfile> profiles,
       Consumer<Throwable> onFailure) {
     RecordingStream rs = new RecordingStream();
     try {
       rs.setReuse(true);
       rs.setOrdered(false);
-      // JFR still writes chunks to its repository before the stream reads them: keep little on disk.
+      // JFR still writes chunks to its repository before the stream reads them: keep little on
+      // disk.
       rs.setMaxAge(Duration.ofSeconds(30));
       rs.setMaxSize(32L * 1024 * 1024);
       String cpuSource = "";
@@ -76,8 +86,11 @@ final class JfrStream implements AutoCloseable {
       js = new JfrStream(rs, cpuSource);
       if (cpu != null) {
         if (cpuSource.equals(CPU_TIME_SAMPLE)) {
-          // One sample per period of CPU time each thread uses: the same period, but only running threads.
-          rs.enable(CPU_TIME_SAMPLE).with("throttle", settings.period().toMillis() + "ms").withStackTrace();
+          // One sample per period of CPU time each thread uses: the same period, but only running
+          // threads.
+          rs.enable(CPU_TIME_SAMPLE)
+              .with("throttle", settings.period().toMillis() + "ms")
+              .withStackTrace();
         } else {
           rs.enable(EXECUTION_SAMPLE).withPeriod(settings.period());
         }
@@ -86,7 +99,8 @@ final class JfrStream implements AutoCloseable {
       RollingProfile alloc = profiles.get(ProfileEvent.ALLOC);
       if (alloc != null) {
         alloc.source(ALLOCATION_SAMPLE);
-        rs.enable(ALLOCATION_SAMPLE).with("throttle", settings.allocationSamplesPerSecond() + "/s")
+        rs.enable(ALLOCATION_SAMPLE)
+            .with("throttle", settings.allocationSamplesPerSecond() + "/s")
             .withStackTrace();
         rs.onEvent(ALLOCATION_SAMPLE, e -> js.add(alloc, e, e.getLong("weight")));
       }
@@ -96,23 +110,29 @@ final class JfrStream implements AutoCloseable {
         rs.enable(MONITOR_ENTER).withThreshold(settings.lockThreshold()).withStackTrace();
         rs.enable(THREAD_PARK).withThreshold(settings.lockThreshold()).withStackTrace();
         rs.onEvent(MONITOR_ENTER, e -> js.add(lock, e, e.getDuration().toNanos()));
-        rs.onEvent(THREAD_PARK, e -> {
-          if (isLockPark(e)) {
-            js.add(lock, e, e.getDuration().toNanos());
-          }
-        });
+        rs.onEvent(
+            THREAD_PARK,
+            e -> {
+              if (isLockPark(e)) {
+                js.add(lock, e, e.getDuration().toNanos());
+              }
+            });
       }
       // Not rs.startAsync(): its "JFR Event Stream" thread is not a daemon and would keep the JVM
-      // alive after the application's last thread ended. Our own daemon thread runs the stream instead.
-      Thread t = new Thread(() -> {
-        try {
-          rs.start();
-        } catch (Throwable e) {
-          if (!js.closed) {
-            onFailure.accept(e);
-          }
-        }
-      }, "opspulse-profiler-jfr");
+      // alive after the application's last thread ended. Our own daemon thread runs the stream
+      // instead.
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  rs.start();
+                } catch (Throwable e) {
+                  if (!js.closed) {
+                    onFailure.accept(e);
+                  }
+                }
+              },
+              "opspulse-profiler-jfr");
       t.setDaemon(true);
       t.start();
       return js;
@@ -128,8 +148,8 @@ final class JfrStream implements AutoCloseable {
 
   /**
    * A park counts as lock contention when the thread parked on a lock (ReentrantLock's sync,
-   * ReentrantReadWriteLock, StampedLock, Semaphore). Condition waits and queue takes are how idle pool
-   * threads wait for work: counting them would bury contention under idleness.
+   * ReentrantReadWriteLock, StampedLock, Semaphore). Condition waits and queue takes are how idle
+   * pool threads wait for work: counting them would bury contention under idleness.
    */
   static boolean isLockPark(RecordedEvent e) {
     RecordedClass parked = e.getValue("parkedClass");
@@ -140,7 +160,8 @@ final class JfrStream implements AutoCloseable {
   }
 
   static boolean isLockClass(String name) {
-    return !name.contains("ConditionObject") && (name.contains("Lock") || name.contains("Semaphore"));
+    return !name.contains("ConditionObject")
+        && (name.contains("Lock") || name.contains("Semaphore"));
   }
 
   private void add(RollingProfile profile, RecordedEvent e, long weight) {
@@ -153,7 +174,8 @@ final class JfrStream implements AutoCloseable {
       List<RecordedFrame> fs = st.getFrames();
       frames = new String[fs.size()];
       for (int i = 0; i < frames.length; i++) {
-        frames[frames.length - 1 - i] = name(fs.get(i).getMethod()); // JFR lists the top frame first
+        frames[frames.length - 1 - i] =
+            name(fs.get(i).getMethod()); // JFR lists the top frame first
       }
       truncated = st.isTruncated();
     }

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link Profile} as pprof's {@code Profile} message (github.com/google/pprof, proto/profile.proto),
- * uncompressed. Frames carry names only (the folded stacks keep no file or line), so each distinct frame
- * is one {@code Function} and one {@code Location} with the same id, and no {@code Mapping} is written:
- * there is no native binary to symbolize, and pprof only symbolizes locations that belong to one.
+ * A {@link Profile} as pprof's {@code Profile} message (github.com/google/pprof,
+ * proto/profile.proto), uncompressed. Frames carry names only (the folded stacks keep no file or
+ * line), so each distinct frame is one {@code Function} and one {@code Location} with the same id,
+ * and no {@code Mapping} is written: there is no native binary to symbolize, and pprof only
+ * symbolizes locations that belong to one.
  */
 final class PprofEncoder {
   // Field numbers of profile.proto.
@@ -46,19 +47,27 @@ final class PprofEncoder {
   }
 
   /**
-   * The sample types of one event, named as Go's runtime names its own so that pprof tools, Pyroscope
-   * and Parca recognise them: CPU as {@code samples/count} and {@code cpu/nanoseconds} (each sample
-   * stands for one period of CPU), allocation as {@code alloc_space/bytes}, lock waits as
-   * {@code delay/nanoseconds} (Go's mutex and block profiles). The profiler keeps weights, not event
-   * counts, so allocation and lock profiles have no {@code count} type.
+   * The sample types of one event, named as Go's runtime names its own so that pprof tools,
+   * Pyroscope and Parca recognise them: CPU as {@code samples/count} and {@code cpu/nanoseconds}
+   * (each sample stands for one period of CPU), allocation as {@code alloc_space/bytes}, lock waits
+   * as {@code delay/nanoseconds} (Go's mutex and block profiles). The profiler keeps weights, not
+   * event counts, so allocation and lock profiles have no {@code count} type.
    */
   record SampleTypes(List<ValueType> types, ValueType periodType, long period) {
     static SampleTypes of(ProfileEvent event, Duration cpuPeriod) {
       ValueType cpu = new ValueType("cpu", "nanoseconds");
       return switch (event) {
-        case CPU -> new SampleTypes(List.of(new ValueType("samples", "count"), cpu), cpu, cpuPeriod.toNanos());
-        case ALLOC -> new SampleTypes(List.of(new ValueType("alloc_space", "bytes")), new ValueType("space", "bytes"), 0);
-        case LOCK -> new SampleTypes(List.of(new ValueType("delay", "nanoseconds")), new ValueType("delay", "nanoseconds"), 0);
+        case CPU ->
+            new SampleTypes(
+                List.of(new ValueType("samples", "count"), cpu), cpu, cpuPeriod.toNanos());
+        case ALLOC ->
+            new SampleTypes(
+                List.of(new ValueType("alloc_space", "bytes")), new ValueType("space", "bytes"), 0);
+        case LOCK ->
+            new SampleTypes(
+                List.of(new ValueType("delay", "nanoseconds")),
+                new ValueType("delay", "nanoseconds"),
+                0);
       };
     }
 
@@ -69,14 +78,18 @@ final class PprofEncoder {
 
     /** The values of a stack of weight {@code weight}, one per sample type. */
     long[] values(long weight) {
-      return types.size() == 2 ? new long[] {weight, Math.multiplyExact(weight, period)} : new long[] {weight};
+      return types.size() == 2
+          ? new long[] {weight, Math.multiplyExact(weight, period)}
+          : new long[] {weight};
     }
   }
 
   /** A sample or period type: what is counted, in which unit. */
   record ValueType(String type, String unit) {}
 
-  /** {@code profile} as an uncompressed pprof message; CPU samples each stand for {@code cpuPeriod}. */
+  /**
+   * {@code profile} as an uncompressed pprof message; CPU samples each stand for {@code cpuPeriod}.
+   */
   static byte[] encode(Profile profile, Duration cpuPeriod) {
     if (cpuPeriod.isNegative() || cpuPeriod.isZero()) {
       throw new IllegalArgumentException("cpuPeriod: must be positive, got " + cpuPeriod);
@@ -96,18 +109,22 @@ final class PprofEncoder {
       for (int i = 0; i < locations.length; i++) {
         locations[i] = function(frames.get(frames.size() - 1 - i)); // pprof lists the leaf first
       }
-      part.reset().packed(SAMPLE_LOCATION_ID, locations).packed(SAMPLE_VALUE, types.values(stack.weight()));
+      part.reset()
+          .packed(SAMPLE_LOCATION_ID, locations)
+          .packed(SAMPLE_VALUE, types.values(stack.weight()));
       out.message(PROFILE_SAMPLE, part);
     }
     ProtoWriter line = new ProtoWriter();
     for (int id = 1; id <= functionNames.size(); id++) {
       line.reset().int64(LINE_FUNCTION_ID, id);
-      out.message(PROFILE_LOCATION, part.reset().int64(LOCATION_ID, id).message(LOCATION_LINE, line));
+      out.message(
+          PROFILE_LOCATION, part.reset().int64(LOCATION_ID, id).message(LOCATION_LINE, line));
     }
     for (int id = 1; id <= functionNames.size(); id++) {
       long name = string(functionNames.get(id - 1));
       // No system_name: pprof "demangles" a function whose name equals its system name, and its C++
-      // heuristics cut <...> out of it, which turns Java's Foo.<init> into Foo. (go tool pprof over HTTP).
+      // heuristics cut <...> out of it, which turns Java's Foo.<init> into Foo. (go tool pprof over
+      // HTTP).
       out.message(PROFILE_FUNCTION, part.reset().int64(FUNCTION_ID, id).int64(FUNCTION_NAME, name));
     }
     out.int64(PROFILE_TIME_NANOS, epochNanos(profile.from()));
@@ -118,7 +135,8 @@ final class PprofEncoder {
       out.packed(PROFILE_COMMENT, new long[] {string("source=" + profile.source())});
     }
     out.int64(PROFILE_DEFAULT_SAMPLE_TYPE, string(types.defaultType().type()));
-    // Last, once every string is interned: decoders resolve indexes after reading the whole message.
+    // Last, once every string is interned: decoders resolve indexes after reading the whole
+    // message.
     for (String s : stringTable) {
       out.string(PROFILE_STRING_TABLE, s);
     }
@@ -126,7 +144,8 @@ final class PprofEncoder {
   }
 
   private ProtoWriter valueType(ProtoWriter w, ValueType type) {
-    return w.int64(VALUE_TYPE_TYPE, string(type.type())).int64(VALUE_TYPE_UNIT, string(type.unit()));
+    return w.int64(VALUE_TYPE_TYPE, string(type.type()))
+        .int64(VALUE_TYPE_UNIT, string(type.unit()));
   }
 
   private int function(String name) {

@@ -15,12 +15,17 @@ import java.util.Objects;
  * @param source the JFR event(s) the samples came from, e.g. {@code jdk.ExecutionSample}
  * @param from start of the span covered
  * @param to end of the span covered
- * @param stacks distinct stacks, heaviest first; stacks that arrived after the distinct-stack cap was
- *     reached are folded into one {@code [overflow]} stack, so weights still add up
+ * @param stacks distinct stacks, heaviest first; stacks that arrived after the distinct-stack cap
+ *     was reached are folded into one {@code [overflow]} stack, so weights still add up
  * @param overflowWeight the part of the total carried by that {@code [overflow]} stack
  */
 public record Profile(
-    ProfileEvent event, String source, Instant from, Instant to, List<FoldedStack> stacks, long overflowWeight) {
+    ProfileEvent event,
+    String source,
+    Instant from,
+    Instant to,
+    List<FoldedStack> stacks,
+    long overflowWeight) {
 
   public Profile {
     Objects.requireNonNull(event, "event");
@@ -62,11 +67,13 @@ public record Profile(
       }
     }
     List<Map.Entry<String, Long>> entries = new ArrayList<>(byFrame.entrySet());
-    entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
-        .thenComparing(Map.Entry.comparingByKey()));
+    entries.sort(
+        Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+            .thenComparing(Map.Entry.comparingByKey()));
     List<HotFrame> hot = new ArrayList<>(Math.min(k, entries.size()));
     for (Map.Entry<String, Long> e : entries.subList(0, Math.min(k, entries.size()))) {
-      hot.add(new HotFrame(e.getKey(), e.getValue(), total == 0 ? 0 : (double) e.getValue() / total));
+      hot.add(
+          new HotFrame(e.getKey(), e.getValue(), total == 0 ? 0 : (double) e.getValue() / total));
     }
     return List.copyOf(hot);
   }

@@ -4,9 +4,13 @@ import java.util.Locale;
 
 /** What a profile counts: where CPU time, allocated bytes or lock waiting went. */
 public enum ProfileEvent {
-  /** CPU samples: {@code jdk.ExecutionSample}, or {@code jdk.CPUTimeSample} where the JVM has it. */
+  /**
+   * CPU samples: {@code jdk.ExecutionSample}, or {@code jdk.CPUTimeSample} where the JVM has it.
+   */
   CPU("cpu", "samples"),
-  /** Allocation samples ({@code jdk.ObjectAllocationSample}), weighted by the bytes each stands for. */
+  /**
+   * Allocation samples ({@code jdk.ObjectAllocationSample}), weighted by the bytes each stands for.
+   */
   ALLOC("alloc", "bytes"),
   /**
    * Lock contention: {@code jdk.JavaMonitorEnter} and {@code jdk.ThreadPark} on a lock, weighted by

@@ -46,7 +46,10 @@ final class ProtoWriter {
     return this;
   }
 
-  /** A packed repeated int64/uint64 field (proto3's default for repeated scalars); nothing when empty. */
+  /**
+   * A packed repeated int64/uint64 field (proto3's default for repeated scalars); nothing when
+   * empty.
+   */
   ProtoWriter packed(int field, long[] values) {
     if (values.length == 0) {
       return this;
@@ -71,7 +74,9 @@ final class ProtoWriter {
     return Arrays.copyOf(buf, size);
   }
 
-  /** Empties the writer, keeping its buffer, so one writer serves every sample or location in turn. */
+  /**
+   * Empties the writer, keeping its buffer, so one writer serves every sample or location in turn.
+   */
   ProtoWriter reset() {
     size = 0;
     return this;
@@ -81,7 +86,10 @@ final class ProtoWriter {
     varint(((long) field << 3) | wireType);
   }
 
-  /** Base-128, least significant group first; a negative int64 takes all ten bytes, as protobuf says. */
+  /**
+   * Base-128, least significant group first; a negative int64 takes all ten bytes, as protobuf
+   * says.
+   */
   private void varint(long value) {
     ensure(10);
     while ((value & ~0x7FL) != 0) {

@@ -12,14 +12,14 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The rolling window of one event: a ring of time buckets, each mapping stack ids to weights, over a
- * {@link StackTable} shared by the buckets. A bucket older than the window is emptied and its stacks
- * released, so memory follows what the window holds, never the process's age.
+ * The rolling window of one event: a ring of time buckets, each mapping stack ids to weights, over
+ * a {@link StackTable} shared by the buckets. A bucket older than the window is emptied and its
+ * stacks released, so memory follows what the window holds, never the process's age.
  *
  * <p>Memory is bounded by construction: at most {@code maxStacks} distinct stacks of at most {@code
- * maxDepth + 1} frames, at most {@code 4 * maxStacks} distinct frame names of at most 512 characters,
- * and at most {@code 16 * maxStacks} (bucket, stack) weight entries over the window, plus one
- * overflow entry per bucket. Samples past a cap count under the {@code [overflow]} stack.
+ * maxDepth + 1} frames, at most {@code 4 * maxStacks} distinct frame names of at most 512
+ * characters, and at most {@code 16 * maxStacks} (bucket, stack) weight entries over the window,
+ * plus one overflow entry per bucket. Samples past a cap count under the {@code [overflow]} stack.
  * One thread adds (JFR's stream); HTTP and metric threads take snapshots, so both are synchronized:
  * an add is a few hash lookups, a snapshot copies at most the window's entries.
  */
@@ -42,12 +42,18 @@ final class RollingProfile {
   private final int maxEntries;
   private int entries;
 
-  RollingProfile(ProfileEvent event, Duration window, Duration resolution, int maxStacks, int maxDepth,
+  RollingProfile(
+      ProfileEvent event,
+      Duration window,
+      Duration resolution,
+      int maxStacks,
+      int maxDepth,
       LongSupplier clockMillis) {
     this.event = event;
     this.resolutionMillis = resolution.toMillis();
     if (resolutionMillis < 1 || window.toMillis() % resolutionMillis != 0) {
-      throw new IllegalArgumentException("window " + window + " must be a whole number of resolution " + resolution);
+      throw new IllegalArgumentException(
+          "window " + window + " must be a whole number of resolution " + resolution);
     }
     int n = Math.toIntExact(window.toMillis() / resolutionMillis);
     if (n < 1 || n > 3600) {
@@ -79,9 +85,9 @@ final class RollingProfile {
   }
 
   /**
-   * The cap on (bucket, stack) entries over the whole window: sixteen per stack. A window where every
-   * bucket holds every stack would otherwise cost {@code buckets * maxStacks} entries; real services
-   * see far fewer (a minute of CPU samples at 20 ms is at most 15,000 samples on JDK 17).
+   * The cap on (bucket, stack) entries over the whole window: sixteen per stack. A window where
+   * every bucket holds every stack would otherwise cost {@code buckets * maxStacks} entries; real
+   * services see far fewer (a minute of CPU samples at 20 ms is at most 15,000 samples on JDK 17).
    */
   static int entriesFor(int maxStacks) {
     return maxStacks * 16;
@@ -135,8 +141,10 @@ final class RollingProfile {
       now = clockMillis.getAsLong();
       long nowIdx = Math.floorDiv(now, resolutionMillis);
       expire(nowIdx);
-      long spanBuckets = Math.max(1, Math.min(stamps.length,
-          (span.toMillis() + resolutionMillis - 1) / resolutionMillis));
+      long spanBuckets =
+          Math.max(
+              1,
+              Math.min(stamps.length, (span.toMillis() + resolutionMillis - 1) / resolutionMillis));
       minIdx = nowIdx - spanBuckets + 1;
       for (int slot = 0; slot < stamps.length; slot++) {
         if (stamps[slot] != NONE && stamps[slot] >= minIdx) {
@@ -150,10 +158,17 @@ final class RollingProfile {
     List<FoldedStack> stacks = new ArrayList<>(sum.size());
     // Every id in sum had its frames looked up above.
     sum.forEach((id, w) -> stacks.add(new FoldedStack(Objects.requireNonNull(frames.get(id)), w)));
-    stacks.sort(Comparator.comparingLong(FoldedStack::weight).reversed()
-        .thenComparing(s -> String.join(";", s.frames())));
-    return new Profile(event, source, Instant.ofEpochMilli(minIdx * resolutionMillis), Instant.ofEpochMilli(now),
-        stacks, sum.getOrDefault(StackTable.OVERFLOW_ID, 0L));
+    stacks.sort(
+        Comparator.comparingLong(FoldedStack::weight)
+            .reversed()
+            .thenComparing(s -> String.join(";", s.frames())));
+    return new Profile(
+        event,
+        source,
+        Instant.ofEpochMilli(minIdx * resolutionMillis),
+        Instant.ofEpochMilli(now),
+        stacks,
+        sum.getOrDefault(StackTable.OVERFLOW_ID, 0L));
   }
 
   long samples() {

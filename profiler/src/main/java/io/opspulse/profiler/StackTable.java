@@ -8,14 +8,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Interns stacks and their frames, gives each distinct stack a small int id, and forgets a stack when
- * no time bucket refers to it any more. At most {@code maxStacks} stacks and {@code maxFrames}
+ * Interns stacks and their frames, gives each distinct stack a small int id, and forgets a stack
+ * when no time bucket refers to it any more. At most {@code maxStacks} stacks and {@code maxFrames}
  * distinct frame names are held; the caller folds the rest into {@link #OVERFLOW_ID}. Not
  * thread-safe: {@link RollingProfile} guards it.
  */
 final class StackTable {
   /** Id of the {@code [overflow]} stack; it is always present and never counts against the cap. */
   static final int OVERFLOW_ID = 0;
+
   static final int NO_ROOM = -1;
 
   private final int maxStacks;
@@ -27,7 +28,8 @@ final class StackTable {
 
   StackTable(int maxStacks, int maxFrames) {
     if (maxStacks < 1 || maxFrames < 1) {
-      throw new IllegalArgumentException("maxStacks and maxFrames must be at least 1: " + maxStacks + ", " + maxFrames);
+      throw new IllegalArgumentException(
+          "maxStacks and maxFrames must be at least 1: " + maxStacks + ", " + maxFrames);
     }
     this.maxStacks = maxStacks;
     this.maxFrames = maxFrames;
@@ -105,7 +107,8 @@ final class StackTable {
     byId.set(id, null);
     freeIds.add(id);
     for (String name : key.frames) {
-      Frame f = Objects.requireNonNull(frames.get(name), "a stack's frames stay interned while it is");
+      Frame f =
+          Objects.requireNonNull(frames.get(name), "a stack's frames stay interned while it is");
       if (--f.refs == 0) {
         frames.remove(name);
       }

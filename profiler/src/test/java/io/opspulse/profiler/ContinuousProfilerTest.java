@@ -15,11 +15,14 @@ class ContinuousProfilerTest {
   void badOptionsAreRejectedByName() {
     assertThatThrownBy(() -> ContinuousProfiler.builder().period(Duration.ZERO).build())
         .hasMessageStartingWith("period:");
-    assertThatThrownBy(() -> ContinuousProfiler.builder().events().build()).hasMessageStartingWith("events:");
+    assertThatThrownBy(() -> ContinuousProfiler.builder().events().build())
+        .hasMessageStartingWith("events:");
     assertThatThrownBy(() -> ContinuousProfiler.builder().window(Duration.ofMillis(1500)).build())
         .hasMessageStartingWith("window:");
-    assertThatThrownBy(() -> ContinuousProfiler.builder().maxStacks(1).build()).hasMessageStartingWith("maxStacks:");
-    assertThatThrownBy(() -> ContinuousProfiler.builder().maxDepth(0).build()).hasMessageStartingWith("maxDepth:");
+    assertThatThrownBy(() -> ContinuousProfiler.builder().maxStacks(1).build())
+        .hasMessageStartingWith("maxStacks:");
+    assertThatThrownBy(() -> ContinuousProfiler.builder().maxDepth(0).build())
+        .hasMessageStartingWith("maxDepth:");
   }
 
   @Test
@@ -35,23 +38,36 @@ class ContinuousProfilerTest {
   @Test
   void startsRecordingInTheBackgroundAndStopsOnClose() {
     List<String> log = new CopyOnWriteArrayList<>();
-    ContinuousProfiler p = ContinuousProfiler.builder().log(log::add).period(Duration.ofMillis(10)).build();
+    ContinuousProfiler p =
+        ContinuousProfiler.builder().log(log::add).period(Duration.ofMillis(10)).build();
     try {
       assertThat(p.state()).isEqualTo(ContinuousProfiler.State.NEW);
       p.start();
-      assertThat(p.state()).isIn(ContinuousProfiler.State.STARTING, ContinuousProfiler.State.RUNNING);
-      Poll.untilTrue("the profiler running", Duration.ofSeconds(20), () -> p.state() == ContinuousProfiler.State.RUNNING);
-      Poll.untilTrue("CPU samples of this busy test", Duration.ofSeconds(30), () -> {
-        spin();
-        return p.samples(ProfileEvent.CPU) > 0;
-      });
+      assertThat(p.state())
+          .isIn(ContinuousProfiler.State.STARTING, ContinuousProfiler.State.RUNNING);
+      Poll.untilTrue(
+          "the profiler running",
+          Duration.ofSeconds(20),
+          () -> p.state() == ContinuousProfiler.State.RUNNING);
+      Poll.untilTrue(
+          "CPU samples of this busy test",
+          Duration.ofSeconds(30),
+          () -> {
+            spin();
+            return p.samples(ProfileEvent.CPU) > 0;
+          });
       assertThat(p.snapshot(Duration.ofSeconds(60), ProfileEvent.CPU).source())
           .isIn(JfrStream.EXECUTION_SAMPLE, JfrStream.CPU_TIME_SAMPLE);
       assertThat(Thread.getAllStackTraces().keySet())
-          .as("every thread JFR streaming runs on is a daemon: the profiler must never keep a JVM alive")
-          .filteredOn(t -> t.getName().startsWith("JFR") || t.getName().startsWith("opspulse-profiler"))
-          .isNotEmpty().allMatch(Thread::isDaemon);
-      assertThat(log).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING).startsWith("profiling cpu with jdk.");
+          .as(
+              "every thread JFR streaming runs on is a daemon: the profiler must never keep a JVM alive")
+          .filteredOn(
+              t -> t.getName().startsWith("JFR") || t.getName().startsWith("opspulse-profiler"))
+          .isNotEmpty()
+          .allMatch(Thread::isDaemon);
+      assertThat(log)
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("profiling cpu with jdk.");
     } finally {
       p.close();
     }

@@ -23,22 +23,31 @@ class FlameGraphTest {
   static final String HOSTILE_CONTROL = "ctl\u0001\u0008\uFFFF\uD800end & 'quote'";
 
   private static Profile profile(FoldedStack... stacks) {
-    return new Profile(ProfileEvent.CPU, "jdk.ExecutionSample", Instant.parse("2026-01-01T00:00:00Z"),
-        Instant.parse("2026-01-01T00:01:00Z"), List.of(stacks), 0);
+    return new Profile(
+        ProfileEvent.CPU,
+        "jdk.ExecutionSample",
+        Instant.parse("2026-01-01T00:00:00Z"),
+        Instant.parse("2026-01-01T00:01:00Z"),
+        List.of(stacks),
+        0);
   }
 
-  private final Profile hostile = profile(
-      new FoldedStack(List.of("main", HOSTILE_SCRIPT), 40),
-      new FoldedStack(List.of("main", HOSTILE_ATTR), 30),
-      new FoldedStack(List.of("main", HOSTILE_CLOSE), 20),
-      new FoldedStack(List.of("main", HOSTILE_CONTROL), 10));
+  private final Profile hostile =
+      profile(
+          new FoldedStack(List.of("main", HOSTILE_SCRIPT), 40),
+          new FoldedStack(List.of("main", HOSTILE_ATTR), 30),
+          new FoldedStack(List.of("main", HOSTILE_CLOSE), 20),
+          new FoldedStack(List.of("main", HOSTILE_CONTROL), 10));
 
   @Test
   void hostileFrameNamesStayTextInThePage() {
     String html = FlameGraph.html(hostile);
 
-    assertThat(html).doesNotContain(HOSTILE_SCRIPT, HOSTILE_ATTR, HOSTILE_CLOSE, "<img", "\u0001")
-        .contains("&lt;script&gt;alert(1)&lt;/script&gt;", "x&quot; onmouseover=&quot;alert(2)",
+    assertThat(html)
+        .doesNotContain(HOSTILE_SCRIPT, HOSTILE_ATTR, HOSTILE_CLOSE, "<img", "\u0001")
+        .contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "x&quot; onmouseover=&quot;alert(2)",
             "&lt;/svg&gt;&lt;/body&gt;&lt;img src=x onerror=alert(3)&gt;");
     // The only script element is the page's own.
     assertThat(html.split("<script", -1)).hasSize(2);
@@ -52,15 +61,24 @@ class FlameGraphTest {
     for (int i = 0; i < groups.getLength(); i++) {
       names.add(((Element) groups.item(i)).getAttribute("data-n"));
     }
-    assertThat(names).contains("all", "main", HOSTILE_SCRIPT, HOSTILE_ATTR, HOSTILE_CLOSE,
-        "ctl\uFFFD\uFFFD\uFFFD\uFFFDend & 'quote'");
+    assertThat(names)
+        .contains(
+            "all",
+            "main",
+            HOSTILE_SCRIPT,
+            HOSTILE_ATTR,
+            HOSTILE_CLOSE,
+            "ctl\uFFFD\uFFFD\uFFFD\uFFFDend & 'quote'");
   }
 
   @Test
   void widthsAreProportionalToWeightAndHeaviestComesFirst() throws Exception {
-    Document svg = parse(FlameGraph.svg(profile(
-        new FoldedStack(List.of("main", "hot"), 75),
-        new FoldedStack(List.of("main", "cold"), 25))));
+    Document svg =
+        parse(
+            FlameGraph.svg(
+                profile(
+                    new FoldedStack(List.of("main", "hot"), 75),
+                    new FoldedStack(List.of("main", "cold"), 25))));
     Element hot = frame(svg, "hot");
     Element cold = frame(svg, "cold");
     assertThat(Double.parseDouble(hot.getAttribute("data-w"))).isCloseTo(0.75, within(1e-6));
@@ -68,14 +86,18 @@ class FlameGraphTest {
     assertThat(Double.parseDouble(hot.getAttribute("data-x"))).isZero();
     assertThat(Double.parseDouble(cold.getAttribute("data-x"))).isCloseTo(0.75, within(1e-6));
     assertThat(hot.getAttribute("data-d")).isEqualTo("2");
-    assertThat(hot.getElementsByTagName("title").item(0).getTextContent()).isEqualTo("hot (75 samples, 75.00%)");
+    assertThat(hot.getElementsByTagName("title").item(0).getTextContent())
+        .isEqualTo("hot (75 samples, 75.00%)");
   }
 
   @Test
   void framesTooNarrowToSeeAreLeftOut() throws Exception {
-    Document svg = parse(FlameGraph.svg(profile(
-        new FoldedStack(List.of("main", "big"), 1_000_000),
-        new FoldedStack(List.of("main", "speck"), 1))));
+    Document svg =
+        parse(
+            FlameGraph.svg(
+                profile(
+                    new FoldedStack(List.of("main", "big"), 1_000_000),
+                    new FoldedStack(List.of("main", "speck"), 1))));
     assertThat(frame(svg, "big")).isNotNull();
     assertThat(frame(svg, "speck")).isNull();
   }
@@ -85,9 +107,13 @@ class FlameGraphTest {
     String html = FlameGraph.html(hostile);
     int start = html.indexOf("<script>") + "<script>".length();
     String script = html.substring(start, html.indexOf("</script>", start));
-    String hash = Base64.getEncoder().encodeToString(
-        MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8)));
-    assertThat(FlameGraph.contentSecurityPolicy()).contains("script-src 'sha256-" + hash + "'")
+    String hash =
+        Base64.getEncoder()
+            .encodeToString(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(script.getBytes(StandardCharsets.UTF_8)));
+    assertThat(FlameGraph.contentSecurityPolicy())
+        .contains("script-src 'sha256-" + hash + "'")
         .startsWith("default-src 'none'");
   }
 
@@ -99,16 +125,24 @@ class FlameGraphTest {
 
   @Test
   void theSummaryNamesEventSourceTotalAndOverflow() {
-    Profile p = new Profile(ProfileEvent.ALLOC, "jdk.ObjectAllocationSample", Instant.EPOCH, Instant.EPOCH,
-        List.of(new FoldedStack(List.of("[overflow]"), 2048), new FoldedStack(List.of("a"), 1024)), 2048);
-    assertThat(FlameGraph.summary(p)).contains("alloc (jdk.ObjectAllocationSample)", "3,072 bytes",
-        "2,048 bytes in [overflow]");
+    Profile p =
+        new Profile(
+            ProfileEvent.ALLOC,
+            "jdk.ObjectAllocationSample",
+            Instant.EPOCH,
+            Instant.EPOCH,
+            List.of(
+                new FoldedStack(List.of("[overflow]"), 2048), new FoldedStack(List.of("a"), 1024)),
+            2048);
+    assertThat(FlameGraph.summary(p))
+        .contains("alloc (jdk.ObjectAllocationSample)", "3,072 bytes", "2,048 bytes in [overflow]");
   }
 
   private static Document parse(String xml) throws Exception {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-    return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    return f.newDocumentBuilder()
+        .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static Element frame(Document svg, String name) {

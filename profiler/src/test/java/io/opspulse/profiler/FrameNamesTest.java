@@ -11,7 +11,8 @@ class FrameNamesTest {
         .isEqualTo("com.example.App$$Lambda.run");
     assertThat(FrameNames.frame("com.example.App$$Lambda/0x0000000801001200", "apply"))
         .isEqualTo("com.example.App$$Lambda.apply");
-    assertThat(FrameNames.frame("com.example.App$Inner", "call")).isEqualTo("com.example.App$Inner.call");
+    assertThat(FrameNames.frame("com.example.App$Inner", "call"))
+        .isEqualTo("com.example.App$Inner.call");
   }
 
   @Test
@@ -28,11 +29,16 @@ class FrameNamesTest {
 
   @Test
   void onlyParksOnLocksCountAsContention() {
-    assertThat(JfrStream.isLockClass("java.util.concurrent.locks.ReentrantLock$NonfairSync")).isTrue();
-    assertThat(JfrStream.isLockClass("java.util.concurrent.locks.ReentrantReadWriteLock$FairSync")).isTrue();
+    assertThat(JfrStream.isLockClass("java.util.concurrent.locks.ReentrantLock$NonfairSync"))
+        .isTrue();
+    assertThat(JfrStream.isLockClass("java.util.concurrent.locks.ReentrantReadWriteLock$FairSync"))
+        .isTrue();
     assertThat(JfrStream.isLockClass("java.util.concurrent.Semaphore$NonfairSync")).isTrue();
-    assertThat(JfrStream.isLockClass("java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject"))
+    assertThat(
+            JfrStream.isLockClass(
+                "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject"))
         .isFalse();
-    assertThat(JfrStream.isLockClass("java.util.concurrent.SynchronousQueue$TransferStack")).isFalse();
+    assertThat(JfrStream.isLockClass("java.util.concurrent.SynchronousQueue$TransferStack"))
+        .isFalse();
   }
 }

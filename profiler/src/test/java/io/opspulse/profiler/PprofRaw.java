@@ -9,11 +9,14 @@ import java.util.regex.Pattern;
 
 /**
  * What {@code go tool pprof -raw} printed, read back: the sample types, the header lines and the
- * samples as folded stacks (root first), with their first value. Reading Go's text keeps Go the decoder.
+ * samples as folded stacks (root first), with their first value. Reading Go's text keeps Go the
+ * decoder.
  */
 record PprofRaw(String text, String sampleTypes, List<FoldedStack> stacks, List<long[]> values) {
-  private static final Pattern SAMPLE = Pattern.compile("^\\s*(\\d+(?:\\s+\\d+)*):((?: \\d+)*)\\s*$");
-  private static final Pattern LOCATION = Pattern.compile("^\\s*(\\d+): 0x0 M=\\d+ (.*) :0 s=0(?:\\(\\))?$");
+  private static final Pattern SAMPLE =
+      Pattern.compile("^\\s*(\\d+(?:\\s+\\d+)*):((?: \\d+)*)\\s*$");
+  private static final Pattern LOCATION =
+      Pattern.compile("^\\s*(\\d+): 0x0 M=\\d+ (.*) :0 s=0(?:\\(\\))?$");
 
   static PprofRaw parse(String text) {
     List<String> lines = text.lines().toList();
@@ -45,7 +48,10 @@ record PprofRaw(String text, String sampleTypes, List<FoldedStack> stacks, List<
       for (int i = ids.length - 1; i >= 0; i--) { // pprof lists the leaf first
         frames.add(names.get(Long.parseLong(ids[i])));
       }
-      long[] v = java.util.Arrays.stream(m.group(1).trim().split("\\s+")).mapToLong(Long::parseLong).toArray();
+      long[] v =
+          java.util.Arrays.stream(m.group(1).trim().split("\\s+"))
+              .mapToLong(Long::parseLong)
+              .toArray();
       stacks.add(new FoldedStack(frames, v[0]));
       values.add(v);
     }

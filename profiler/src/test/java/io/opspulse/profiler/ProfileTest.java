@@ -9,23 +9,30 @@ import org.junit.jupiter.api.Test;
 
 class ProfileTest {
   private static Profile profile(FoldedStack... stacks) {
-    return new Profile(ProfileEvent.CPU, "jdk.ExecutionSample", Instant.EPOCH, Instant.EPOCH.plusSeconds(60),
-        List.of(stacks), 0);
+    return new Profile(
+        ProfileEvent.CPU,
+        "jdk.ExecutionSample",
+        Instant.EPOCH,
+        Instant.EPOCH.plusSeconds(60),
+        List.of(stacks),
+        0);
   }
 
-  private final Profile profile = profile(
-      new FoldedStack(List.of("main", "serve", "parse"), 50),
-      new FoldedStack(List.of("main", "serve", "render", "parse"), 10),
-      new FoldedStack(List.of("main", "serve", "render"), 25),
-      new FoldedStack(List.of("main", "gc"), 5),
-      new FoldedStack(List.of("[overflow]"), 10));
+  private final Profile profile =
+      profile(
+          new FoldedStack(List.of("main", "serve", "parse"), 50),
+          new FoldedStack(List.of("main", "serve", "render", "parse"), 10),
+          new FoldedStack(List.of("main", "serve", "render"), 25),
+          new FoldedStack(List.of("main", "gc"), 5),
+          new FoldedStack(List.of("[overflow]"), 10));
 
   @Test
   void topFramesRankMethodsBySelfWeightAndLeaveSyntheticFramesOut() {
-    assertThat(profile.topFrames(3)).containsExactly(
-        new HotFrame("parse", 60, 0.6),
-        new HotFrame("render", 25, 0.25),
-        new HotFrame("gc", 5, 0.05));
+    assertThat(profile.topFrames(3))
+        .containsExactly(
+            new HotFrame("parse", 60, 0.6),
+            new HotFrame("render", 25, 0.25),
+            new HotFrame("gc", 5, 0.05));
   }
 
   @Test

@@ -19,21 +19,34 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The handlers on a real JDK HttpServer (127.0.0.1), over a profiler fed by hand instead of JFR. */
+/**
+ * The handlers on a real JDK HttpServer (127.0.0.1), over a profiler fed by hand instead of JFR.
+ */
 class ProfilerHttpHandlersTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ContinuousProfiler profiler;
   private HttpServer server;
 
   @BeforeEach
   void serve() throws Exception {
-    profiler = ContinuousProfiler.builder().events(ProfileEvent.CPU, ProfileEvent.ALLOC).window(Duration.ofSeconds(30))
-        .clockMillis(now::get).build();
+    profiler =
+        ContinuousProfiler.builder()
+            .events(ProfileEvent.CPU, ProfileEvent.ALLOC)
+            .window(Duration.ofSeconds(30))
+            .clockMillis(now::get)
+            .build();
     profiler.rolling(ProfileEvent.CPU).add(now.get(), new String[] {"main", "busy"}, false, 3);
-    profiler.rolling(ProfileEvent.CPU).add(now.get(), new String[] {"main", "<b>idle</b>"}, false, 1);
-    profiler.rolling(ProfileEvent.CPU).add(now.get(), new String[] {"main", "com.example.Cache.<init>"}, false, 1);
-    profiler.rolling(ProfileEvent.ALLOC).add(now.get(), new String[] {"main", "alloc"}, false, 4096);
+    profiler
+        .rolling(ProfileEvent.CPU)
+        .add(now.get(), new String[] {"main", "<b>idle</b>"}, false, 1);
+    profiler
+        .rolling(ProfileEvent.CPU)
+        .add(now.get(), new String[] {"main", "com.example.Cache.<init>"}, false, 1);
+    profiler
+        .rolling(ProfileEvent.ALLOC)
+        .add(now.get(), new String[] {"main", "alloc"}, false, 4096);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     ProfilerHttpHandlers.register(server, profiler);
     server.start();
@@ -62,7 +75,9 @@ class ProfilerHttpHandlersTest {
     HttpResponse<String> cpu = get("/debug/profile?seconds=5&event=cpu");
     assertThat(cpu.statusCode()).isEqualTo(200);
     assertThat(cpu.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
-    assertThat(cpu.body()).startsWith("main;busy 3\n").contains("main;<b>idle</b> 1\n")
+    assertThat(cpu.body())
+        .startsWith("main;busy 3\n")
+        .contains("main;<b>idle</b> 1\n")
         .contains("main;com.example.Cache.<init> 1\n");
 
     HttpResponse<String> alloc = get("/debug/profile?event=alloc");
@@ -70,7 +85,9 @@ class ProfilerHttpHandlersTest {
     assertThat(alloc.headers().firstValue("X-Profile-Event")).hasValue("alloc");
     assertThat(alloc.headers().firstValue("X-Profile-Unit")).hasValue("bytes");
     assertThat(alloc.headers().firstValue("X-Profile-Total")).hasValue("4096");
-    assertThat(get("/debug/profile").body()).as("defaults: cpu over the whole window").startsWith("main;busy 3\n");
+    assertThat(get("/debug/profile").body())
+        .as("defaults: cpu over the whole window")
+        .startsWith("main;busy 3\n");
   }
 
   @Test
@@ -78,8 +95,11 @@ class ProfilerHttpHandlersTest {
     HttpResponse<String> html = get("/debug/flamegraph?event=cpu");
     assertThat(html.statusCode()).isEqualTo(200);
     assertThat(html.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-    assertThat(html.headers().firstValue("Content-Security-Policy")).hasValue(FlameGraph.contentSecurityPolicy());
-    assertThat(html.body()).contains("data-n=\"busy\"", "&lt;b&gt;idle&lt;/b&gt;").doesNotContain("<b>idle");
+    assertThat(html.headers().firstValue("Content-Security-Policy"))
+        .hasValue(FlameGraph.contentSecurityPolicy());
+    assertThat(html.body())
+        .contains("data-n=\"busy\"", "&lt;b&gt;idle&lt;/b&gt;")
+        .doesNotContain("<b>idle");
 
     HttpResponse<String> svg = get("/debug/flamegraph?format=svg");
     assertThat(svg.headers().firstValue("Content-Type")).hasValue("image/svg+xml; charset=utf-8");
@@ -87,30 +107,38 @@ class ProfilerHttpHandlersTest {
   }
 
   @Test
-  void pprofServesGzippedProtobufThatGoToolPprofFetchesOverHttp(@TempDir Path tmp) throws Exception {
-    HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri("/debug/pprof/profile?seconds=5")).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+  void pprofServesGzippedProtobufThatGoToolPprofFetchesOverHttp(@TempDir Path tmp)
+      throws Exception {
+    HttpResponse<byte[]> r =
+        client.send(
+            HttpRequest.newBuilder(uri("/debug/pprof/profile?seconds=5")).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
-    assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"profile\"");
+    assertThat(r.headers().firstValue("Content-Disposition"))
+        .hasValue("attachment; filename=\"profile\"");
     assertThat(r.headers().firstValue("X-Profile-Event")).hasValue("cpu");
     assertThat(r.body()).startsWith((byte) 0x1f, (byte) 0x8b);
 
     GoPprof go = GoPprof.require(tmp);
     PprofRaw cpu = PprofRaw.parse(go.run("-raw", uri("/debug/pprof/profile?seconds=5").toString()));
-    assertThat(cpu.stacks()).as("names as the profiler wrote them, <init> included").containsExactlyInAnyOrder(
-        new FoldedStack(List.of("main", "busy"), 3), new FoldedStack(List.of("main", "<b>idle</b>"), 1),
-        new FoldedStack(List.of("main", "com.example.Cache.<init>"), 1));
+    assertThat(cpu.stacks())
+        .as("names as the profiler wrote them, <init> included")
+        .containsExactlyInAnyOrder(
+            new FoldedStack(List.of("main", "busy"), 3),
+            new FoldedStack(List.of("main", "<b>idle</b>"), 1),
+            new FoldedStack(List.of("main", "com.example.Cache.<init>"), 1));
     assertThat(cpu.text()).contains("Period: " + profiler.period().toNanos() + "\n");
-    PprofRaw alloc = PprofRaw.parse(go.run("-raw", uri("/debug/pprof/profile?event=alloc").toString()));
+    PprofRaw alloc =
+        PprofRaw.parse(go.run("-raw", uri("/debug/pprof/profile?event=alloc").toString()));
     assertThat(alloc.sampleTypes()).isEqualTo("alloc_space/bytes[dflt]");
     assertThat(alloc.stacks()).containsExactly(new FoldedStack(List.of("main", "alloc"), 4096));
   }
 
   @Test
   void handlersNameEveryEndpointForServersThatWrapThem() {
-    assertThat(ProfilerHttpHandlers.handlers(profiler)).containsOnlyKeys("/debug/profile", "/debug/flamegraph",
-        "/debug/pprof/profile");
+    assertThat(ProfilerHttpHandlers.handlers(profiler))
+        .containsOnlyKeys("/debug/profile", "/debug/flamegraph", "/debug/pprof/profile");
   }
 
   @Test
@@ -118,13 +146,18 @@ class ProfilerHttpHandlersTest {
     assertBadRequest("/debug/profile?seconds=0", "seconds: must be a whole number from 1 to 30");
     assertBadRequest("/debug/profile?seconds=31", "seconds: must be a whole number from 1 to 30");
     assertBadRequest("/debug/profile?seconds=abc", "got 'abc'");
-    assertBadRequest("/debug/profile?event=wall", "event: must be one of cpu, alloc, lock; got 'wall'");
-    assertBadRequest("/debug/profile?event=lock", "event: lock is not recorded by this profiler (recording: cpu,alloc)");
+    assertBadRequest(
+        "/debug/profile?event=wall", "event: must be one of cpu, alloc, lock; got 'wall'");
+    assertBadRequest(
+        "/debug/profile?event=lock",
+        "event: lock is not recorded by this profiler (recording: cpu,alloc)");
     assertBadRequest("/debug/profile?secs=5", "unknown parameter 'secs'; accepted: event, seconds");
     assertBadRequest("/debug/profile?seconds=1&seconds=2", "seconds: given more than once");
     assertBadRequest("/debug/flamegraph?format=png", "format: must be html or svg; got 'png'");
-    assertBadRequest("/debug/pprof/profile?seconds=31", "seconds: must be a whole number from 1 to 30");
-    assertBadRequest("/debug/pprof/profile?debug=1", "unknown parameter 'debug'; accepted: event, seconds");
+    assertBadRequest(
+        "/debug/pprof/profile?seconds=31", "seconds: must be a whole number from 1 to 30");
+    assertBadRequest(
+        "/debug/pprof/profile?debug=1", "unknown parameter 'debug'; accepted: event, seconds");
   }
 
   private void assertBadRequest(String pathAndQuery, String message) throws Exception {
@@ -135,13 +168,19 @@ class ProfilerHttpHandlersTest {
 
   @Test
   void onlyGetAndHeadAreServed() throws Exception {
-    HttpResponse<String> post = send(HttpRequest.newBuilder(uri("/debug/profile"))
-        .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+    HttpResponse<String> post =
+        send(
+            HttpRequest.newBuilder(uri("/debug/profile"))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build());
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
 
-    HttpResponse<String> head = send(HttpRequest.newBuilder(uri("/debug/profile"))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    HttpResponse<String> head =
+        send(
+            HttpRequest.newBuilder(uri("/debug/profile"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
   }

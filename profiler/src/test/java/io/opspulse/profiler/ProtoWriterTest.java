@@ -18,7 +18,8 @@ class ProtoWriterTest {
   void varintFieldsAreBase128LeastSignificantFirst() {
     assertThat(new ProtoWriter().int64(1, 150).toByteArray()).isEqualTo(bytes(0x08, 0x96, 0x01));
     assertThat(new ProtoWriter().int64(1, 1).toByteArray()).isEqualTo(bytes(0x08, 0x01));
-    assertThat(new ProtoWriter().int64(16, 1).toByteArray()).as("field 16 needs a two-byte tag")
+    assertThat(new ProtoWriter().int64(16, 1).toByteArray())
+        .as("field 16 needs a two-byte tag")
         .isEqualTo(bytes(0x80, 0x01, 0x01));
   }
 
@@ -40,7 +41,8 @@ class ProtoWriterTest {
   void stringsAreUtf8WithTheirByteLength() {
     assertThat(new ProtoWriter().string(2, "testing").toByteArray())
         .isEqualTo(bytes(0x12, 0x07, 't', 'e', 's', 't', 'i', 'n', 'g'));
-    assertThat(new ProtoWriter().string(1, "é").toByteArray()).isEqualTo(bytes(0x0a, 0x02, 0xc3, 0xa9));
+    assertThat(new ProtoWriter().string(1, "é").toByteArray())
+        .isEqualTo(bytes(0x0a, 0x02, 0xc3, 0xa9));
   }
 
   @Test
@@ -53,7 +55,8 @@ class ProtoWriterTest {
   @Test
   void embeddedMessagesAreLengthDelimitedAndWritersReset() {
     ProtoWriter inner = new ProtoWriter().int64(1, 150);
-    assertThat(new ProtoWriter().message(3, inner).toByteArray()).isEqualTo(bytes(0x1a, 0x03, 0x08, 0x96, 0x01));
+    assertThat(new ProtoWriter().message(3, inner).toByteArray())
+        .isEqualTo(bytes(0x1a, 0x03, 0x08, 0x96, 0x01));
     assertThat(inner.reset().size()).isZero();
     assertThat(new ProtoWriter().message(3, inner).toByteArray()).isEqualTo(bytes(0x1a, 0x00));
   }

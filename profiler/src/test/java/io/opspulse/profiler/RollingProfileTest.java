@@ -12,7 +12,12 @@ class RollingProfileTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
 
   private RollingProfile window(int maxStacks, int maxDepth) {
-    return new RollingProfile(ProfileEvent.CPU, Duration.ofSeconds(10), Duration.ofSeconds(1), maxStacks, maxDepth,
+    return new RollingProfile(
+        ProfileEvent.CPU,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1),
+        maxStacks,
+        maxDepth,
         now::get);
   }
 
@@ -29,9 +34,10 @@ class RollingProfileTest {
 
     Profile snap = p.snapshot(Duration.ofSeconds(10));
 
-    assertThat(snap.stacks()).containsExactly(
-        new FoldedStack(List.of("main", "work", "hot"), 2),
-        new FoldedStack(List.of("main", "work", "cold"), 1));
+    assertThat(snap.stacks())
+        .containsExactly(
+            new FoldedStack(List.of("main", "work", "hot"), 2),
+            new FoldedStack(List.of("main", "work", "cold"), 1));
     assertThat(snap.total()).isEqualTo(3);
     assertThat(p.samples()).isEqualTo(3);
     assertThat(p.stacksHeld()).isEqualTo(2);
@@ -45,7 +51,9 @@ class RollingProfileTest {
     p.add(now.get(), stack("a"), false, 7);
 
     assertThat(p.snapshot(Duration.ofSeconds(10)).total()).isEqualTo(12);
-    assertThat(p.snapshot(Duration.ofSeconds(1)).total()).as("only the current second").isEqualTo(7);
+    assertThat(p.snapshot(Duration.ofSeconds(1)).total())
+        .as("only the current second")
+        .isEqualTo(7);
     assertThat(p.snapshot(Duration.ofSeconds(4)).total()).isEqualTo(12);
   }
 
@@ -98,7 +106,8 @@ class RollingProfileTest {
 
     assertThat(snap.total()).isEqualTo(5);
     assertThat(snap.overflowWeight()).isEqualTo(2);
-    assertThat(snap.stacks()).contains(new FoldedStack(List.of("[overflow]"), 2), new FoldedStack(List.of("s1"), 2));
+    assertThat(snap.stacks())
+        .contains(new FoldedStack(List.of("[overflow]"), 2), new FoldedStack(List.of("s1"), 2));
     assertThat(p.overflowSamples()).isEqualTo(2);
     assertThat(p.stacksHeld()).isEqualTo(2);
   }
@@ -120,15 +129,22 @@ class RollingProfileTest {
 
   @Test
   void knownStacksOverflowOnceTheWindowHoldsItsCapOfEntries() {
-    RollingProfile p = new RollingProfile(ProfileEvent.CPU, Duration.ofSeconds(60), Duration.ofSeconds(1), 16, 64,
-        now::get); // 16 * 16 = 256 entries
+    RollingProfile p =
+        new RollingProfile(
+            ProfileEvent.CPU,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            16,
+            64,
+            now::get); // 16 * 16 = 256 entries
     for (int second = 0; second < 30; second++) {
       for (int s = 0; s < 16; s++) {
         p.add(now.get(), stack("s" + s), false, 1);
       }
       now.addAndGet(1_000);
     }
-    assertThat(p.entriesHeld()).isEqualTo(256 + 14); // 16 full buckets, then 14 buckets of [overflow] alone
+    assertThat(p.entriesHeld())
+        .isEqualTo(256 + 14); // 16 full buckets, then 14 buckets of [overflow] alone
     Profile snap = p.snapshot(Duration.ofSeconds(60));
     assertThat(snap.total()).isEqualTo(30 * 16);
     assertThat(snap.overflowWeight()).isEqualTo(14 * 16);
@@ -142,7 +158,8 @@ class RollingProfileTest {
     now.addAndGet(10_000);
     p.add(now.get(), stack("s3"), false, 1);
 
-    assertThat(p.snapshot(Duration.ofSeconds(10)).stacks()).containsExactly(new FoldedStack(List.of("s3"), 1));
+    assertThat(p.snapshot(Duration.ofSeconds(10)).stacks())
+        .containsExactly(new FoldedStack(List.of("s3"), 1));
     assertThat(p.overflowSamples()).isZero();
   }
 
@@ -159,7 +176,8 @@ class RollingProfileTest {
     RollingProfile p = window(100, 64);
     p.add(now.get(), stack("f1", "f2"), true, 1);
     p.add(now.get(), stack(), false, 1);
-    assertThat(p.snapshot(Duration.ofSeconds(10)).stacks()).extracting(FoldedStack::frames)
+    assertThat(p.snapshot(Duration.ofSeconds(10)).stacks())
+        .extracting(FoldedStack::frames)
         .containsExactlyInAnyOrder(List.of("[truncated]", "f1", "f2"), List.of("[unknown]"));
   }
 
@@ -184,14 +202,23 @@ class RollingProfileTest {
     }
     assertThat(p.stacksHeld()).isLessThanOrEqualTo(64);
     assertThat(p.framesHeld()).isLessThanOrEqualTo(64 * 9);
-    assertThat(p.entriesHeld()).as("at most the entry cap + one overflow entry per bucket")
+    assertThat(p.entriesHeld())
+        .as("at most the entry cap + one overflow entry per bucket")
         .isLessThanOrEqualTo(RollingProfile.entriesFor(64) + 10);
     assertThat(p.overflowSamples()).isGreaterThan(0);
   }
 
   @Test
   void windowMustBeWholeResolutions() {
-    assertThatThrownBy(() -> new RollingProfile(ProfileEvent.CPU, Duration.ofMillis(1500), Duration.ofSeconds(1),
-        10, 10, now::get)).hasMessageContaining("whole number");
+    assertThatThrownBy(
+            () ->
+                new RollingProfile(
+                    ProfileEvent.CPU,
+                    Duration.ofMillis(1500),
+                    Duration.ofSeconds(1),
+                    10,
+                    10,
+                    now::get))
+        .hasMessageContaining("whole number");
   }
 }

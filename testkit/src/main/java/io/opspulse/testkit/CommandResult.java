@@ -4,7 +4,8 @@ package io.opspulse.testkit;
 public record CommandResult(int exitCode, String stdout, String stderr) {
   public CommandResult orThrow(String what) {
     if (exitCode != 0) {
-      throw new IllegalStateException(what + " exited " + exitCode + ": " + stderr.strip() + " " + stdout.strip());
+      throw new IllegalStateException(
+          what + " exited " + exitCode + ": " + stderr.strip() + " " + stdout.strip());
     }
     return this;
   }

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 public final class Commands {
   private Commands() {}
 
-  public static CommandResult run(List<String> command, Map<String, String> env, byte @Nullable [] stdin,
-      Duration limit) {
+  public static CommandResult run(
+      List<String> command, Map<String, String> env, byte @Nullable [] stdin, Duration limit) {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     try {
@@ -32,9 +32,12 @@ public final class Commands {
       if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + ": still running after " + limit);
+        throw new IllegalStateException(
+            String.join(" ", command) + ": still running after " + limit);
       }
-      return new CommandResult(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+      return new CommandResult(
+          p.exitValue(),
+          new String(out.join(), StandardCharsets.UTF_8),
           new String(err.join(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(String.join(" ", command), e);
@@ -45,13 +48,15 @@ public final class Commands {
   }
 
   private static CompletableFuture<byte[]> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in; ByteArrayOutputStream buf = new ByteArrayOutputStream()) {
-        in.transferTo(buf);
-        return buf.toByteArray();
-      } catch (IOException e) {
-        return new byte[0];
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in;
+              ByteArrayOutputStream buf = new ByteArrayOutputStream()) {
+            in.transferTo(buf);
+            return buf.toByteArray();
+          } catch (IOException e) {
+            return new byte[0];
+          }
+        });
   }
 }

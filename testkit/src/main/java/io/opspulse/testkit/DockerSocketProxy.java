@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A docker-socket-proxy in front of a Docker daemon's socket: Debian's nginx, owned by the test (its own
- * prefix, configuration, pid and log files in a temporary folder, {@code daemon off}, stopped by its pid),
- * listening on a unix socket of its own. It lets through only what a monitoring agent needs:
- * {@code GET}/{@code HEAD} on {@code /_ping}, {@code /version}, {@code /info}, {@code /containers/json},
- * {@code /containers/{id}/json} and {@code /events}, with or without an API version prefix; everything
- * else gets 403. The event stream passes unbuffered.
+ * A docker-socket-proxy in front of a Docker daemon's socket: Debian's nginx, owned by the test
+ * (its own prefix, configuration, pid and log files in a temporary folder, {@code daemon off},
+ * stopped by its pid), listening on a unix socket of its own. It lets through only what a
+ * monitoring agent needs: {@code GET}/{@code HEAD} on {@code /_ping}, {@code /version}, {@code
+ * /info}, {@code /containers/json}, {@code /containers/{id}/json} and {@code /events}, with or
+ * without an API version prefix; everything else gets 403. The event stream passes unbuffered.
  *
  * <pre>{@code
  * try (PrivateDockerDaemon daemon = PrivateDockerDaemon.start().withBusybox();
@@ -29,8 +29,11 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class DockerSocketProxy implements AutoCloseable {
-  /** The read-only Engine API paths let through (after an optional /vX.Y prefix), as an nginx regex. */
-  public static final String ALLOWED_PATHS = "^(/v[0-9]+\\.[0-9]+)?/(_ping|version|info|events|containers/json|containers/[a-zA-Z0-9][a-zA-Z0-9_.-]*/json)$";
+  /**
+   * The read-only Engine API paths let through (after an optional /vX.Y prefix), as an nginx regex.
+   */
+  public static final String ALLOWED_PATHS =
+      "^(/v[0-9]+\\.[0-9]+)?/(_ping|version|info|events|containers/json|containers/[a-zA-Z0-9][a-zA-Z0-9_.-]*/json)$";
 
   private final Path root;
   private final ManagedProcess nginx;
@@ -40,29 +43,54 @@ public final class DockerSocketProxy implements AutoCloseable {
     this.nginx = nginx;
   }
 
-  /** Starts nginx in front of {@code upstream} (a daemon's socket) and waits until it answers /_ping. */
+  /**
+   * Starts nginx in front of {@code upstream} (a daemon's socket) and waits until it answers
+   * /_ping.
+   */
   public static DockerSocketProxy start(Path upstream) {
-    String binary = Stream.of("/usr/sbin/nginx", "/usr/bin/nginx").filter(p -> Files.isExecutable(Path.of(p)))
-        .findFirst().orElseThrow(() -> new IllegalStateException(
-            "nginx not found: install Debian's nginx-light (apt-get install -y nginx-light)"));
+    String binary =
+        Stream.of("/usr/sbin/nginx", "/usr/bin/nginx")
+            .filter(p -> Files.isExecutable(Path.of(p)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "nginx not found: install Debian's nginx-light (apt-get install -y nginx-light)"));
     try {
-      Path root = Files.createTempDirectory(Path.of("/tmp"), "odp-"); // short: unix socket paths are limited
+      Path root =
+          Files.createTempDirectory(
+              Path.of("/tmp"), "odp-"); // short: unix socket paths are limited
       for (String d : List.of("logs", "temp")) {
         Files.createDirectories(root.resolve(d));
       }
       Path conf = root.resolve("nginx.conf");
-      Files.writeString(conf, nginxConfig(root, upstream, "root".equals(System.getProperty("user.name"))));
-      ManagedProcess process = ManagedProcess.start("nginx docker-socket-proxy", List.of(binary,
-          "-p", root + "/", "-c", conf.toString(), "-e", root.resolve("logs/error.log").toString()),
-          Map.of(), root.resolve("logs/nginx.out"));
+      Files.writeString(
+          conf, nginxConfig(root, upstream, "root".equals(System.getProperty("user.name"))));
+      ManagedProcess process =
+          ManagedProcess.start(
+              "nginx docker-socket-proxy",
+              List.of(
+                  binary,
+                  "-p",
+                  root + "/",
+                  "-c",
+                  conf.toString(),
+                  "-e",
+                  root.resolve("logs/error.log").toString()),
+              Map.of(),
+              root.resolve("logs/nginx.out"));
       DockerSocketProxy proxy = new DockerSocketProxy(root, process);
       try {
-        Poll.untilTrue("nginx docker-socket-proxy at " + proxy.socket() + " to answer", Duration.ofSeconds(30), () -> {
-          if (!process.isAlive()) {
-            throw new IllegalStateException("nginx exited: " + process.logTail(20) + "\n" + proxy.errorLog());
-          }
-          return Files.exists(proxy.socket()) && proxy.curl("GET", "/_ping").startsWith("200");
-        });
+        Poll.untilTrue(
+            "nginx docker-socket-proxy at " + proxy.socket() + " to answer",
+            Duration.ofSeconds(30),
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "nginx exited: " + process.logTail(20) + "\n" + proxy.errorLog());
+              }
+              return Files.exists(proxy.socket()) && proxy.curl("GET", "/_ping").startsWith("200");
+            });
       } catch (RuntimeException | AssertionError e) {
         proxy.close();
         throw e;
@@ -79,11 +107,12 @@ public final class DockerSocketProxy implements AutoCloseable {
   }
 
   /**
-   * The nginx configuration: also what SECURITY.md shows for production (there with {@code user} set to
-   * an unprivileged account in the docker group and the paths of the host).
+   * The nginx configuration: also what SECURITY.md shows for production (there with {@code user}
+   * set to an unprivileged account in the docker group and the paths of the host).
    */
   static String nginxConfig(Path root, Path upstream, boolean asRoot) {
-    return (asRoot ? "user root root;\n" : "") + """
+    return (asRoot ? "user root root;\n" : "")
+        + """
         daemon off;
         master_process on;
         worker_processes 1;
@@ -120,7 +149,8 @@ public final class DockerSocketProxy implements AutoCloseable {
             location / { return 403 '{"message":"docker-socket-proxy: forbidden"}\\n'; }
           }
         }
-        """.formatted(root, upstream, ALLOWED_PATHS);
+        """
+            .formatted(root, upstream, ALLOWED_PATHS);
   }
 
   /** The proxy's unix socket. */
@@ -148,9 +178,26 @@ public final class DockerSocketProxy implements AutoCloseable {
 
   /** One request through the proxy with curl, the path sent exactly as written: "STATUS BODY". */
   public String curl(String method, String pathAndQuery) {
-    CommandResult r = Commands.run(List.of("curl", "-sS", "--path-as-is", "--max-time", "10", "-X", method, "--unix-socket",
-        socket().toString(), "-o", "-", "-w", "\n%{http_code}", "http://docker" + pathAndQuery), Map.of(), null,
-        Duration.ofSeconds(20));
+    CommandResult r =
+        Commands.run(
+            List.of(
+                "curl",
+                "-sS",
+                "--path-as-is",
+                "--max-time",
+                "10",
+                "-X",
+                method,
+                "--unix-socket",
+                socket().toString(),
+                "-o",
+                "-",
+                "-w",
+                "\n%{http_code}",
+                "http://docker" + pathAndQuery),
+            Map.of(),
+            null,
+            Duration.ofSeconds(20));
     String out = r.stdout();
     int nl = out.lastIndexOf('\n');
     return nl < 0 ? out : out.substring(nl + 1) + " " + out.substring(0, nl).strip();
@@ -175,7 +222,9 @@ public final class DockerSocketProxy implements AutoCloseable {
     }
   }
 
-  /** Stops nginx by its pid (SIGTERM to the master, which stops its worker) and removes the folder. */
+  /**
+   * Stops nginx by its pid (SIGTERM to the master, which stops its worker) and removes the folder.
+   */
   @Override
   public void close() {
     nginx.stop(Duration.ofSeconds(10));

@@ -7,14 +7,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Go's own pprof ({@code go tool pprof}, Debian's golang-go) as the reader of the profiles the profiler
- * writes: a decoder no one on this project wrote. Tests hand it a file or an http://127.0.0.1 URL. Missing Go skips a test on a developer's machine and
- * fails it under CI ({@code CI=true}), where scripts/lib/prerequisites.sh installs it.
+ * Go's own pprof ({@code go tool pprof}, Debian's golang-go) as the reader of the profiles the
+ * profiler writes: a decoder no one on this project wrote. Tests hand it a file or an
+ * http://127.0.0.1 URL. Missing Go skips a test on a developer's machine and fails it under CI
+ * ({@code CI=true}), where scripts/lib/prerequisites.sh installs it.
  */
 public final class GoPprof {
   private final Path go;
@@ -28,7 +29,8 @@ public final class GoPprof {
   /** The installed Go, or the test is skipped (outside CI) or failed (under CI). */
   public static GoPprof require(Path scratch) {
     Path go = find();
-    String reason = "go is not installed (apt-get install -y golang-go): go tool pprof reads the profiles";
+    String reason =
+        "go is not installed (apt-get install -y golang-go): go tool pprof reads the profiles";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       Assertions.assertNotNull(go, reason);
     } else {
@@ -51,7 +53,10 @@ public final class GoPprof {
   /** {@code go tool pprof <args>}; fails the test, with pprof's stderr, unless it exits 0. */
   public String run(String... args) {
     CommandResult r = runRaw(args);
-    Assertions.assertEquals(0, r.exitCode(), () -> "go tool pprof " + String.join(" ", args) + " failed:\n" + r.stderr());
+    Assertions.assertEquals(
+        0,
+        r.exitCode(),
+        () -> "go tool pprof " + String.join(" ", args) + " failed:\n" + r.stderr());
     return r.stdout();
   }
 
@@ -59,10 +64,24 @@ public final class GoPprof {
   public CommandResult runRaw(String... args) {
     List<String> command = new ArrayList<>(List.of(go.toString(), "tool", "pprof"));
     command.addAll(List.of(args));
-    // A private HOME, cache and pprof directory (pprof saves what it fetches there); nothing to download.
-    Map<String, String> env = Map.of("HOME", home.toString(), "GOCACHE", home.resolve("gocache").toString(),
-        "GOPATH", home.resolve("gopath").toString(), "PPROF_TMPDIR", home.resolve("pprof").toString(),
-        "GOTOOLCHAIN", "local", "GOPROXY", "off", "GOFLAGS", "");
+    // A private HOME, cache and pprof directory (pprof saves what it fetches there); nothing to
+    // download.
+    Map<String, String> env =
+        Map.of(
+            "HOME",
+            home.toString(),
+            "GOCACHE",
+            home.resolve("gocache").toString(),
+            "GOPATH",
+            home.resolve("gopath").toString(),
+            "PPROF_TMPDIR",
+            home.resolve("pprof").toString(),
+            "GOTOOLCHAIN",
+            "local",
+            "GOPROXY",
+            "off",
+            "GOFLAGS",
+            "");
     try {
       Files.createDirectories(home);
     } catch (IOException e) {

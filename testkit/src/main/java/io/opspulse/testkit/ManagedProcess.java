@@ -23,11 +23,13 @@ public final class ManagedProcess implements AutoCloseable {
     this.label = label;
   }
 
-  public static ManagedProcess start(String label, List<String> command, Map<String, String> env, Path log)
-      throws IOException {
+  public static ManagedProcess start(
+      String label, List<String> command, Map<String, String> env, Path log) throws IOException {
     Files.createDirectories(log.toAbsolutePath().getParent());
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     return new ManagedProcess(pb.start(), log, label);
   }

@@ -8,8 +8,8 @@ public final class Poll {
   private Poll() {}
 
   /**
-   * Calls {@code probe} until it returns a non-null value or {@code timeout} passes; returns the value
-   * or throws an AssertionError naming {@code what}, with the last exception the probe threw.
+   * Calls {@code probe} until it returns a non-null value or {@code timeout} passes; returns the
+   * value or throws an AssertionError naming {@code what}, with the last exception the probe threw.
    */
   public static <T> T until(String what, Duration timeout, Supplier<T> probe) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -24,7 +24,8 @@ public final class Poll {
         last = e;
       }
       if (System.nanoTime() > deadline) {
-        AssertionError error = new AssertionError("timed out after " + timeout + " waiting for " + what);
+        AssertionError error =
+            new AssertionError("timed out after " + timeout + " waiting for " + what);
         if (last != null) {
           error.initCause(last);
         }

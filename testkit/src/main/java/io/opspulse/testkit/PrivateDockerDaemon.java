@@ -13,13 +13,13 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Docker daemon of the test's own: its own socket, data root, exec root and pidfile, no bridge and no
- * iptables, so it touches nothing of the host's networking and no other daemon. It runs on a containerd of
- * its own too (own config, root, state, socket, and a namespace named after its folder): dockerd would
- * otherwise attach to a host's /run/containerd/containerd.sock whenever one answers, and share the host
- * engine's {@code moby} namespace. It imports a busybox image built from Debian's busybox-static (no
- * registry is reachable), and it is stopped by the pid in its pidfile, then its containerd by pid, with
- * every container it ran removed first.
+ * A Docker daemon of the test's own: its own socket, data root, exec root and pidfile, no bridge
+ * and no iptables, so it touches nothing of the host's networking and no other daemon. It runs on a
+ * containerd of its own too (own config, root, state, socket, and a namespace named after its
+ * folder): dockerd would otherwise attach to a host's /run/containerd/containerd.sock whenever one
+ * answers, and share the host engine's {@code moby} namespace. It imports a busybox image built
+ * from Debian's busybox-static (no registry is reachable), and it is stopped by the pid in its
+ * pidfile, then its containerd by pid, with every container it ran removed first.
  */
 public final class PrivateDockerDaemon implements AutoCloseable {
   /** The image every test container runs: busybox with all its applets on PATH. */
@@ -41,8 +41,9 @@ public final class PrivateDockerDaemon implements AutoCloseable {
   }
 
   /**
-   * Starts a daemon with more dockerd flags beside the private ones (a second {@code -H tcp://127.0.0.1:port}
-   * with {@code --tlsverify}, say). The CLI helpers keep using the unix socket.
+   * Starts a daemon with more dockerd flags beside the private ones (a second {@code -H
+   * tcp://127.0.0.1:port} with {@code --tlsverify}, say). The CLI helpers keep using the unix
+   * socket.
    */
   public static PrivateDockerDaemon start(List<String> extraArgs) {
     try {
@@ -57,33 +58,57 @@ public final class PrivateDockerDaemon implements AutoCloseable {
   }
 
   private void launch() throws IOException {
-    String dockerd = Stream.of("/usr/sbin/dockerd", "/usr/bin/dockerd").filter(p -> Files.isExecutable(Path.of(p)))
-        .findFirst().orElseThrow(() -> new IllegalStateException(
-            "dockerd not found: install Debian's docker.io (./opspulse test or ./opspulse lab, run as root, installs it)"));
+    String dockerd =
+        Stream.of("/usr/sbin/dockerd", "/usr/bin/dockerd")
+            .filter(p -> Files.isExecutable(Path.of(p)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "dockerd not found: install Debian's docker.io (./opspulse test or ./opspulse lab, run as root, installs it)"));
     Files.createDirectories(root.resolve("data"));
     Files.createDirectories(root.resolve("exec"));
     Files.deleteIfExists(socket());
     ManagedProcess containerd = startContainerd();
-    List<String> command = new ArrayList<>(List.of(dockerd,
-        "-H", "unix://" + socket(),
-        "--containerd", containerdSocket().toString(),
-        "--containerd-namespace", containerdNamespace(),
-        "--containerd-plugins-namespace", containerdNamespace() + "-plugins",
-        "--data-root", root.resolve("data").toString(),
-        "--exec-root", root.resolve("exec").toString(),
-        "--pidfile", root.resolve("docker.pid").toString(),
-        "--bridge=none", "--iptables=false", "--ip6tables=false", "--ip-masq=false",
-        "--userland-proxy=false", "--log-level=warn"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                dockerd,
+                "-H",
+                "unix://" + socket(),
+                "--containerd",
+                containerdSocket().toString(),
+                "--containerd-namespace",
+                containerdNamespace(),
+                "--containerd-plugins-namespace",
+                containerdNamespace() + "-plugins",
+                "--data-root",
+                root.resolve("data").toString(),
+                "--exec-root",
+                root.resolve("exec").toString(),
+                "--pidfile",
+                root.resolve("docker.pid").toString(),
+                "--bridge=none",
+                "--iptables=false",
+                "--ip6tables=false",
+                "--ip-masq=false",
+                "--userland-proxy=false",
+                "--log-level=warn"));
     command.addAll(extraArgs);
-    ManagedProcess process = ManagedProcess.start("dockerd", command, Map.of(), root.resolve("dockerd.log"));
+    ManagedProcess process =
+        ManagedProcess.start("dockerd", command, Map.of(), root.resolve("dockerd.log"));
     this.process = process;
     try {
-      Poll.untilTrue("dockerd at " + socket() + " to answer", Duration.ofSeconds(60), () -> {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("dockerd exited: " + process.logTail(20));
-        }
-        return Files.exists(socket()) && docker(List.of("version", "--format", "{{.Server.Version}}")).exitCode() == 0;
-      });
+      Poll.untilTrue(
+          "dockerd at " + socket() + " to answer",
+          Duration.ofSeconds(60),
+          () -> {
+            if (!process.isAlive()) {
+              throw new IllegalStateException("dockerd exited: " + process.logTail(20));
+            }
+            return Files.exists(socket())
+                && docker(List.of("version", "--format", "{{.Server.Version}}")).exitCode() == 0;
+          });
     } catch (RuntimeException | AssertionError e) {
       process.stop(Duration.ofSeconds(10));
       containerd.stop(Duration.ofSeconds(10));
@@ -100,33 +125,48 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     if (running != null && running.isAlive()) {
       return running;
     }
-    String binary = Stream.of("/usr/bin/containerd", "/usr/sbin/containerd").filter(p -> Files.isExecutable(Path.of(p)))
-        .findFirst().orElseThrow(() -> new IllegalStateException(
-            "containerd not found: install Debian's docker.io (it brings containerd)"));
+    String binary =
+        Stream.of("/usr/bin/containerd", "/usr/sbin/containerd")
+            .filter(p -> Files.isExecutable(Path.of(p)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "containerd not found: install Debian's docker.io (it brings containerd)"));
     Path dir = root.resolve("containerd");
     Files.createDirectories(dir.resolve("root"));
     Files.createDirectories(dir.resolve("state"));
     Files.deleteIfExists(containerdSocket());
     Path config = dir.resolve("config.toml");
     Files.writeString(config, containerdConfig(dir, containerdSocket()));
-    ManagedProcess containerd = ManagedProcess.start("containerd", List.of(binary, "--config", config.toString()),
-        Map.of(), root.resolve("containerd.log"));
+    ManagedProcess containerd =
+        ManagedProcess.start(
+            "containerd",
+            List.of(binary, "--config", config.toString()),
+            Map.of(),
+            root.resolve("containerd.log"));
     this.containerd = containerd;
     try {
-      Poll.untilTrue("containerd at " + containerdSocket() + " to answer", Duration.ofSeconds(60), () -> {
-        if (!containerd.isAlive()) {
-          throw new IllegalStateException("containerd exited: " + containerd.logTail(20));
-        }
-        return Files.exists(containerdSocket());
-      });
+      Poll.untilTrue(
+          "containerd at " + containerdSocket() + " to answer",
+          Duration.ofSeconds(60),
+          () -> {
+            if (!containerd.isAlive()) {
+              throw new IllegalStateException("containerd exited: " + containerd.logTail(20));
+            }
+            return Files.exists(containerdSocket());
+          });
     } catch (RuntimeException | AssertionError e) {
       containerd.stop(Duration.ofSeconds(10));
-      throw new AssertionError(e.getMessage() + "; containerd's log ends:\n" + containerd.logTail(30), e);
+      throw new AssertionError(
+          e.getMessage() + "; containerd's log ends:\n" + containerd.logTail(30), e);
     }
     return containerd;
   }
 
-  /** containerd's configuration: everything under {@code dir}, no CRI, no debug or metrics listener. */
+  /**
+   * containerd's configuration: everything under {@code dir}, no CRI, no debug or metrics listener.
+   */
   static String containerdConfig(Path dir, Path socket) {
     return """
         version = 2
@@ -141,7 +181,8 @@ public final class PrivateDockerDaemon implements AutoCloseable {
           address = ""
         [metrics]
           address = ""
-        """.formatted(dir, socket);
+        """
+        .formatted(dir, socket);
   }
 
   public Path socket() {
@@ -153,7 +194,10 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     return root.resolve("containerd.sock");
   }
 
-  /** The containerd namespace the daemon keeps its containers in: its own, never the host's {@code moby}. */
+  /**
+   * The containerd namespace the daemon keeps its containers in: its own, never the host's {@code
+   * moby}.
+   */
   public String containerdNamespace() {
     return "opspulse-" + root.getFileName();
   }
@@ -213,9 +257,15 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     if (docker(List.of("image", "inspect", BUSYBOX)).exitCode() == 0) {
       return this;
     }
-    Path busybox = Stream.of("/bin/busybox", "/usr/bin/busybox").map(Path::of).filter(Files::isExecutable)
-        .findFirst().orElseThrow(() -> new IllegalStateException(
-            "busybox not found: install Debian's busybox-static (./opspulse test or ./opspulse lab, run as root, installs it)"));
+    Path busybox =
+        Stream.of("/bin/busybox", "/usr/bin/busybox")
+            .map(Path::of)
+            .filter(Files::isExecutable)
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "busybox not found: install Debian's busybox-static (./opspulse test or ./opspulse lab, run as root, installs it)"));
     try {
       Path rootfs = root.resolve("busybox-rootfs");
       Files.createDirectories(rootfs.resolve("bin"));
@@ -224,18 +274,38 @@ public final class PrivateDockerDaemon implements AutoCloseable {
       Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\n");
       Files.copy(busybox, rootfs.resolve("bin/busybox"));
       rootfs.resolve("bin/busybox").toFile().setExecutable(true, false);
-      String applets = Commands.run(List.of(busybox.toString(), "--list"), Map.of(), null, Duration.ofSeconds(10))
-          .orThrow("busybox --list").stdout();
-      for (String applet : applets.lines().map(String::strip).filter(s -> !s.isEmpty() && !s.equals("busybox")).toList()) {
+      String applets =
+          Commands.run(
+                  List.of(busybox.toString(), "--list"), Map.of(), null, Duration.ofSeconds(10))
+              .orThrow("busybox --list")
+              .stdout();
+      for (String applet :
+          applets
+              .lines()
+              .map(String::strip)
+              .filter(s -> !s.isEmpty() && !s.equals("busybox"))
+              .toList()) {
         Path link = rootfs.resolve("bin").resolve(applet);
         if (!Files.exists(link)) {
           Files.createSymbolicLink(link, Path.of("busybox"));
         }
       }
       Path tarFile = root.resolve("busybox.tar");
-      Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", tarFile.toString(), "."), Map.of(), null,
-          Duration.ofSeconds(30)).orThrow("tar");
-      docker(List.of("import", "--change", "ENV PATH=/bin", "--change", "CMD [\"sh\"]", tarFile.toString(), BUSYBOX))
+      Commands.run(
+              List.of("tar", "-C", rootfs.toString(), "-cf", tarFile.toString(), "."),
+              Map.of(),
+              null,
+              Duration.ofSeconds(30))
+          .orThrow("tar");
+      docker(
+              List.of(
+                  "import",
+                  "--change",
+                  "ENV PATH=/bin",
+                  "--change",
+                  "CMD [\"sh\"]",
+                  tarFile.toString(),
+                  BUSYBOX))
           .orThrow("docker import");
       return this;
     } catch (IOException e) {
@@ -262,18 +332,21 @@ public final class PrivateDockerDaemon implements AutoCloseable {
   }
 
   /**
-   * SIGKILLs the daemon (and any child of its), by pid, as a crash would: no shutdown, no events for what
-   * happens meanwhile. Its containerd runs on, as a host's does; {@link #restartDaemon()} attaches to it.
+   * SIGKILLs the daemon (and any child of its), by pid, as a crash would: no shutdown, no events
+   * for what happens meanwhile. Its containerd runs on, as a host's does; {@link #restartDaemon()}
+   * attaches to it.
    */
   public void crash() {
     long pid = pid();
-    ProcessHandle.of(pid).ifPresent(daemon -> {
-      List<ProcessHandle> children = daemon.descendants().toList();
-      daemon.destroyForcibly();
-      children.forEach(ProcessHandle::destroyForcibly);
-      daemon.onExit().join();
-      children.forEach(c -> c.onExit().join());
-    });
+    ProcessHandle.of(pid)
+        .ifPresent(
+            daemon -> {
+              List<ProcessHandle> children = daemon.descendants().toList();
+              daemon.destroyForcibly();
+              children.forEach(ProcessHandle::destroyForcibly);
+              daemon.onExit().join();
+              children.forEach(c -> c.onExit().join());
+            });
   }
 
   /** Starts the daemon again on the same data root and socket. */
@@ -286,7 +359,10 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     }
   }
 
-  /** Processes whose command line names this daemon's folder: what {@link #close()} must leave none of. */
+  /**
+   * Processes whose command line names this daemon's folder: what {@link #close()} must leave none
+   * of.
+   */
   public List<ProcessHandle> leftoverProcesses() {
     String marker = root.toString();
     return ProcessHandle.allProcesses()
@@ -313,21 +389,25 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     }
   }
 
-  /** Removes every container, stops the daemon by its pid, kills any straggler, removes the folder. */
+  /**
+   * Removes every container, stops the daemon by its pid, kills any straggler, removes the folder.
+   */
   @Override
   public void close() {
     if (process == null) {
       return;
     }
     if (process.isAlive()) {
-      Optional.of(docker(List.of("ps", "-aq"))).filter(r -> r.exitCode() == 0)
+      Optional.of(docker(List.of("ps", "-aq")))
+          .filter(r -> r.exitCode() == 0)
           .map(r -> r.stdout().lines().filter(s -> !s.isBlank()).toList())
           .filter(ids -> !ids.isEmpty())
-          .ifPresent(ids -> {
-            List<String> rm = new ArrayList<>(List.of("rm", "-f"));
-            rm.addAll(ids);
-            docker(rm);
-          });
+          .ifPresent(
+              ids -> {
+                List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+                rm.addAll(ids);
+                docker(rm);
+              });
     }
     process.stop(Duration.ofSeconds(30));
     if (containerd != null) {
@@ -336,7 +416,8 @@ public final class PrivateDockerDaemon implements AutoCloseable {
     for (ProcessHandle p : leftoverProcesses()) {
       p.destroyForcibly();
     }
-    // dockerd leaves its data root's private bind mount and the netns mount behind (a crashed one, more):
+    // dockerd leaves its data root's private bind mount and the netns mount behind (a crashed one,
+    // more):
     // detach whatever is still mounted below our root, deepest first, so nothing outlives the test.
     unmountBelow(root);
     Commands.run(List.of("rm", "-rf", root.toString()), Map.of(), null, Duration.ofSeconds(60));

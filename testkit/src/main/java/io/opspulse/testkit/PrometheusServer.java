@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real Prometheus (Debian's) on 127.0.0.1 with its own storage folder, scraping the targets a test
- * names and loading the rule files it names. Stopped by its pid.
+ * A real Prometheus (Debian's) on 127.0.0.1 with its own storage folder, scraping the targets a
+ * test names and loading the rule files it names. Stopped by its pid.
  */
 public final class PrometheusServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,7 +28,8 @@ public final class PrometheusServer implements AutoCloseable {
   private final Path root;
   private final int port;
   private final ManagedProcess process;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private PrometheusServer(Path root, int port, ManagedProcess process) {
     this.root = root;
@@ -55,8 +56,12 @@ public final class PrometheusServer implements AutoCloseable {
   /** GETs an API path (with query string) and returns the parsed {@code data} field. */
   public JsonNode api(String pathAndQuery) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = JSON.readTree(r.body());
       if (!"success".equals(body.path("status").asText())) {
         throw new IllegalStateException(pathAndQuery + ": " + r.statusCode() + " " + r.body());
@@ -81,8 +86,14 @@ public final class PrometheusServer implements AutoCloseable {
     }
     for (JsonNode series : data.path("result")) {
       Map<String, String> labels = new LinkedHashMap<>();
-      series.path("metric").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-      JsonNode value = series.has("value") ? series.path("value") : series.path("values").path(series.path("values").size() - 1);
+      series
+          .path("metric")
+          .fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      JsonNode value =
+          series.has("value")
+              ? series.path("value")
+              : series.path("values").path(series.path("values").size() - 1);
       out.add(new Sample(labels, Double.parseDouble(value.get(1).asText())));
     }
     return out;
@@ -93,10 +104,16 @@ public final class PrometheusServer implements AutoCloseable {
     List<Alert> out = new ArrayList<>();
     for (JsonNode a : api("/api/v1/alerts").path("alerts")) {
       Map<String, String> labels = new LinkedHashMap<>();
-      a.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      a.path("labels")
+          .fields()
+          .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
       Map<String, String> annotations = new LinkedHashMap<>();
-      a.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
-      out.add(new Alert(labels.getOrDefault("alertname", ""), a.path("state").asText(), labels, annotations));
+      a.path("annotations")
+          .fields()
+          .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+      out.add(
+          new Alert(
+              labels.getOrDefault("alertname", ""), a.path("state").asText(), labels, annotations));
     }
     return out;
   }
@@ -122,7 +139,8 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   /** One alert from /api/v1/alerts. */
-  public record Alert(String name, String state, Map<String, String> labels, Map<String, String> annotations) {}
+  public record Alert(
+      String name, String state, Map<String, String> labels, Map<String, String> annotations) {}
 
   public static final class Builder {
     private final Map<String, List<String>> jobs = new LinkedHashMap<>();
@@ -173,7 +191,9 @@ public final class PrometheusServer implements AutoCloseable {
       return this;
     }
 
-    /** A label added to every series and alert this server sends out (remote write, Alertmanager). */
+    /**
+     * A label added to every series and alert this server sends out (remote write, Alertmanager).
+     */
     public Builder externalLabel(String name, String value) {
       externalLabels.put(name, value);
       return this;
@@ -182,64 +202,93 @@ public final class PrometheusServer implements AutoCloseable {
     public PrometheusServer start() {
       try {
         Path root = Files.createTempDirectory("opspulse-prometheus-");
-        StringBuilder config = new StringBuilder()
-            .append("global:\n  scrape_interval: ").append(scrapeInterval)
-            .append("\n  scrape_timeout: ").append(scrapeInterval)
-            .append("\n  evaluation_interval: ").append(evaluationInterval).append('\n');
+        StringBuilder config =
+            new StringBuilder()
+                .append("global:\n  scrape_interval: ")
+                .append(scrapeInterval)
+                .append("\n  scrape_timeout: ")
+                .append(scrapeInterval)
+                .append("\n  evaluation_interval: ")
+                .append(evaluationInterval)
+                .append('\n');
         if (!externalLabels.isEmpty()) {
           config.append("  external_labels:\n");
-          externalLabels.forEach((k, v) -> config.append("    ").append(k).append(": '").append(v).append("'\n"));
+          externalLabels.forEach(
+              (k, v) -> config.append("    ").append(k).append(": '").append(v).append("'\n"));
         }
         if (!alertmanagers.isEmpty()) {
           config.append("alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [");
-          config.append(String.join(", ", alertmanagers.stream().map(a -> "'" + a + "'").toList())).append("]\n");
+          config
+              .append(String.join(", ", alertmanagers.stream().map(a -> "'" + a + "'").toList()))
+              .append("]\n");
         }
         if (!remoteWrites.isEmpty()) {
           config.append("remote_write:\n");
-          remoteWrites.forEach(u -> config.append("  - url: '").append(u).append("'\n")
-              .append("    queue_config: {batch_send_deadline: 1s}\n"));
+          remoteWrites.forEach(
+              u ->
+                  config
+                      .append("  - url: '")
+                      .append(u)
+                      .append("'\n")
+                      .append("    queue_config: {batch_send_deadline: 1s}\n"));
         }
         if (!ruleFiles.isEmpty()) {
           config.append("rule_files:\n");
           ruleFiles.forEach(f -> config.append("  - '").append(f).append("'\n"));
         }
         config.append("scrape_configs:\n");
-        jobs.forEach((job, targets) -> {
-          config.append("  - job_name: '").append(job).append("'\n    static_configs:\n      - targets: [");
-          for (int i = 0; i < targets.size(); i++) {
-            config.append(i == 0 ? "'" : ", '").append(targets.get(i)).append('\'');
-          }
-          config.append("]\n");
-        });
+        jobs.forEach(
+            (job, targets) -> {
+              config
+                  .append("  - job_name: '")
+                  .append(job)
+                  .append("'\n    static_configs:\n      - targets: [");
+              for (int i = 0; i < targets.size(); i++) {
+                config.append(i == 0 ? "'" : ", '").append(targets.get(i)).append('\'');
+              }
+              config.append("]\n");
+            });
         Path configFile = root.resolve("prometheus.yml");
         Files.writeString(configFile, config);
         int port = Ports.freeLoopbackPort();
-        List<String> command = new ArrayList<>(List.of("prometheus",
-            "--config.file=" + configFile,
-            "--storage.tsdb.path=" + root.resolve("data"),
-            "--web.listen-address=127.0.0.1:" + port,
-            "--web.enable-lifecycle",
-            "--log.level=warn"));
+        List<String> command =
+            new ArrayList<>(
+                List.of(
+                    "prometheus",
+                    "--config.file=" + configFile,
+                    "--storage.tsdb.path=" + root.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port,
+                    "--web.enable-lifecycle",
+                    "--log.level=warn"));
         if (remoteWriteReceiver) {
           command.add("--web.enable-remote-write-receiver");
         }
-        ManagedProcess p = ManagedProcess.start("prometheus", command, Map.of(), root.resolve("prometheus.log"));
+        ManagedProcess p =
+            ManagedProcess.start("prometheus", command, Map.of(), root.resolve("prometheus.log"));
         PrometheusServer server = new PrometheusServer(root, port, p);
         try {
-          Poll.untilTrue("prometheus on port " + port + " to be ready", Duration.ofSeconds(60), () -> {
-            if (!p.isAlive()) {
-              throw new IllegalStateException("prometheus exited: " + p.logTail(20));
-            }
-            try {
-              return server.http.send(HttpRequest.newBuilder(URI.create(server.url() + "/-/ready")).build(),
-                  HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-              return false;
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              return false;
-            }
-          });
+          Poll.untilTrue(
+              "prometheus on port " + port + " to be ready",
+              Duration.ofSeconds(60),
+              () -> {
+                if (!p.isAlive()) {
+                  throw new IllegalStateException("prometheus exited: " + p.logTail(20));
+                }
+                try {
+                  return server
+                          .http
+                          .send(
+                              HttpRequest.newBuilder(URI.create(server.url() + "/-/ready")).build(),
+                              HttpResponse.BodyHandlers.discarding())
+                          .statusCode()
+                      == 200;
+                } catch (IOException e) {
+                  return false;
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return false;
+                }
+              });
         } catch (RuntimeException | AssertionError e) {
           server.close();
           throw e;

@@ -17,13 +17,16 @@ class GoldenFileTest {
     Path golden = Files.writeString(dir.resolve("a.prom"), "up 1\n");
     GoldenFile.assertMatches(golden, "up 1\n");
     assertThatThrownBy(() -> GoldenFile.assertMatches(golden, "up 1\nup 2\n"))
-        .isInstanceOf(AssertionFailedError.class).hasMessageContaining("-Dgolden.update=true");
-    assertThatThrownBy(() -> GoldenFile.assertMatches(golden, "up 1")).isInstanceOf(AssertionFailedError.class);
+        .isInstanceOf(AssertionFailedError.class)
+        .hasMessageContaining("-Dgolden.update=true");
+    assertThatThrownBy(() -> GoldenFile.assertMatches(golden, "up 1"))
+        .isInstanceOf(AssertionFailedError.class);
   }
 
   @Test
   void aMissingFileFailsAndSaysHowToMakeIt() {
     assertThatThrownBy(() -> GoldenFile.assertMatches(dir.resolve("missing.prom"), "up 1\n"))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("is missing");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("is missing");
   }
 }

@@ -8,13 +8,14 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * bcrypt through at.favre.lib:bcrypt: $2a$, $2b$ and $2y$ hashes as htpasswd and Go's x/crypto/bcrypt
- * write them. Passwords are used as OpenBSD does, whatever their length (only the first 72 bytes count),
- * so a hash made by htpasswd from a long password verifies.
+ * bcrypt through at.favre.lib:bcrypt: $2a$, $2b$ and $2y$ hashes as htpasswd and Go's
+ * x/crypto/bcrypt write them. Passwords are used as OpenBSD does, whatever their length (only the
+ * first 72 bytes count), so a hash made by htpasswd from a long password verifies.
  */
 final class Bcrypt {
   private static final Pattern FORMAT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
-  private static final BCrypt.Verifyer VERIFYER = BCrypt.verifyer(null, LongPasswordStrategies.none());
+  private static final BCrypt.Verifyer VERIFYER =
+      BCrypt.verifyer(null, LongPasswordStrategies.none());
 
   private Bcrypt() {}
 
@@ -49,6 +50,7 @@ final class Bcrypt {
   static String decoy(int cost) {
     byte[] password = new byte[16];
     new SecureRandom().nextBytes(password);
-    return new String(BCrypt.with(BCrypt.Version.VERSION_2Y).hash(cost, password), StandardCharsets.US_ASCII);
+    return new String(
+        BCrypt.with(BCrypt.Version.VERSION_2Y).hash(cost, password), StandardCharsets.US_ASCII);
   }
 }

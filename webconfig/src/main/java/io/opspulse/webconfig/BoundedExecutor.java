@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The executor for a metrics endpoint ({@code HTTPServer.builder().executorService(...)}, OpenTelemetry's
- * {@code PrometheusHttpServerBuilder.setExecutor(...)}): at most {@code maxConcurrent} requests are served
- * at once and at most {@code queueCapacity} wait; a request beyond that is refused at once: the JDK
- * server closes its connection, and the scraper records a failed scrape instead of piling up threads
- * and memory in the exporter. Threads are daemons and time out when idle.
+ * The executor for a metrics endpoint ({@code HTTPServer.builder().executorService(...)},
+ * OpenTelemetry's {@code PrometheusHttpServerBuilder.setExecutor(...)}): at most {@code
+ * maxConcurrent} requests are served at once and at most {@code queueCapacity} wait; a request
+ * beyond that is refused at once: the JDK server closes its connection, and the scraper records a
+ * failed scrape instead of piling up threads and memory in the exporter. Threads are daemons and
+ * time out when idle.
  */
 public final class BoundedExecutor extends ThreadPoolExecutor {
   private final AtomicLong rejected = new AtomicLong();
@@ -23,11 +24,16 @@ public final class BoundedExecutor extends ThreadPoolExecutor {
   private BoundedExecutor(int maxConcurrent, BlockingQueue<Runnable> queue, String threadName) {
     super(maxConcurrent, maxConcurrent, 60, TimeUnit.SECONDS, queue, daemonThreads(threadName));
     allowCoreThreadTimeOut(true);
-    setRejectedExecutionHandler((task, pool) -> {
-      rejected.incrementAndGet();
-      throw new RejectedExecutionException("more than " + maxConcurrent + " concurrent requests and "
-          + queue.remainingCapacity() + " queue places left");
-    });
+    setRejectedExecutionHandler(
+        (task, pool) -> {
+          rejected.incrementAndGet();
+          throw new RejectedExecutionException(
+              "more than "
+                  + maxConcurrent
+                  + " concurrent requests and "
+                  + queue.remainingCapacity()
+                  + " queue places left");
+        });
   }
 
   /** {@code maxConcurrent} workers and as many queue places. */
@@ -45,9 +51,11 @@ public final class BoundedExecutor extends ThreadPoolExecutor {
       throw new IllegalArgumentException("maxConcurrent must be at least 1, got " + maxConcurrent);
     }
     if (queueCapacity < 0) {
-      throw new IllegalArgumentException("queueCapacity must not be negative, got " + queueCapacity);
+      throw new IllegalArgumentException(
+          "queueCapacity must not be negative, got " + queueCapacity);
     }
-    BlockingQueue<Runnable> queue = queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
+    BlockingQueue<Runnable> queue =
+        queueCapacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueCapacity);
     return new BoundedExecutor(maxConcurrent, queue, threadName);
   }
 

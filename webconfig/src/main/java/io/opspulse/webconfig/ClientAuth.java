@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * {@code tls_server_config.client_auth_type}: Go's {@code tls.ClientAuthType} names, with the same
- * meaning. Only {@link #REQUIRE_AND_VERIFY_CLIENT_CERT} authenticates clients; the others exist so that
- * files written for exporter-toolkit load unchanged.
+ * meaning. Only {@link #REQUIRE_AND_VERIFY_CLIENT_CERT} authenticates clients; the others exist so
+ * that files written for exporter-toolkit load unchanged.
  */
 public enum ClientAuth {
   /** No certificate is asked for. */

@@ -17,20 +17,25 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A TLS client context from PEM files, for talking to a Docker engine on {@code tcp://} the way the
- * docker CLI does with {@code DOCKER_CERT_PATH} (ca.pem, cert.pem, key.pem) and {@code DOCKER_TLS_VERIFY}.
+ * docker CLI does with {@code DOCKER_CERT_PATH} (ca.pem, cert.pem, key.pem) and {@code
+ * DOCKER_TLS_VERIFY}.
  */
 public final class ClientTls {
   private ClientTls() {}
 
   /** The context for a Docker cert folder: ca.pem trusted, cert.pem/key.pem presented. */
   public static SSLContext fromDockerCertPath(Path certPath, boolean verifyServer) {
-    return fromPemFiles(certPath.resolve("ca.pem"), certPath.resolve("cert.pem"), certPath.resolve("key.pem"),
+    return fromPemFiles(
+        certPath.resolve("ca.pem"),
+        certPath.resolve("cert.pem"),
+        certPath.resolve("key.pem"),
         verifyServer);
   }
 
   /**
    * @param verifyServer check the server's certificate against {@code ca}; when false (Docker's TLS
-   *     without DOCKER_TLS_VERIFY) any server certificate is accepted, the client certificate still sent
+   *     without DOCKER_TLS_VERIFY) any server certificate is accepted, the client certificate still
+   *     sent
    */
   public static SSLContext fromPemFiles(Path ca, Path cert, Path key, boolean verifyServer) {
     try {
@@ -39,7 +44,8 @@ public final class ClientTls {
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
       keys.setKeyEntry("client", privateKey, new char[0], chain.toArray(Certificate[]::new));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, new char[0]);
 
       TrustManager[] trust;
@@ -50,7 +56,8 @@ public final class ClientTls {
         for (X509Certificate c : Pem.certificates(read(ca))) {
           cas.setCertificateEntry("ca" + i++, c);
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(cas);
         trust = tmf.getTrustManagers();
       } else {
@@ -60,15 +67,20 @@ public final class ClientTls {
       context.init(kmf.getKeyManagers(), trust, null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new WebConfigException(cert + ": cannot build a TLS client context: " + e.getMessage(), e);
+      throw new WebConfigException(
+          cert + ": cannot build a TLS client context: " + e.getMessage(), e);
     }
   }
 
-  /** Docker's TLS without verification: the connection is encrypted, the server not authenticated. */
+  /**
+   * Docker's TLS without verification: the connection is encrypted, the server not authenticated.
+   */
   private static final class AnyServer implements javax.net.ssl.X509TrustManager {
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-      throw new java.security.cert.CertificateException("a client context checks no client certificates");
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
+      throw new java.security.cert.CertificateException(
+          "a client context checks no client certificates");
     }
 
     @Override

@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
 /**
  * PEM certificates and private keys, as Go's {@code tls.X509KeyPair} reads them: certificates in
  * {@code CERTIFICATE} blocks; keys as PKCS#8 ({@code PRIVATE KEY}: RSA, EC, Ed25519), PKCS#1
- * ({@code RSA PRIVATE KEY}) or SEC 1 ({@code EC PRIVATE KEY}). The JDK reads only PKCS#8, so the other
- * two are wrapped into PKCS#8 here, with a few lines of DER.
+ * ({@code RSA PRIVATE KEY}) or SEC 1 ({@code EC PRIVATE KEY}). The JDK reads only PKCS#8, so the
+ * other two are wrapped into PKCS#8 here, with a few lines of DER.
  */
 final class Pem {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
   private static final String OID_RSA = "1.2.840.113549.1.1.1";
   private static final String OID_EC = "1.2.840.10045.2.1";
   private static final String OID_ED25519 = "1.3.101.112";
@@ -63,7 +63,8 @@ final class Pem {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
       for (Block b : blocks(text)) {
         if (b.type().equals("CERTIFICATE")) {
-          certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(b.der())));
+          certs.add(
+              (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(b.der())));
         }
       }
     } catch (CertificateException e) {
@@ -94,13 +95,15 @@ final class Pem {
           // EC PARAMETERS (openssl ecparam -genkey writes one first), certificates: not the key
       }
     }
-    throw new IllegalArgumentException("no PEM private key block found (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
+    throw new IllegalArgumentException(
+        "no PEM private key block found (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
   }
 
   private static void refuseEncrypted(Block b) {
     if (b.encryptedHeaders() || b.type().startsWith("ENCRYPTED")) {
-      throw new IllegalArgumentException("the private key is encrypted; give an unencrypted one "
-          + "(openssl pkey -in key.pem -out key-plain.pem), readable only by the exporter's user");
+      throw new IllegalArgumentException(
+          "the private key is encrypted; give an unencrypted one "
+              + "(openssl pkey -in key.pem -out key-plain.pem), readable only by the exporter's user");
     }
   }
 
@@ -114,21 +117,25 @@ final class Pem {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the PRIVATE KEY block is not PKCS#8: " + e.getMessage());
     }
-    String algorithm = switch (oid) {
-      case OID_RSA -> "RSA";
-      case OID_EC -> "EC";
-      case OID_ED25519 -> "Ed25519";
-      case OID_ED448 -> "Ed448";
-      default -> throw new IllegalArgumentException("unsupported private key algorithm " + oid);
-    };
+    String algorithm =
+        switch (oid) {
+          case OID_RSA -> "RSA";
+          case OID_EC -> "EC";
+          case OID_ED25519 -> "Ed25519";
+          case OID_ED448 -> "Ed448";
+          default -> throw new IllegalArgumentException("unsupported private key algorithm " + oid);
+        };
     try {
       return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("invalid " + algorithm + " private key: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "invalid " + algorithm + " private key: " + e.getMessage());
     }
   }
 
-  /** The named curve in a SEC 1 ECPrivateKey's [0] parameters (always there in what openssl writes). */
+  /**
+   * The named curve in a SEC 1 ECPrivateKey's [0] parameters (always there in what openssl writes).
+   */
   private static byte[] sec1Curve(byte[] der) {
     Der.Reader seq = Der.reader(der).sequence();
     seq.integer(); // version 1
@@ -148,7 +155,8 @@ final class Pem {
 
   /** PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier, OCTET STRING privateKey }. */
   static byte[] wrapPkcs8(byte[] algorithmIdentifier, byte[] key) {
-    return Der.sequence(Der.element(0x02, new byte[] {0}), algorithmIdentifier, Der.element(0x04, key));
+    return Der.sequence(
+        Der.element(0x02, new byte[] {0}), algorithmIdentifier, Der.element(0x04, key));
   }
 
   /** Just enough DER for PKCS#8 wrapping. */
@@ -263,7 +271,8 @@ final class Pem {
       String oid() {
         Element e = next();
         if (e.tag() != 0x06 || e.content().length == 0) {
-          throw new IllegalArgumentException("expected a DER OBJECT IDENTIFIER, got tag " + e.tag());
+          throw new IllegalArgumentException(
+              "expected a DER OBJECT IDENTIFIER, got tag " + e.tag());
         }
         byte[] c = e.content();
         StringBuilder sb = new StringBuilder();

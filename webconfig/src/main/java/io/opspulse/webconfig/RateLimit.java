@@ -3,8 +3,8 @@ package io.opspulse.webconfig;
 import java.time.Duration;
 
 /**
- * {@code rate_limit}: a token bucket refilled one token per {@code interval}, holding up to {@code burst};
- * a request finding it empty gets 429. An interval of zero disables it.
+ * {@code rate_limit}: a token bucket refilled one token per {@code interval}, holding up to {@code
+ * burst}; a request finding it empty gets 429. An interval of zero disables it.
  */
 public record RateLimit(Duration interval, int burst) {
   public RateLimit {

@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * The server's one certificate and key. Like exporter-toolkit, which reads the files again on every
  * handshake, it notices when cert_file or key_file changed (size or modification time, checked per
  * handshake: a stat, not a read) and loads them again, so a renewed certificate is served without a
- * restart. A pair that fails to load (a half-written file, a key not matching yet) is logged and the
- * previous pair stays in use.
+ * restart. A pair that fails to load (a half-written file, a key not matching yet) is logged and
+ * the previous pair stays in use.
  */
 final class ServerKeyManager extends X509ExtendedKeyManager {
   private static final Logger LOG = Logger.getLogger(ServerKeyManager.class.getName());
@@ -31,7 +31,10 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
 
   record Material(X509Certificate[] chain, PrivateKey key) {}
 
-  /** A loaded pair and its generation: the alias names the generation, so a handshake that straddles a reload keeps one pair. */
+  /**
+   * A loaded pair and its generation: the alias names the generation, so a handshake that straddles
+   * a reload keeps one pair.
+   */
   private record Generation(long number, Material material) {}
 
   private record Stamp(List<String> parts) {}
@@ -74,10 +77,15 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
       synchronized (this) {
         if (!Objects.equals(now, stamp)) {
           try {
-            Generation next = new Generation(current.number() + 1, TlsContexts.material(configName, cert, key));
+            Generation next =
+                new Generation(current.number() + 1, TlsContexts.material(configName, cert, key));
             previous = current;
             current = next;
-            LOG.info("reloaded the TLS certificate and key from " + cert.describe() + " and " + key.describe());
+            LOG.info(
+                "reloaded the TLS certificate and key from "
+                    + cert.describe()
+                    + " and "
+                    + key.describe());
           } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "keeping the previous TLS certificate: " + e.getMessage());
           }
@@ -95,25 +103,30 @@ final class ServerKeyManager extends X509ExtendedKeyManager {
     Generation c = current;
     Generation p = previous;
     String number = alias.substring(ALIAS.length());
-    return number.equals(Long.toString(c.number())) ? c.material()
+    return number.equals(Long.toString(c.number()))
+        ? c.material()
         : number.equals(Long.toString(p.number())) ? p.material() : null;
   }
 
   @Override
-  public @Nullable String chooseEngineServerAlias(@Nullable String keyType, Principal[] issuers, SSLEngine engine) {
+  public @Nullable String chooseEngineServerAlias(
+      @Nullable String keyType, Principal[] issuers, SSLEngine engine) {
     return chooseServerAlias(keyType, issuers, null);
   }
 
   @Override
-  public @Nullable String chooseServerAlias(@Nullable String keyType, Principal[] issuers,
-      @Nullable Socket socket) {
+  public @Nullable String chooseServerAlias(
+      @Nullable String keyType, Principal[] issuers, @Nullable Socket socket) {
     // JSSE asks once per acceptable key type; answer for the one our key has.
     Generation g = current();
-    return keyType == null || keyTypeMatches(keyType, g.material().key().getAlgorithm()) ? ALIAS + g.number() : null;
+    return keyType == null || keyTypeMatches(keyType, g.material().key().getAlgorithm())
+        ? ALIAS + g.number()
+        : null;
   }
 
   private static boolean keyTypeMatches(String keyType, String algorithm) {
-    return keyType.equals(algorithm) || keyType.startsWith(algorithm + "_")
+    return keyType.equals(algorithm)
+        || keyType.startsWith(algorithm + "_")
         || (algorithm.equals("EC") && keyType.startsWith("EC"))
         || (algorithm.equals("RSA") && keyType.equals("RSASSA-PSS"))
         || (keyType.equals("EdDSA") && algorithm.startsWith("Ed"));

@@ -29,14 +29,18 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/** Turns a {@link TlsServerConfig} into an {@link SSLContext} and the per-connection {@link SSLParameters}. */
+/**
+ * Turns a {@link TlsServerConfig} into an {@link SSLContext} and the per-connection {@link
+ * SSLParameters}.
+ */
 final class TlsContexts {
   private TlsContexts() {}
 
   /** Cipher suites this JVM can enable, by IANA name. */
   static Set<String> supportedCipherSuites() {
     try {
-      return new LinkedHashSet<>(Arrays.asList(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites()));
+      return new LinkedHashSet<>(
+          Arrays.asList(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites()));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("no default TLS context in this JVM", e);
     }
@@ -46,9 +50,10 @@ final class TlsContexts {
     ServerKeyManager keys = new ServerKeyManager(configName, tls.certificate(), tls.key());
     TrustManager[] trust = null;
     if (tls.clientAuth().requested()) {
-      X509TrustManager tm = tls.clientAuth().verified()
-          ? caTrustManager(configName, tls.clientCa().orElseThrow())
-          : new AnyClientCertificate();
+      X509TrustManager tm =
+          tls.clientAuth().verified()
+              ? caTrustManager(configName, tls.clientCa().orElseThrow())
+              : new AnyClientCertificate();
       if (!tls.clientAllowedSans().isEmpty()) {
         tm = new AllowedSans(tm, tls.clientAllowedSans());
       }
@@ -59,17 +64,21 @@ final class TlsContexts {
       context.init(new javax.net.ssl.KeyManager[] {keys}, trust, null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new WebConfigException(configName + ": tls_server_config: cannot set up TLS: " + e.getMessage(), e);
+      throw new WebConfigException(
+          configName + ": tls_server_config: cannot set up TLS: " + e.getMessage(), e);
     }
   }
 
   /** What every connection gets: protocols, suites, suite order, client certificate policy. */
   static SSLParameters parameters(SSLContext context, TlsServerConfig tls) {
     SSLParameters p = context.getDefaultSSLParameters();
-    Set<String> supported = new LinkedHashSet<>(Arrays.asList(context.getSupportedSSLParameters().getProtocols()));
+    Set<String> supported =
+        new LinkedHashSet<>(Arrays.asList(context.getSupportedSSLParameters().getProtocols()));
     List<String> protocols = new ArrayList<>();
     for (TlsVersion v : TlsVersion.values()) {
-      if (v.compareTo(tls.minVersion()) >= 0 && v.compareTo(tls.maxVersion()) <= 0 && supported.contains(v.protocol())) {
+      if (v.compareTo(tls.minVersion()) >= 0
+          && v.compareTo(tls.maxVersion()) <= 0
+          && supported.contains(v.protocol())) {
         protocols.add(v.protocol());
       }
     }
@@ -79,7 +88,8 @@ final class TlsContexts {
       Set<String> suites = new LinkedHashSet<>(tls.cipherSuites());
       if (tls.maxVersion() == TlsVersion.TLS13) {
         Arrays.stream(context.getDefaultSSLParameters().getCipherSuites())
-            .filter(TlsContexts::isTls13Suite).forEach(suites::add);
+            .filter(TlsContexts::isTls13Suite)
+            .forEach(suites::add);
       }
       p.setCipherSuites(suites.toArray(String[]::new));
     }
@@ -105,30 +115,49 @@ final class TlsContexts {
     try {
       return Files.readString(source.file().get(), StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
-      throw new WebConfigException(configName + ": tls_server_config." + source.key() + "_file: cannot read "
-          + source.file().get() + ": " + e.getMessage(), e);
+      throw new WebConfigException(
+          configName
+              + ": tls_server_config."
+              + source.key()
+              + "_file: cannot read "
+              + source.file().get()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
-  /** The certificate chain and the key, checked to belong together (Go's X509KeyPair does the same). */
-  static ServerKeyManager.Material material(String configName, PemSource certSource, PemSource keySource) {
+  /**
+   * The certificate chain and the key, checked to belong together (Go's X509KeyPair does the same).
+   */
+  static ServerKeyManager.Material material(
+      String configName, PemSource certSource, PemSource keySource) {
     List<X509Certificate> chain;
     try {
       chain = Pem.certificates(read(configName, certSource));
     } catch (IllegalArgumentException e) {
-      throw e instanceof WebConfigException ? e
-          : new WebConfigException(configName + ": tls_server_config." + certSource.describe() + ": " + e.getMessage());
+      throw e instanceof WebConfigException
+          ? e
+          : new WebConfigException(
+              configName + ": tls_server_config." + certSource.describe() + ": " + e.getMessage());
     }
     PrivateKey key;
     try {
       key = Pem.privateKey(read(configName, keySource));
     } catch (IllegalArgumentException e) {
-      throw e instanceof WebConfigException ? e
-          : new WebConfigException(configName + ": tls_server_config." + keySource.describe() + ": " + e.getMessage());
+      throw e instanceof WebConfigException
+          ? e
+          : new WebConfigException(
+              configName + ": tls_server_config." + keySource.describe() + ": " + e.getMessage());
     }
     if (!belongTogether(key, chain.get(0).getPublicKey())) {
-      throw new WebConfigException(configName + ": tls_server_config: the private key (" + keySource.describe()
-          + ") does not match the certificate (" + certSource.describe() + ")");
+      throw new WebConfigException(
+          configName
+              + ": tls_server_config: the private key ("
+              + keySource.describe()
+              + ") does not match the certificate ("
+              + certSource.describe()
+              + ")");
     }
     return new ServerKeyManager.Material(chain.toArray(X509Certificate[]::new), key);
   }
@@ -137,11 +166,12 @@ final class TlsContexts {
     if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
       return false;
     }
-    String algorithm = switch (key.getAlgorithm()) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      default -> key.getAlgorithm(); // Ed25519, Ed448
-    };
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> key.getAlgorithm(); // Ed25519, Ed448
+        };
     try {
       byte[] probe = "opspulse key pair check".getBytes(StandardCharsets.US_ASCII);
       Signature signer = Signature.getInstance(algorithm);
@@ -162,8 +192,10 @@ final class TlsContexts {
     try {
       cas = Pem.certificates(read(configName, ca));
     } catch (IllegalArgumentException e) {
-      throw e instanceof WebConfigException ? e
-          : new WebConfigException(configName + ": tls_server_config." + ca.describe() + ": " + e.getMessage());
+      throw e instanceof WebConfigException
+          ? e
+          : new WebConfigException(
+              configName + ": tls_server_config." + ca.describe() + ": " + e.getMessage());
     }
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -173,10 +205,14 @@ final class TlsContexts {
       }
       TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
       factory.init(store);
-      return Arrays.stream(factory.getTrustManagers()).filter(X509TrustManager.class::isInstance)
-          .map(X509TrustManager.class::cast).findFirst().orElseThrow();
+      return Arrays.stream(factory.getTrustManagers())
+          .filter(X509TrustManager.class::isInstance)
+          .map(X509TrustManager.class::cast)
+          .findFirst()
+          .orElseThrow();
     } catch (GeneralSecurityException | IOException e) {
-      throw new WebConfigException(configName + ": tls_server_config." + ca.describe() + ": " + e.getMessage(), e);
+      throw new WebConfigException(
+          configName + ": tls_server_config." + ca.describe() + ": " + e.getMessage(), e);
     }
   }
 
@@ -188,7 +224,8 @@ final class TlsContexts {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       throw new CertificateException("a server never checks server certificates");
     }
 
@@ -209,18 +246,22 @@ final class TlsContexts {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       delegate.checkClientTrusted(chain, authType);
       if (chain == null || chain.length == 0) {
-        throw new CertificateException("client did not present a certificate to match against client_allowed_sans");
+        throw new CertificateException(
+            "client did not present a certificate to match against client_allowed_sans");
       }
       if (!matches(chain[0], allowed)) {
-        throw new CertificateException("client certificate carries none of the allowed SANs " + allowed);
+        throw new CertificateException(
+            "client certificate carries none of the allowed SANs " + allowed);
       }
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       delegate.checkServerTrusted(chain, authType);
     }
 
@@ -229,8 +270,12 @@ final class TlsContexts {
       return delegate.getAcceptedIssuers();
     }
 
-    /** DNS names, e-mail addresses and URIs compare as text; IP addresses as addresses ("::1" = "0:0:0:0:0:0:0:1"). */
-    static boolean matches(X509Certificate cert, List<String> allowed) throws CertificateParsingException {
+    /**
+     * DNS names, e-mail addresses and URIs compare as text; IP addresses as addresses ("::1" =
+     * "0:0:0:0:0:0:0:1").
+     */
+    static boolean matches(X509Certificate cert, List<String> allowed)
+        throws CertificateParsingException {
       Collection<List<?>> sans = cert.getSubjectAlternativeNames();
       if (sans == null) {
         return false;
@@ -255,7 +300,8 @@ final class TlsContexts {
   }
 
   private static final java.util.regex.Pattern IPV4 =
-      java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+      java.util.regex.Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
 
   /** An IP literal parsed without any name lookup; empty for anything else. */
   static Optional<InetAddress> ipLiteral(String text) {

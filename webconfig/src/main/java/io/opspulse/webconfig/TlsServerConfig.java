@@ -6,12 +6,12 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code tls_server_config}, with relative file names already resolved against the web-config file's
- * folder (as exporter-toolkit does). The certificate, key and client CA each come from a file or inline
- * PEM text; a {@link PemSource} holds whichever was given.
+ * {@code tls_server_config}, with relative file names already resolved against the web-config
+ * file's folder (as exporter-toolkit does). The certificate, key and client CA each come from a
+ * file or inline PEM text; a {@link PemSource} holds whichever was given.
  *
- * @param cipherSuites TLS 1.2 cipher suites by their IANA names (Go and JSSE share them); empty: the
- *     JVM's defaults. TLS 1.3 suites are not configurable, as in Go.
+ * @param cipherSuites TLS 1.2 cipher suites by their IANA names (Go and JSSE share them); empty:
+ *     the JVM's defaults. TLS 1.3 suites are not configurable, as in Go.
  * @param clientAllowedSans SAN values a client certificate must carry one of; empty: no SAN check
  */
 public record TlsServerConfig(
@@ -30,7 +30,10 @@ public record TlsServerConfig(
     clientAllowedSans = List.copyOf(clientAllowedSans);
   }
 
-  /** PEM text from a file (read when the TLS context is built) or given inline in the web-config file. */
+  /**
+   * PEM text from a file (read when the TLS context is built) or given inline in the web-config
+   * file.
+   */
   public record PemSource(Optional<Path> file, @Nullable String inline, String key) {
     static PemSource ofFile(Path file, String key) {
       return new PemSource(Optional.of(file), null, key);

@@ -3,7 +3,9 @@ package io.opspulse.webconfig;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** {@code min_version}/{@code max_version}: exporter-toolkit's names and the JSSE protocol for each. */
+/**
+ * {@code min_version}/{@code max_version}: exporter-toolkit's names and the JSSE protocol for each.
+ */
 public enum TlsVersion {
   TLS10("TLSv1"),
   TLS11("TLSv1.1"),

@@ -9,10 +9,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The per-request half of a web-config, as a JDK {@link Authenticator} (client_java's
- * {@code HTTPServer.builder().authenticator(...)}, OpenTelemetry's {@code setAuthenticator(...)}): sets
- * the configured response headers, applies the rate limit (429), then basic auth (401 with
- * {@code WWW-Authenticate}). Runs before the handler, for every path the server serves.
+ * The per-request half of a web-config, as a JDK {@link Authenticator} (client_java's {@code
+ * HTTPServer.builder().authenticator(...)}, OpenTelemetry's {@code setAuthenticator(...)}): sets
+ * the configured response headers, applies the rate limit (429), then basic auth (401 with {@code
+ * WWW-Authenticate}). Runs before the handler, for every path the server serves.
  */
 final class WebAuthenticator extends Authenticator {
   static final String REALM = "opspulse";
@@ -21,7 +21,9 @@ final class WebAuthenticator extends Authenticator {
   private final @Nullable TokenBucket limiter; // null: no rate limit
   private final @Nullable BasicAuthVerifier verifier; // null: no basic auth
 
-  WebAuthenticator(Map<String, String> headers, @Nullable TokenBucket limiter,
+  WebAuthenticator(
+      Map<String, String> headers,
+      @Nullable TokenBucket limiter,
       @Nullable BasicAuthVerifier verifier) {
     this.headers = Map.copyOf(headers);
     this.limiter = limiter;
@@ -42,7 +44,9 @@ final class WebAuthenticator extends Authenticator {
     if (user != null) {
       return new Success(new HttpPrincipal(user, REALM));
     }
-    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+    exchange
+        .getResponseHeaders()
+        .set("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
     return new Failure(401);
   }
 

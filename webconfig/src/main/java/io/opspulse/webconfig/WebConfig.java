@@ -30,9 +30,9 @@ import javax.net.ssl.SSLContext;
  * web.authenticator().ifPresent(b::authenticator);
  * }</pre>
  *
- * <p>{@link #load} reads and checks everything, certificates and keys included, so a bad file fails at
- * startup rather than at the first scrape. Immutable; {@link #httpsConfigurator()} and
- * {@link #authenticator()} build fresh objects on each call.
+ * <p>{@link #load} reads and checks everything, certificates and keys included, so a bad file fails
+ * at startup rather than at the first scrape. Immutable; {@link #httpsConfigurator()} and {@link
+ * #authenticator()} build fresh objects on each call.
  */
 public final class WebConfig {
   private final String name;
@@ -42,7 +42,11 @@ public final class WebConfig {
   private final Optional<RateLimit> rateLimit;
   private final Optional<SSLContext> sslContext;
 
-  WebConfig(String name, Optional<TlsServerConfig> tls, HttpServerConfig http, Map<String, String> users,
+  WebConfig(
+      String name,
+      Optional<TlsServerConfig> tls,
+      HttpServerConfig http,
+      Map<String, String> users,
       Optional<RateLimit> rateLimit) {
     this.name = name;
     this.tls = tls;
@@ -63,14 +67,18 @@ public final class WebConfig {
     }
   }
 
-  /** Parses web-config text; {@code name} is used in messages, {@code baseDir} resolves relative files. */
+  /**
+   * Parses web-config text; {@code name} is used in messages, {@code baseDir} resolves relative
+   * files.
+   */
   public static WebConfig parse(String name, String yaml, Path baseDir) {
     return WebConfigParser.parse(name, new StringReader(yaml), baseDir);
   }
 
   /** No TLS, no authentication: what serving without {@code --web.config.file} means. */
   public static WebConfig none() {
-    return new WebConfig("(none)", Optional.empty(), HttpServerConfig.DEFAULT, Map.of(), Optional.empty());
+    return new WebConfig(
+        "(none)", Optional.empty(), HttpServerConfig.DEFAULT, Map.of(), Optional.empty());
   }
 
   public Optional<TlsServerConfig> tls() {
@@ -90,14 +98,19 @@ public final class WebConfig {
     return rateLimit;
   }
 
-  /** Present when {@code tls_server_config} configures a certificate: the server must then be an HttpsServer. */
+  /**
+   * Present when {@code tls_server_config} configures a certificate: the server must then be an
+   * HttpsServer.
+   */
   public Optional<HttpsConfigurator> httpsConfigurator() {
-    return sslContext.map(context -> new HttpsConfigurator(context) {
-      @Override
-      public void configure(HttpsParameters params) {
-        params.setSSLParameters(TlsContexts.parameters(getSSLContext(), tls.orElseThrow()));
-      }
-    });
+    return sslContext.map(
+        context ->
+            new HttpsConfigurator(context) {
+              @Override
+              public void configure(HttpsParameters params) {
+                params.setSSLParameters(TlsContexts.parameters(getSSLContext(), tls.orElseThrow()));
+              }
+            });
   }
 
   /** Present when the file sets basic-auth users, response headers or a rate limit. */
@@ -105,23 +118,43 @@ public final class WebConfig {
     if (users.isEmpty() && http.headers().isEmpty() && rateLimit.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new WebAuthenticator(http.headers(),
-        rateLimit.map(r -> new TokenBucket(r, System::nanoTime)).orElse(null),
-        users.isEmpty() ? null : new BasicAuthVerifier(users)));
+    return Optional.of(
+        new WebAuthenticator(
+            http.headers(),
+            rateLimit.map(r -> new TokenBucket(r, System::nanoTime)).orElse(null),
+            users.isEmpty() ? null : new BasicAuthVerifier(users)));
   }
 
-  /** The scheme the server speaks with this configuration: what a Prometheus scrape config needs. */
+  /**
+   * The scheme the server speaks with this configuration: what a Prometheus scrape config needs.
+   */
   public String scheme() {
     return tls.isPresent() ? "https" : "http";
   }
 
-  /** One line for the startup log, e.g. "TLS (TLS12-TLS13, client certificates RequireAndVerifyClientCert), basic auth (2 users)". */
+  /**
+   * One line for the startup log, e.g. "TLS (TLS12-TLS13, client certificates
+   * RequireAndVerifyClientCert), basic auth (2 users)".
+   */
   public String describe() {
     List<String> parts = new ArrayList<>();
-    tls.ifPresentOrElse(t -> parts.add("TLS (" + t.minVersion() + "-" + t.maxVersion() + ", client certificates "
-        + t.clientAuth().configName() + ")"), () -> parts.add("no TLS"));
-    parts.add(users.isEmpty() ? "no basic auth" : "basic auth (" + users.size() + (users.size() == 1 ? " user)" : " users)"));
-    rateLimit.ifPresent(r -> parts.add("rate limit (1 per " + r.interval() + ", burst " + r.burst() + ")"));
+    tls.ifPresentOrElse(
+        t ->
+            parts.add(
+                "TLS ("
+                    + t.minVersion()
+                    + "-"
+                    + t.maxVersion()
+                    + ", client certificates "
+                    + t.clientAuth().configName()
+                    + ")"),
+        () -> parts.add("no TLS"));
+    parts.add(
+        users.isEmpty()
+            ? "no basic auth"
+            : "basic auth (" + users.size() + (users.size() == 1 ? " user)" : " users)"));
+    rateLimit.ifPresent(
+        r -> parts.add("rate limit (1 per " + r.interval() + ", burst " + r.burst() + ")"));
     if (!http.http2()) {
       parts.add("http2 off (the JDK server speaks HTTP/1.1 only)");
     }

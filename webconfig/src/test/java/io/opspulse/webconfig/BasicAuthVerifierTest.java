@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class BasicAuthVerifierTest {
-  private final BasicAuthVerifier verifier = new BasicAuthVerifier(Map.of("prometheus", BcryptTest.PROMETHEUS,
-      "alice", BcryptTest.ALICE));
+  private final BasicAuthVerifier verifier =
+      new BasicAuthVerifier(Map.of("prometheus", BcryptTest.PROMETHEUS, "alice", BcryptTest.ALICE));
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Hashes made by Debian's htpasswd -nbB (apache2-utils) and the classic jBCrypt/OpenBSD $2a$ vectors. */
+/**
+ * Hashes made by Debian's htpasswd -nbB (apache2-utils) and the classic jBCrypt/OpenBSD $2a$
+ * vectors.
+ */
 class BcryptTest {
-  static final String PROMETHEUS = "$2y$05$wW68S4xODWLiZc1C4.Mu9OufwaSabR11DhBqchZxAQ1Duwt..krui"; // s3cret-scrape
-  static final String ALICE = "$2y$04$TMc5bg.vs8fPrazSmqWlI.3tt1OCniysxPKbA3ub0JFqnnAq5Ssea"; // pässwörd with spaces
+  static final String PROMETHEUS =
+      "$2y$05$wW68S4xODWLiZc1C4.Mu9OufwaSabR11DhBqchZxAQ1Duwt..krui"; // s3cret-scrape
+  static final String ALICE =
+      "$2y$04$TMc5bg.vs8fPrazSmqWlI.3tt1OCniysxPKbA3ub0JFqnnAq5Ssea"; // pässwörd with spaces
   static final String EMPTY = "$2y$04$pz0/HpfVV4d5208KUw/h.usLyfzj/yzYRlh9lPAVhndKB32TqCZm2"; // ""
   static final String LONG = "$2y$04$YgQCB3cFC4MZpjdZVwfqFO0UWkFc5MgdLYeb/B.dMAlAI1VQL5UyS"; // 90 x
 
@@ -37,7 +42,8 @@ class BcryptTest {
 
   @Test
   void the2a2bAnd2yPrefixesVerifyAlike() {
-    // The three prefixes differ only in how old implementations mishandled 8-bit and >255-byte passwords.
+    // The three prefixes differ only in how old implementations mishandled 8-bit and >255-byte
+    // passwords.
     String rest = PROMETHEUS.substring(3);
     assertThat(verify("s3cret-scrape", "$2a" + rest)).isTrue();
     assertThat(verify("s3cret-scrape", "$2b" + rest)).isTrue();
@@ -47,8 +53,10 @@ class BcryptTest {
   @Test
   void publishedOpenBsdVectors() {
     assertThat(verify("", "$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.")).isTrue();
-    assertThat(verify("abc", "$2a$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i")).isTrue();
-    assertThat(verify("abcd", "$2a$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i")).isFalse();
+    assertThat(verify("abc", "$2a$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i"))
+        .isTrue();
+    assertThat(verify("abcd", "$2a$06$If6bvum7DFjUnE9p2uDeDu0YHzrHM6tf.iqN8.yx.jNN1ILEf7h0i"))
+        .isFalse();
   }
 
   @Test
@@ -58,7 +66,8 @@ class BcryptTest {
     assertThat(Bcrypt.formatProblem("s3cret-scrape")).startsWith("not a bcrypt hash");
     assertThat(Bcrypt.formatProblem("$1$abc$def")).startsWith("not a bcrypt hash");
     assertThat(Bcrypt.formatProblem(PROMETHEUS.substring(0, 40))).startsWith("not a bcrypt hash");
-    assertThat(Bcrypt.formatProblem("$2y$03" + PROMETHEUS.substring(6))).isEqualTo("bcrypt cost 3 is outside 4..31");
+    assertThat(Bcrypt.formatProblem("$2y$03" + PROMETHEUS.substring(6)))
+        .isEqualTo("bcrypt cost 3 is outside 4..31");
   }
 
   @Test

@@ -17,7 +17,8 @@ import javax.net.ssl.TrustManagerFactory;
 final class TlsClients {
   private TlsClients() {}
 
-  static HttpClient client(TestPki pki, String clientCertName, String... protocols) throws Exception {
+  static HttpClient client(TestPki pki, String clientCertName, String... protocols)
+      throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", Pem.certificates(Files.readString(pki.file("ca.crt"))).get(0));
@@ -27,16 +28,23 @@ final class TlsClients {
     if (clientCertName != null) {
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
-      List<X509Certificate> chain = Pem.certificates(Files.readString(pki.file(clientCertName + ".crt")));
-      keys.setKeyEntry("client", Pem.privateKey(Files.readString(pki.file(clientCertName + ".key"))),
-          new char[0], chain.toArray(X509Certificate[]::new));
+      List<X509Certificate> chain =
+          Pem.certificates(Files.readString(pki.file(clientCertName + ".crt")));
+      keys.setKeyEntry(
+          "client",
+          Pem.privateKey(Files.readString(pki.file(clientCertName + ".key"))),
+          new char[0],
+          chain.toArray(X509Certificate[]::new));
       kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, new char[0]);
     }
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    HttpClient.Builder b = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10))
-        .version(HttpClient.Version.HTTP_1_1);
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .sslContext(context)
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1);
     if (protocols.length > 0) {
       SSLParameters p = context.getDefaultSSLParameters();
       p.setProtocols(protocols);

@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The data points of one catalog metric, collected during a scrape and turned into the client_java
- * snapshot of the metric's type. Name, type, unit, help and label names all come from the
- * {@link MetricDefinition}; a data point must give a value for each of its labels, in the catalog's
- * order, so nothing can be published with labels the contract does not declare. A point of the wrong
- * kind (a histogram point on a gauge, a single value on a histogram) is a bug and throws.
+ * snapshot of the metric's type. Name, type, unit, help and label names all come from the {@link
+ * MetricDefinition}; a data point must give a value for each of its labels, in the catalog's order,
+ * so nothing can be published with labels the contract does not declare. A point of the wrong kind
+ * (a histogram point on a gauge, a single value on a histogram) is a bug and throws.
  */
 public final class CatalogFamily {
   private final MetricDefinition definition;
@@ -47,8 +47,9 @@ public final class CatalogFamily {
   }
 
   /**
-   * Adds a counter or gauge point whose leading labels are already built (a container's identity, say,
-   * shared by all of its series); {@code moreValues} are the catalog's remaining labels, in order.
+   * Adds a counter or gauge point whose leading labels are already built (a container's identity,
+   * say, shared by all of its series); {@code moreValues} are the catalog's remaining labels, in
+   * order.
    */
   public CatalogFamily add(double value, Labels leading, String... moreValues) {
     if (leading.size() + moreValues.length != names.length) {
@@ -68,8 +69,8 @@ public final class CatalogFamily {
   }
 
   /**
-   * Adds a point that carries the catalog's labels and more, for the metrics whose help says which extra
-   * labels they carry (an info metric with allow-listed Docker labels).
+   * Adds a point that carries the catalog's labels and more, for the metrics whose help says which
+   * extra labels they carry (an info metric with allow-listed Docker labels).
    */
   public CatalogFamily addWithExtraLabels(double value, Labels all) {
     for (String name : names) {
@@ -80,11 +81,15 @@ public final class CatalogFamily {
     return point(value, all);
   }
 
-  /** Adds a histogram point: classic buckets (the last one +Inf), their sum, labels in catalog order. */
-  public CatalogFamily addHistogram(ClassicHistogramBuckets buckets, double sum, String... labelValues) {
+  /**
+   * Adds a histogram point: classic buckets (the last one +Inf), their sum, labels in catalog
+   * order.
+   */
+  public CatalogFamily addHistogram(
+      ClassicHistogramBuckets buckets, double sum, String... labelValues) {
     if (definition.type() != MetricType.HISTOGRAM) {
-      throw new IllegalArgumentException(definition.name() + " is a " + definition.type().prometheusName()
-          + ", not a histogram");
+      throw new IllegalArgumentException(
+          definition.name() + " is a " + definition.type().prometheusName() + ", not a histogram");
     }
     labels.add(labels(labelValues));
     points.add(new HistogramPoint(buckets, sum));
@@ -104,8 +109,8 @@ public final class CatalogFamily {
   }
 
   /**
-   * Whether {@code other} holds the same points, in the same order: then its snapshot, and whatever a
-   * caller derived from it (encoded bytes), stand for this family too. Label sets are compared by
+   * Whether {@code other} holds the same points, in the same order: then its snapshot, and whatever
+   * a caller derived from it (encoded bytes), stand for this family too. Label sets are compared by
    * reference first, so callers that reuse their {@link Labels} pay one comparison per point.
    */
   boolean samePointsAs(CatalogFamily other) {
@@ -154,7 +159,9 @@ public final class CatalogFamily {
         List<HistogramDataPointSnapshot> out = new ArrayList<>(points.size());
         for (int i = 0; i < points.size(); i++) {
           HistogramPoint h = (HistogramPoint) points.get(i);
-          out.add(new HistogramDataPointSnapshot(h.buckets(), h.sum(), labels.get(i), Exemplars.EMPTY, 0L));
+          out.add(
+              new HistogramDataPointSnapshot(
+                  h.buckets(), h.sum(), labels.get(i), Exemplars.EMPTY, 0L));
         }
         yield new HistogramSnapshot(metadata, out);
       }
@@ -163,7 +170,8 @@ public final class CatalogFamily {
 
   private CatalogFamily point(double value, Labels l) {
     if (definition.type() == MetricType.HISTOGRAM) {
-      throw new IllegalArgumentException(definition.name() + " is a histogram: add buckets, not a value");
+      throw new IllegalArgumentException(
+          definition.name() + " is a histogram: add buckets, not a value");
     }
     labels.add(l);
     points.add(value);
@@ -178,8 +186,13 @@ public final class CatalogFamily {
   }
 
   private IllegalArgumentException wrongLabels(int given) {
-    return new IllegalArgumentException(definition.name() + " takes the labels " + definition.labels() + ", got "
-        + given + " label(s)");
+    return new IllegalArgumentException(
+        definition.name()
+            + " takes the labels "
+            + definition.labels()
+            + ", got "
+            + given
+            + " label(s)");
   }
 
   private record HistogramPoint(ClassicHistogramBuckets buckets, double sum) {}

@@ -10,9 +10,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One scrape's worth of catalog metrics on their way to client_java: a {@link CatalogFamily} per metric,
- * in the order they were first asked for, and families without points left out (a metric with nothing to
- * report is absent, not empty).
+ * One scrape's worth of catalog metrics on their way to client_java: a {@link CatalogFamily} per
+ * metric, in the order they were first asked for, and families without points left out (a metric
+ * with nothing to report is absent, not empty).
  */
 public final class CatalogSnapshots {
   private final Map<MetricDefinition, CatalogFamily> families = new LinkedHashMap<>();
@@ -38,10 +38,10 @@ public final class CatalogSnapshots {
   }
 
   /**
-   * Like {@link #build()}, but a family whose points are the same as in {@code previous} (an earlier
-   * scrape's) keeps {@code previous}'s snapshot object. A caller that caches what it derives from a
-   * snapshot by identity (its encoded text) then redoes only the families that changed: a cgroup
-   * sample changes three families of a fleet's thirty.
+   * Like {@link #build()}, but a family whose points are the same as in {@code previous} (an
+   * earlier scrape's) keeps {@code previous}'s snapshot object. A caller that caches what it
+   * derives from a snapshot by identity (its encoded text) then redoes only the families that
+   * changed: a cgroup sample changes three families of a fleet's thirty.
    */
   public MetricSnapshots buildReusing(@Nullable CatalogSnapshots previous) {
     if (previous != null) {

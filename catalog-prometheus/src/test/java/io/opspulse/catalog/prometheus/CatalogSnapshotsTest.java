@@ -19,14 +19,36 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CatalogSnapshotsTest {
-  private static final MetricDefinition RESTARTS = new MetricDefinition("app_restarts_total", MetricType.COUNTER,
-      Unit.NONE, "Restarts.", List.of("id", "reason"), Source.EXPORTER, null);
-  private static final MetricDefinition MEMORY = new MetricDefinition("app_memory_bytes", MetricType.GAUGE,
-      Unit.BYTES, "Memory in use.", List.of("id"), Source.EXPORTER, null);
-  private static final MetricDefinition LATENCY = new MetricDefinition("app_latency_seconds", MetricType.HISTOGRAM,
-      Unit.SECONDS, "Latency.", List.of("route"), Source.AGENT, null);
-  private static final MetricDefinition UP = new MetricDefinition("app_up", MetricType.GAUGE,
-      Unit.NONE, "Up.", List.of(), Source.EXPORTER, null);
+  private static final MetricDefinition RESTARTS =
+      new MetricDefinition(
+          "app_restarts_total",
+          MetricType.COUNTER,
+          Unit.NONE,
+          "Restarts.",
+          List.of("id", "reason"),
+          Source.EXPORTER,
+          null);
+  private static final MetricDefinition MEMORY =
+      new MetricDefinition(
+          "app_memory_bytes",
+          MetricType.GAUGE,
+          Unit.BYTES,
+          "Memory in use.",
+          List.of("id"),
+          Source.EXPORTER,
+          null);
+  private static final MetricDefinition LATENCY =
+      new MetricDefinition(
+          "app_latency_seconds",
+          MetricType.HISTOGRAM,
+          Unit.SECONDS,
+          "Latency.",
+          List.of("route"),
+          Source.AGENT,
+          null);
+  private static final MetricDefinition UP =
+      new MetricDefinition(
+          "app_up", MetricType.GAUGE, Unit.NONE, "Up.", List.of(), Source.EXPORTER, null);
 
   @Test
   void everyCatalogTypeIsWrittenAsItsOwnPrometheusType() throws IOException {
@@ -35,11 +57,17 @@ class CatalogSnapshotsTest {
     s.family(MEMORY).add(2048, "b").add(1024, "a");
     Labels id = Labels.of("id", "a");
     s.family(RESTARTS).add(3, id, "error");
-    s.family(LATENCY).addHistogram(ClassicHistogramBuckets.of(new double[] {0.1, 1, Double.POSITIVE_INFINITY},
-        new long[] {2, 1, 1}), 2.5, "/x");
+    s.family(LATENCY)
+        .addHistogram(
+            ClassicHistogramBuckets.of(
+                new double[] {0.1, 1, Double.POSITIVE_INFINITY}, new long[] {2, 1, 1}),
+            2.5,
+            "/x");
 
     // client_java's MetricSnapshots orders families by name, whatever order they were written in.
-    assertThat(text(s.build())).isEqualTo("""
+    assertThat(text(s.build()))
+        .isEqualTo(
+            """
         # HELP app_latency_seconds Latency.
         # TYPE app_latency_seconds histogram
         app_latency_seconds_bucket{route="/x",le="0.1"} 2
@@ -66,7 +94,9 @@ class CatalogSnapshotsTest {
     s.family(MEMORY).add(1, "a");
     s.family(RESTARTS).add(2, "a", "oom");
 
-    assertThat(openMetrics(s.build())).isEqualTo("""
+    assertThat(openMetrics(s.build()))
+        .isEqualTo(
+            """
         # TYPE app_memory_bytes gauge
         # UNIT app_memory_bytes bytes
         # HELP app_memory_bytes Memory in use.
@@ -86,7 +116,8 @@ class CatalogSnapshotsTest {
     s.family(RESTARTS).add(1, "a", "error");
     s.family(UP);
 
-    assertThat(s.toList()).extracting(m -> m.getMetadata().getPrometheusName())
+    assertThat(s.toList())
+        .extracting(m -> m.getMetadata().getPrometheusName())
         .containsExactly("app_up", "app_restarts");
   }
 
@@ -105,27 +136,40 @@ class CatalogSnapshotsTest {
 
     assertThat(after.get(0)).as("app_memory_bytes: same points").isSameAs(before.get(0));
     assertThat(after.get(1)).as("app_restarts_total: a new value").isNotSameAs(before.get(1));
-    assertThat(after.get(1).getDataPoints()).singleElement()
-        .satisfies(p -> assertThat(((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p)
-            .getValue()).isEqualTo(2.0));
+    assertThat(after.get(1).getDataPoints())
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(
+                        ((io.prometheus.metrics.model.snapshots.CounterSnapshot
+                                    .CounterDataPointSnapshot)
+                                p)
+                            .getValue())
+                    .isEqualTo(2.0));
   }
 
   @Test
   void labelsTheCatalogDoesNotDeclareAreRefused() {
     CatalogSnapshots s = new CatalogSnapshots();
-    assertThatThrownBy(() -> s.family(MEMORY).add(1)).hasMessageContaining("app_memory_bytes takes the labels [id]");
+    assertThatThrownBy(() -> s.family(MEMORY).add(1))
+        .hasMessageContaining("app_memory_bytes takes the labels [id]");
     assertThatThrownBy(() -> s.family(RESTARTS).add(1, Labels.of("name", "x"), "error"))
         .hasMessageContaining("app_restarts_total takes the labels [id, reason]");
     assertThatThrownBy(() -> s.family(MEMORY).addWithExtraLabels(1, Labels.of("label_team", "x")))
         .hasMessageContaining("takes the labels [id]");
-    assertThat(s.family(MEMORY).addWithExtraLabels(1, Labels.of("id", "a", "label_team", "x")).isEmpty()).isFalse();
+    assertThat(
+            s.family(MEMORY)
+                .addWithExtraLabels(1, Labels.of("id", "a", "label_team", "x"))
+                .isEmpty())
+        .isFalse();
   }
 
   @Test
   void aPointOfTheWrongKindIsABug() {
     CatalogSnapshots s = new CatalogSnapshots();
     assertThatThrownBy(() -> s.family(LATENCY).add(1, "/x")).hasMessageContaining("is a histogram");
-    ClassicHistogramBuckets buckets = ClassicHistogramBuckets.of(new double[] {Double.POSITIVE_INFINITY}, new long[] {1});
+    ClassicHistogramBuckets buckets =
+        ClassicHistogramBuckets.of(new double[] {Double.POSITIVE_INFINITY}, new long[] {1});
     assertThatThrownBy(() -> s.family(MEMORY).addHistogram(buckets, 1, "a"))
         .hasMessageContaining("app_memory_bytes is a gauge, not a histogram");
   }

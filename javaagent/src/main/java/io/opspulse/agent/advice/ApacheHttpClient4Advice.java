@@ -2,15 +2,16 @@ package io.opspulse.agent.advice;
 
 import io.opspulse.agent.bootstrap.Hooks;
 import java.net.URI;
+import net.bytebuddy.asm.Advice;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
 import org.apache.http.HttpResponse;
 import org.apache.http.client.methods.HttpUriRequest;
-import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code doExecute(HttpHost, HttpRequest, HttpContext)} of Apache HttpClient 4's classic
- * clients ({@code InternalHttpClient}, {@code MinimalHttpClient}), which every {@code execute} overload calls.
+ * Inlined into {@code doExecute(HttpHost, HttpRequest, HttpContext)} of Apache HttpClient 4's
+ * classic clients ({@code InternalHttpClient}, {@code MinimalHttpClient}), which every {@code
+ * execute} overload calls.
  */
 public final class ApacheHttpClient4Advice {
   private ApacheHttpClient4Advice() {}
@@ -21,8 +22,11 @@ public final class ApacheHttpClient4Advice {
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-  public static void exit(@Advice.Enter long start, @Advice.Argument(0) HttpHost target,
-      @Advice.Argument(1) HttpRequest request, @Advice.Return HttpResponse response,
+  public static void exit(
+      @Advice.Enter long start,
+      @Advice.Argument(0) HttpHost target,
+      @Advice.Argument(1) HttpRequest request,
+      @Advice.Return HttpResponse response,
       @Advice.Thrown Throwable thrown) {
     if (start < 0) {
       return;
@@ -40,7 +44,15 @@ public final class ApacheHttpClient4Advice {
       host = uri.getHost();
       port = uri.getPort();
     }
-    Hooks.clientExchange(start, request == null ? null : request.getRequestLine().getMethod(), scheme, host, port,
-        response == null || response.getStatusLine() == null ? 0 : response.getStatusLine().getStatusCode(), thrown);
+    Hooks.clientExchange(
+        start,
+        request == null ? null : request.getRequestLine().getMethod(),
+        scheme,
+        host,
+        port,
+        response == null || response.getStatusLine() == null
+            ? 0
+            : response.getStatusLine().getStatusCode(),
+        thrown);
   }
 }

@@ -1,16 +1,17 @@
 package io.opspulse.agent.advice;
 
 import io.opspulse.agent.bootstrap.Hooks;
+import net.bytebuddy.asm.Advice;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.net.URIAuthority;
-import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)} of Apache HttpClient 5's classic
- * clients ({@code InternalHttpClient}, {@code MinimalHttpClient}), which every {@code execute} overload
- * calls: one exchange, retries and redirects included, until the response head is in.
+ * Inlined into {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)} of Apache HttpClient
+ * 5's classic clients ({@code InternalHttpClient}, {@code MinimalHttpClient}), which every {@code
+ * execute} overload calls: one exchange, retries and redirects included, until the response head is
+ * in.
  */
 public final class ApacheHttpClient5Advice {
   private ApacheHttpClient5Advice() {}
@@ -21,8 +22,11 @@ public final class ApacheHttpClient5Advice {
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-  public static void exit(@Advice.Enter long start, @Advice.Argument(0) HttpHost target,
-      @Advice.Argument(1) ClassicHttpRequest request, @Advice.Return ClassicHttpResponse response,
+  public static void exit(
+      @Advice.Enter long start,
+      @Advice.Argument(0) HttpHost target,
+      @Advice.Argument(1) ClassicHttpRequest request,
+      @Advice.Return ClassicHttpResponse response,
       @Advice.Thrown Throwable thrown) {
     if (start < 0) {
       return;
@@ -43,7 +47,13 @@ public final class ApacheHttpClient5Advice {
         port = authority.getPort();
       }
     }
-    Hooks.clientExchange(start, request == null ? null : request.getMethod(), scheme, host, port,
-        response == null ? 0 : response.getCode(), thrown);
+    Hooks.clientExchange(
+        start,
+        request == null ? null : request.getMethod(),
+        scheme,
+        host,
+        port,
+        response == null ? 0 : response.getCode(),
+        thrown);
   }
 }

@@ -4,9 +4,9 @@ import io.opspulse.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into thread pools' constructors: the JDK ThreadPoolExecutor's that every other one delegates to,
- * every constructor of ForkJoinPool, Tomcat's and Jetty's pools, and XNIO's worker (a pool reported by several chained
- * constructors is registered once).
+ * Inlined into thread pools' constructors: the JDK ThreadPoolExecutor's that every other one
+ * delegates to, every constructor of ForkJoinPool, Tomcat's and Jetty's pools, and XNIO's worker (a
+ * pool reported by several chained constructors is registered once).
  */
 public final class ExecutorConstructorAdvice {
   private ExecutorConstructorAdvice() {}

@@ -13,8 +13,11 @@ public final class HttpClientSendAdvice {
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-  public static void exit(@Advice.Enter long start, @Advice.Argument(0) Object request,
-      @Advice.Return Object response, @Advice.Thrown Throwable thrown) {
+  public static void exit(
+      @Advice.Enter long start,
+      @Advice.Argument(0) Object request,
+      @Advice.Return Object response,
+      @Advice.Thrown Throwable thrown) {
     Hooks.httpClientExit(start, request, response, thrown);
   }
 }

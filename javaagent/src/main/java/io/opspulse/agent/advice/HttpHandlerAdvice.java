@@ -5,19 +5,22 @@ import io.opspulse.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code com.sun.net.httpserver.Filter.Chain.doFilter}, which runs every filter and then
- * the context's handler. Handlers themselves are often lambdas, which cannot be instrumented; the chain
- * always can. The outermost call on a thread spans the exchange. The agent's own endpoint is skipped.
+ * Inlined into {@code com.sun.net.httpserver.Filter.Chain.doFilter}, which runs every filter and
+ * then the context's handler. Handlers themselves are often lambdas, which cannot be instrumented;
+ * the chain always can. The outermost call on a thread spans the exchange. The agent's own endpoint
+ * is skipped.
  *
- * <p>The context is read on entry: the JDK keeps it on the connection, not the exchange, and once the
- * handler has sent its response the connection may already be serving the next keep-alive request, whose
- * context an exit-time read would see (a /hello then counted as the /orders that followed it).
+ * <p>The context is read on entry: the JDK keeps it on the connection, not the exchange, and once
+ * the handler has sent its response the connection may already be serving the next keep-alive
+ * request, whose context an exit-time read would see (a /hello then counted as the /orders that
+ * followed it).
  */
 public final class HttpHandlerAdvice {
   private HttpHandlerAdvice() {}
 
   @Advice.OnMethodEnter(suppress = Throwable.class)
-  public static long enter(@Advice.Argument(0) HttpExchange exchange, @Advice.Local("context") String context) {
+  public static long enter(
+      @Advice.Argument(0) HttpExchange exchange, @Advice.Local("context") String context) {
     long start = Hooks.serverEnter();
     if (start >= 0) {
       try {
@@ -33,8 +36,11 @@ public final class HttpHandlerAdvice {
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-  public static void exit(@Advice.Enter long start, @Advice.Argument(0) HttpExchange exchange,
-      @Advice.Local("context") String context, @Advice.Thrown Throwable thrown) {
+  public static void exit(
+      @Advice.Enter long start,
+      @Advice.Argument(0) HttpExchange exchange,
+      @Advice.Local("context") String context,
+      @Advice.Thrown Throwable thrown) {
     String method = null;
     String scheme = null;
     String route = context;

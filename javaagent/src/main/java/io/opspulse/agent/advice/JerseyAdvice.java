@@ -6,13 +6,15 @@ import org.glassfish.jersey.server.ContainerRequest;
 import org.glassfish.jersey.uri.UriTemplate;
 
 /**
- * Inlined into Jersey's {@code ApplicationHandler.handle(ContainerRequest)}: once Jersey has matched and
- * run the request, the {@code @Path} templates it matched (class, then method) are left on the request
- * for the servlet advice, which reads them with the servlet mapping when the request ends. On a servlet
- * container Jersey's request properties are the servlet request's attributes.
+ * Inlined into Jersey's {@code ApplicationHandler.handle(ContainerRequest)}: once Jersey has
+ * matched and run the request, the {@code @Path} templates it matched (class, then method) are left
+ * on the request for the servlet advice, which reads them with the servlet mapping when the request
+ * ends. On a servlet container Jersey's request properties are the servlet request's attributes.
  */
 public final class JerseyAdvice {
-  /** The attribute the templates are kept in, outermost first; read by the agent's ServletAccessor. */
+  /**
+   * The attribute the templates are kept in, outermost first; read by the agent's ServletAccessor.
+   */
   public static final String TEMPLATES = "io.opspulse.agent.jaxrs.templates";
 
   private JerseyAdvice() {}

@@ -3,7 +3,10 @@ package io.opspulse.agent.advice;
 import io.opspulse.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
 
-/** Inlined into {@code java.sql.Connection.prepareStatement/prepareCall}: remembers each statement's SQL. */
+/**
+ * Inlined into {@code java.sql.Connection.prepareStatement/prepareCall}: remembers each statement's
+ * SQL.
+ */
 public final class PrepareStatementAdvice {
   private PrepareStatementAdvice() {}
 

@@ -3,7 +3,10 @@ package io.opspulse.agent.advice;
 import io.opspulse.agent.bootstrap.Hooks;
 import net.bytebuddy.asm.Advice;
 
-/** Inlined into {@code java.sql.Statement.execute*(..)} implementations; the outermost call is measured. */
+/**
+ * Inlined into {@code java.sql.Statement.execute*(..)} implementations; the outermost call is
+ * measured.
+ */
 public final class StatementExecuteAdvice {
   private StatementExecuteAdvice() {}
 
@@ -13,8 +16,11 @@ public final class StatementExecuteAdvice {
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-  public static void exit(@Advice.Enter long start, @Advice.This Object statement,
-      @Advice.AllArguments Object[] arguments, @Advice.Origin("#m") String method,
+  public static void exit(
+      @Advice.Enter long start,
+      @Advice.This Object statement,
+      @Advice.AllArguments Object[] arguments,
+      @Advice.Origin("#m") String method,
       @Advice.Thrown Throwable thrown) {
     String sql = null;
     if (start >= 0) {

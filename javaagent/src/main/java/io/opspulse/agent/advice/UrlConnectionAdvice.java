@@ -5,8 +5,8 @@ import java.net.HttpURLConnection;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code sun.net.www.protocol.http.HttpURLConnection.getInputStream}, which every way of
- * reading a response goes through. Only the call that performs the exchange is measured.
+ * Inlined into {@code sun.net.www.protocol.http.HttpURLConnection.getInputStream}, which every way
+ * of reading a response goes through. Only the call that performs the exchange is measured.
  */
 public final class UrlConnectionAdvice {
   private UrlConnectionAdvice() {}
@@ -17,8 +17,11 @@ public final class UrlConnectionAdvice {
   }
 
   @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-  public static void exit(@Advice.Enter long start, @Advice.This HttpURLConnection connection,
-      @Advice.FieldValue("responseCode") int responseCode, @Advice.Thrown Throwable thrown) {
+  public static void exit(
+      @Advice.Enter long start,
+      @Advice.This HttpURLConnection connection,
+      @Advice.FieldValue("responseCode") int responseCode,
+      @Advice.Thrown Throwable thrown) {
     Hooks.urlConnectionExit(start, connection, responseCode, thrown);
   }
 }

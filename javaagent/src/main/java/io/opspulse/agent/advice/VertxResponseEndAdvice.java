@@ -5,9 +5,9 @@ import io.vertx.core.http.HttpServerResponse;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into the method every {@code end(...)} of Vert.x's HTTP/1.x server response goes through, and
- * into its file sending, and into every end and sendFile of the HTTP/2 response: the request ends with the
- * status the application set.
+ * Inlined into the method every {@code end(...)} of Vert.x's HTTP/1.x server response goes through,
+ * and into its file sending, and into every end and sendFile of the HTTP/2 response: the request
+ * ends with the status the application set.
  */
 public final class VertxResponseEndAdvice {
   private VertxResponseEndAdvice() {}

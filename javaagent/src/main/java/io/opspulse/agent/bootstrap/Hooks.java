@@ -3,18 +3,19 @@ package io.opspulse.agent.bootstrap;
 /**
  * The only class that advice inlined into application and JDK classes calls. It is appended to the
  * bootstrap class path, so every class loader sees this one copy. Its job: keep per-thread nesting
- * state (so that only the outermost call of a chain is measured), read the clock, and hand the rest to
- * the {@link Recorder}. Nothing here may throw into the instrumented code.
+ * state (so that only the outermost call of a chain is measured), read the clock, and hand the rest
+ * to the {@link Recorder}. Nothing here may throw into the instrumented code.
  */
 public final class Hooks {
   private static volatile Recorder recorder;
 
-  private static final ThreadLocal<Frame> FRAME = new ThreadLocal<Frame>() {
-    @Override
-    protected Frame initialValue() {
-      return new Frame();
-    }
-  };
+  private static final ThreadLocal<Frame> FRAME =
+      new ThreadLocal<Frame>() {
+        @Override
+        protected Frame initialValue() {
+          return new Frame();
+        }
+      };
 
   /** Nesting state of one thread. */
   static final class Frame {
@@ -55,11 +56,11 @@ public final class Hooks {
   }
 
   /**
-   * Must be called once for every {@link #serverEnter()}, nested or not. A null {@code method} means
-   * "do not record this one"; a null {@code route} means the server named none.
+   * Must be called once for every {@link #serverEnter()}, nested or not. A null {@code method}
+   * means "do not record this one"; a null {@code route} means the server named none.
    */
-  public static void serverExit(long start, String method, String scheme, String route, int status,
-      Throwable error) {
+  public static void serverExit(
+      long start, String method, String scheme, String route, int status, Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -72,15 +73,17 @@ public final class Hooks {
       if (start < 0 || method == null) {
         return; // nested, or not an HTTP request we measure (the agent's own endpoint)
       }
-      r.serverRequest(System.nanoTime() - start, method, scheme, route, status, error, f.dbStatements);
+      r.serverRequest(
+          System.nanoTime() - start, method, scheme, route, status, error, f.dbStatements);
     } catch (Throwable t) {
       failed("http-server", t);
     }
   }
 
   /**
-   * The servlet advice's exit, javax and jakarta alike: the recorder reads request and response through
-   * the servlet API of their own class loader. Must be called once for every {@link #serverEnter()}.
+   * The servlet advice's exit, javax and jakarta alike: the recorder reads request and response
+   * through the servlet API of their own class loader. Must be called once for every {@link
+   * #serverEnter()}.
    */
   public static void servletExit(long start, Object request, Object response, Throwable error) {
     Recorder r = recorder;
@@ -101,11 +104,12 @@ public final class Hooks {
   }
 
   /**
-   * For a reactive server (Spring WebFlux): the request's handling ends when the returned Mono does, on
-   * whatever thread, so no per-thread state; the advice hands this to {@code Mono.doFinally}.
+   * For a reactive server (Spring WebFlux): the request's handling ends when the returned Mono
+   * does, on whatever thread, so no per-thread state; the advice hands this to {@code
+   * Mono.doFinally}.
    */
-  public static java.util.function.Consumer<Object> reactiveServer(Object exchange, String method,
-      String scheme) {
+  public static java.util.function.Consumer<Object> reactiveServer(
+      Object exchange, String method, String scheme) {
     Recorder r = recorder;
     return r == null ? null : new ReactiveRequest(System.nanoTime(), exchange, method, scheme);
   }
@@ -131,7 +135,8 @@ public final class Hooks {
         return;
       }
       try {
-        r.reactiveRequest(System.nanoTime() - start, exchange, method, scheme, String.valueOf(signal));
+        r.reactiveRequest(
+            System.nanoTime() - start, exchange, method, scheme, String.valueOf(signal));
       } catch (Throwable t) {
         failed("http-server", t);
       }
@@ -173,8 +178,9 @@ public final class Hooks {
   }
 
   /**
-   * HttpURLConnection calls itself (getResponseCode, getHeaderField and getInputStream re-enter each
-   * other): only the outermost call that starts while no response code is known performs the exchange.
+   * HttpURLConnection calls itself (getResponseCode, getHeaderField and getInputStream re-enter
+   * each other): only the outermost call that starts while no response code is known performs the
+   * exchange.
    */
   public static long urlConnectionEnter(int responseCode) {
     if (recorder == null) {
@@ -188,8 +194,8 @@ public final class Hooks {
     }
   }
 
-  public static void urlConnectionExit(long start, java.net.HttpURLConnection connection, int status,
-      Throwable error) {
+  public static void urlConnectionExit(
+      long start, java.net.HttpURLConnection connection, int status, Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -256,7 +262,9 @@ public final class Hooks {
     }
   }
 
-  /** Start time for the outermost execute call on the thread, -1 for a nested one (a pool's proxy). */
+  /**
+   * Start time for the outermost execute call on the thread, -1 for a nested one (a pool's proxy).
+   */
   public static long dbEnter(Object statement) {
     if (recorder == null) {
       return -1;
@@ -336,10 +344,17 @@ public final class Hooks {
   // --- client libraries and connection pools other than the JDK's and HikariCP ---
 
   /**
-   * An HTTP exchange of a client library that finished; the advice read the values where the library's
-   * types are visible. {@code port} -1 when the URL names none (the scheme's default then applies).
+   * An HTTP exchange of a client library that finished; the advice read the values where the
+   * library's types are visible. {@code port} -1 when the URL names none (the scheme's default then
+   * applies).
    */
-  public static void clientExchange(long start, String method, String scheme, String host, int port, int status,
+  public static void clientExchange(
+      long start,
+      String method,
+      String scheme,
+      String host,
+      int port,
+      int status,
       Throwable error) {
     Recorder r = recorder;
     if (r == null || start < 0) {
@@ -353,8 +368,8 @@ public final class Hooks {
   }
 
   /**
-   * An asynchronous client's exchange began (Reactor Netty: the request is about to be written); it ends
-   * with {@link #asyncClientFinished} on whichever thread sees the response or the failure.
+   * An asynchronous client's exchange began (Reactor Netty: the request is about to be written); it
+   * ends with {@link #asyncClientFinished} on whichever thread sees the response or the failure.
    */
   public static void asyncClientStarted(Object exchange) {
     Recorder r = recorder;
@@ -368,11 +383,17 @@ public final class Hooks {
   }
 
   /**
-   * Apache HttpClient 5 async: the callback the exchange ends on, wrapped to measure it (see
-   * {@link Recorder#clientCallback}); {@code callback} itself when the agent is not ready or fails.
+   * Apache HttpClient 5 async: the callback the exchange ends on, wrapped to measure it (see {@link
+   * Recorder#clientCallback}); {@code callback} itself when the agent is not ready or fails.
    */
-  public static Object clientCallback(long start, Object callback, Class<?> callbackType, String method,
-      String scheme, String host, int port) {
+  public static Object clientCallback(
+      long start,
+      Object callback,
+      Class<?> callbackType,
+      String method,
+      String scheme,
+      String host,
+      int port) {
     Recorder r = recorder;
     if (r == null || start < 0 || callback == null) {
       return callback;
@@ -385,7 +406,10 @@ public final class Hooks {
     }
   }
 
-  /** A server request that ends on another call (Vert.x: its response's end), keyed by {@code exchange}. */
+  /**
+   * A server request that ends on another call (Vert.x: its response's end), keyed by {@code
+   * exchange}.
+   */
   public static void asyncServerStarted(Object exchange, String method, String scheme) {
     Recorder r = recorder;
     if (r != null && exchange != null) {
@@ -397,7 +421,10 @@ public final class Hooks {
     }
   }
 
-  /** Ends a request begun with {@link #asyncServerStarted}; later calls for the same exchange are ignored. */
+  /**
+   * Ends a request begun with {@link #asyncServerStarted}; later calls for the same exchange are
+   * ignored.
+   */
   public static void asyncServerFinished(Object exchange, int status) {
     Recorder r = recorder;
     if (r != null && exchange != null) {
@@ -409,8 +436,12 @@ public final class Hooks {
     }
   }
 
-  /** Ends an exchange begun with {@link #asyncClientStarted}; later calls for the same exchange are ignored. */
-  public static void asyncClientFinished(Object exchange, String method, String url, int status, String errorType) {
+  /**
+   * Ends an exchange begun with {@link #asyncClientStarted}; later calls for the same exchange are
+   * ignored.
+   */
+  public static void asyncClientFinished(
+      Object exchange, String method, String url, int status, String errorType) {
     Recorder r = recorder;
     if (r != null && exchange != null) {
       try {
@@ -421,7 +452,10 @@ public final class Hooks {
     }
   }
 
-  /** A connection pool started: {@code poolClass} is the instrumented class (Tomcat JDBC, DBCP2, Agroal). */
+  /**
+   * A connection pool started: {@code poolClass} is the instrumented class (Tomcat JDBC, DBCP2,
+   * Agroal).
+   */
   public static void connectionPoolOpened(String poolClass, Object pool) {
     Recorder r = recorder;
     if (r != null && pool != null) {

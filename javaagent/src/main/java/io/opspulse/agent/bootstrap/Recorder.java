@@ -1,17 +1,24 @@
 package io.opspulse.agent.bootstrap;
 
 /**
- * What the agent does with an observation. Lives on the bootstrap class path together with
- * {@link Hooks}, so it may name only JDK types that the bootstrap loader sees; everything else is passed
+ * What the agent does with an observation. Lives on the bootstrap class path together with {@link
+ * Hooks}, so it may name only JDK types that the bootstrap loader sees; everything else is passed
  * as Object and cast by the implementation, which lives in the agent's own class loader.
  */
 public interface Recorder {
   /** A request whose route the advice knew (or knew there was none: null). */
-  void serverRequest(long nanos, String method, String scheme, String route, int status, Throwable error,
+  void serverRequest(
+      long nanos,
+      String method,
+      String scheme,
+      String route,
+      int status,
+      Throwable error,
       int dbStatements);
 
   /** A javax or jakarta servlet request, read after the application's handling returned. */
-  void servletRequest(long nanos, Object request, Object response, Throwable error, int dbStatements);
+  void servletRequest(
+      long nanos, Object request, Object response, Throwable error, int dbStatements);
 
   /**
    * A Spring WebFlux exchange whose handling ended with {@code signal} (reactor's SignalType:
@@ -25,7 +32,8 @@ public interface Recorder {
   /** A java.net.http sendAsync call returned this future (a CompletableFuture of HttpResponse). */
   void httpClientAsync(long startNanos, Object request, Object future);
 
-  void urlConnectionExchange(long nanos, java.net.HttpURLConnection connection, int status, Throwable error);
+  void urlConnectionExchange(
+      long nanos, java.net.HttpURLConnection connection, int status, Throwable error);
 
   void executorCreated(Object executor);
 
@@ -39,35 +47,64 @@ public interface Recorder {
 
   void connectionPoolCreated(Object pool, Object config);
 
-  /** A caller obtained a connection from {@code pool} (or gave up, with {@code error}) after waiting. */
+  /**
+   * A caller obtained a connection from {@code pool} (or gave up, with {@code error}) after
+   * waiting.
+   */
   void connectionAcquired(long nanos, Object pool, Throwable error);
 
-  /** Called by every constructor of the loader, so the same loader may be reported more than once. */
+  /**
+   * Called by every constructor of the loader, so the same loader may be reported more than once.
+   */
   void restartClassLoaderCreated(Object loader);
 
-  /** A client library's exchange: values as the advice read them; {@code port} -1 for the scheme's default. */
-  void clientExchange(long nanos, String method, String scheme, String host, int port, int status, Throwable error);
+  /**
+   * A client library's exchange: values as the advice read them; {@code port} -1 for the scheme's
+   * default.
+   */
+  void clientExchange(
+      long nanos, String method, String scheme, String host, int port, int status, Throwable error);
 
   void asyncClientStarted(Object exchange, long startNanos);
 
-  /** An asynchronous server's request began (Vert.x: its response was created); ends with {@link #asyncServerFinished}. */
+  /**
+   * An asynchronous server's request began (Vert.x: its response was created); ends with {@link
+   * #asyncServerFinished}.
+   */
   void asyncServerStarted(Object exchange, long startNanos, String method, String scheme);
 
-  /** The response of an exchange begun with {@link #asyncServerStarted} ended; later calls are ignored. */
+  /**
+   * The response of an exchange begun with {@link #asyncServerStarted} ended; later calls are
+   * ignored.
+   */
   void asyncServerFinished(Object exchange, long endNanos, int status);
 
   /**
-   * An asynchronous client's exchange began at {@code startNanos}; it ends when {@code callback} (of the
-   * library's interface {@code callbackType}) is told so. Returns what the library should call instead: a
-   * proxy that measures, then passes every call on; {@code callback} itself where nothing is measured.
+   * An asynchronous client's exchange began at {@code startNanos}; it ends when {@code callback}
+   * (of the library's interface {@code callbackType}) is told so. Returns what the library should
+   * call instead: a proxy that measures, then passes every call on; {@code callback} itself where
+   * nothing is measured.
    */
-  Object clientCallback(long startNanos, Object callback, Class<?> callbackType, String method, String scheme,
-      String host, int port);
+  Object clientCallback(
+      long startNanos,
+      Object callback,
+      Class<?> callbackType,
+      String method,
+      String scheme,
+      String host,
+      int port);
 
-  /** {@code url} absolute; {@code errorType} null on a response. Only the first call per exchange counts. */
-  void asyncClientFinished(Object exchange, long endNanos, String method, String url, int status, String errorType);
+  /**
+   * {@code url} absolute; {@code errorType} null on a response. Only the first call per exchange
+   * counts.
+   */
+  void asyncClientFinished(
+      Object exchange, long endNanos, String method, String url, int status, String errorType);
 
-  /** A pool started, named by its instrumented class (Tomcat JDBC, DBCP2, Agroal); read at each collection until closed. */
+  /**
+   * A pool started, named by its instrumented class (Tomcat JDBC, DBCP2, Agroal); read at each
+   * collection until closed.
+   */
   void connectionPoolOpened(String poolClass, Object pool);
 
   void connectionPoolClosed(Object pool);

@@ -3,9 +3,9 @@ package io.opspulse.agent.core;
 import java.lang.instrument.Instrumentation;
 
 /**
- * Start-up, reached from the Java 8 entry point once the JVM is known to be 17 or newer: resolves the
- * settings and hands over to {@link AgentRuntime}. Any failure is contained: the application starts
- * without the agent.
+ * Start-up, reached from the Java 8 entry point once the JVM is known to be 17 or newer: resolves
+ * the settings and hands over to {@link AgentRuntime}. Any failure is contained: the application
+ * starts without the agent.
  */
 public final class Agent {
   private Agent() {}

@@ -18,8 +18,9 @@ import java.util.Set;
  * @param stateDir directory of the per-service start history
  * @param maxRoutes distinct {@code http.route} values before the rest count as {@code other}
  * @param profiler the continuous profiler's settings
- * @param webConfigFile an exporter-toolkit web-config file protecting the Prometheus endpoint (TLS, client
- *     certificates, basic auth, rate limit, headers), or null to serve it as OpenTelemetry does
+ * @param webConfigFile an exporter-toolkit web-config file protecting the Prometheus endpoint (TLS,
+ *     client certificates, basic auth, rate limit, headers), or null to serve it as OpenTelemetry
+ *     does
  * @param resourceAttributes resource attributes beside {@code service.name}, from OpenTelemetry's
  *     {@code OTEL_RESOURCE_ATTRIBUTES} (see {@link OtelResourceSettings})
  * @param histogramBuckets the latency histograms' bucket boundaries
@@ -63,10 +64,13 @@ public record AgentConfig(
    * @param on whether the profiler starts with the agent
    * @param events what it records
    * @param period the CPU sampling period
-   * @param host address its debug endpoint binds (loopback by default: profiles reveal code structure)
-   * @param port the debug endpoint's port, or {@link #OFF} for none (the metrics are published anyway)
+   * @param host address its debug endpoint binds (loopback by default: profiles reveal code
+   *     structure)
+   * @param port the debug endpoint's port, or {@link #OFF} for none (the metrics are published
+   *     anyway)
    */
-  public record Profiler(boolean on, Set<ProfileEvent> events, Duration period, String host, int port) {
+  public record Profiler(
+      boolean on, Set<ProfileEvent> events, Duration period, String host, int port) {
     public Profiler {
       events = Set.copyOf(events);
     }

@@ -13,9 +13,20 @@ import java.util.function.BiConsumer;
  */
 public final class AgentErrors {
   /** Published from the start at 0, so that rate() and increase() see the first failure. */
-  static final List<String> COMPONENTS = List.of("prometheus-endpoint", "instrumentation", "http-server",
-      "servlet", "http-client", "executor", "jdbc", "connection-pool", "runtime", "start-history", "dev-mode",
-      "profiler");
+  static final List<String> COMPONENTS =
+      List.of(
+          "prometheus-endpoint",
+          "instrumentation",
+          "http-server",
+          "servlet",
+          "http-client",
+          "executor",
+          "jdbc",
+          "connection-pool",
+          "runtime",
+          "start-history",
+          "dev-mode",
+          "profiler");
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
@@ -31,8 +42,8 @@ public final class AgentErrors {
   public void record(String component, Throwable error) {
     counts.computeIfAbsent(component, c -> new LongAdder()).increment();
     String kind = error == null ? "" : error.getClass().getName();
-    AgentLog.warnOnce(component + "|" + kind, component + " failed (contained; the application runs on)",
-        error);
+    AgentLog.warnOnce(
+        component + "|" + kind, component + " failed (contained; the application runs on)", error);
   }
 
   public long count(String component) {

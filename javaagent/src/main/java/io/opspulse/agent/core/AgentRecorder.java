@@ -38,7 +38,10 @@ final class AgentRecorder implements Recorder {
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
   private static final int MAX_CACHED_ATTRIBUTES = 5000;
   private static final int MAX_HOSTS = 200;
-  /** Set on the agent's own threads (the OTLP export's): their HTTP calls are not the application's. */
+
+  /**
+   * Set on the agent's own threads (the OTLP export's): their HTTP calls are not the application's.
+   */
   private static final ThreadLocal<Boolean> AGENT_THREAD = new ThreadLocal<>();
 
   private final AgentErrors errors;
@@ -46,23 +49,40 @@ final class AgentRecorder implements Recorder {
   private final ExecutorRegistry executors;
   private final ConnectionPools connectionPools;
   private final DevMode devMode;
-  /** Set once the SDK is up (it starts beside the instrumentation); until then measurements are dropped. */
+
+  /**
+   * Set once the SDK is up (it starts beside the instrumentation); until then measurements are
+   * dropped.
+   */
   private volatile Histograms histograms;
+
   private final Map<Key, Attributes> attributes = new ConcurrentHashMap<>();
   private final Set<String> hosts = ConcurrentHashMap.newKeySet();
+
   /** Statement → operation of its SQL: read on every execute, so no lock shared by all threads. */
   private final WeakIdentityMap<Object, String> preparedOperations = new WeakIdentityMap<>();
+
   /** Asynchronous client exchanges begun and not yet answered → their start. */
   private final WeakIdentityMap<Object, Long> asyncExchanges = new WeakIdentityMap<>();
-  private final WeakIdentityMap<Object, ServerExchange> asyncServerExchanges = new WeakIdentityMap<>();
 
-  private record Histograms(DoubleHistogram server, DoubleHistogram client, DoubleHistogram db,
-      LongHistogram statementsPerRequest, DoubleHistogram connectionWait) {}
+  private final WeakIdentityMap<Object, ServerExchange> asyncServerExchanges =
+      new WeakIdentityMap<>();
+
+  private record Histograms(
+      DoubleHistogram server,
+      DoubleHistogram client,
+      DoubleHistogram db,
+      LongHistogram statementsPerRequest,
+      DoubleHistogram connectionWait) {}
 
   /** The values that make one series; records hash and compare cheaply. */
   private record Key(int kind, String a, String b, String c, long status, String error) {}
 
-  AgentRecorder(int maxRoutes, AgentErrors errors, ExecutorRegistry executors, ConnectionPools connectionPools,
+  AgentRecorder(
+      int maxRoutes,
+      AgentErrors errors,
+      ExecutorRegistry executors,
+      ConnectionPools connectionPools,
       DevMode devMode) {
     this.errors = errors;
     this.routes = new HttpRoutes(maxRoutes);
@@ -73,34 +93,48 @@ final class AgentRecorder implements Recorder {
 
   /** Creates the histograms in {@code meter}; from now on measurements are recorded. */
   void bind(Meter meter, AgentConfig.Buckets buckets) {
-    histograms = new Histograms(Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION, buckets),
-        Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION, buckets),
-        Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION, buckets),
-        Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST),
-        Instruments.latency(meter, JvmMetrics.POOL_WAIT_TIME, buckets));
+    histograms =
+        new Histograms(
+            Instruments.latency(meter, JvmMetrics.HTTP_SERVER_DURATION, buckets),
+            Instruments.latency(meter, JvmMetrics.HTTP_CLIENT_DURATION, buckets),
+            Instruments.latency(meter, JvmMetrics.DB_CLIENT_DURATION, buckets),
+            Instruments.counts(meter, JvmMetrics.DB_STATEMENTS_PER_REQUEST),
+            Instruments.latency(meter, JvmMetrics.POOL_WAIT_TIME, buckets));
   }
 
   // --- HTTP server ---
 
   @Override
-  public void serverRequest(long nanos, String method, String scheme, String route, int status, Throwable error,
+  public void serverRequest(
+      long nanos,
+      String method,
+      String scheme,
+      String route,
+      int status,
+      Throwable error,
       int dbStatements) {
     Histograms h = histograms;
     if (h == null) {
       return;
     }
     String r = routes.admit(route);
-    String errorType = error != null ? ErrorTypes.of(error) : status >= 500 ? Integer.toString(status) : null;
-    // An exception escaping the handler becomes a 500, whatever status was set before it was thrown.
+    String errorType =
+        error != null ? ErrorTypes.of(error) : status >= 500 ? Integer.toString(status) : null;
+    // An exception escaping the handler becomes a 500, whatever status was set before it was
+    // thrown.
     long code = error != null && status < 500 ? 500 : Math.max(status, 0);
-    h.server().record(nanos / 1e9, attributes(new Key(0, method(method), r, scheme(scheme), code, errorType)));
+    h.server()
+        .record(
+            nanos / 1e9,
+            attributes(new Key(0, method(method), r, scheme(scheme), code, errorType)));
     if (dbStatements > 0) {
       h.statementsPerRequest().record(dbStatements, attributes(new Key(1, null, r, null, 0, null)));
     }
   }
 
   @Override
-  public void servletRequest(long nanos, Object request, Object response, Throwable error, int dbStatements) {
+  public void servletRequest(
+      long nanos, Object request, Object response, Throwable error, int dbStatements) {
     if (histograms == null) {
       return;
     }
@@ -113,12 +147,14 @@ final class AgentRecorder implements Recorder {
       return;
     }
     if (read != null) {
-      serverRequest(nanos, read.method(), read.scheme(), read.route(), read.status(), error, dbStatements);
+      serverRequest(
+          nanos, read.method(), read.scheme(), read.route(), read.status(), error, dbStatements);
     }
   }
 
   @Override
-  public void reactiveRequest(long nanos, Object exchange, String method, String scheme, String signal) {
+  public void reactiveRequest(
+      long nanos, Object exchange, String method, String scheme, String signal) {
     if (histograms == null) {
       return;
     }
@@ -132,7 +168,8 @@ final class AgentRecorder implements Recorder {
       }
       status = accessor.status(exchange);
       route = accessor.route(exchange, status);
-      // The exception behind a 5xx the error handlers rendered; a 4xx (no handler: 404) is no server error.
+      // The exception behind a 5xx the error handlers rendered; a 4xx (no handler: 404) is no
+      // server error.
       error = status >= 500 ? accessor.handledError(exchange) : null;
     } catch (Throwable t) {
       errors.record("http-server", t);
@@ -157,8 +194,16 @@ final class AgentRecorder implements Recorder {
   public void asyncServerFinished(Object exchange, long endNanos, int status) {
     ServerExchange started = asyncServerExchanges.remove(exchange);
     if (started != null) {
-      // The server names no route (Vert.x core has no router): no http_route, as the conventions ask.
-      serverRequest(endNanos - started.startNanos(), started.method(), started.scheme(), null, status, null, 0);
+      // The server names no route (Vert.x core has no router): no http_route, as the conventions
+      // ask.
+      serverRequest(
+          endNanos - started.startNanos(),
+          started.method(),
+          started.scheme(),
+          null,
+          status,
+          null,
+          0);
     }
   }
 
@@ -172,34 +217,62 @@ final class AgentRecorder implements Recorder {
   public void httpClientExchange(long nanos, Object request, Object response, Throwable error) {
     HttpRequest req = (HttpRequest) request;
     int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
-    client(nanos, req.method(), req.uri().getScheme(), req.uri().getHost(), req.uri().getPort(), status, error);
+    client(
+        nanos,
+        req.method(),
+        req.uri().getScheme(),
+        req.uri().getHost(),
+        req.uri().getPort(),
+        status,
+        error);
   }
 
   @Override
   public void httpClientAsync(long startNanos, Object request, Object future) {
     HttpRequest req = (HttpRequest) request;
-    ((CompletableFuture<?>) future).whenComplete((response, error) -> {
-      try {
-        int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
-        client(System.nanoTime() - startNanos, req.method(), req.uri().getScheme(), req.uri().getHost(),
-            req.uri().getPort(), status, unwrap(error));
-      } catch (RuntimeException e) {
-        errors.record("http-client", e);
-      }
-    });
+    ((CompletableFuture<?>) future)
+        .whenComplete(
+            (response, error) -> {
+              try {
+                int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
+                client(
+                    System.nanoTime() - startNanos,
+                    req.method(),
+                    req.uri().getScheme(),
+                    req.uri().getHost(),
+                    req.uri().getPort(),
+                    status,
+                    unwrap(error));
+              } catch (RuntimeException e) {
+                errors.record("http-client", e);
+              }
+            });
   }
 
   @Override
-  public void urlConnectionExchange(long nanos, HttpURLConnection connection, int status, Throwable error) {
+  public void urlConnectionExchange(
+      long nanos, HttpURLConnection connection, int status, Throwable error) {
     // getInputStream throws for any status >= 400 although the exchange itself completed: then the
     // status is the outcome, as it is for java.net.http.
     java.net.URL url = connection.getURL();
-    client(nanos, connection.getRequestMethod(), url.getProtocol(), url.getHost(), url.getPort(), status,
+    client(
+        nanos,
+        connection.getRequestMethod(),
+        url.getProtocol(),
+        url.getHost(),
+        url.getPort(),
+        status,
         status > 0 ? null : error);
   }
 
   @Override
-  public void clientExchange(long nanos, String method, String scheme, String host, int port, int status,
+  public void clientExchange(
+      long nanos,
+      String method,
+      String scheme,
+      String host,
+      int port,
+      int status,
       Throwable error) {
     client(nanos, method, scheme, host, port, status, error);
   }
@@ -212,25 +285,40 @@ final class AgentRecorder implements Recorder {
   }
 
   @Override
-  public Object clientCallback(long startNanos, Object callback, Class<?> callbackType, String method, String scheme,
-      String host, int port) {
+  public Object clientCallback(
+      long startNanos,
+      Object callback,
+      Class<?> callbackType,
+      String method,
+      String scheme,
+      String host,
+      int port) {
     if (AGENT_THREAD.get() != null) {
       return callback;
     }
-    return AsyncClientCallback.wrap(callback, callbackType, (status, error) ->
-        client(System.nanoTime() - startNanos, method, scheme, host, port, status, error));
+    return AsyncClientCallback.wrap(
+        callback,
+        callbackType,
+        (status, error) ->
+            client(System.nanoTime() - startNanos, method, scheme, host, port, status, error));
   }
 
   @Override
-  public void asyncClientFinished(Object exchange, long endNanos, String method, String url, int status,
-      String errorType) {
+  public void asyncClientFinished(
+      Object exchange, long endNanos, String method, String url, int status, String errorType) {
     Long start = asyncExchanges.remove(exchange);
     if (start == null) {
       return; // finished already (a close after the response), or begun before the agent was ready
     }
     java.net.URI uri = url == null ? null : java.net.URI.create(url);
-    client(endNanos - start, method, uri == null ? null : uri.getScheme(), uri == null ? null : uri.getHost(),
-        uri == null ? -1 : uri.getPort(), status, errorType);
+    client(
+        endNanos - start,
+        method,
+        uri == null ? null : uri.getScheme(),
+        uri == null ? null : uri.getHost(),
+        uri == null ? -1 : uri.getPort(),
+        status,
+        errorType);
   }
 
   /** Marks the calling thread as the agent's: HTTP client calls made on it are not measured. */
@@ -238,13 +326,26 @@ final class AgentRecorder implements Recorder {
     AGENT_THREAD.set(Boolean.TRUE);
   }
 
-  private void client(long nanos, String method, String scheme, String host, int port, int status,
+  private void client(
+      long nanos,
+      String method,
+      String scheme,
+      String host,
+      int port,
+      int status,
       Throwable error) {
-    client(nanos, method, scheme, host, port, status, error == null ? null : error.getClass().getName());
+    client(
+        nanos,
+        method,
+        scheme,
+        host,
+        port,
+        status,
+        error == null ? null : error.getClass().getName());
   }
 
-  private void client(long nanos, String method, String scheme, String host, int port, int status,
-      String thrown) {
+  private void client(
+      long nanos, String method, String scheme, String host, int port, int status, String thrown) {
     Histograms h = histograms;
     if (h == null || AGENT_THREAD.get() != null) {
       return;
@@ -260,8 +361,17 @@ final class AgentRecorder implements Recorder {
         p = 0;
       }
     }
-    h.client().record(nanos / 1e9, attributes(new Key(2, method(method), address, p > 0 ? Integer.toString(p) : null,
-        status, errorType)));
+    h.client()
+        .record(
+            nanos / 1e9,
+            attributes(
+                new Key(
+                    2,
+                    method(method),
+                    address,
+                    p > 0 ? Integer.toString(p) : null,
+                    status,
+                    errorType)));
   }
 
   /** server.port is set on client metrics even when the URL leaves it to the scheme. */
@@ -278,7 +388,8 @@ final class AgentRecorder implements Recorder {
 
   private static Throwable unwrap(Throwable error) {
     Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
       e = e.getCause();
     }
     return e;

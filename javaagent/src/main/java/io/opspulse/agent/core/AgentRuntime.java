@@ -7,17 +7,17 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Wires the agent together; every step is contained, so one failing part leaves the others running.
  *
- * <p>Start-up cost is what the application waits for in premain, so premain only puts the bridge on the
- * bootstrap loader with the recorder behind it, registers {@link ClassGate} (JDK code and ASM, no
- * ByteBuddy) and a shutdown hook, and returns; one thread then builds ByteBuddy's transformer,
+ * <p>Start-up cost is what the application waits for in premain, so premain only puts the bridge on
+ * the bootstrap loader with the recorder behind it, registers {@link ClassGate} (JDK code and ASM,
+ * no ByteBuddy) and a shutdown hook, and returns; one thread then builds ByteBuddy's transformer,
  * retransforms the candidates that loaded meanwhile, writes the start history and starts the
- * OpenTelemetry SDK, the Prometheus endpoint and the runtime metrics. One agent thread competing with the
- * application's own start for the CPU instead of two gets ByteBuddy ready sooner.
+ * OpenTelemetry SDK, the Prometheus endpoint and the runtime metrics. One agent thread competing
+ * with the application's own start for the CPU instead of two gets ByteBuddy ready sooner.
  *
- * <p>No application thread waits for the agent: a target class that loads before ByteBuddy is ready loads
- * at once, with only the {@link EarlyHooks} that register thread pools, connection pools and restart
- * class loaders made meanwhile, and gets its full advice by retransformation. Only HTTP and JDBC timings
- * of that first fraction of a second (before the application serves) are dropped.
+ * <p>No application thread waits for the agent: a target class that loads before ByteBuddy is ready
+ * loads at once, with only the {@link EarlyHooks} that register thread pools, connection pools and
+ * restart class loaders made meanwhile, and gets its full advice by retransformation. Only HTTP and
+ * JDBC timings of that first fraction of a second (before the application serves) are dropped.
  */
 final class AgentRuntime {
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
@@ -30,10 +30,12 @@ final class AgentRuntime {
     try {
       BootstrapBridge.install(inst);
     } catch (Exception | LinkageError e) {
-      AgentLog.info("cannot set up the bootstrap bridge (" + e + "); the agent does nothing in this JVM");
+      AgentLog.info(
+          "cannot set up the bootstrap bridge (" + e + "); the agent does nothing in this JVM");
       return;
     }
-    // Named only now that the bridge is defined: AgentWiring names the bootstrap types, and loading it
+    // Named only now that the bridge is defined: AgentWiring names the bootstrap types, and loading
+    // it
     // before would load a second copy of them through the application loader.
     AgentWiring wiring = AgentWiring.prepare(config, inst, errors);
     CompletableFuture<ClassFileTransformer> byteBuddy = new CompletableFuture<>();
@@ -48,10 +50,12 @@ final class AgentRuntime {
     } catch (RuntimeException | LinkageError e) {
       errors.record("instrumentation", e);
     }
-    // Should the JVM end before the start thread wrote the start history (a service crashing at once),
+    // Should the JVM end before the start thread wrote the start history (a service crashing at
+    // once),
     // the shutdown hook writes it; whichever comes first writes it, once.
     try {
-      Runtime.getRuntime().addShutdownHook(new Thread(start::record, "opspulse-agent-start-history"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(start::record, "opspulse-agent-start-history"));
     } catch (IllegalStateException | SecurityException e) {
       errors.record("start-history", e);
     }
@@ -60,9 +64,12 @@ final class AgentRuntime {
     }
     ClassGate registered = gate;
     Class<?>[] retransform = loadedBefore;
-    // The start history (a file lock, file I/O) is written once ByteBuddy is ready, off the class-loading path.
-    Thread thread = new Thread(() -> wiring.start(inst, start::record, registered, byteBuddy, retransform, began),
-        "opspulse-agent-start");
+    // The start history (a file lock, file I/O) is written once ByteBuddy is ready, off the
+    // class-loading path.
+    Thread thread =
+        new Thread(
+            () -> wiring.start(inst, start::record, registered, byteBuddy, retransform, began),
+            "opspulse-agent-start");
     thread.setDaemon(true);
     thread.start();
     if (DEBUG) {
@@ -84,7 +91,9 @@ final class AgentRuntime {
     synchronized StartHistory record() {
       if (history == null) {
         try {
-          history = StartHistory.record(config.stateDir(), config.serviceName(), System.currentTimeMillis());
+          history =
+              StartHistory.record(
+                  config.stateDir(), config.serviceName(), System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
           errors.record("start-history", e);
           history = StartHistory.empty();

@@ -7,8 +7,9 @@ import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
 /**
- * Apache HttpClient 5 async ({@code CloseableHttpAsyncClient} from {@code HttpAsyncClients}): the base of
- * its HTTP/1.1 and HTTP/2 clients hands each request to the exec chain in {@code executeImmediate}.
+ * Apache HttpClient 5 async ({@code CloseableHttpAsyncClient} from {@code HttpAsyncClients}): the
+ * base of its HTTP/1.1 and HTTP/2 clients hands each request to the exec chain in {@code
+ * executeImmediate}.
  */
 final class ApacheHttpAsyncClient5Instrumentation implements TypeInstrumentation {
   @Override
@@ -18,13 +19,18 @@ final class ApacheHttpAsyncClient5Instrumentation implements TypeInstrumentation
 
   @Override
   public TypeTarget target() {
-    return TypeTarget.named("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient");
+    return TypeTarget.named(
+        "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient");
   }
 
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("executeImmediate").arguments(5).argument(0, "org.apache.hc.core5.http.HttpRequest")
-            .argument(4, "org.apache.hc.client5.http.async.AsyncExecCallback"), "ApacheHttpAsyncClient5Advice"));
+        on(
+            named("executeImmediate")
+                .arguments(5)
+                .argument(0, "org.apache.hc.core5.http.HttpRequest")
+                .argument(4, "org.apache.hc.client5.http.async.AsyncExecCallback"),
+            "ApacheHttpAsyncClient5Advice"));
   }
 }

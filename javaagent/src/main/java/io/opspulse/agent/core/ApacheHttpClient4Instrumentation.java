@@ -15,13 +15,16 @@ final class ApacheHttpClient4Instrumentation implements TypeInstrumentation {
 
   @Override
   public TypeTarget target() {
-    return TypeTarget.named("org.apache.http.impl.client.InternalHttpClient",
+    return TypeTarget.named(
+        "org.apache.http.impl.client.InternalHttpClient",
         "org.apache.http.impl.client.MinimalHttpClient");
   }
 
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("doExecute").arguments(3).argument(1, "org.apache.http.HttpRequest"), "ApacheHttpClient4Advice"));
+        on(
+            named("doExecute").arguments(3).argument(1, "org.apache.http.HttpRequest"),
+            "ApacheHttpClient4Advice"));
   }
 }

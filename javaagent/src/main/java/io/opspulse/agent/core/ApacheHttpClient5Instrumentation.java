@@ -15,14 +15,18 @@ final class ApacheHttpClient5Instrumentation implements TypeInstrumentation {
 
   @Override
   public TypeTarget target() {
-    return TypeTarget.named("org.apache.hc.client5.http.impl.classic.InternalHttpClient",
+    return TypeTarget.named(
+        "org.apache.hc.client5.http.impl.classic.InternalHttpClient",
         "org.apache.hc.client5.http.impl.classic.MinimalHttpClient");
   }
 
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("doExecute").arguments(3).argument(1, "org.apache.hc.core5.http.ClassicHttpRequest"),
+        on(
+            named("doExecute")
+                .arguments(3)
+                .argument(1, "org.apache.hc.core5.http.ClassicHttpRequest"),
             "ApacheHttpClient5Advice"));
   }
 }

@@ -5,10 +5,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Method handles on an application's framework API (the servlet API, Spring's), for the agent, which
- * cannot name those types: they live in the application's class loaders, in versions the agent does not
- * choose. Handles are looked up once per application class (callers cache them in a {@link ClassValue})
- * and typed to take and return Object, so that callers invoke them exactly.
+ * Method handles on an application's framework API (the servlet API, Spring's), for the agent,
+ * which cannot name those types: they live in the application's class loaders, in versions the
+ * agent does not choose. Handles are looked up once per application class (callers cache them in a
+ * {@link ClassValue}) and typed to take and return Object, so that callers invoke them exactly.
  */
 final class ApiTypes {
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
@@ -37,18 +37,21 @@ final class ApiTypes {
   }
 
   /**
-   * {@code owner.name()}, typed {@code (Object)R} where R is the method's own return type for primitives
-   * and String, Object for the API's types.
+   * {@code owner.name()}, typed {@code (Object)R} where R is the method's own return type for
+   * primitives and String, Object for the API's types.
    */
   static MethodHandle getter(Class<?> owner, String name, Class<?> returns)
       throws NoSuchMethodException, IllegalAccessException {
     MethodHandle h = LOOKUP.findVirtual(owner, name, MethodType.methodType(returns));
-    return h.asType(MethodType.methodType(returns.isPrimitive() || returns == String.class ? returns : Object.class,
-        Object.class));
+    return h.asType(
+        MethodType.methodType(
+            returns.isPrimitive() || returns == String.class ? returns : Object.class,
+            Object.class));
   }
 
   /** Like {@link #getter}, or null where this version of the API lacks the method. */
-  static MethodHandle optionalGetter(Class<?> owner, String name, Class<?> returns) throws IllegalAccessException {
+  static MethodHandle optionalGetter(Class<?> owner, String name, Class<?> returns)
+      throws IllegalAccessException {
     try {
       return getter(owner, name, returns);
     } catch (NoSuchMethodException e) {

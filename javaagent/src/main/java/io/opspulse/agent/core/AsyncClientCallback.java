@@ -9,24 +9,25 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Stands in for an asynchronous HTTP client's exchange callback (Apache HttpClient 5's
- * {@code AsyncExecCallback}) to see the exchange end: the response head's status, then completion or
+ * Stands in for an asynchronous HTTP client's exchange callback (Apache HttpClient 5's {@code
+ * AsyncExecCallback}) to see the exchange end: the response head's status, then completion or
  * failure. A JDK proxy of the library's own interface, because the agent defines no class in the
  * application's loaders; every call is passed on to the library's callback unchanged.
  */
 final class AsyncClientCallback implements InvocationHandler {
   private static final String HTTP_RESPONSE = "org.apache.hc.core5.http.HttpResponse";
-  private static final ClassValue<MethodHandle> STATUS = new ClassValue<>() {
-    @Override
-    protected MethodHandle computeValue(Class<?> type) {
-      Class<?> api = ApiTypes.find(type, HTTP_RESPONSE);
-      try {
-        return api == null ? null : ApiTypes.getter(api, "getCode", int.class);
-      } catch (ReflectiveOperationException e) {
-        return null;
-      }
-    }
-  };
+  private static final ClassValue<MethodHandle> STATUS =
+      new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+          Class<?> api = ApiTypes.find(type, HTTP_RESPONSE);
+          try {
+            return api == null ? null : ApiTypes.getter(api, "getCode", int.class);
+          } catch (ReflectiveOperationException e) {
+            return null;
+          }
+        }
+      };
 
   /** Where an exchange's end goes: the final status (0 for none) and the failure, if any. */
   interface Outcome {
@@ -44,7 +45,9 @@ final class AsyncClientCallback implements InvocationHandler {
   }
 
   static Object wrap(Object callback, Class<?> callbackType, Outcome outcome) {
-    return Proxy.newProxyInstance(callbackType.getClassLoader(), new Class<?>[] {callbackType},
+    return Proxy.newProxyInstance(
+        callbackType.getClassLoader(),
+        new Class<?>[] {callbackType},
         new AsyncClientCallback(callback, outcome));
   }
 
@@ -66,7 +69,8 @@ final class AsyncClientCallback implements InvocationHandler {
         }
       }
     } catch (Throwable t) {
-      // the status is missing from this one measurement; the exchange goes on as the library runs it
+      // the status is missing from this one measurement; the exchange goes on as the library runs
+      // it
     }
     try {
       return method.invoke(delegate, args);

@@ -11,30 +11,35 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The agent's only class file transformer on the JVM: decides with the JDK alone, from the class's name
- * and header, whether a class can be one that the advice targets, and passes only those to ByteBuddy.
+ * The agent's only class file transformer on the JVM: decides with the JDK alone, from the class's
+ * name and header, whether a class can be one that the advice targets, and passes only those to
+ * ByteBuddy.
  *
  * <p>Why: ByteBuddy's own matching, installed directly, costs the application every class it loads
  * (a type description, a supertype walk through its type pool) and makes premain load ByteBuddy's
- * thousand classes before {@code main} runs. Here premain registers this gate and returns; ByteBuddy is
- * built on a background thread and only ever sees the handful of candidate classes. The gate is a
- * superset filter: ByteBuddy's matchers still make the final, exact decision.
+ * thousand classes before {@code main} runs. Here premain registers this gate and returns;
+ * ByteBuddy is built on a background thread and only ever sees the handful of candidate classes.
+ * The gate is a superset filter: ByteBuddy's matchers still make the final, exact decision.
  *
- * <p>No thread ever waits here for ByteBuddy: a candidate that loads before it is ready goes through at
- * once, with only the {@link EarlyHooks} (an instance made meanwhile is still registered), and is
- * remembered; the start thread takes the remembered ones ({@link #takeEarly}) and retransforms them with
- * ByteBuddy once it is ready. Each early class is either taken by the start thread or, when ByteBuddy
- * became ready while it was being loaded, transformed here: never both, never neither.
+ * <p>No thread ever waits here for ByteBuddy: a candidate that loads before it is ready goes
+ * through at once, with only the {@link EarlyHooks} (an instance made meanwhile is still
+ * registered), and is remembered; the start thread takes the remembered ones ({@link #takeEarly})
+ * and retransforms them with ByteBuddy once it is ready. Each early class is either taken by the
+ * start thread or, when ByteBuddy became ready while it was being loaded, transformed here: never
+ * both, never neither.
  */
 final class ClassGate implements ClassFileTransformer {
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
 
   private final Set<String> exactNames;
+
   /**
-   * Of the enabled instrumentations that target implementations of API types: the methods each advises
-   * (read once here, not per loading class) and its roots, as a mask of {@link #supertypes}' roots.
+   * Of the enabled instrumentations that target implementations of API types: the methods each
+   * advises (read once here, not per loading class) and its roots, as a mask of {@link
+   * #supertypes}' roots.
    */
   private final MethodSpec[][] advised;
+
   private final int[] rootMasks;
   private final SupertypeIndex supertypes;
   private final CompletableFuture<ClassFileTransformer> byteBuddy;
@@ -42,7 +47,10 @@ final class ClassGate implements ClassFileTransformer {
   private final AgentErrors errors;
   private final Set<EarlyClass> early = ConcurrentHashMap.newKeySet();
 
-  /** A candidate class that loaded before ByteBuddy was ready: its defining loader (null: bootstrap) and name. */
+  /**
+   * A candidate class that loaded before ByteBuddy was ready: its defining loader (null: bootstrap)
+   * and name.
+   */
   record EarlyClass(ClassLoader loader, String internalName) {
     @Override
     public boolean equals(Object o) {
@@ -55,7 +63,8 @@ final class ClassGate implements ClassFileTransformer {
     }
   }
 
-  ClassGate(AgentConfig config, CompletableFuture<ClassFileTransformer> byteBuddy, AgentErrors errors) {
+  ClassGate(
+      AgentConfig config, CompletableFuture<ClassFileTransformer> byteBuddy, AgentErrors errors) {
     this.byteBuddy = byteBuddy;
     this.earlyHooks = EarlyHooks.of(config);
     this.errors = errors;
@@ -87,7 +96,10 @@ final class ClassGate implements ClassFileTransformer {
     this.supertypes = new SupertypeIndex(roots);
   }
 
-  /** Whether any enabled instrumentation changes classes at all (runtime metrics alone need no gate). */
+  /**
+   * Whether any enabled instrumentation changes classes at all (runtime metrics alone need no
+   * gate).
+   */
   static boolean needed(AgentConfig config) {
     return !Instrumentations.enabled(config).isEmpty();
   }
@@ -108,8 +120,12 @@ final class ClassGate implements ClassFileTransformer {
   }
 
   @Override
-  public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
-      ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+  public byte[] transform(
+      ClassLoader loader,
+      String className,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classfileBuffer) {
     try {
       if (className == null || !isCandidate(loader, className, classfileBuffer)) {
         return null;
@@ -122,8 +138,11 @@ final class ClassGate implements ClassFileTransformer {
         // ByteBuddy became ready meanwhile: whoever removes the entry first transforms the class.
         if (delegate == null || !early.remove(candidate)) {
           if (DEBUG) {
-            AgentLog.info(className + ": loaded before ByteBuddy was ready, on " + Thread.currentThread().getName()
-                + "; retransformed once it is");
+            AgentLog.info(
+                className
+                    + ": loaded before ByteBuddy was ready, on "
+                    + Thread.currentThread().getName()
+                    + "; retransformed once it is");
           }
           return earlyHooks.weave(className, classfileBuffer);
         }
@@ -133,14 +152,22 @@ final class ClassGate implements ClassFileTransformer {
       }
       long t0 = DEBUG ? System.nanoTime() : 0;
       byte[] transformed =
-          delegate.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+          delegate.transform(
+              loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
       if (DEBUG) {
-        AgentLog.info(className + ": " + (transformed == null ? "not changed" : "transformed") + " in "
-            + (System.nanoTime() - t0) / 1_000_000 + " ms on " + Thread.currentThread().getName());
+        AgentLog.info(
+            className
+                + ": "
+                + (transformed == null ? "not changed" : "transformed")
+                + " in "
+                + (System.nanoTime() - t0) / 1_000_000
+                + " ms on "
+                + Thread.currentThread().getName());
       }
       return transformed;
     } catch (Throwable e) { // a transformer must never throw into class loading
-      errors.record("instrumentation", new IllegalStateException("cannot instrument " + className, e));
+      errors.record(
+          "instrumentation", new IllegalStateException("cannot instrument " + className, e));
       return null;
     }
   }
@@ -155,8 +182,9 @@ final class ClassGate implements ClassFileTransformer {
   }
 
   /**
-   * The candidates that loaded before ByteBuddy was ready, for the start thread to retransform; call once
-   * ByteBuddy is ready. Each is returned once (taken ones are this caller's to retransform).
+   * The candidates that loaded before ByteBuddy was ready, for the start thread to retransform;
+   * call once ByteBuddy is ready. Each is returned once (taken ones are this caller's to
+   * retransform).
    */
   List<EarlyClass> takeEarly() {
     List<EarlyClass> taken = new ArrayList<>();
@@ -190,8 +218,8 @@ final class ClassGate implements ClassFileTransformer {
   }
 
   /**
-   * The roots that would make this class a target, judged by the methods it declares: advice goes on
-   * declared methods only, so a class without one is never a candidate, whatever it extends.
+   * The roots that would make this class a target, judged by the methods it declares: advice goes
+   * on declared methods only, so a class without one is never a candidate, whatever it extends.
    */
   private int wantedRoots(ClassHeader header) {
     int wanted = 0;
@@ -218,9 +246,14 @@ final class ClassGate implements ClassFileTransformer {
     return className.startsWith("io/opspulse/agent/");
   }
 
-  /** JDK classes other than the exact targets are never ours to change (as in Instrumenter's ignore list). */
+  /**
+   * JDK classes other than the exact targets are never ours to change (as in Instrumenter's ignore
+   * list).
+   */
   private static boolean jdk(String className) {
-    return className.startsWith("java/") || className.startsWith("jdk/") || className.startsWith("sun/")
+    return className.startsWith("java/")
+        || className.startsWith("jdk/")
+        || className.startsWith("sun/")
         || className.startsWith("com/sun/");
   }
 }

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * What the agent needs to know of a class file before deciding whether to hand it to ByteBuddy: its
  * access flags, its super class and interfaces, and the methods it declares. Read straight from the
- * bytes with nothing but the JDK, because it runs for every class the application loads; a class file
- * it cannot read is simply not a candidate ({@link #parse} returns null), the JVM will judge it.
+ * bytes with nothing but the JDK, because it runs for every class the application loads; a class
+ * file it cannot read is simply not a candidate ({@link #parse} returns null), the JVM will judge
+ * it.
  *
  * @param access the class's access flags
  * @param name internal name ({@code a/b/C})
@@ -19,7 +20,8 @@ import java.util.List;
  * @param interfaces internal names of the directly implemented interfaces
  * @param methods the declared methods, only when asked for
  */
-record ClassHeader(int access, String name, String superName, List<String> interfaces, List<Method> methods) {
+record ClassHeader(
+    int access, String name, String superName, List<String> interfaces, List<Method> methods) {
   static final int ACC_PUBLIC = 0x0001;
   static final int ACC_INTERFACE = 0x0200;
   static final int ACC_ABSTRACT = 0x0400;
@@ -39,7 +41,10 @@ record ClassHeader(int access, String name, String superName, List<String> inter
     return (access & ACC_INTERFACE) != 0;
   }
 
-  /** The header of {@code bytes}, with the declared methods when {@code withMethods}; null if unreadable. */
+  /**
+   * The header of {@code bytes}, with the declared methods when {@code withMethods}; null if
+   * unreadable.
+   */
   static ClassHeader parse(byte[] bytes, boolean withMethods) {
     try {
       return new Reader(bytes).read(withMethods);
@@ -106,7 +111,8 @@ record ClassHeader(int access, String name, String superName, List<String> inter
           methods.add(new Method(methodAccess, methodName, descriptor));
         }
       }
-      return new ClassHeader(access, name, superName, List.copyOf(interfaces), List.copyOf(methods));
+      return new ClassHeader(
+          access, name, superName, List.copyOf(interfaces), List.copyOf(methods));
     }
 
     private void skipMembers() {
@@ -147,9 +153,10 @@ record ClassHeader(int access, String name, String superName, List<String> inter
           break;
         }
       }
-      String value = ascii
-          ? new String(b, at + 2, length, StandardCharsets.ISO_8859_1)
-          : new DataInputStream(new ByteArrayInputStream(b, at, length + 2)).readUTF();
+      String value =
+          ascii
+              ? new String(b, at + 2, length, StandardCharsets.ISO_8859_1)
+              : new DataInputStream(new ByteArrayInputStream(b, at, length + 2)).readUTF();
       utf8Cache[index] = value;
       return value;
     }
@@ -165,7 +172,11 @@ record ClassHeader(int access, String name, String superName, List<String> inter
     }
 
     private int u4() {
-      int v = ((b[pos] & 0xFF) << 24) | ((b[pos + 1] & 0xFF) << 16) | ((b[pos + 2] & 0xFF) << 8) | (b[pos + 3] & 0xFF);
+      int v =
+          ((b[pos] & 0xFF) << 24)
+              | ((b[pos + 1] & 0xFF) << 16)
+              | ((b[pos + 2] & 0xFF) << 8)
+              | (b[pos + 3] & 0xFF);
       pos += 4;
       return v;
     }

@@ -16,9 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Resolves {@link AgentConfig} from the agent argument ({@code key=value,...}), then {@code -Dopspulse.KEY}
- * system properties, then {@code OPSPULSE_KEY} environment variables, then defaults: the first source
- * that sets a key wins. A bad value is an error naming the key, the source and what was expected.
+ * Resolves {@link AgentConfig} from the agent argument ({@code key=value,...}), then {@code
+ * -Dopspulse.KEY} system properties, then {@code OPSPULSE_KEY} environment variables, then
+ * defaults: the first source that sets a key wins. A bad value is an error naming the key, the
+ * source and what was expected.
  */
 public final class ConfigResolver {
   /** Every key, with its default; README's configuration table lists the same. */
@@ -45,8 +46,8 @@ public final class ConfigResolver {
   }
 
   /** Short names accepted in the agent argument. */
-  private static final Map<String, String> ALIASES = Map.of(
-      "port", "prometheus.port", "host", "prometheus.host", "service", "service.name");
+  private static final Map<String, String> ALIASES =
+      Map.of("port", "prometheus.port", "host", "prometheus.host", "service", "service.name");
 
   private final Map<String, String> args;
   private final Map<String, String> systemProperties;
@@ -74,27 +75,39 @@ public final class ConfigResolver {
       service = defaultServiceName(systemProperties.getOrDefault("sun.java.command", ""));
     }
     Value stateDir = value("state.dir");
-    Path state = stateDir.text().isBlank()
-        ? Path.of(systemProperties.getOrDefault("java.io.tmpdir", "/tmp"), "opspulse-agent")
-        : Path.of(stateDir.text());
-    return new AgentConfig(service, value("prometheus.host").text(), port(value("prometheus.port")),
-        otlpEndpoint(value("otlp.endpoint")), positive(value("otlp.interval")), instrumentations(value("instrument")),
-        state, positive(value("routes.max")), profiler(), webConfigFile(value("web.config.file")),
-        otel.attributes(), buckets(value("histogram.buckets")));
+    Path state =
+        stateDir.text().isBlank()
+            ? Path.of(systemProperties.getOrDefault("java.io.tmpdir", "/tmp"), "opspulse-agent")
+            : Path.of(stateDir.text());
+    return new AgentConfig(
+        service,
+        value("prometheus.host").text(),
+        port(value("prometheus.port")),
+        otlpEndpoint(value("otlp.endpoint")),
+        positive(value("otlp.interval")),
+        instrumentations(value("instrument")),
+        state,
+        positive(value("routes.max")),
+        profiler(),
+        webConfigFile(value("web.config.file")),
+        otel.attributes(),
+        buckets(value("histogram.buckets")));
   }
 
   private static AgentConfig.Buckets buckets(Value v) {
     return switch (v.text().trim().toLowerCase(Locale.ROOT)) {
       case "default", "" -> AgentConfig.Buckets.DEFAULT;
       case "semconv" -> AgentConfig.Buckets.SEMCONV;
-      default -> throw v.invalid("default (100 µs to 10 s, the advised boundaries included) or semconv (exactly"
-          + " the boundaries OpenTelemetry's semantic conventions advise)");
+      default ->
+          throw v.invalid(
+              "default (100 µs to 10 s, the advised boundaries included) or semconv (exactly"
+                  + " the boundaries OpenTelemetry's semantic conventions advise)");
     };
   }
 
   /**
-   * Only the name is checked here: the file itself is read when the endpoint starts, so that a bad one
-   * costs the endpoint (never served unprotected) but not the agent's other work.
+   * Only the name is checked here: the file itself is read when the endpoint starts, so that a bad
+   * one costs the endpoint (never served unprotected) but not the agent's other work.
    */
   private static Path webConfigFile(Value v) {
     String text = v.text().trim();
@@ -148,8 +161,8 @@ public final class ConfigResolver {
     if (d == null || d.compareTo(MIN_PERIOD) < 0 || d.compareTo(MAX_PERIOD) > 0) {
       throw period.invalid("a period from 1ms to 10s, like 20ms or 1s");
     }
-    return new AgentConfig.Profiler(enabled, chosen, d, value("profiler.host").text().trim(),
-        port(value("profiler.port")));
+    return new AgentConfig.Profiler(
+        enabled, chosen, d, value("profiler.host").text().trim(), port(value("profiler.port")));
   }
 
   /** One setting's text and where it came from, for error messages. */
@@ -190,14 +203,22 @@ public final class ConfigResolver {
       }
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("opspulse agent: argument '" + part
-            + "' is not key=value (keys: " + String.join(", ", DEFAULTS.keySet()) + ")");
+        throw new IllegalArgumentException(
+            "opspulse agent: argument '"
+                + part
+                + "' is not key=value (keys: "
+                + String.join(", ", DEFAULTS.keySet())
+                + ")");
       }
       String key = part.substring(0, eq).trim();
       key = ALIASES.getOrDefault(key, key);
       if (!DEFAULTS.containsKey(key)) {
-        throw new IllegalArgumentException("opspulse agent: unknown argument key '" + key
-            + "' (keys: " + String.join(", ", DEFAULTS.keySet()) + ")");
+        throw new IllegalArgumentException(
+            "opspulse agent: unknown argument key '"
+                + key
+                + "' (keys: "
+                + String.join(", ", DEFAULTS.keySet())
+                + ")");
       }
       parsed.put(key, part.substring(eq + 1).trim());
     }
@@ -205,7 +226,9 @@ public final class ConfigResolver {
   }
 
   private static boolean isOff(String text) {
-    return text.isBlank() || text.equalsIgnoreCase("off") || text.equalsIgnoreCase("none")
+    return text.isBlank()
+        || text.equalsIgnoreCase("off")
+        || text.equalsIgnoreCase("none")
         || text.equalsIgnoreCase("false");
   }
 
@@ -213,8 +236,9 @@ public final class ConfigResolver {
   static final String OTLP_METRICS_PATH = "/v1/metrics";
 
   /**
-   * The OTLP/HTTP metrics URL, or null for off. A base URL ({@code http://collector:4318}, no path) gets
-   * the standard {@code /v1/metrics}; a URL with a path is used as it is (a proxy's own route).
+   * The OTLP/HTTP metrics URL, or null for off. A base URL ({@code http://collector:4318}, no path)
+   * gets the standard {@code /v1/metrics}; a URL with a path is used as it is (a proxy's own
+   * route).
    */
   static String otlpEndpoint(Value v) {
     String text = v.text().trim();
@@ -223,10 +247,12 @@ public final class ConfigResolver {
     }
     URI uri;
     try {
-      // URI.create, not new URI: its IllegalArgumentException needs no class loaded when OTLP is off.
+      // URI.create, not new URI: its IllegalArgumentException needs no class loaded when OTLP is
+      // off.
       uri = URI.create(text);
     } catch (IllegalArgumentException e) {
-      throw otlpInvalid(v, "not a URL: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+      throw otlpInvalid(
+          v, "not a URL: " + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -243,14 +269,19 @@ public final class ConfigResolver {
     }
     String path = uri.getRawPath();
     return path == null || path.isEmpty() || path.equals("/")
-        ? scheme + "://" + uri.getRawAuthority() + OTLP_METRICS_PATH
+        ? scheme
+            + "://"
+            + uri.getRawAuthority()
+            + OTLP_METRICS_PATH
             + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
         : text;
   }
 
   private static IllegalArgumentException otlpInvalid(Value v, String why) {
-    return v.invalid("an http:// or https:// URL of an OTLP/HTTP receiver, like http://127.0.0.1:4318, or off ("
-        + why + ")");
+    return v.invalid(
+        "an http:// or https:// URL of an OTLP/HTTP receiver, like http://127.0.0.1:4318, or off ("
+            + why
+            + ")");
   }
 
   private static int port(Value v) {
@@ -293,7 +324,8 @@ public final class ConfigResolver {
     for (Instrumentation i : Instrumentation.values()) {
       known.add(i.key());
     }
-    // "all,-jdbc" or "-jdbc" removes from everything; "servlet;jdbc" picks (';' because ',' splits args).
+    // "all,-jdbc" or "-jdbc" removes from everything; "servlet;jdbc" picks (';' because ',' splits
+    // args).
     boolean subtractive = text.startsWith("all") || text.startsWith("-");
     if (subtractive) {
       chosen = EnumSet.allOf(Instrumentation.class);
@@ -312,8 +344,11 @@ public final class ConfigResolver {
         }
       }
       if (found == null) {
-        throw v.invalid("all, off, or instrumentation names from " + known + " separated by ';'"
-            + " (prefix '-' to leave one out)");
+        throw v.invalid(
+            "all, off, or instrumentation names from "
+                + known
+                + " separated by ';'"
+                + " (prefix '-' to leave one out)");
       }
       if (remove) {
         chosen.remove(found);

@@ -8,36 +8,66 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The JDBC connection pools seen as they start (HikariCP, Tomcat JDBC, Commons DBCP2, Agroal), read at
- * each collection until they are closed. The agent cannot link against the application's pool library
- * (any version, in any class loader), so it reads each pool through its public methods by name: the one
- * place where reflection stands in for a type.
+ * The JDBC connection pools seen as they start (HikariCP, Tomcat JDBC, Commons DBCP2, Agroal), read
+ * at each collection until they are closed. The agent cannot link against the application's pool
+ * library (any version, in any class loader), so it reads each pool through its public methods by
+ * name: the one place where reflection stands in for a type.
  *
- * <p>Pools are held weakly and nothing here refers to a pool strongly: HikariCP's data source is its own
- * config and holds its pool, so a registry value holding the config (as it once did) kept every pool, closed
- * or dropped, reported for ever. A pool leaves when its close method runs, or when it is collected.
+ * <p>Pools are held weakly and nothing here refers to a pool strongly: HikariCP's data source is
+ * its own config and holds its pool, so a registry value holding the config (as it once did) kept
+ * every pool, closed or dropped, reported for ever. A pool leaves when its close method runs, or
+ * when it is collected.
  */
 final class ConnectionPools {
   record Snapshot(String pool, long used, long idle, long pending, long max) {}
 
   /** How one library's pool is named and read. Method paths are public, no-argument getters. */
   enum Library {
-    HIKARI("com.zaxxer.hikari.pool.HikariPool", "getActiveConnections", "getIdleConnections",
-        "getThreadsAwaitingConnection", "getMaximumPoolSize", null),
-    TOMCAT_JDBC("org.apache.tomcat.jdbc.pool.ConnectionPool", "getActive", "getIdle", "getWaitCount",
-        "getPoolProperties.getMaxActive", "isClosed"),
-    DBCP2("org.apache.commons.dbcp2.BasicDataSource", "getNumActive", "getNumIdle",
-        "getConnectionPool.getNumWaiters", "getMaxTotal", "isClosed"),
-    AGROAL("io.agroal.pool.ConnectionPool", "activeCount", "availableCount", "awaitingCount",
-        "getConfiguration.maxSize", null);
+    HIKARI(
+        "com.zaxxer.hikari.pool.HikariPool",
+        "getActiveConnections",
+        "getIdleConnections",
+        "getThreadsAwaitingConnection",
+        "getMaximumPoolSize",
+        null),
+    TOMCAT_JDBC(
+        "org.apache.tomcat.jdbc.pool.ConnectionPool",
+        "getActive",
+        "getIdle",
+        "getWaitCount",
+        "getPoolProperties.getMaxActive",
+        "isClosed"),
+    DBCP2(
+        "org.apache.commons.dbcp2.BasicDataSource",
+        "getNumActive",
+        "getNumIdle",
+        "getConnectionPool.getNumWaiters",
+        "getMaxTotal",
+        "isClosed"),
+    AGROAL(
+        "io.agroal.pool.ConnectionPool",
+        "activeCount",
+        "availableCount",
+        "awaitingCount",
+        "getConfiguration.maxSize",
+        null);
 
-    /** The class the advice is in, which is the pool object (DBCP2: the data source that owns the pool). */
+    /**
+     * The class the advice is in, which is the pool object (DBCP2: the data source that owns the
+     * pool).
+     */
     final String poolClass;
+
     private final String used;
     private final String idle;
     private final String pending;
-    /** Read from the config object for HikariCP (a runtime-tunable setting), from the pool otherwise. */
+
+    /**
+     * Read from the config object for HikariCP (a runtime-tunable setting), from the pool
+     * otherwise.
+     */
     private final String max;
+
     private final String closed;
 
     Library(String poolClass, String used, String idle, String pending, String max, String closed) {
@@ -69,15 +99,18 @@ final class ConnectionPools {
   private final WeakIdentityMap<Object, Pool> pools = new WeakIdentityMap<>();
   private int unnamed;
 
-  /** A HikariCP pool constructed with {@code config} (its HikariConfig, often the HikariDataSource itself). */
+  /**
+   * A HikariCP pool constructed with {@code config} (its HikariConfig, often the HikariDataSource
+   * itself).
+   */
   void created(Object pool, Object config) throws ReflectiveOperationException {
     String name = String.valueOf(call(config, "getPoolName"));
     pools.put(pool, new Pool(name, Library.HIKARI, new WeakReference<>(config)));
   }
 
   /**
-   * A pool of another library started, named by its class ({@link Library#poolClass}); seen again (DBCP2
-   * reports every borrow) it keeps its first name.
+   * A pool of another library started, named by its class ({@link Library#poolClass}); seen again
+   * (DBCP2 reports every borrow) it keeps its first name.
    */
   void opened(String poolClass, Object pool) throws ReflectiveOperationException {
     if (pools.get(pool) != null) {
@@ -101,26 +134,32 @@ final class ConnectionPools {
   List<Snapshot> snapshot(Consumer<Exception> onError) {
     List<Snapshot> out = new ArrayList<>();
     List<Object> closedNow = new ArrayList<>();
-    pools.forEach((pool, p) -> {
-      try {
-        Library l = p.library();
-        if (l.closed != null && Boolean.TRUE.equals(path(pool, l.closed))) {
-          closedNow.add(pool);
-          return;
-        }
-        Object maxFrom = pool;
-        if (p.config() != null) {
-          maxFrom = p.config().get();
-          if (maxFrom == null) {
-            return; // the pool is going too
+    pools.forEach(
+        (pool, p) -> {
+          try {
+            Library l = p.library();
+            if (l.closed != null && Boolean.TRUE.equals(path(pool, l.closed))) {
+              closedNow.add(pool);
+              return;
+            }
+            Object maxFrom = pool;
+            if (p.config() != null) {
+              maxFrom = p.config().get();
+              if (maxFrom == null) {
+                return; // the pool is going too
+              }
+            }
+            out.add(
+                new Snapshot(
+                    p.name(),
+                    number(pool, l.used),
+                    number(pool, l.idle),
+                    number(pool, l.pending),
+                    number(maxFrom, l.max)));
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            onError.accept(e);
           }
-        }
-        out.add(new Snapshot(p.name(), number(pool, l.used), number(pool, l.idle), number(pool, l.pending),
-            number(maxFrom, l.max)));
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        onError.accept(e);
-      }
-    });
+        });
     closedNow.forEach(pools::remove);
     return out;
   }
@@ -132,15 +171,19 @@ final class ConnectionPools {
   }
 
   private String nameOf(Library library, Object pool) throws ReflectiveOperationException {
-    String name = switch (library) {
-      case TOMCAT_JDBC -> (String) call(pool, "getName");
-      case DBCP2 -> {
-        String jmx = (String) call(pool, "getJmxName");
-        yield jmx != null && !jmx.isBlank() ? jmx : fromUrl((String) call(pool, "getUrl"));
-      }
-      case AGROAL -> fromUrl((String) path(pool, "getConfiguration.connectionFactoryConfiguration.jdbcUrl"));
-      case HIKARI -> throw new IllegalArgumentException("HikariCP pools are named by their config");
-    };
+    String name =
+        switch (library) {
+          case TOMCAT_JDBC -> (String) call(pool, "getName");
+          case DBCP2 -> {
+            String jmx = (String) call(pool, "getJmxName");
+            yield jmx != null && !jmx.isBlank() ? jmx : fromUrl((String) call(pool, "getUrl"));
+          }
+          case AGROAL ->
+              fromUrl(
+                  (String) path(pool, "getConfiguration.connectionFactoryConfiguration.jdbcUrl"));
+          case HIKARI ->
+              throw new IllegalArgumentException("HikariCP pools are named by their config");
+        };
     if (name == null || name.isBlank()) {
       synchronized (this) {
         return library.key() + "-" + ++unnamed;
@@ -150,8 +193,9 @@ final class ConnectionPools {
   }
 
   /**
-   * A pool without a name of its own is named after its database, as the semantic conventions advise:
-   * the JDBC URL without {@code jdbc:}, credentials and parameters ({@code postgresql://db:5432/shop}).
+   * A pool without a name of its own is named after its database, as the semantic conventions
+   * advise: the JDBC URL without {@code jdbc:}, credentials and parameters ({@code
+   * postgresql://db:5432/shop}).
    */
   static String fromUrl(String url) {
     if (url == null) {
@@ -199,8 +243,8 @@ final class ConnectionPools {
   }
 
   /**
-   * The method as declared by a public type: an implementation class may be package-private (Agroal's
-   * configuration), and invoking through it would be refused.
+   * The method as declared by a public type: an implementation class may be package-private
+   * (Agroal's configuration), and invoking through it would be refused.
    */
   private static Method publicMethod(Class<?> type, String name) throws NoSuchMethodException {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {

@@ -6,7 +6,10 @@ import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** Commons DBCP2's {@code BasicDataSource}: its pool is created at the first borrow, then borrowed from, closed. */
+/**
+ * Commons DBCP2's {@code BasicDataSource}: its pool is created at the first borrow, then borrowed
+ * from, closed.
+ */
 final class Dbcp2Instrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {
@@ -21,7 +24,8 @@ final class Dbcp2Instrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("createDataSource").arguments(0), "ConnectionPoolOpenedAdvice").early(EarlyHook.POOL_OPENED),
+        on(named("createDataSource").arguments(0), "ConnectionPoolOpenedAdvice")
+            .early(EarlyHook.POOL_OPENED),
         on(named("close").arguments(0), "ConnectionPoolClosedAdvice"),
         on(named("getConnection").arguments(0), "ConnectionWaitAdvice"));
   }

@@ -6,11 +6,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@code error.type}: the class of the exception the application threw, not of the wrappers a container,
- * a framework or the JDK put around it on the way out (as OpenTelemetry's error-cause extractors do:
- * {@code ServletException} and subclasses such as Spring's former {@code NestedServletException},
- * {@code CompletionException}, {@code ExecutionException}, {@code InvocationTargetException},
- * {@code UndeclaredThrowableException}).
+ * {@code error.type}: the class of the exception the application threw, not of the wrappers a
+ * container, a framework or the JDK put around it on the way out (as OpenTelemetry's error-cause
+ * extractors do: {@code ServletException} and subclasses such as Spring's former {@code
+ * NestedServletException}, {@code CompletionException}, {@code ExecutionException}, {@code
+ * InvocationTargetException}, {@code UndeclaredThrowableException}).
  */
 final class ErrorTypes {
   private static final int MAX_DEPTH = 16;
@@ -23,22 +23,28 @@ final class ErrorTypes {
 
   static Throwable unwrap(Throwable error) {
     Throwable e = error;
-    for (int i = 0; i < MAX_DEPTH && e.getCause() != null && e.getCause() != e && isWrapper(e); i++) {
+    for (int i = 0;
+        i < MAX_DEPTH && e.getCause() != null && e.getCause() != e && isWrapper(e);
+        i++) {
       e = e.getCause();
     }
     return e;
   }
 
   private static boolean isWrapper(Throwable e) {
-    if (e instanceof CompletionException || e instanceof ExecutionException
-        || e instanceof InvocationTargetException || e instanceof UndeclaredThrowableException) {
+    if (e instanceof CompletionException
+        || e instanceof ExecutionException
+        || e instanceof InvocationTargetException
+        || e instanceof UndeclaredThrowableException) {
       return true;
     }
-    // The servlet API is the application's, not ours: recognised by name, javax and jakarta alike. Its
+    // The servlet API is the application's, not ours: recognised by name, javax and jakarta alike.
+    // Its
     // getRootCause() is the cause the exception was built with (Servlet 3+ passes it to Throwable).
     for (Class<?> c = e.getClass(); c != null && c != Exception.class; c = c.getSuperclass()) {
       String name = c.getName();
-      if (name.equals("jakarta.servlet.ServletException") || name.equals("javax.servlet.ServletException")) {
+      if (name.equals("jakarta.servlet.ServletException")
+          || name.equals("javax.servlet.ServletException")) {
         return true;
       }
     }

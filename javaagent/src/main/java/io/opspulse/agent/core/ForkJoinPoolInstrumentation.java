@@ -7,7 +7,9 @@ import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** {@code ForkJoinPool}s: construction, and each worker's start (the common pool is found that way). */
+/**
+ * {@code ForkJoinPool}s: construction, and each worker's start (the common pool is found that way).
+ */
 final class ForkJoinPoolInstrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {

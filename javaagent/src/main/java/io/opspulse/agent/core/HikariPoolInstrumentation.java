@@ -7,7 +7,10 @@ import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** HikariCP: a pool opens with its constructor, borrows through {@code getConnection(long)}, closes with shutdown. */
+/**
+ * HikariCP: a pool opens with its constructor, borrows through {@code getConnection(long)}, closes
+ * with shutdown.
+ */
 final class HikariPoolInstrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {

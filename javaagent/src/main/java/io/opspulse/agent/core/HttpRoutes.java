@@ -4,10 +4,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code http.route} of a request, only ever as the server or framework names it (OpenTelemetry's
- * semantic conventions: no route when the framework gives none): Spring's best-matching pattern, Jersey's
- * matched {@code @Path} templates, an exact or path servlet mapping, an HttpServer context. Never derived
- * from the request's path.
+ * The {@code http.route} of a request, only ever as the server or framework names it
+ * (OpenTelemetry's semantic conventions: no route when the framework gives none): Spring's
+ * best-matching pattern, Jersey's matched {@code @Path} templates, an exact or path servlet
+ * mapping, an HttpServer context. Never derived from the request's path.
  *
  * <p>The cap ({@link #admit}) is a safety net against an application whose framework names routes
  * without bound. It is fair because only framework-given routes reach it: a scanner's random paths
@@ -15,12 +15,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HttpRoutes {
   static final String OTHER = "other";
+
   /** Spring MVC's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}. */
-  static final String SPRING_MVC_PATTERN = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+  static final String SPRING_MVC_PATTERN =
+      "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
   /** Where the Jersey advice leaves the {@code @Path} templates it matched (its TEMPLATES). */
   static final String JAX_RS_TEMPLATES = io.opspulse.agent.advice.JerseyAdvice.TEMPLATES;
+
   /** Spring WebFlux's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE} (a PathPattern). */
-  static final String SPRING_WEBFLUX_PATTERN = "org.springframework.web.reactive.HandlerMapping.bestMatchingPattern";
+  static final String SPRING_WEBFLUX_PATTERN =
+      "org.springframework.web.reactive.HandlerMapping.bestMatchingPattern";
 
   private final int max;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -29,7 +34,10 @@ final class HttpRoutes {
     this.max = max;
   }
 
-  /** {@code route} itself while fewer than {@code max} routes were seen, else {@link #OTHER}; null stays null. */
+  /**
+   * {@code route} itself while fewer than {@code max} routes were seen, else {@link #OTHER}; null
+   * stays null.
+   */
   String admit(String route) {
     if (route == null || seen.contains(route)) {
       return route;
@@ -46,11 +54,17 @@ final class HttpRoutes {
    *
    * @param contextPath the web application's context path ("" for the root)
    * @param mappingMatch the servlet mapping's {@code MappingMatch} name (Servlet 4+), or null
-   * @param mappingPattern the servlet mapping's pattern ({@code /shop/items/*}, {@code /health}), or null
-   * @param framework the pattern a framework recorded on the request (Spring MVC's, JAX-RS's), or null
+   * @param mappingPattern the servlet mapping's pattern ({@code /shop/items/*}, {@code /health}),
+   *     or null
+   * @param framework the pattern a framework recorded on the request (Spring MVC's, JAX-RS's), or
+   *     null
    * @param status the response status
    */
-  static String servlet(String contextPath, String mappingMatch, String mappingPattern, Object framework,
+  static String servlet(
+      String contextPath,
+      String mappingMatch,
+      String mappingPattern,
+      Object framework,
       int status) {
     String context = contextPath == null ? "" : contextPath;
     if (framework != null) {
@@ -59,8 +73,10 @@ final class HttpRoutes {
         return null; // a catch-all handler (static resources) that found nothing: no route matched
       }
       // A dispatcher mapped to a path (/api/*) matches patterns below it.
-      String servletPath = "PATH".equals(mappingMatch) && mappingPattern != null && mappingPattern.endsWith("/*")
-          ? mappingPattern.substring(0, mappingPattern.length() - 2) : "";
+      String servletPath =
+          "PATH".equals(mappingMatch) && mappingPattern != null && mappingPattern.endsWith("/*")
+              ? mappingPattern.substring(0, mappingPattern.length() - 2)
+              : "";
       return join(context + servletPath, pattern);
     }
     if (mappingMatch == null || mappingPattern == null) {
@@ -75,8 +91,9 @@ final class HttpRoutes {
   }
 
   /**
-   * The route of JAX-RS {@code @Path} templates matched one below the other (resource class, sub-resource,
-   * method), outermost first: {@code /owners} and {@code {ownerId}} are {@code /owners/{ownerId}}.
+   * The route of JAX-RS {@code @Path} templates matched one below the other (resource class,
+   * sub-resource, method), outermost first: {@code /owners} and {@code {ownerId}} are {@code
+   * /owners/{ownerId}}.
    */
   static String jaxRs(String[] templates) {
     StringBuilder route = new StringBuilder();
@@ -102,7 +119,10 @@ final class HttpRoutes {
   }
 
   private static boolean isCatchAll(String pattern) {
-    return pattern.equals("/**") || pattern.equals("/*") || pattern.equals("**") || pattern.equals("/");
+    return pattern.equals("/**")
+        || pattern.equals("/*")
+        || pattern.equals("**")
+        || pattern.equals("/");
   }
 
   private static String join(String base, String pattern) {

@@ -4,39 +4,41 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every instrumentation the agent has, in the order their advice nests: the one list {@link ClassGate} and
- * {@link Instrumenter} walk. A new library is one {@link TypeInstrumentation} added here.
+ * Every instrumentation the agent has, in the order their advice nests: the one list {@link
+ * ClassGate} and {@link Instrumenter} walk. A new library is one {@link TypeInstrumentation} added
+ * here.
  */
 final class Instrumentations {
-  private static final List<TypeInstrumentation> ALL = List.of(
-      new JdkHttpServerInstrumentation(),
-      new VertxHttp1ResponseInstrumentation(),
-      new VertxHttp2RequestInstrumentation(),
-      new VertxHttp2ResponseInstrumentation(),
-      ServletInstrumentation.JAKARTA,
-      ServletInstrumentation.JAVAX,
-      new JerseyInstrumentation(),
-      new WebFluxInstrumentation(),
-      new JdkHttpClientInstrumentation(),
-      new UrlConnectionInstrumentation(),
-      new ThreadPoolExecutorInstrumentation(),
-      new TomcatThreadPoolInstrumentation(),
-      new JettyThreadPoolInstrumentation(),
-      new ForkJoinPoolInstrumentation(),
-      new XnioWorkerInstrumentation(),
-      new JdbcStatementInstrumentation(),
-      new JdbcConnectionInstrumentation(),
-      new HikariPoolInstrumentation(),
-      new ApacheHttpClient5Instrumentation(),
-      new ApacheHttpAsyncClient5Instrumentation(),
-      new ApacheHttpClient4Instrumentation(),
-      new OkHttpInstrumentation(),
-      new ReactorNettyConnectInstrumentation(),
-      new ReactorNettyOperationsInstrumentation(),
-      new TomcatJdbcPoolInstrumentation(),
-      new Dbcp2Instrumentation(),
-      new AgroalInstrumentation(),
-      new RestartClassLoaderInstrumentation());
+  private static final List<TypeInstrumentation> ALL =
+      List.of(
+          new JdkHttpServerInstrumentation(),
+          new VertxHttp1ResponseInstrumentation(),
+          new VertxHttp2RequestInstrumentation(),
+          new VertxHttp2ResponseInstrumentation(),
+          ServletInstrumentation.JAKARTA,
+          ServletInstrumentation.JAVAX,
+          new JerseyInstrumentation(),
+          new WebFluxInstrumentation(),
+          new JdkHttpClientInstrumentation(),
+          new UrlConnectionInstrumentation(),
+          new ThreadPoolExecutorInstrumentation(),
+          new TomcatThreadPoolInstrumentation(),
+          new JettyThreadPoolInstrumentation(),
+          new ForkJoinPoolInstrumentation(),
+          new XnioWorkerInstrumentation(),
+          new JdbcStatementInstrumentation(),
+          new JdbcConnectionInstrumentation(),
+          new HikariPoolInstrumentation(),
+          new ApacheHttpClient5Instrumentation(),
+          new ApacheHttpAsyncClient5Instrumentation(),
+          new ApacheHttpClient4Instrumentation(),
+          new OkHttpInstrumentation(),
+          new ReactorNettyConnectInstrumentation(),
+          new ReactorNettyOperationsInstrumentation(),
+          new TomcatJdbcPoolInstrumentation(),
+          new Dbcp2Instrumentation(),
+          new AgroalInstrumentation(),
+          new RestartClassLoaderInstrumentation());
 
   private Instrumentations() {}
 

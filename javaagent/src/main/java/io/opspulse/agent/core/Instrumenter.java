@@ -30,31 +30,43 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Builds the ByteBuddy transformer that applies the advice, from the declarations {@link Instrumentations}
- * lists: matching is by exact class name, or by supertype for the API types' implementations. It is not installed on the JVM: {@link ClassGate}
- * is, and hands it only the classes that can be targets, which keeps start-up and class loading cheap.
+ * Builds the ByteBuddy transformer that applies the advice, from the declarations {@link
+ * Instrumentations} lists: matching is by exact class name, or by supertype for the API types'
+ * implementations. It is not installed on the JVM: {@link ClassGate} is, and hands it only the
+ * classes that can be targets, which keeps start-up and class loading cheap.
  */
 final class Instrumenter {
   private Instrumenter() {}
 
-  /** The transformer, for {@link ClassGate} to call; building it loads ByteBuddy, so not on premain's thread. */
+  /**
+   * The transformer, for {@link ClassGate} to call; building it loads ByteBuddy, so not on
+   * premain's thread.
+   */
   static ClassFileTransformer build(AgentConfig config, AgentErrors errors) {
     ClassLoader agentLoader = Instrumenter.class.getClassLoader();
-    // Advice needs no class injection; keep ByteBuddy away from sun.misc.Unsafe (JDK 24+ warns on it).
+    // Advice needs no class injection; keep ByteBuddy away from sun.misc.Unsafe (JDK 24+ warns on
+    // it).
     // The shaded jar relocates this property name with ByteBuddy, so it only concerns our copy.
-    System.setProperty(net.bytebuddy.dynamic.loading.ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
-    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-        .disableClassFormatChanges()
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
-        // No type pool cache across classes: ClassGate hands over only a few candidates, and a cache keyed
-        // by class loader would hold every loader it saw (DevTools' restart loaders) from unloading.
-        .with(new FailureListener(errors))
-        // ClassGate already keeps out the JDK (but for the named targets) and the agent's own classes; the
-        // default ignore list would keep out the bootstrap loader's classes, ThreadPoolExecutor among them.
-        .ignore(isSynthetic());
+    System.setProperty(
+        net.bytebuddy.dynamic.loading.ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
+    AgentBuilder builder =
+        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+            .disableClassFormatChanges()
+            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            .with(AgentBuilder.DescriptionStrategy.Default.HYBRID)
+            // No type pool cache across classes: ClassGate hands over only a few candidates, and a
+            // cache keyed
+            // by class loader would hold every loader it saw (DevTools' restart loaders) from
+            // unloading.
+            .with(new FailureListener(errors))
+            // ClassGate already keeps out the JDK (but for the named targets) and the agent's own
+            // classes; the
+            // default ignore list would keep out the bootstrap loader's classes, ThreadPoolExecutor
+            // among them.
+            .ignore(isSynthetic());
     for (TypeInstrumentation instrumentation : Instrumentations.enabled(config)) {
-      AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
+      AgentBuilder.Transformer.ForAdvice advice =
+          new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
       for (MethodAdvice a : instrumentation.advice()) {
         advice = advice.advice(methods(a.methods()), a.adviceClass());
       }
@@ -64,10 +76,11 @@ final class Instrumenter {
   }
 
   /**
-   * Of the classes loaded before the agent, those matched by name: the only ones to retransform, instead
-   * of matching the few thousand loaded classes one by one.
+   * Of the classes loaded before the agent, those matched by name: the only ones to retransform,
+   * instead of matching the few thousand loaded classes one by one.
    */
-  static Class<?>[] alreadyLoaded(java.lang.instrument.Instrumentation inst, Set<String> internalNames) {
+  static Class<?>[] alreadyLoaded(
+      java.lang.instrument.Instrumentation inst, Set<String> internalNames) {
     List<Class<?>> found = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
       if (internalNames.contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
@@ -77,12 +90,15 @@ final class Instrumenter {
     return found.toArray(new Class<?>[0]);
   }
 
-  /** ByteBuddy's matcher for a target: by name, or the concrete classes below one of its API types. */
+  /**
+   * ByteBuddy's matcher for a target: by name, or the concrete classes below one of its API types.
+   */
   static ElementMatcher.Junction<TypeDescription> types(TypeTarget target) {
     if (target.byName()) {
       return namedOneOf(target.names().toArray(String[]::new));
     }
-    return not(isInterface()).and(failSafe(hasSuperType(namedOneOf(target.roots().toArray(String[]::new)))));
+    return not(isInterface())
+        .and(failSafe(hasSuperType(namedOneOf(target.roots().toArray(String[]::new)))));
   }
 
   /** ByteBuddy's matcher for the methods a spec selects. */
@@ -114,7 +130,10 @@ final class Instrumenter {
     return m;
   }
 
-  /** Counts (and logs once) instrumentation failures; a class that cannot be transformed runs as it was. */
+  /**
+   * Counts (and logs once) instrumentation failures; a class that cannot be transformed runs as it
+   * was.
+   */
   private static final class FailureListener extends AgentBuilder.Listener.Adapter {
     private final AgentErrors errors;
 
@@ -123,9 +142,14 @@ final class Instrumenter {
     }
 
     @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+    public void onError(
+        String typeName,
+        ClassLoader classLoader,
+        JavaModule module,
+        boolean loaded,
         Throwable throwable) {
-      errors.record("instrumentation", new IllegalStateException("cannot instrument " + typeName, throwable));
+      errors.record(
+          "instrumentation", new IllegalStateException("cannot instrument " + typeName, throwable));
     }
   }
 }

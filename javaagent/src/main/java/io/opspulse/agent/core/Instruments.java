@@ -13,18 +13,26 @@ import java.util.List;
  */
 final class Instruments {
   /**
-   * Resolves from 100 µs (a loopback request to a hello handler is well under a millisecond) and holds every
-   * boundary the semantic conventions advise for the HTTP and database durations, so a query written for
-   * an OpenTelemetry-instrumented service ({@code le="0.075"}) finds its bucket here too.
+   * Resolves from 100 µs (a loopback request to a hello handler is well under a millisecond) and
+   * holds every boundary the semantic conventions advise for the HTTP and database durations, so a
+   * query written for an OpenTelemetry-instrumented service ({@code le="0.075"}) finds its bucket
+   * here too.
    */
-  static final List<Double> LATENCY_BUCKETS = List.of(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-      0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+  static final List<Double> LATENCY_BUCKETS =
+      List.of(
+          0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
+          0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+
   /** Advised for {@code http.server.request.duration} and {@code http.client.request.duration}. */
-  static final List<Double> SEMCONV_HTTP_BUCKETS = List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
-      1.0, 2.5, 5.0, 7.5, 10.0);
+  static final List<Double> SEMCONV_HTTP_BUCKETS =
+      List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+
   /** Advised for {@code db.client.operation.duration}. */
-  static final List<Double> SEMCONV_DB_BUCKETS = List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
-  static final List<Long> COUNT_BUCKETS = List.of(1L, 2L, 3L, 5L, 10L, 20L, 50L, 100L, 200L, 500L, 1000L);
+  static final List<Double> SEMCONV_DB_BUCKETS =
+      List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
+
+  static final List<Long> COUNT_BUCKETS =
+      List.of(1L, 2L, 3L, 5L, 10L, 20L, 50L, 100L, 200L, 500L, 1000L);
 
   private Instruments() {}
 
@@ -38,13 +46,17 @@ final class Instruments {
   }
 
   static DoubleHistogram latency(Meter meter, MetricDefinition def, AgentConfig.Buckets buckets) {
-    return meter.histogramBuilder(def.otelName()).setUnit(unit(def)).setDescription(def.help())
-        .setExplicitBucketBoundariesAdvice(latencyBuckets(def.otelName(), buckets)).build();
+    return meter
+        .histogramBuilder(def.otelName())
+        .setUnit(unit(def))
+        .setDescription(def.help())
+        .setExplicitBucketBoundariesAdvice(latencyBuckets(def.otelName(), buckets))
+        .build();
   }
 
   /**
-   * The boundaries for one latency metric: with {@code semconv}, the advised ones where the conventions
-   * advise any (connection wait time has none, and keeps the default list).
+   * The boundaries for one latency metric: with {@code semconv}, the advised ones where the
+   * conventions advise any (connection wait time has none, and keeps the default list).
    */
   static List<Double> latencyBuckets(String otelName, AgentConfig.Buckets buckets) {
     if (buckets == AgentConfig.Buckets.SEMCONV) {
@@ -64,7 +76,12 @@ final class Instruments {
   }
 
   static LongHistogram counts(Meter meter, MetricDefinition def) {
-    return meter.histogramBuilder(def.otelName()).setUnit(unit(def)).setDescription(def.help()).ofLongs()
-        .setExplicitBucketBoundariesAdvice(COUNT_BUCKETS).build();
+    return meter
+        .histogramBuilder(def.otelName())
+        .setUnit(unit(def))
+        .setDescription(def.help())
+        .ofLongs()
+        .setExplicitBucketBoundariesAdvice(COUNT_BUCKETS)
+        .build();
   }
 }

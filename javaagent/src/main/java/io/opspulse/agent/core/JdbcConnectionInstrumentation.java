@@ -6,7 +6,10 @@ import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** Every JDBC driver's (and pool proxy's) connections: prepared statements keep their SQL's operation. */
+/**
+ * Every JDBC driver's (and pool proxy's) connections: prepared statements keep their SQL's
+ * operation.
+ */
 final class JdbcConnectionInstrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {
@@ -21,7 +24,11 @@ final class JdbcConnectionInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("prepareStatement", "prepareCall").argument(0, "java.lang.String").publicOnly().concrete(),
+        on(
+            named("prepareStatement", "prepareCall")
+                .argument(0, "java.lang.String")
+                .publicOnly()
+                .concrete(),
             "PrepareStatementAdvice"));
   }
 }

@@ -6,7 +6,10 @@ import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** The JDK's {@code java.net.http.HttpClient}: its facade's send and sendAsync, which every client goes through. */
+/**
+ * The JDK's {@code java.net.http.HttpClient}: its facade's send and sendAsync, which every client
+ * goes through.
+ */
 final class JdkHttpClientInstrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {

@@ -6,7 +6,10 @@ import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** The JDK's {@code com.sun.net.httpserver}: at {@code Filter.Chain}, so lambda handlers and filters count. */
+/**
+ * The JDK's {@code com.sun.net.httpserver}: at {@code Filter.Chain}, so lambda handlers and filters
+ * count.
+ */
 final class JdkHttpServerInstrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {
@@ -20,7 +23,6 @@ final class JdkHttpServerInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(
-        on(named("doFilter").arguments(1), "HttpHandlerAdvice"));
+    return List.of(on(named("doFilter").arguments(1), "HttpHandlerAdvice"));
   }
 }

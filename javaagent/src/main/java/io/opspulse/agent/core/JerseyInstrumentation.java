@@ -6,7 +6,9 @@ import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** Jersey on a servlet container: the @Path templates its ApplicationHandler matched name the route. */
+/**
+ * Jersey on a servlet container: the @Path templates its ApplicationHandler matched name the route.
+ */
 final class JerseyInstrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {
@@ -21,6 +23,10 @@ final class JerseyInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("handle").arguments(1).argument(0, "org.glassfish.jersey.server.ContainerRequest"), "JerseyAdvice"));
+        on(
+            named("handle")
+                .arguments(1)
+                .argument(0, "org.glassfish.jersey.server.ContainerRequest"),
+            "JerseyAdvice"));
   }
 }

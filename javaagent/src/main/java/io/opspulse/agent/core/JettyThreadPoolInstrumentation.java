@@ -1,13 +1,15 @@
 package io.opspulse.agent.core;
 
 import static io.opspulse.agent.core.MethodSpec.constructor;
-import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
-/** Jetty's {@code QueuedThreadPool}: named by itself, not by its threads, so registered at construction. */
+/**
+ * Jetty's {@code QueuedThreadPool}: named by itself, not by its threads, so registered at
+ * construction.
+ */
 final class JettyThreadPoolInstrumentation implements TypeInstrumentation {
   @Override
   public Instrumentation setting() {

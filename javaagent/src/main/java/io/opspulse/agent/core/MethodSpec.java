@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which declared methods of a target class get an advice, said once in JDK terms: {@link ClassGate} asks
- * it of a class file's header while the class is being defined, and {@link Instrumenter} turns the same
- * spec into ByteBuddy's matcher, so the gate and ByteBuddy cannot disagree on a method. Immutable; each
- * refinement returns a new spec.
+ * Which declared methods of a target class get an advice, said once in JDK terms: {@link ClassGate}
+ * asks it of a class file's header while the class is being defined, and {@link Instrumenter} turns
+ * the same spec into ByteBuddy's matcher, so the gate and ByteBuddy cannot disagree on a method.
+ * Immutable; each refinement returns a new spec.
  */
 final class MethodSpec {
   static final String CONSTRUCTOR = "<init>";
@@ -22,8 +22,13 @@ final class MethodSpec {
   private final boolean publicOnly;
   private final boolean concreteOnly;
 
-  private MethodSpec(Set<String> names, String namePrefix, Set<Integer> argumentCounts,
-      Map<Integer, String> argumentTypes, boolean publicOnly, boolean concreteOnly) {
+  private MethodSpec(
+      Set<String> names,
+      String namePrefix,
+      Set<Integer> argumentCounts,
+      Map<Integer, String> argumentTypes,
+      boolean publicOnly,
+      boolean concreteOnly) {
     this.names = Set.copyOf(names);
     this.namePrefix = namePrefix;
     this.argumentCounts = Set.copyOf(argumentCounts);
@@ -56,7 +61,10 @@ final class MethodSpec {
     return new MethodSpec(names, namePrefix, c, argumentTypes, publicOnly, concreteOnly);
   }
 
-  /** Only where parameter {@code index} is exactly {@code type} (a binary name, or a primitive's name). */
+  /**
+   * Only where parameter {@code index} is exactly {@code type} (a binary name, or a primitive's
+   * name).
+   */
   MethodSpec argument(int index, String type) {
     Map<Integer, String> t = new HashMap<>(argumentTypes);
     t.put(index, type);
@@ -114,18 +122,23 @@ final class MethodSpec {
       return true;
     }
     List<String> parameters = parameters(method.descriptor());
-    if (parameters == null || (!argumentCounts.isEmpty() && !argumentCounts.contains(parameters.size()))) {
+    if (parameters == null
+        || (!argumentCounts.isEmpty() && !argumentCounts.contains(parameters.size()))) {
       return false;
     }
     for (Map.Entry<Integer, String> type : argumentTypes.entrySet()) {
-      if (type.getKey() >= parameters.size() || !type.getValue().equals(parameters.get(type.getKey()))) {
+      if (type.getKey() >= parameters.size()
+          || !type.getValue().equals(parameters.get(type.getKey()))) {
         return false;
       }
     }
     return true;
   }
 
-  /** The parameter types of a method descriptor as binary names ({@code int}, {@code java.lang.String[]}), or null. */
+  /**
+   * The parameter types of a method descriptor as binary names ({@code int}, {@code
+   * java.lang.String[]}), or null.
+   */
   static List<String> parameters(String descriptor) {
     if (descriptor.isEmpty() || descriptor.charAt(0) != '(') {
       return null;
@@ -175,8 +188,12 @@ final class MethodSpec {
 
   @Override
   public String toString() {
-    return (namePrefix != null ? namePrefix + "*" : String.join("|", new java.util.TreeSet<>(names)))
-        + (argumentCounts.isEmpty() ? "" : " args " + argumentCounts) + (argumentTypes.isEmpty() ? "" : " " + argumentTypes)
-        + (publicOnly ? " public" : "") + (concreteOnly ? " concrete" : "");
+    return (namePrefix != null
+            ? namePrefix + "*"
+            : String.join("|", new java.util.TreeSet<>(names)))
+        + (argumentCounts.isEmpty() ? "" : " args " + argumentCounts)
+        + (argumentTypes.isEmpty() ? "" : " " + argumentTypes)
+        + (publicOnly ? " public" : "")
+        + (concreteOnly ? " concrete" : "");
   }
 }

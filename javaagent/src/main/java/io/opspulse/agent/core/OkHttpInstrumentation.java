@@ -1,14 +1,13 @@
 package io.opspulse.agent.core;
 
-import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
 /**
- * OkHttp 4 and 3.14: the call's interceptor chain, which {@code execute()} and {@code enqueue()} both run
- * (OkHttp 4's Kotlin name carries a suffix, hence the prefix).
+ * OkHttp 4 and 3.14: the call's interceptor chain, which {@code execute()} and {@code enqueue()}
+ * both run (OkHttp 4's Kotlin name carries a suffix, hence the prefix).
  */
 final class OkHttpInstrumentation implements TypeInstrumentation {
   @Override
@@ -24,6 +23,8 @@ final class OkHttpInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(MethodSpec.nameStartsWith("getResponseWithInterceptorChain").arguments(0), "OkHttpAdvice"));
+        on(
+            MethodSpec.nameStartsWith("getResponseWithInterceptorChain").arguments(0),
+            "OkHttpAdvice"));
   }
 }

@@ -24,32 +24,39 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * OTLP/HTTP protobuf export of every metric the agent records, beside (or instead of) the Prometheus
- * endpoint: OpenTelemetry's own exporter on the JDK's HttpClient, read by a {@link PeriodicMetricReader}
- * every {@code otlp.interval} seconds.
+ * OTLP/HTTP protobuf export of every metric the agent records, beside (or instead of) the
+ * Prometheus endpoint: OpenTelemetry's own exporter on the JDK's HttpClient, read by a {@link
+ * PeriodicMetricReader} every {@code otlp.interval} seconds.
  *
- * <p>Only {@link Telemetry} names this class, and only when {@code otlp.endpoint} is set: with OTLP off
- * neither it nor any exporter class is loaded (start-up cost is what the application waits for).
+ * <p>Only {@link Telemetry} names this class, and only when {@code otlp.endpoint} is set: with OTLP
+ * off neither it nor any exporter class is loaded (start-up cost is what the application waits
+ * for).
  *
- * <p>Fails open: a collector that is down or answers an error costs one export, is counted in {@code
- * opspulse_agent_errors_total{component="otlp-export"}} and logged once; the next export carries the
- * cumulative values again, so nothing is retried. At JVM exit the last values are sent, waiting at most
- * {@link #SHUTDOWN_WAIT}.
+ * <p>Fails open: a collector that is down or answers an error costs one export, is counted in
+ * {@code opspulse_agent_errors_total{component="otlp-export"}} and logged once; the next export
+ * carries the cumulative values again, so nothing is retried. At JVM exit the last values are sent,
+ * waiting at most {@link #SHUTDOWN_WAIT}.
  */
 final class OtlpExport {
   static final String COMPONENT = "otlp-export";
   static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
-  /** Bounds one export (connect included), so that a hung collector never holds the next one up long. */
+
+  /**
+   * Bounds one export (connect included), so that a hung collector never holds the next one up
+   * long.
+   */
   private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * The exporter's and the reader's own log lines on a failed export (a WARNING each, throttled to one a
-   * minute) would repeat what {@link AgentErrors} logs once. Held here so that the level set on them is
-   * not lost when JUL lets go of an unreferenced logger. (Relocated with the classes they name.)
+   * The exporter's and the reader's own log lines on a failed export (a WARNING each, throttled to
+   * one a minute) would repeat what {@link AgentErrors} logs once. Held here so that the level set
+   * on them is not lost when JUL lets go of an unreferenced logger. (Relocated with the classes
+   * they name.)
    */
-  private static final List<Logger> QUIET_LOGGERS = List.of(
-      Logger.getLogger("io.opentelemetry.exporter.otlp.internal.HttpExporter"),
-      Logger.getLogger(PeriodicMetricReader.class.getName()));
+  private static final List<Logger> QUIET_LOGGERS =
+      List.of(
+          Logger.getLogger("io.opentelemetry.exporter.otlp.internal.HttpExporter"),
+          Logger.getLogger(PeriodicMetricReader.class.getName()));
 
   private final PeriodicMetricReader reader;
   private final ExecutorService senders;
@@ -59,26 +66,33 @@ final class OtlpExport {
     this.senders = senders;
   }
 
-  /** Registers the periodic OTLP reader on {@code provider} and a JVM shutdown hook that flushes it. */
+  /**
+   * Registers the periodic OTLP reader on {@code provider} and a JVM shutdown hook that flushes it.
+   */
   static void register(SdkMeterProviderBuilder provider, AgentConfig config, AgentErrors errors) {
     QUIET_LOGGERS.forEach(logger -> logger.setLevel(Level.OFF));
     errors.track(COMPONENT);
     ExecutorService senders = senderThreads();
-    PeriodicMetricReader reader = PeriodicMetricReader.builder(
-            new AgentExporter(() -> otlpExporter(config.otlpEndpoint(), senders), config.otlpEndpoint(), errors))
-        .setInterval(Duration.ofSeconds(config.otlpInterval()))
-        .build();
+    PeriodicMetricReader reader =
+        PeriodicMetricReader.builder(
+                new AgentExporter(
+                    () -> otlpExporter(config.otlpEndpoint(), senders),
+                    config.otlpEndpoint(),
+                    errors))
+            .setInterval(Duration.ofSeconds(config.otlpInterval()))
+            .build();
     provider.registerMetricReader(reader);
     OtlpExport export = new OtlpExport(reader, senders);
     Thread flush = new Thread(export::shutdown, "opspulse-otlp-flush");
     flush.setDaemon(true);
     Runtime.getRuntime().addShutdownHook(flush);
-    AgentLog.info("OTLP export to " + config.otlpEndpoint() + " every " + config.otlpInterval() + " s");
+    AgentLog.info(
+        "OTLP export to " + config.otlpEndpoint() + " every " + config.otlpInterval() + " s");
   }
 
   /**
-   * OpenTelemetry's OTLP/HTTP exporter: cumulative temporality, default aggregations, no compression,
-   * no retries (the next export carries the same cumulative values), no self-metrics.
+   * OpenTelemetry's OTLP/HTTP exporter: cumulative temporality, default aggregations, no
+   * compression, no retries (the next export carries the same cumulative values), no self-metrics.
    */
   private static MetricExporter otlpExporter(String endpoint, ExecutorService senders) {
     return OtlpHttpMetricExporter.builder()
@@ -92,33 +106,47 @@ final class OtlpExport {
   }
 
   /**
-   * The exporter's HTTP calls run here: daemon threads that never keep the JVM alive, marked so that the
-   * HTTP client instrumentation does not count the agent's own export as the application's traffic.
+   * The exporter's HTTP calls run here: daemon threads that never keep the JVM alive, marked so
+   * that the HTTP client instrumentation does not count the agent's own export as the application's
+   * traffic.
    */
   private static ExecutorService senderThreads() {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        task -> {
-          Thread t = new Thread(() -> {
-            AgentRecorder.markAgentThread();
-            task.run();
-          }, "opspulse-otlp-export");
-          t.setDaemon(true);
-          return t;
-        });
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread t =
+                  new Thread(
+                      () -> {
+                        AgentRecorder.markAgentThread();
+                        task.run();
+                      },
+                      "opspulse-otlp-export");
+              t.setDaemon(true);
+              return t;
+            });
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
 
-  /** Sends what was recorded since the last export and stops, waiting at most {@link #SHUTDOWN_WAIT}. */
+  /**
+   * Sends what was recorded since the last export and stops, waiting at most {@link
+   * #SHUTDOWN_WAIT}.
+   */
   void shutdown() {
     reader.shutdown().join(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     senders.shutdownNow();
   }
 
   /**
-   * What the reader exports to: builds OpenTelemetry's exporter at the first export, not at start-up (its
-   * JDK HttpClient alone loads about a thousand classes, TLS included, while the application starts),
-   * and counts and logs (once) every export that did not reach the collector or that it refused.
+   * What the reader exports to: builds OpenTelemetry's exporter at the first export, not at
+   * start-up (its JDK HttpClient alone loads about a thousand classes, TLS included, while the
+   * application starts), and counts and logs (once) every export that did not reach the collector
+   * or that it refused.
    */
   static final class AgentExporter implements MetricExporter {
     private final Supplier<MetricExporter> create;
@@ -148,16 +176,24 @@ final class OtlpExport {
         errors.record(COMPONENT, e); // no exporter (a JVM without java.net.http): counted each time
         return CompletableResultCode.ofFailure();
       }
-      result.whenComplete(() -> {
-        if (!result.isSuccess()) {
-          errors.record(COMPONENT, new IllegalStateException(
-              "OTLP export to " + endpoint + " failed: " + reason(result.getFailureThrowable())));
-        }
-      });
+      result.whenComplete(
+          () -> {
+            if (!result.isSuccess()) {
+              errors.record(
+                  COMPONENT,
+                  new IllegalStateException(
+                      "OTLP export to "
+                          + endpoint
+                          + " failed: "
+                          + reason(result.getFailureThrowable())));
+            }
+          });
       return result;
     }
 
-    /** The collector's answer (HTTP status) or why there was none (connection refused, time-out). */
+    /**
+     * The collector's answer (HTTP status) or why there was none (connection refused, time-out).
+     */
     static String reason(Throwable failure) {
       if (failure instanceof FailedExportException.HttpExportException http) {
         if (http.failedWithResponse() && http.getResponse() != null) {
@@ -171,7 +207,9 @@ final class OtlpExport {
     /** The innermost cause: the sender wraps a refused connection in two layers of its own. */
     private static String root(Throwable failure) {
       Throwable t = failure;
-      for (int depth = 0; t != null && t.getCause() != null && t.getCause() != t && depth < 10; depth++) {
+      for (int depth = 0;
+          t != null && t.getCause() != null && t.getCause() != t && depth < 10;
+          depth++) {
         t = t.getCause();
       }
       return String.valueOf(t);

@@ -6,9 +6,10 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
- * The kinds of thread pool the agent reads, each with how to read its state and how its name is found.
- * The JDK's are read through their types; the servers' own (Tomcat's request pool, Jetty's) live in the
- * application's class loaders and are read through method handles looked up once per pool class.
+ * The kinds of thread pool the agent reads, each with how to read its state and how its name is
+ * found. The JDK's are read through their types; the servers' own (Tomcat's request pool, Jetty's)
+ * live in the application's class loaders and are read through method handles looked up once per
+ * pool class.
  */
 enum PoolKind {
   /** java.util.concurrent.ThreadPoolExecutor and subclasses: named by its first worker thread. */
@@ -16,30 +17,49 @@ enum PoolKind {
     @Override
     long[] read(Object pool) {
       ThreadPoolExecutor tpe = (ThreadPoolExecutor) pool;
-      return new long[] {tpe.getQueue().size(), tpe.getActiveCount(), tpe.getPoolSize(), tpe.getMaximumPoolSize(),
-          tpe.getCompletedTaskCount()};
+      return new long[] {
+        tpe.getQueue().size(),
+        tpe.getActiveCount(),
+        tpe.getPoolSize(),
+        tpe.getMaximumPoolSize(),
+        tpe.getCompletedTaskCount()
+      };
     }
   },
-  /** ForkJoinPool (the common pool, parallel streams' and CompletableFuture's default): max is the parallelism. */
+  /**
+   * ForkJoinPool (the common pool, parallel streams' and CompletableFuture's default): max is the
+   * parallelism.
+   */
   FORK_JOIN(null) {
     @Override
     long[] read(Object pool) {
       ForkJoinPool fjp = (ForkJoinPool) pool;
-      return new long[] {fjp.getQueuedSubmissionCount() + fjp.getQueuedTaskCount(), fjp.getActiveThreadCount(),
-          fjp.getPoolSize(), fjp.getParallelism(), ABSENT};
+      return new long[] {
+        fjp.getQueuedSubmissionCount() + fjp.getQueuedTaskCount(),
+        fjp.getActiveThreadCount(),
+        fjp.getPoolSize(),
+        fjp.getParallelism(),
+        ABSENT
+      };
     }
   },
   /**
-   * Tomcat's request pool, org.apache.tomcat.util.threads.ThreadPoolExecutor (a copy of the JDK's that
-   * extends AbstractExecutorService): named like its threads without their counter, http-nio-8080-exec.
+   * Tomcat's request pool, org.apache.tomcat.util.threads.ThreadPoolExecutor (a copy of the JDK's
+   * that extends AbstractExecutorService): named like its threads without their counter,
+   * http-nio-8080-exec.
    */
   TOMCAT("org.apache.tomcat.util.threads.ThreadPoolExecutor") {
     @Override
     long[] read(Object pool) throws Throwable {
       Handles h = handles(pool);
       Object queue = h.queue.invokeExact(pool);
-      return new long[] {((Collection<?>) queue).size(), (int) h.active.invokeExact(pool),
-          (int) h.size.invokeExact(pool), (int) h.max.invokeExact(pool), (long) h.completed.invokeExact(pool)};
+      return new long[] {
+        ((Collection<?>) queue).size(),
+        (int) h.active.invokeExact(pool),
+        (int) h.size.invokeExact(pool),
+        (int) h.max.invokeExact(pool),
+        (long) h.completed.invokeExact(pool)
+      };
     }
 
     @Override
@@ -52,8 +72,13 @@ enum PoolKind {
     @Override
     long[] read(Object pool) throws Throwable {
       Handles h = handles(pool);
-      return new long[] {(int) h.queue.invokeExact(pool), (int) h.active.invokeExact(pool),
-          (int) h.size.invokeExact(pool), (int) h.max.invokeExact(pool), ABSENT};
+      return new long[] {
+        (int) h.queue.invokeExact(pool),
+        (int) h.active.invokeExact(pool),
+        (int) h.size.invokeExact(pool),
+        (int) h.max.invokeExact(pool),
+        ABSENT
+      };
     }
 
     @Override
@@ -63,19 +88,26 @@ enum PoolKind {
     }
   },
   /**
-   * The XNIO worker Undertow runs blocking (servlet) requests on, read through its management bean (the
-   * task pool is jboss-threads' EnhancedQueueExecutor, no ThreadPoolExecutor): named by the worker's own
-   * name, XNIO for XNIO's default XNIO-n. Busy threads only where jboss-threads counts them.
+   * The XNIO worker Undertow runs blocking (servlet) requests on, read through its management bean
+   * (the task pool is jboss-threads' EnhancedQueueExecutor, no ThreadPoolExecutor): named by the
+   * worker's own name, XNIO for XNIO's default XNIO-n. Busy threads only where jboss-threads counts
+   * them.
    */
   XNIO("org.xnio.XnioWorker") {
     @Override
     long[] read(Object pool) throws Throwable {
       Handles h = handles(pool);
       Object bean = h.bean.invokeExact(pool);
-      // jboss-threads counts busy threads only with jboss.threads.eqe.statistics.active-count=true; else -1.
+      // jboss-threads counts busy threads only with jboss.threads.eqe.statistics.active-count=true;
+      // else -1.
       int active = (int) h.active.invokeExact(bean);
-      return new long[] {(int) h.queue.invokeExact(bean), active < 0 ? ABSENT : active,
-          (int) h.size.invokeExact(bean), (int) h.max.invokeExact(bean), ABSENT};
+      return new long[] {
+        (int) h.queue.invokeExact(bean),
+        active < 0 ? ABSENT : active,
+        (int) h.size.invokeExact(bean),
+        (int) h.max.invokeExact(bean),
+        ABSENT
+      };
     }
 
     @Override
@@ -83,7 +115,8 @@ enum PoolKind {
       Handles h = handles(pool);
       Object bean = h.bean.invokeExact(pool);
       if (bean == null) {
-        return null; // still being constructed: its subclass sets the bean up after XnioWorker's constructor
+        return null; // still being constructed: its subclass sets the bean up after XnioWorker's
+        // constructor
       }
       String name = (String) h.name.invokeExact(bean);
       return name == null || name.isEmpty() || name.matches("XNIO-\\d+") ? "XNIO" : name;
@@ -94,22 +127,25 @@ enum PoolKind {
   static final long ABSENT = -1;
 
   private final String className;
-  private final ClassValue<Handles> handles = new ClassValue<>() {
-    @Override
-    protected Handles computeValue(Class<?> type) {
-      try {
-        return new Handles(PoolKind.this, ApiTypes.find(type, className));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read " + className, e);
-      }
-    }
-  };
+  private final ClassValue<Handles> handles =
+      new ClassValue<>() {
+        @Override
+        protected Handles computeValue(Class<?> type) {
+          try {
+            return new Handles(PoolKind.this, ApiTypes.find(type, className));
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + className, e);
+          }
+        }
+      };
 
   PoolKind(String className) {
     this.className = className;
   }
 
-  /** Queued tasks, active threads, threads, maximum threads, completed tasks (or {@link #ABSENT}). */
+  /**
+   * Queued tasks, active threads, threads, maximum threads, completed tasks (or {@link #ABSENT}).
+   */
   abstract long[] read(Object pool) throws Throwable;
 
   /** The pool's name from its first worker thread's name, for kinds named that way. */
@@ -150,6 +186,7 @@ enum PoolKind {
     final MethodHandle max;
     final MethodHandle completed;
     final MethodHandle name;
+
     /** XNIO's management bean, which the other handles read; null for the other kinds. */
     final MethodHandle bean;
 

@@ -3,16 +3,22 @@ package io.opspulse.agent.core;
 import java.util.regex.Pattern;
 
 /**
- * Stable names for thread pools: the worker threads' name with the counters taken out
- * ({@code orders-worker-7} is {@code orders-worker}, {@code HttpClient-1-Worker-0} is
- * {@code HttpClient-Worker}); for the JDK's default factory ({@code pool-3-thread-1}), whose number
+ * Stable names for thread pools: the worker threads' name with the counters taken out ({@code
+ * orders-worker-7} is {@code orders-worker}, {@code HttpClient-1-Worker-0} is {@code
+ * HttpClient-Worker}); for the JDK's default factory ({@code pool-3-thread-1}), whose number
  * changes from run to run, the class that created the pool.
  */
 final class PoolNames {
-  /** The JDK's default thread names, numbered per JVM run: the JDK's default factory's and ForkJoinPool's. */
-  private static final Pattern DEFAULT_FACTORY = Pattern.compile("pool-\\d+-thread-\\d+|ForkJoinPool-\\d+-worker-\\d+");
+  /**
+   * The JDK's default thread names, numbered per JVM run: the JDK's default factory's and
+   * ForkJoinPool's.
+   */
+  private static final Pattern DEFAULT_FACTORY =
+      Pattern.compile("pool-\\d+-thread-\\d+|ForkJoinPool-\\d+-worker-\\d+");
+
   private static final Pattern TRAILING_COUNTER = Pattern.compile("[-_#.\\s:]*\\d+$");
-  private static final Pattern COUNTER = Pattern.compile("(^|[-_#.\\s:\\[(])\\d+(?=$|[-_#.\\s:\\])])");
+  private static final Pattern COUNTER =
+      Pattern.compile("(^|[-_#.\\s:\\[(])\\d+(?=$|[-_#.\\s:\\])])");
   private static final Pattern REPEATED_SEPARATORS = Pattern.compile("([-_#.\\s:])[-_#.\\s:]+");
 
   private PoolNames() {}
@@ -32,7 +38,8 @@ final class PoolNames {
 
   /**
    * The thread's name without its trailing counter only: {@code http-nio-127.0.0.1-8080-exec-3} is
-   * {@code http-nio-127.0.0.1-8080-exec}, the name Tomcat gives its request pool (address and port kept).
+   * {@code http-nio-127.0.0.1-8080-exec}, the name Tomcat gives its request pool (address and port
+   * kept).
    */
   static String withoutTrailingCounter(String threadName, String creator) {
     if (threadName == null) {
@@ -60,7 +67,11 @@ final class PoolNames {
   }
 
   static boolean isJdk(String cls) {
-    return cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.") || cls.startsWith("com.sun.")
-        || cls.startsWith("io.opspulse.agent.core.") || cls.startsWith("io.opspulse.agent.bootstrap.");
+    return cls.startsWith("java.")
+        || cls.startsWith("jdk.")
+        || cls.startsWith("sun.")
+        || cls.startsWith("com.sun.")
+        || cls.startsWith("io.opspulse.agent.core.")
+        || cls.startsWith("io.opspulse.agent.bootstrap.");
   }
 }

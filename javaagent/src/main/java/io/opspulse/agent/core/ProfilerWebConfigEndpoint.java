@@ -16,20 +16,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The profiler's debug endpoint behind the same {@code web.config.file} as the metrics endpoint (TLS,
- * client certificates, basic auth, headers, rate limit): profiles reveal the code's structure, and an
- * operator who protected the metrics expects the profiles protected too. Every path, {@code /} included
- * (404), is behind the authenticator. Reached only when the setting is present, so without it no
- * web-config, TLS or bcrypt class loads (as for {@link WebConfigEndpoint}).
+ * The profiler's debug endpoint behind the same {@code web.config.file} as the metrics endpoint
+ * (TLS, client certificates, basic auth, headers, rate limit): profiles reveal the code's
+ * structure, and an operator who protected the metrics expects the profiles protected too. Every
+ * path, {@code /} included (404), is behind the authenticator. Reached only when the setting is
+ * present, so without it no web-config, TLS or bcrypt class loads (as for {@link
+ * WebConfigEndpoint}).
  */
 final class ProfilerWebConfigEndpoint {
   private ProfilerWebConfigEndpoint() {}
 
   /**
-   * An unstarted server for the profiler's handlers; throws, naming the file, line and field, when the
-   * web-config cannot be used: the caller then serves no endpoint rather than an unprotected one.
+   * An unstarted server for the profiler's handlers; throws, naming the file, line and field, when
+   * the web-config cannot be used: the caller then serves no endpoint rather than an unprotected
+   * one.
    */
-  static HttpServer create(AgentConfig.Profiler config, Path webConfigFile, ContinuousProfiler profiler)
+  static HttpServer create(
+      AgentConfig.Profiler config, Path webConfigFile, ContinuousProfiler profiler)
       throws IOException {
     WebConfig web = WebConfig.load(webConfigFile);
     InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
@@ -42,17 +45,28 @@ final class ProfilerWebConfigEndpoint {
       server = HttpServer.create(address, 0);
     }
     Authenticator authenticator = web.authenticator().orElse(null);
-    // Every profiler endpoint (folded, flame graph, pprof), and "/" so no path escapes the authenticator.
-    Map<String, HttpHandler> handlers = new LinkedHashMap<>(ProfilerHttpHandlers.handlers(profiler));
+    // Every profiler endpoint (folded, flame graph, pprof), and "/" so no path escapes the
+    // authenticator.
+    Map<String, HttpHandler> handlers =
+        new LinkedHashMap<>(ProfilerHttpHandlers.handlers(profiler));
     handlers.put("/", new NotFoundHandler());
-    handlers.forEach((path, handler) -> {
-      HttpContext context = server.createContext(path, handler);
-      if (authenticator != null) {
-        context.setAuthenticator(authenticator);
-      }
-    });
-    AgentLog.info("profiler endpoint on " + config.host() + ":" + config.port() + " over " + web.scheme() + " ("
-        + web.describe() + ")");
+    handlers.forEach(
+        (path, handler) -> {
+          HttpContext context = server.createContext(path, handler);
+          if (authenticator != null) {
+            context.setAuthenticator(authenticator);
+          }
+        });
+    AgentLog.info(
+        "profiler endpoint on "
+            + config.host()
+            + ":"
+            + config.port()
+            + " over "
+            + web.scheme()
+            + " ("
+            + web.describe()
+            + ")");
     return server;
   }
 }

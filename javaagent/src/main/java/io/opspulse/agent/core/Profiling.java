@@ -20,10 +20,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The continuous profiler inside the agent: started beside the SDK (its own start returns at once and
- * sets JFR up on a daemon thread), its debug endpoint on a separate {@link HttpServer} (loopback by
- * default, since profiles reveal code structure), and its few series published through the agent's
- * meter. A taken port is logged once and counted; the profiler and the application run on.
+ * The continuous profiler inside the agent: started beside the SDK (its own start returns at once
+ * and sets JFR up on a daemon thread), its debug endpoint on a separate {@link HttpServer}
+ * (loopback by default, since profiles reveal code structure), and its few series published through
+ * the agent's meter. A taken port is logged once and counted; the profiler and the application run
+ * on.
  */
 final class Profiling {
   static final String COMPONENT = "profiler";
@@ -31,8 +32,8 @@ final class Profiling {
   private static final AttributeKey<String> FRAME = stringKey("frame");
 
   /**
-   * OpenTelemetry's Prometheus exporter (1.65) appends no {@code _ratio} for unit "1": the catalog's
-   * instrument name spells the suffix out, so the scraped name is the catalog's.
+   * OpenTelemetry's Prometheus exporter (1.65) appends no {@code _ratio} for unit "1": the
+   * catalog's instrument name spells the suffix out, so the scraped name is the catalog's.
    */
   static final String TOP_FRAME_INSTRUMENT = ProfilerMetrics.TOP_FRAME_RATIO.otelName();
 
@@ -45,13 +46,19 @@ final class Profiling {
   }
 
   /**
-   * Call on a daemon thread: the endpoint's dispatcher thread inherits it, and must not hold the JVM. With
-   * {@code webConfigFile} (the metrics endpoint's {@code web.config.file}) the endpoint is protected the
-   * same way, or not served at all when the file cannot be used; the profiler records either way.
+   * Call on a daemon thread: the endpoint's dispatcher thread inherits it, and must not hold the
+   * JVM. With {@code webConfigFile} (the metrics endpoint's {@code web.config.file}) the endpoint
+   * is protected the same way, or not served at all when the file cannot be used; the profiler
+   * records either way.
    */
-  static Profiling start(AgentConfig.Profiler config, java.nio.file.Path webConfigFile, AgentErrors errors) {
-    ContinuousProfiler profiler = ContinuousProfiler.builder().events(config.events()).period(config.period())
-        .log(line -> AgentLog.info(line)).build();
+  static Profiling start(
+      AgentConfig.Profiler config, java.nio.file.Path webConfigFile, AgentErrors errors) {
+    ContinuousProfiler profiler =
+        ContinuousProfiler.builder()
+            .events(config.events())
+            .period(config.period())
+            .log(line -> AgentLog.info(line))
+            .build();
     profiler.start();
     HttpServer endpoint = null;
     if (config.port() != AgentConfig.OFF) {
@@ -64,18 +71,26 @@ final class Profiling {
           ProfilerHttpHandlers.register(endpoint, profiler);
         }
         // One worker, so rendering a flame graph never runs on the dispatcher or piles up threads.
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "opspulse-profiler-http");
-          t.setDaemon(true);
-          return t;
-        });
+        ExecutorService worker =
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "opspulse-profiler-http");
+                  t.setDaemon(true);
+                  return t;
+                });
         endpoint.setExecutor(worker);
         endpoint.start();
       } catch (IOException | RuntimeException e) {
         errors.record(COMPONENT, e);
-        AgentLog.info("no profiler endpoint on " + config.host() + ":" + config.port() + " (" + e
-            + (webConfigFile == null ? "" : "; profiles are never served unprotected")
-            + "); the profiler and the application run on without it");
+        AgentLog.info(
+            "no profiler endpoint on "
+                + config.host()
+                + ":"
+                + config.port()
+                + " ("
+                + e
+                + (webConfigFile == null ? "" : "; profiles are never served unprotected")
+                + "); the profiler and the application run on without it");
         endpoint = null;
       }
     }
@@ -88,33 +103,52 @@ final class Profiling {
 
   /** The catalog's ProfilerMetrics, read from the profiler at each collection. */
   void publish(Meter meter, AgentErrors errors) {
-    ObservableDoubleMeasurement topFrames = meter.gaugeBuilder(TOP_FRAME_INSTRUMENT)
-        .setUnit(Instruments.unit(ProfilerMetrics.TOP_FRAME_RATIO))
-        .setDescription(ProfilerMetrics.TOP_FRAME_RATIO.help()).buildObserver();
+    ObservableDoubleMeasurement topFrames =
+        meter
+            .gaugeBuilder(TOP_FRAME_INSTRUMENT)
+            .setUnit(Instruments.unit(ProfilerMetrics.TOP_FRAME_RATIO))
+            .setDescription(ProfilerMetrics.TOP_FRAME_RATIO.help())
+            .buildObserver();
     ObservableLongMeasurement samples = counter(meter, ProfilerMetrics.SAMPLES);
     ObservableLongMeasurement overflow = counter(meter, ProfilerMetrics.OVERFLOW_SAMPLES);
-    ObservableLongMeasurement stacks = meter.gaugeBuilder(ProfilerMetrics.STACKS.otelName())
-        .setUnit(Instruments.unit(ProfilerMetrics.STACKS)).setDescription(ProfilerMetrics.STACKS.help())
-        .ofLongs().buildObserver();
-    ObservableLongMeasurement running = meter.gaugeBuilder(ProfilerMetrics.RUNNING.otelName())
-        .setUnit(Instruments.unit(ProfilerMetrics.RUNNING)).setDescription(ProfilerMetrics.RUNNING.help())
-        .ofLongs().buildObserver();
-    meter.batchCallback(() -> {
-      try {
-        running.record(profiler.state() == ContinuousProfiler.State.RUNNING ? 1 : 0);
-        for (ProfileEvent event : profiler.events()) {
-          Attributes e = Attributes.of(EVENT, event.key());
-          samples.record(profiler.samples(event), e);
-          overflow.record(profiler.overflowSamples(event), e);
-          stacks.record(profiler.stacksHeld(event), e);
-          for (HotFrame hot : profiler.topFrames(event, profiler.window(), ProfilerMetrics.TOP_FRAMES)) {
-            topFrames.record(hot.ratio(), Attributes.of(EVENT, event.key(), FRAME, frameLabel(hot.frame())));
+    ObservableLongMeasurement stacks =
+        meter
+            .gaugeBuilder(ProfilerMetrics.STACKS.otelName())
+            .setUnit(Instruments.unit(ProfilerMetrics.STACKS))
+            .setDescription(ProfilerMetrics.STACKS.help())
+            .ofLongs()
+            .buildObserver();
+    ObservableLongMeasurement running =
+        meter
+            .gaugeBuilder(ProfilerMetrics.RUNNING.otelName())
+            .setUnit(Instruments.unit(ProfilerMetrics.RUNNING))
+            .setDescription(ProfilerMetrics.RUNNING.help())
+            .ofLongs()
+            .buildObserver();
+    meter.batchCallback(
+        () -> {
+          try {
+            running.record(profiler.state() == ContinuousProfiler.State.RUNNING ? 1 : 0);
+            for (ProfileEvent event : profiler.events()) {
+              Attributes e = Attributes.of(EVENT, event.key());
+              samples.record(profiler.samples(event), e);
+              overflow.record(profiler.overflowSamples(event), e);
+              stacks.record(profiler.stacksHeld(event), e);
+              for (HotFrame hot :
+                  profiler.topFrames(event, profiler.window(), ProfilerMetrics.TOP_FRAMES)) {
+                topFrames.record(
+                    hot.ratio(), Attributes.of(EVENT, event.key(), FRAME, frameLabel(hot.frame())));
+              }
+            }
+          } catch (RuntimeException e) {
+            errors.record(COMPONENT, e);
           }
-        }
-      } catch (RuntimeException e) {
-        errors.record(COMPONENT, e);
-      }
-    }, topFrames, samples, overflow, stacks, running);
+        },
+        topFrames,
+        samples,
+        overflow,
+        stacks,
+        running);
   }
 
   /** Bounded label values, as the catalog promises. */
@@ -125,7 +159,10 @@ final class Profiling {
   }
 
   private static ObservableLongMeasurement counter(Meter meter, MetricDefinition def) {
-    return meter.counterBuilder(def.otelName()).setUnit(Instruments.unit(def)).setDescription(def.help())
+    return meter
+        .counterBuilder(def.otelName())
+        .setUnit(Instruments.unit(def))
+        .setDescription(def.help())
         .buildObserver();
   }
 }

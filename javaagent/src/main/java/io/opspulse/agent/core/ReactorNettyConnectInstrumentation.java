@@ -20,7 +20,6 @@ final class ReactorNettyConnectInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(
-        on(named("requestWithBody").arguments(1), "ReactorNettyRequestAdvice"));
+    return List.of(on(named("requestWithBody").arguments(1), "ReactorNettyRequestAdvice"));
   }
 }

@@ -1,7 +1,6 @@
 package io.opspulse.agent.core;
 
 import static io.opspulse.agent.core.MethodSpec.constructor;
-import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
@@ -16,7 +15,8 @@ final class RestartClassLoaderInstrumentation implements TypeInstrumentation {
 
   @Override
   public TypeTarget target() {
-    return TypeTarget.named("org.springframework.boot.devtools.restart.classloader.RestartClassLoader");
+    return TypeTarget.named(
+        "org.springframework.boot.devtools.restart.classloader.RestartClassLoader");
   }
 
   @Override

@@ -3,22 +3,23 @@ package io.opspulse.agent.core;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Reads a servlet request and its response through the servlet API of their own class loader, javax or
- * jakarta: the one implementation behind the one servlet advice. The API types differ only in their
- * package, so one accessor per namespace and loader (found from the request's class, cached on it) holds
- * the handles.
+ * Reads a servlet request and its response through the servlet API of their own class loader, javax
+ * or jakarta: the one implementation behind the one servlet advice. The API types differ only in
+ * their package, so one accessor per namespace and loader (found from the request's class, cached
+ * on it) holds the handles.
  */
 final class ServletAccessor {
-  private static final ClassValue<ServletAccessor> BY_REQUEST_CLASS = new ClassValue<>() {
-    @Override
-    protected ServletAccessor computeValue(Class<?> type) {
-      try {
-        return forRequestClass(type);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read the servlet API of " + type.getName(), e);
-      }
-    }
-  };
+  private static final ClassValue<ServletAccessor> BY_REQUEST_CLASS =
+      new ClassValue<>() {
+        @Override
+        protected ServletAccessor computeValue(Class<?> type) {
+          try {
+            return forRequestClass(type);
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the servlet API of " + type.getName(), e);
+          }
+        }
+      };
 
   /** What one request was, for the metrics. */
   record Request(String method, String scheme, String route, int status) {}
@@ -40,17 +41,28 @@ final class ServletAccessor {
     scheme = ApiTypes.getter(request, "getScheme", String.class);
     contextPath = ApiTypes.getter(request, "getContextPath", String.class);
     attribute = ApiTypes.stringArgument(request, "getAttribute", Object.class);
-    mapping = mappingType == null ? null : ApiTypes.optionalGetter(request, "getHttpServletMapping", mappingType);
-    mappingMatch = mapping == null ? null : ApiTypes.optionalGetter(mappingType, "getMappingMatch",
-        ApiTypes.sibling(request, packageOf(request) + ".http.MappingMatch"));
-    mappingPattern = mapping == null ? null : ApiTypes.getter(mappingType, "getPattern", String.class);
+    mapping =
+        mappingType == null
+            ? null
+            : ApiTypes.optionalGetter(request, "getHttpServletMapping", mappingType);
+    mappingMatch =
+        mapping == null
+            ? null
+            : ApiTypes.optionalGetter(
+                mappingType,
+                "getMappingMatch",
+                ApiTypes.sibling(request, packageOf(request) + ".http.MappingMatch"));
+    mappingPattern =
+        mapping == null ? null : ApiTypes.getter(mappingType, "getPattern", String.class);
     status = ApiTypes.optionalGetter(response, "getStatus", int.class);
   }
 
   /** Null before Servlet 3, which had no dispatcher types (every call was the request's own). */
   private static MethodHandle dispatcherTypeGetter(Class<?> request) throws IllegalAccessException {
     try {
-      return ApiTypes.optionalGetter(request, "getDispatcherType",
+      return ApiTypes.optionalGetter(
+          request,
+          "getDispatcherType",
           ApiTypes.sibling(request, packageOf(request) + ".DispatcherType"));
     } catch (ClassNotFoundException olderThanServlet3) {
       return null;
@@ -62,7 +74,8 @@ final class ServletAccessor {
     return request == null ? null : BY_REQUEST_CLASS.get(request.getClass());
   }
 
-  private static ServletAccessor forRequestClass(Class<?> type) throws ReflectiveOperationException {
+  private static ServletAccessor forRequestClass(Class<?> type)
+      throws ReflectiveOperationException {
     for (String ns : new String[] {"jakarta.servlet", "javax.servlet"}) {
       Class<?> request = ApiTypes.find(type, ns + ".http.HttpServletRequest");
       if (request != null) {
@@ -87,10 +100,12 @@ final class ServletAccessor {
 
   /**
    * The request as measured, once the application's handling returned; null when this call is not a
-   * request of its own: a forward or an error page's dispatch runs within the request already counted.
+   * request of its own: a forward or an error page's dispatch runs within the request already
+   * counted.
    */
   Request read(Object request, Object response) throws Throwable {
-    if (dispatcherType != null && !"REQUEST".equals(ApiTypes.enumName(dispatcherType.invokeExact(request)))) {
+    if (dispatcherType != null
+        && !"REQUEST".equals(ApiTypes.enumName(dispatcherType.invokeExact(request)))) {
       return null;
     }
     int code = 0;
@@ -111,11 +126,13 @@ final class ServletAccessor {
       }
     }
     Object framework = attribute.invokeExact(request, HttpRoutes.SPRING_MVC_PATTERN);
-    if (framework == null && attribute.invokeExact(request, HttpRoutes.JAX_RS_TEMPLATES) instanceof String[] t) {
+    if (framework == null
+        && attribute.invokeExact(request, HttpRoutes.JAX_RS_TEMPLATES) instanceof String[] t) {
       framework = HttpRoutes.jaxRs(t);
     }
     String context = (String) contextPath.invokeExact(request);
     String route = HttpRoutes.servlet(context, match, pattern, framework, code);
-    return new Request((String) method.invokeExact(request), (String) scheme.invokeExact(request), route, code);
+    return new Request(
+        (String) method.invokeExact(request), (String) scheme.invokeExact(request), route, code);
   }
 }

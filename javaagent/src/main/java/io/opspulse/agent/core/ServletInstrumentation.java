@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Every Servlet and Filter of one servlet API namespace ({@code javax} or {@code jakarta}): their
  * {@code service} and {@code doFilter} implementations. One advice serves both namespaces: it hands
- * request and response on as they are, and {@link ServletAccessor} reads them through their own API.
+ * request and response on as they are, and {@link ServletAccessor} reads them through their own
+ * API.
  */
 final class ServletInstrumentation implements TypeInstrumentation {
   static final ServletInstrumentation JAKARTA = new ServletInstrumentation("jakarta");
@@ -29,7 +30,8 @@ final class ServletInstrumentation implements TypeInstrumentation {
   @Override
   public TypeTarget target() {
     // concat, not +: read at premain (see MethodAdvice.on).
-    return TypeTarget.implementing(namespace.concat(".servlet.Servlet"), namespace.concat(".servlet.Filter"));
+    return TypeTarget.implementing(
+        namespace.concat(".servlet.Servlet"), namespace.concat(".servlet.Filter"));
   }
 
   @Override

@@ -6,9 +6,28 @@ import java.util.Set;
 /** The {@code db.operation.name} of a SQL text: its leading keyword from a bounded set. */
 final class SqlOperation {
   static final String OTHER = "OTHER";
-  private static final Set<String> KNOWN = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT",
-      "REPLACE", "CALL", "CREATE", "DROP", "ALTER", "TRUNCATE", "BEGIN", "COMMIT", "ROLLBACK", "SET", "SHOW",
-      "EXPLAIN", "VALUES", "BATCH");
+  private static final Set<String> KNOWN =
+      Set.of(
+          "SELECT",
+          "INSERT",
+          "UPDATE",
+          "DELETE",
+          "MERGE",
+          "UPSERT",
+          "REPLACE",
+          "CALL",
+          "CREATE",
+          "DROP",
+          "ALTER",
+          "TRUNCATE",
+          "BEGIN",
+          "COMMIT",
+          "ROLLBACK",
+          "SET",
+          "SHOW",
+          "EXPLAIN",
+          "VALUES",
+          "BATCH");
 
   private SqlOperation() {}
 
@@ -47,8 +66,8 @@ final class SqlOperation {
   }
 
   /**
-   * {@code db.system.name} from the driver's class, once per class: the values of the semantic conventions'
-   * registry (development ones included: {@code h2database}, not {@code h2}).
+   * {@code db.system.name} from the driver's class, once per class: the values of the semantic
+   * conventions' registry (development ones included: {@code h2database}, not {@code h2}).
    */
   static String system(Object statement) {
     return statement == null ? OTHER_SQL : SYSTEMS.get(statement.getClass());
@@ -56,35 +75,36 @@ final class SqlOperation {
 
   static final String OTHER_SQL = "other_sql";
 
-  private static final ClassValue<String> SYSTEMS = new ClassValue<>() {
-    @Override
-    protected String computeValue(Class<?> type) {
-      return systemOf(type.getName());
-    }
-  };
+  private static final ClassValue<String> SYSTEMS =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          return systemOf(type.getName());
+        }
+      };
 
   /** Driver package prefix → db.system.name, the first match wins. */
   private static final String[][] DRIVERS = {
-      {"org.h2.", "h2database"},
-      {"org.postgresql.", "postgresql"},
-      {"com.mysql.", "mysql"},
-      {"org.mariadb.", "mariadb"},
-      {"oracle.", "oracle.db"},
-      {"com.microsoft.sqlserver.", "microsoft.sql_server"},
-      {"net.sourceforge.jtds.", "microsoft.sql_server"},
-      {"org.hsqldb.", "hsqldb"},
-      {"org.apache.derby.", "derby"},
-      {"org.sqlite.", "sqlite"},
-      {"com.ibm.db2.", "ibm.db2"},
-      {"com.informix.", "ibm.informix"},
-      {"com.clickhouse.", "clickhouse"},
-      {"ru.yandex.clickhouse.", "clickhouse"},
-      {"org.firebirdsql.", "firebirdsql"},
-      {"com.sap.db.", "sap.hana"},
-      {"com.teradata.", "teradata"},
-      {"io.trino.jdbc.", "trino"},
-      {"com.amazon.redshift.", "aws.redshift"},
-      {"com.google.cloud.spanner.", "gcp.spanner"},
+    {"org.h2.", "h2database"},
+    {"org.postgresql.", "postgresql"},
+    {"com.mysql.", "mysql"},
+    {"org.mariadb.", "mariadb"},
+    {"oracle.", "oracle.db"},
+    {"com.microsoft.sqlserver.", "microsoft.sql_server"},
+    {"net.sourceforge.jtds.", "microsoft.sql_server"},
+    {"org.hsqldb.", "hsqldb"},
+    {"org.apache.derby.", "derby"},
+    {"org.sqlite.", "sqlite"},
+    {"com.ibm.db2.", "ibm.db2"},
+    {"com.informix.", "ibm.informix"},
+    {"com.clickhouse.", "clickhouse"},
+    {"ru.yandex.clickhouse.", "clickhouse"},
+    {"org.firebirdsql.", "firebirdsql"},
+    {"com.sap.db.", "sap.hana"},
+    {"com.teradata.", "teradata"},
+    {"io.trino.jdbc.", "trino"},
+    {"com.amazon.redshift.", "aws.redshift"},
+    {"com.google.cloud.spanner.", "gcp.spanner"},
   };
 
   static String systemOf(String className) {

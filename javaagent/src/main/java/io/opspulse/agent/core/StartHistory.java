@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The JVM start times of one service, kept in a small file ({@code <dir>/<service>.starts}, one epoch
- * millisecond a line) so that a service crashing faster than Prometheus scrapes still shows its restarts:
- * each start appends itself and reads the others. Entries older than the longest window are dropped.
+ * The JVM start times of one service, kept in a small file ({@code <dir>/<service>.starts}, one
+ * epoch millisecond a line) so that a service crashing faster than Prometheus scrapes still shows
+ * its restarts: each start appends itself and reads the others. Entries older than the longest
+ * window are dropped.
  */
 final class StartHistory {
   static final Duration KEEP = Duration.ofHours(24);
@@ -30,15 +31,20 @@ final class StartHistory {
   }
 
   /**
-   * Records a start at {@code nowMillis} and returns the history including it. Waits for another JVM's
-   * lock on the file at most {@link #LOCK_WAIT}: a stale lock on a network volume must not hold the agent.
+   * Records a start at {@code nowMillis} and returns the history including it. Waits for another
+   * JVM's lock on the file at most {@link #LOCK_WAIT}: a stale lock on a network volume must not
+   * hold the agent.
    */
   static StartHistory record(Path dir, String service, long nowMillis) throws IOException {
     StateDir.prepare(dir);
     Path file = dir.resolve(fileName(service));
     Path lock = dir.resolve(fileName(service) + ".lock");
-    try (FileChannel channel = FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS), StateDir.OWNER_ONLY_FILE);
+    try (FileChannel channel =
+            FileChannel.open(
+                lock,
+                Set.of(
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                StateDir.OWNER_ONLY_FILE);
         FileLock ignored = lock(channel, lock)) {
       List<Long> kept = new ArrayList<>();
       if (Files.exists(file)) {
@@ -53,8 +59,15 @@ final class StartHistory {
           try {
             at = Long.parseLong(t);
           } catch (NumberFormatException e) {
-            AgentLog.warnOnce("start-history-line", file + " line " + lineNumber + ": '" + t
-                + "' is not an epoch millisecond; line dropped", null);
+            AgentLog.warnOnce(
+                "start-history-line",
+                file
+                    + " line "
+                    + lineNumber
+                    + ": '"
+                    + t
+                    + "' is not an epoch millisecond; line dropped",
+                null);
             continue;
           }
           if (at > nowMillis - KEEP.toMillis() && at <= nowMillis) {
@@ -66,18 +79,28 @@ final class StartHistory {
       if (kept.size() > MAX_ENTRIES) {
         kept = new ArrayList<>(kept.subList(kept.size() - MAX_ENTRIES, kept.size()));
       }
-      StringBuilder text = new StringBuilder("# JVM starts of service '").append(service)
-          .append("', epoch milliseconds (opspulse agent)\n");
+      StringBuilder text =
+          new StringBuilder("# JVM starts of service '")
+              .append(service)
+              .append("', epoch milliseconds (opspulse agent)\n");
       for (long at : kept) {
         text.append(at).append('\n');
       }
-      // Not Files.createTempFile (its SecureRandom is slow to seed) nor the pid (ProcessHandle starts a
-      // thread pool, before the agent can instrument ThreadPoolExecutor). The lock is held; the clock
+      // Not Files.createTempFile (its SecureRandom is slow to seed) nor the pid (ProcessHandle
+      // starts a
+      // thread pool, before the agent can instrument ThreadPoolExecutor). The lock is held; the
+      // clock
       // keeps two JVMs on one directory apart should a file system not honour it.
-      Path tmp = dir.resolve(fileName(service) + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+      Path tmp =
+          dir.resolve(fileName(service) + "." + Long.toHexString(System.nanoTime()) + ".tmp");
       Files.createFile(tmp, StateDir.OWNER_ONLY_FILE);
-      Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      Files.writeString(
+          tmp,
+          text,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new StartHistory(kept);
     }
@@ -93,8 +116,11 @@ final class StartHistory {
         return held;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IOException(lock + " is held by another process for more than " + LOCK_WAIT.toSeconds()
-            + " s; this start is not recorded");
+        throw new IOException(
+            lock
+                + " is held by another process for more than "
+                + LOCK_WAIT.toSeconds()
+                + " s; this start is not recorded");
       }
       try {
         Thread.sleep(20);

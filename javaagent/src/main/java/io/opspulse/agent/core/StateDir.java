@@ -12,23 +12,33 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * The agent's state folder ({@code state.dir}), made safe to write in: the default lives under a shared
- * temporary directory, where another user could have put a folder or a symbolic link first and so read
- * or redirect what the agent writes. The folder is created owner-only (0700), its files 0600; an existing
- * folder is refused when it is a symbolic link, is owned by another user, or is writable by others.
+ * The agent's state folder ({@code state.dir}), made safe to write in: the default lives under a
+ * shared temporary directory, where another user could have put a folder or a symbolic link first
+ * and so read or redirect what the agent writes. The folder is created owner-only (0700), its files
+ * 0600; an existing folder is refused when it is a symbolic link, is owned by another user, or is
+ * writable by others.
  */
 final class StateDir {
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  static final FileAttribute<?>[] OWNER_ONLY_FILE = POSIX
-      ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-      : new FileAttribute<?>[0];
-  private static final FileAttribute<?>[] OWNER_ONLY_DIR = POSIX
-      ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-      : new FileAttribute<?>[0];
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  static final FileAttribute<?>[] OWNER_ONLY_FILE =
+      POSIX
+          ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+          }
+          : new FileAttribute<?>[0];
+  private static final FileAttribute<?>[] OWNER_ONLY_DIR =
+      POSIX
+          ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))
+          }
+          : new FileAttribute<?>[0];
 
   private StateDir() {}
 
-  /** Creates {@code dir} owner-only if it is missing; throws, saying why, if it is not ours alone. */
+  /**
+   * Creates {@code dir} owner-only if it is missing; throws, saying why, if it is not ours alone.
+   */
   static void prepare(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       Path parent = dir.toAbsolutePath().getParent();
@@ -60,19 +70,28 @@ final class StateDir {
       throw refused(dir, "is owned by uid " + owner + ", not by this process's uid " + self);
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-    if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw refused(dir, "is writable by other users (" + PosixFilePermissions.toString(perms) + ")");
+    if (perms.contains(PosixFilePermission.GROUP_WRITE)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw refused(
+          dir, "is writable by other users (" + PosixFilePermissions.toString(perms) + ")");
     }
   }
 
-  /** The effective uid: the owner of {@code /proc/self} on Linux; null where there is no such file. */
+  /**
+   * The effective uid: the owner of {@code /proc/self} on Linux; null where there is no such file.
+   */
   private static Object currentUid() throws IOException {
     Path self = Path.of("/proc/self");
     return Files.exists(self) ? Files.getAttribute(self, "unix:uid") : null;
   }
 
   private static IOException refused(Path dir, String why) {
-    return new IOException("state.dir " + dir + " " + why + "; the agent keeps its start history only in a"
-        + " folder of its own user (set state.dir, or OPSPULSE_STATE_DIR, to one); restarts are not counted");
+    return new IOException(
+        "state.dir "
+            + dir
+            + " "
+            + why
+            + "; the agent keeps its start history only in a"
+            + " folder of its own user (set state.dir, or OPSPULSE_STATE_DIR, to one); restarts are not counted");
   }
 }

@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which of a few API types ({@link #roots}) a class extends or implements, directly or through any
- * ancestor, answered from class files alone: the ancestors are read as resources of the class loader
- * that defines the class, never loaded, since the question is asked while the class itself is being
- * defined. Answers are cached per class loader (weakly), so a framework's thousands of classes resolve
- * their shared ancestors once.
+ * ancestor, answered from class files alone: the ancestors are read as resources of the class
+ * loader that defines the class, never loaded, since the question is asked while the class itself
+ * is being defined. Answers are cached per class loader (weakly), so a framework's thousands of
+ * classes resolve their shared ancestors once.
  *
  * <p>A super type that cannot be read counts as reaching no root, as ByteBuddy's fail-safe matching
  * treats it; the index only narrows which classes ByteBuddy has to look at.
@@ -22,9 +22,12 @@ final class SupertypeIndex {
   private static final int MAX_DEPTH = 64;
 
   private final List<String> roots;
-  private final Map<ClassLoader, Map<String, Integer>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<ClassLoader, Map<String, Integer>> byLoader =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
-  /** @param roots internal names; root {@code i} is bit {@code 1 << i} of a mask (at most 31) */
+  /**
+   * @param roots internal names; root {@code i} is bit {@code 1 << i} of a mask (at most 31)
+   */
   SupertypeIndex(List<String> roots) {
     if (roots.size() > 31) {
       throw new IllegalArgumentException("at most 31 roots");
@@ -37,8 +40,8 @@ final class SupertypeIndex {
   }
 
   /**
-   * The roots {@code header}'s class reaches, as a mask; its ancestors are read through {@code loader}
-   * (not the bootstrap loader: its classes are only ever matched by name).
+   * The roots {@code header}'s class reaches, as a mask; its ancestors are read through {@code
+   * loader} (not the bootstrap loader: its classes are only ever matched by name).
    */
   int rootsOf(ClassHeader header, ClassLoader loader) {
     return rootsOf(header, loader, 0);

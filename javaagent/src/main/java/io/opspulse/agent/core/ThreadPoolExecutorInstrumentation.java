@@ -8,8 +8,8 @@ import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
 /**
- * The JDK's {@code ThreadPoolExecutor} and every subclass: the constructor all others delegate to, each
- * worker's start (its thread names the pool) and rejections.
+ * The JDK's {@code ThreadPoolExecutor} and every subclass: the constructor all others delegate to,
+ * each worker's start (its thread names the pool) and rejections.
  */
 final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @Override
@@ -25,7 +25,8 @@ final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(7), "ExecutorConstructorAdvice").early(EarlyHook.EXECUTOR_CREATED),
+        on(constructor().arguments(7), "ExecutorConstructorAdvice")
+            .early(EarlyHook.EXECUTOR_CREATED),
         on(named("runWorker").arguments(1), "ExecutorWorkerAdvice"),
         on(named("reject").arguments(1), "ExecutorRejectAdvice"));
   }

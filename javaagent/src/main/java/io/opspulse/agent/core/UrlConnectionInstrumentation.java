@@ -20,7 +20,6 @@ final class UrlConnectionInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(
-        on(named("getInputStream").arguments(0), "UrlConnectionAdvice"));
+    return List.of(on(named("getInputStream").arguments(0), "UrlConnectionAdvice"));
   }
 }

@@ -8,8 +8,9 @@ import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
 /**
- * Vert.x's HTTP/1.x server (Vert.x 5; HTTP/2 in {@link VertxHttp2RequestInstrumentation}): a request runs from its
- * response's creation to the response's end, whichever thread ends it. Vert.x core names no route.
+ * Vert.x's HTTP/1.x server (Vert.x 5; HTTP/2 in {@link VertxHttp2RequestInstrumentation}): a
+ * request runs from its response's creation to the response's end, whichever thread ends it. Vert.x
+ * core names no route.
  */
 final class VertxHttp1ResponseInstrumentation implements TypeInstrumentation {
   @Override
@@ -25,9 +26,15 @@ final class VertxHttp1ResponseInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(6).argument(2, "io.vertx.core.http.impl.Http1xServerConnection")
-            .argument(3, "io.netty.handler.codec.http.HttpRequest"), "VertxResponseCreatedAdvice"),
-        on(named("end").arguments(2).argument(0, "io.vertx.core.buffer.Buffer"), "VertxResponseEndAdvice"),
+        on(
+            constructor()
+                .arguments(6)
+                .argument(2, "io.vertx.core.http.impl.Http1xServerConnection")
+                .argument(3, "io.netty.handler.codec.http.HttpRequest"),
+            "VertxResponseCreatedAdvice"),
+        on(
+            named("end").arguments(2).argument(0, "io.vertx.core.buffer.Buffer"),
+            "VertxResponseEndAdvice"),
         on(named("sendFileInternal"), "VertxResponseEndAdvice"));
   }
 }

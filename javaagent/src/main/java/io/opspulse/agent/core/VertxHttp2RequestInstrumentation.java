@@ -7,8 +7,9 @@ import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
 /**
- * Vert.x's HTTP/2 server (a JDK HttpClient's h2c upgrade lands here): a request begins when its request
- * object, and with it its response, is made; {@link VertxHttp2ResponseInstrumentation} ends it.
+ * Vert.x's HTTP/2 server (a JDK HttpClient's h2c upgrade lands here): a request begins when its
+ * request object, and with it its response, is made; {@link VertxHttp2ResponseInstrumentation} ends
+ * it.
  */
 final class VertxHttp2RequestInstrumentation implements TypeInstrumentation {
   @Override
@@ -23,7 +24,9 @@ final class VertxHttp2RequestInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(on(constructor().arguments(3).argument(0, "io.vertx.core.http.impl.Http2ServerStream"),
-        "VertxHttp2RequestAdvice"));
+    return List.of(
+        on(
+            constructor().arguments(3).argument(0, "io.vertx.core.http.impl.Http2ServerStream"),
+            "VertxHttp2RequestAdvice"));
   }
 }

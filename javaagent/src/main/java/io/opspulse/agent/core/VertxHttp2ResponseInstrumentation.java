@@ -7,8 +7,9 @@ import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
 /**
- * Vert.x's HTTP/2 server response: every {@code end(...)} and {@code sendFile(...)} ends the request
- * {@link VertxHttp2RequestInstrumentation} began (the innermost call records it, the others find it gone).
+ * Vert.x's HTTP/2 server response: every {@code end(...)} and {@code sendFile(...)} ends the
+ * request {@link VertxHttp2RequestInstrumentation} began (the innermost call records it, the others
+ * find it gone).
  */
 final class VertxHttp2ResponseInstrumentation implements TypeInstrumentation {
   @Override

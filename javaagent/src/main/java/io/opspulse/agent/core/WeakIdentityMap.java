@@ -9,11 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
- * Values attached to application objects (statements, pools) without keeping those objects alive, and
- * without a lock shared by every thread: a {@link ConcurrentHashMap} keyed by weak, identity-compared
- * references. Why not {@code Collections.synchronizedMap(new WeakHashMap<>())}: that takes one global lock
- * on every JDBC execute, and compares keys with {@code equals}, which a pool or statement class may
- * override. A value must not refer to its key, or the key never becomes unreachable.
+ * Values attached to application objects (statements, pools) without keeping those objects alive,
+ * and without a lock shared by every thread: a {@link ConcurrentHashMap} keyed by weak,
+ * identity-compared references. Why not {@code Collections.synchronizedMap(new WeakHashMap<>())}:
+ * that takes one global lock on every JDBC execute, and compares keys with {@code equals}, which a
+ * pool or statement class may override. A value must not refer to its key, or the key never becomes
+ * unreachable.
  */
 final class WeakIdentityMap<K, V> {
   private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();

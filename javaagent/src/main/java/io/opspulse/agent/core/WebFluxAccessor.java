@@ -3,23 +3,30 @@ package io.opspulse.agent.core;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Reads a Spring WebFlux {@code ServerWebExchange} once its handling ended: the best-matching pattern
- * Spring recorded and the response status. Method handles are looked up once per exchange class.
+ * Reads a Spring WebFlux {@code ServerWebExchange} once its handling ended: the best-matching
+ * pattern Spring recorded and the response status. Method handles are looked up once per exchange
+ * class.
  */
 final class WebFluxAccessor {
-  private static final ClassValue<WebFluxAccessor> BY_EXCHANGE_CLASS = new ClassValue<>() {
-    @Override
-    protected WebFluxAccessor computeValue(Class<?> type) {
-      try {
-        Class<?> exchange = ApiTypes.find(type, "org.springframework.web.server.ServerWebExchange");
-        return exchange == null ? null : new WebFluxAccessor(exchange);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot read the Spring WebFlux API of " + type.getName(), e);
-      }
-    }
-  };
+  private static final ClassValue<WebFluxAccessor> BY_EXCHANGE_CLASS =
+      new ClassValue<>() {
+        @Override
+        protected WebFluxAccessor computeValue(Class<?> type) {
+          try {
+            Class<?> exchange =
+                ApiTypes.find(type, "org.springframework.web.server.ServerWebExchange");
+            return exchange == null ? null : new WebFluxAccessor(exchange);
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(
+                "cannot read the Spring WebFlux API of " + type.getName(), e);
+          }
+        }
+      };
 
-  /** ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION's value: its simple name and ".handledException". */
+  /**
+   * ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION's value: its simple name and
+   * ".handledException".
+   */
   static final String HANDLED_ERROR = "ExceptionHandlingWebHandler.handledException";
 
   private final MethodHandle attribute;
@@ -28,7 +35,8 @@ final class WebFluxAccessor {
   private final MethodHandle value;
 
   private WebFluxAccessor(Class<?> exchange) throws ReflectiveOperationException {
-    Class<?> responseType = ApiTypes.sibling(exchange, "org.springframework.http.server.reactive.ServerHttpResponse");
+    Class<?> responseType =
+        ApiTypes.sibling(exchange, "org.springframework.http.server.reactive.ServerHttpResponse");
     Class<?> statusType = ApiTypes.sibling(exchange, "org.springframework.http.HttpStatusCode");
     attribute = ApiTypes.stringArgument(exchange, "getAttribute", Object.class);
     response = ApiTypes.getter(exchange, "getResponse", responseType);
@@ -47,8 +55,8 @@ final class WebFluxAccessor {
   }
 
   /**
-   * The exception the application's error handlers answered (Spring 6.1+ keeps it on the exchange as
-   * {@code ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION}), or null.
+   * The exception the application's error handlers answered (Spring 6.1+ keeps it on the exchange
+   * as {@code ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION}), or null.
    */
   Throwable handledError(Object exchange) throws Throwable {
     return attribute.invokeExact(exchange, HANDLED_ERROR) instanceof Throwable t ? t : null;
@@ -56,6 +64,7 @@ final class WebFluxAccessor {
 
   /** The route Spring matched (a PathPattern), or null. */
   String route(Object exchange, int status) throws Throwable {
-    return HttpRoutes.webFlux(attribute.invokeExact(exchange, HttpRoutes.SPRING_WEBFLUX_PATTERN), status);
+    return HttpRoutes.webFlux(
+        attribute.invokeExact(exchange, HttpRoutes.SPRING_WEBFLUX_PATTERN), status);
   }
 }

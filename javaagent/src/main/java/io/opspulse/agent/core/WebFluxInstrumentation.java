@@ -7,8 +7,8 @@ import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
 
 /**
- * Spring WebFlux on any server: {@code ExceptionHandlingWebHandler} sees every exchange after the handler
- * mapping named the route, and returns the Mono whose end is the response's.
+ * Spring WebFlux on any server: {@code ExceptionHandlingWebHandler} sees every exchange after the
+ * handler mapping named the route, and returns the Mono whose end is the response's.
  */
 final class WebFluxInstrumentation implements TypeInstrumentation {
   @Override
@@ -24,6 +24,10 @@ final class WebFluxInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("handle").arguments(1).argument(0, "org.springframework.web.server.ServerWebExchange"), "WebFluxAdvice"));
+        on(
+            named("handle")
+                .arguments(1)
+                .argument(0, "org.springframework.web.server.ServerWebExchange"),
+            "WebFluxAdvice"));
   }
 }

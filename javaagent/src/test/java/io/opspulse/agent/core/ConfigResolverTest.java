@@ -10,14 +10,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConfigResolverTest {
-  private static AgentConfig resolve(String args, Map<String, String> props, Map<String, String> env) {
+  private static AgentConfig resolve(
+      String args, Map<String, String> props, Map<String, String> env) {
     return new ConfigResolver(args, props, env).resolve();
   }
 
   @Test
   void defaultsFollowOpenTelemetrysPrometheusExporter() {
-    AgentConfig c = resolve(null, Map.of("sun.java.command", "com.example.Shop --x", "java.io.tmpdir", "/t"),
-        Map.of());
+    AgentConfig c =
+        resolve(
+            null,
+            Map.of("sun.java.command", "com.example.Shop --x", "java.io.tmpdir", "/t"),
+            Map.of());
     assertThat(c.prometheusPort()).isEqualTo(9464);
     assertThat(c.prometheusHost()).isEqualTo("0.0.0.0");
     assertThat(c.serviceName()).isEqualTo("Shop");
@@ -29,9 +33,16 @@ class ConfigResolverTest {
 
   @Test
   void agentArgumentsBeatSystemPropertiesWhichBeatTheEnvironment() {
-    Map<String, String> env = Map.of("OPSPULSE_PROMETHEUS_PORT", "9001", "OPSPULSE_SERVICE_NAME", "from-env",
-        "OPSPULSE_STATE_DIR", "/env");
-    Map<String, String> props = Map.of("opspulse.prometheus.port", "9002", "opspulse.state.dir", "/props");
+    Map<String, String> env =
+        Map.of(
+            "OPSPULSE_PROMETHEUS_PORT",
+            "9001",
+            "OPSPULSE_SERVICE_NAME",
+            "from-env",
+            "OPSPULSE_STATE_DIR",
+            "/env");
+    Map<String, String> props =
+        Map.of("opspulse.prometheus.port", "9002", "opspulse.state.dir", "/props");
     assertThat(resolve(null, Map.of(), env).prometheusPort()).isEqualTo(9001);
     AgentConfig c = resolve("port=9003", props, env);
     assertThat(c.prometheusPort()).isEqualTo(9003);
@@ -42,32 +53,44 @@ class ConfigResolverTest {
 
   @Test
   void openTelemetrysServiceNameAndResourceAttributesAreHonoured() {
-    Map<String, String> env = Map.of("OTEL_SERVICE_NAME", "from-otel",
-        "OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attributes,deployment.environment.name=prod,team=payments%20core");
+    Map<String, String> env =
+        Map.of(
+            "OTEL_SERVICE_NAME",
+            "from-otel",
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "service.name=from-attributes,deployment.environment.name=prod,team=payments%20core");
     AgentConfig c = resolve(null, Map.of("sun.java.command", "com.example.Shop"), env);
     assertThat(c.serviceName()).isEqualTo("from-otel");
     assertThat(c.resourceAttributes())
         .isEqualTo(Map.of("deployment.environment.name", "prod", "team", "payments core"));
     // the agent's own setting is the more specific one
-    assertThat(resolve(null, Map.of(), with(env, "OPSPULSE_SERVICE_NAME", "from-opspulse")).serviceName())
+    assertThat(
+            resolve(null, Map.of(), with(env, "OPSPULSE_SERVICE_NAME", "from-opspulse"))
+                .serviceName())
         .isEqualTo("from-opspulse");
     assertThat(resolve("service=from-arg", Map.of(), env).serviceName()).isEqualTo("from-arg");
     // system properties win over the variables, as in OpenTelemetry's autoconfiguration
     assertThat(resolve(null, Map.of("otel.service.name", "from-property"), env).serviceName())
         .isEqualTo("from-property");
     // a service.name among the attributes, when nothing else names the service
-    assertThat(resolve(null, Map.of(), Map.of("OTEL_RESOURCE_ATTRIBUTES", "service.name=orders")).serviceName())
+    assertThat(
+            resolve(null, Map.of(), Map.of("OTEL_RESOURCE_ATTRIBUTES", "service.name=orders"))
+                .serviceName())
         .isEqualTo("orders");
     // an invalid list is discarded whole, and the agent runs on
-    AgentConfig bad = resolve(null, Map.of("sun.java.command", "com.example.Shop"),
-        Map.of("OTEL_RESOURCE_ATTRIBUTES", "team=a,oops,service.name=x"));
+    AgentConfig bad =
+        resolve(
+            null,
+            Map.of("sun.java.command", "com.example.Shop"),
+            Map.of("OTEL_RESOURCE_ATTRIBUTES", "team=a,oops,service.name=x"));
     assertThat(bad.resourceAttributes()).isEmpty();
     assertThat(bad.serviceName()).isEqualTo("Shop");
   }
 
   @Test
   void histogramBucketsAreTheDefaultOrTheAdvisedOnes() {
-    assertThat(resolve(null, Map.of(), Map.of()).histogramBuckets()).isEqualTo(AgentConfig.Buckets.DEFAULT);
+    assertThat(resolve(null, Map.of(), Map.of()).histogramBuckets())
+        .isEqualTo(AgentConfig.Buckets.DEFAULT);
     assertThat(resolve("histogram.buckets=semconv", Map.of(), Map.of()).histogramBuckets())
         .isEqualTo(AgentConfig.Buckets.SEMCONV);
     assertThatThrownBy(() -> resolve("histogram.buckets=fine", Map.of(), Map.of()))
@@ -92,8 +115,11 @@ class ConfigResolverTest {
     assertThat(resolve("instrument=servlet;jdbc", Map.of(), Map.of()).instrument())
         .containsExactlyInAnyOrder(Instrumentation.SERVLET, Instrumentation.JDBC);
     assertThat(resolve("instrument=-jdbc", Map.of(), Map.of()).instrument())
-        .doesNotContain(Instrumentation.JDBC).contains(Instrumentation.SERVLET, Instrumentation.EXECUTOR);
-    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_INSTRUMENT", "http-client,executor")).instrument())
+        .doesNotContain(Instrumentation.JDBC)
+        .contains(Instrumentation.SERVLET, Instrumentation.EXECUTOR);
+    assertThat(
+            resolve(null, Map.of(), Map.of("OPSPULSE_INSTRUMENT", "http-client,executor"))
+                .instrument())
         .containsExactlyInAnyOrder(Instrumentation.HTTP_CLIENT, Instrumentation.EXECUTOR);
     assertThat(resolve("instrument=off", Map.of(), Map.of()).instrument()).isEmpty();
   }
@@ -101,7 +127,8 @@ class ConfigResolverTest {
   @Test
   void badValuesNameTheKeyTheSourceAndWhatWasExpected() {
     assertThatThrownBy(() -> resolve("port=94640", Map.of(), Map.of()))
-        .hasMessage("opspulse agent: prometheus.port=94640 (agent argument): expected a port number 1-65535, or off");
+        .hasMessage(
+            "opspulse agent: prometheus.port=94640 (agent argument): expected a port number 1-65535, or off");
     assertThatThrownBy(() -> resolve(null, Map.of(), Map.of("OPSPULSE_ROUTES_MAX", "many")))
         .hasMessageContaining("routes.max=many (environment variable OPSPULSE_ROUTES_MAX)");
     assertThatThrownBy(() -> resolve(null, Map.of("opspulse.instrument", "kafka"), Map.of()))
@@ -109,7 +136,8 @@ class ConfigResolverTest {
         .hasMessageContaining("http-server");
     assertThatThrownBy(() -> resolve("prot=9464", Map.of(), Map.of()))
         .hasMessageContaining("unknown argument key 'prot'");
-    assertThatThrownBy(() -> resolve("9464", Map.of(), Map.of())).hasMessageContaining("is not key=value");
+    assertThatThrownBy(() -> resolve("9464", Map.of(), Map.of()))
+        .hasMessageContaining("is not key=value");
     assertThatThrownBy(() -> resolve("otlp.endpoint=collector:4318", Map.of(), Map.of()))
         .hasMessageContaining("http:// or https:// URL");
   }
@@ -118,10 +146,17 @@ class ConfigResolverTest {
   void anOtlpBaseUrlGetsTheStandardMetricsPathAndAFullOneIsKept() {
     assertThat(resolve("otlp.endpoint=http://collector:4318", Map.of(), Map.of()).otlpEndpoint())
         .isEqualTo("http://collector:4318/v1/metrics");
-    assertThat(resolve(null, Map.of("opspulse.otlp.endpoint", "HTTPS://otel.example.com/"), Map.of()).otlpEndpoint())
+    assertThat(
+            resolve(null, Map.of("opspulse.otlp.endpoint", "HTTPS://otel.example.com/"), Map.of())
+                .otlpEndpoint())
         .isEqualTo("https://otel.example.com/v1/metrics");
-    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_ENDPOINT", "http://127.0.0.1:9000/otlp/v1/metrics"))
-        .otlpEndpoint()).isEqualTo("http://127.0.0.1:9000/otlp/v1/metrics");
+    assertThat(
+            resolve(
+                    null,
+                    Map.of(),
+                    Map.of("OPSPULSE_OTLP_ENDPOINT", "http://127.0.0.1:9000/otlp/v1/metrics"))
+                .otlpEndpoint())
+        .isEqualTo("http://127.0.0.1:9000/otlp/v1/metrics");
     assertThat(resolve("otlp.endpoint=http://[::1]:4318", Map.of(), Map.of()).otlpEndpoint())
         .isEqualTo("http://[::1]:4318/v1/metrics");
   }
@@ -131,36 +166,55 @@ class ConfigResolverTest {
     AgentConfig c = resolve(null, Map.of(), Map.of());
     assertThat(c.otlpEndpoint()).isNull();
     assertThat(c.otlpInterval()).isEqualTo(60);
-    assertThat(resolve("otlp.endpoint=off", Map.of(), Map.of("OPSPULSE_OTLP_ENDPOINT", "http://c:4318"))
-        .otlpEndpoint()).isNull();
-    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_INTERVAL", "15")).otlpInterval()).isEqualTo(15);
+    assertThat(
+            resolve(
+                    "otlp.endpoint=off",
+                    Map.of(),
+                    Map.of("OPSPULSE_OTLP_ENDPOINT", "http://c:4318"))
+                .otlpEndpoint())
+        .isNull();
+    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_INTERVAL", "15")).otlpInterval())
+        .isEqualTo(15);
   }
 
   @Test
   void aBadOtlpEndpointIsNamedWithWhatIsWrongWithIt() {
     assertThatThrownBy(() -> resolve("otlp.endpoint=collector:4318", Map.of(), Map.of()))
-        .hasMessage("opspulse agent: otlp.endpoint=collector:4318 (agent argument): expected an http:// or"
-            + " https:// URL of an OTLP/HTTP receiver, like http://127.0.0.1:4318, or off"
-            + " (the scheme must be http or https)");
-    assertThatThrownBy(() -> resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_ENDPOINT", "grpc://collector:4317")))
-        .hasMessageContaining("otlp.endpoint=grpc://collector:4317 (environment variable OPSPULSE_OTLP_ENDPOINT)")
+        .hasMessage(
+            "opspulse agent: otlp.endpoint=collector:4318 (agent argument): expected an http:// or"
+                + " https:// URL of an OTLP/HTTP receiver, like http://127.0.0.1:4318, or off"
+                + " (the scheme must be http or https)");
+    assertThatThrownBy(
+            () ->
+                resolve(null, Map.of(), Map.of("OPSPULSE_OTLP_ENDPOINT", "grpc://collector:4317")))
+        .hasMessageContaining(
+            "otlp.endpoint=grpc://collector:4317 (environment variable OPSPULSE_OTLP_ENDPOINT)")
         .hasMessageEndingWith("(the scheme must be http or https)");
-    assertThatThrownBy(() -> resolve(null, Map.of("opspulse.otlp.endpoint", "http://otel collector:4318"), Map.of()))
-        .hasMessageContaining("otlp.endpoint=http://otel collector:4318 (system property -Dopspulse.otlp.endpoint)")
+    assertThatThrownBy(
+            () ->
+                resolve(
+                    null, Map.of("opspulse.otlp.endpoint", "http://otel collector:4318"), Map.of()))
+        .hasMessageContaining(
+            "otlp.endpoint=http://otel collector:4318 (system property -Dopspulse.otlp.endpoint)")
         .hasMessageContaining("(not a URL: ");
-    assertThatThrownBy(() -> resolve("otlp.endpoint=http://otel_collector:4318", Map.of(), Map.of()))
+    assertThatThrownBy(
+            () -> resolve("otlp.endpoint=http://otel_collector:4318", Map.of(), Map.of()))
         .hasMessageEndingWith("(no host name (letters, digits, '-' and '.'; no '_'))");
     assertThatThrownBy(() -> resolve("otlp.endpoint=http://collector:70000", Map.of(), Map.of()))
         .hasMessageEndingWith("(port 70000 is not 1-65535)");
-    assertThatThrownBy(() -> resolve("otlp.endpoint=http://user:secret@collector:4318", Map.of(), Map.of()))
+    assertThatThrownBy(
+            () -> resolve("otlp.endpoint=http://user:secret@collector:4318", Map.of(), Map.of()))
         .hasMessageEndingWith("(no user:password@ or #fragment)");
     assertThatThrownBy(() -> resolve("otlp.interval=0", Map.of(), Map.of()))
-        .hasMessage("opspulse agent: otlp.interval=0 (agent argument): expected a positive whole number");
+        .hasMessage(
+            "opspulse agent: otlp.interval=0 (agent argument): expected a positive whole number");
   }
 
   @Test
   void theServiceIsNamedAfterTheJarOrMainClass() {
-    assertThat(ConfigResolver.defaultServiceName("/srv/app/orders-1.2.jar --spring.profiles.active=prod"))
+    assertThat(
+            ConfigResolver.defaultServiceName(
+                "/srv/app/orders-1.2.jar --spring.profiles.active=prod"))
         .isEqualTo("orders-1.2");
     assertThat(ConfigResolver.defaultServiceName("io.shop.Main")).isEqualTo("Main");
     assertThat(ConfigResolver.defaultServiceName("")).isEqualTo("unknown_service:java");
@@ -178,15 +232,24 @@ class ConfigResolverTest {
 
   @Test
   void theProfilerIsSetFromEverySource() {
-    AgentConfig.Profiler p = resolve("profiler=on,profiler.events=cpu;lock,profiler.period=10ms,profiler.port=9500",
-        Map.of(), Map.of()).profiler();
+    AgentConfig.Profiler p =
+        resolve(
+                "profiler=on,profiler.events=cpu;lock,profiler.period=10ms,profiler.port=9500",
+                Map.of(),
+                Map.of())
+            .profiler();
     assertThat(p.on()).isTrue();
-    assertThat(p.events()).containsExactlyInAnyOrder(io.opspulse.profiler.ProfileEvent.CPU,
-        io.opspulse.profiler.ProfileEvent.LOCK);
+    assertThat(p.events())
+        .containsExactlyInAnyOrder(
+            io.opspulse.profiler.ProfileEvent.CPU, io.opspulse.profiler.ProfileEvent.LOCK);
     assertThat(p.period()).isEqualTo(java.time.Duration.ofMillis(10));
     assertThat(p.port()).isEqualTo(9500);
-    AgentConfig.Profiler fromEnv = resolve(null, Map.of("opspulse.profiler", "on"),
-        Map.of("OPSPULSE_PROFILER_EVENTS", "alloc,cpu", "OPSPULSE_PROFILER_PERIOD", "1s")).profiler();
+    AgentConfig.Profiler fromEnv =
+        resolve(
+                null,
+                Map.of("opspulse.profiler", "on"),
+                Map.of("OPSPULSE_PROFILER_EVENTS", "alloc,cpu", "OPSPULSE_PROFILER_PERIOD", "1s"))
+            .profiler();
     assertThat(fromEnv.on()).isTrue();
     assertThat(fromEnv.events()).hasSize(2);
     assertThat(fromEnv.period()).isEqualTo(java.time.Duration.ofSeconds(1));
@@ -197,9 +260,11 @@ class ConfigResolverTest {
     assertThatThrownBy(() -> resolve("profiler=maybe", Map.of(), Map.of()))
         .hasMessage("opspulse agent: profiler=maybe (agent argument): expected on or off");
     assertThatThrownBy(() -> resolve("profiler.events=cpu;wall", Map.of(), Map.of()))
-        .hasMessageContaining("profiler.events=cpu;wall (agent argument): expected cpu, alloc or lock");
+        .hasMessageContaining(
+            "profiler.events=cpu;wall (agent argument): expected cpu, alloc or lock");
     assertThatThrownBy(() -> resolve(null, Map.of(), Map.of("OPSPULSE_PROFILER_PERIOD", "0ms")))
-        .hasMessageContaining("profiler.period=0ms (environment variable OPSPULSE_PROFILER_PERIOD): expected a period");
+        .hasMessageContaining(
+            "profiler.period=0ms (environment variable OPSPULSE_PROFILER_PERIOD): expected a period");
     assertThatThrownBy(() -> resolve("profiler.period=20", Map.of(), Map.of()))
         .hasMessageContaining("expected a period from 1ms to 10s");
     assertThatThrownBy(() -> resolve("profiler.port=70000", Map.of(), Map.of()))
@@ -210,7 +275,8 @@ class ConfigResolverTest {
   void withoutAWebConfigFileTheEndpointIsOpenTelemetrysOwn() {
     assertThat(resolve(null, Map.of(), Map.of()).webConfigFile()).isNull();
     assertThat(resolve("web.config.file=off", Map.of(), Map.of()).webConfigFile()).isNull();
-    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_WEB_CONFIG_FILE", " ")).webConfigFile()).isNull();
+    assertThat(resolve(null, Map.of(), Map.of("OPSPULSE_WEB_CONFIG_FILE", " ")).webConfigFile())
+        .isNull();
   }
 
   @Test
@@ -228,16 +294,18 @@ class ConfigResolverTest {
 
   @Test
   void theWebConfigFileIsNotReadWhileResolving() {
-    // The file is read when the endpoint starts: a bad file costs the endpoint only, never the agent.
+    // The file is read when the endpoint starts: a bad file costs the endpoint only, never the
+    // agent.
     assertThat(resolve("web.config.file=/no/such/web.yml", Map.of(), Map.of()).webConfigFile())
         .isEqualTo(Path.of("/no/such/web.yml"));
   }
 
   @Test
   void anImpossibleWebConfigFileNameIsNamed() {
-    assertThatThrownBy(() -> resolve(null, Map.of("opspulse.web.config.file", "web\0.yml"),
-        Map.of()))
+    assertThatThrownBy(
+            () -> resolve(null, Map.of("opspulse.web.config.file", "web\0.yml"), Map.of()))
         .hasMessageStartingWith("opspulse agent: web.config.file=web")
-        .hasMessageContaining("(system property -Dopspulse.web.config.file): expected a web-config file name");
+        .hasMessageContaining(
+            "(system property -Dopspulse.web.config.file): expected a web-config file name");
   }
 }

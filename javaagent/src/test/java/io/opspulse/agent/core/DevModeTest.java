@@ -15,17 +15,29 @@ class DevModeTest {
 
   @Test
   void debugAgentsAndReloadersAreReasons() {
-    DevMode dev = new DevMode(List.of("-agentlib:jdwp=transport=dt_socket,server=y", "-javaagent:/x/jrebel.jar",
-        "-XX:HotswapAgent=fatjar"), Map.of("quarkus.profile", "dev"), resource -> false);
+    DevMode dev =
+        new DevMode(
+            List.of(
+                "-agentlib:jdwp=transport=dt_socket,server=y",
+                "-javaagent:/x/jrebel.jar",
+                "-XX:HotswapAgent=fatjar"),
+            Map.of("quarkus.profile", "dev"),
+            resource -> false);
     assertThat(dev.reasons()).containsExactly("jdwp", "quarkus_dev", "jrebel", "hotswap_agent");
   }
 
   @Test
   void devToolsOnTheClasspathUnlessRestartIsDisabled() {
     String restarter = "org/springframework/boot/devtools/restart/Restarter.class";
-    assertThat(new DevMode(List.of(), Map.of(), restarter::equals).reasons()).containsExactly("devtools");
-    assertThat(new DevMode(List.of(), Map.of("spring.devtools.restart.enabled", "false"), restarter::equals)
-        .reasons()).isEmpty();
+    assertThat(new DevMode(List.of(), Map.of(), restarter::equals).reasons())
+        .containsExactly("devtools");
+    assertThat(
+            new DevMode(
+                    List.of(),
+                    Map.of("spring.devtools.restart.enabled", "false"),
+                    restarter::equals)
+                .reasons())
+        .isEmpty();
   }
 
   @Test

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hooks woven with ASM alone into a pool class that loads before ByteBuddy is ready: the real
- * libraries' classes, woven and loaded in a class loader of their own, report the instances they make
- * to {@link Hooks} exactly as the ByteBuddy advice does.
+ * libraries' classes, woven and loaded in a class loader of their own, report the instances they
+ * make to {@link Hooks} exactly as the ByteBuddy advice does.
  */
 class EarlyHooksTest {
   private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -28,11 +28,16 @@ class EarlyHooksTest {
 
   @BeforeEach
   void recordHooks() {
-    Hooks.install((Recorder) Proxy.newProxyInstance(Recorder.class.getClassLoader(), new Class<?>[] {Recorder.class},
-        (proxy, method, args) -> {
-          calls.add(new Call(method.getName(), args == null ? List.of() : Arrays.asList(args)));
-          return null;
-        }));
+    Hooks.install(
+        (Recorder)
+            Proxy.newProxyInstance(
+                Recorder.class.getClassLoader(),
+                new Class<?>[] {Recorder.class},
+                (proxy, method, args) -> {
+                  calls.add(
+                      new Call(method.getName(), args == null ? List.of() : Arrays.asList(args)));
+                  return null;
+                }));
   }
 
   @AfterEach
@@ -41,7 +46,9 @@ class EarlyHooksTest {
   }
 
   private static AgentConfig config(String instrument) {
-    return new ConfigResolver("instrument=" + instrument, Map.of("java.io.tmpdir", "/tmp"), Map.of()).resolve();
+    return new ConfigResolver(
+            "instrument=" + instrument, Map.of("java.io.tmpdir", "/tmp"), Map.of())
+        .resolve();
   }
 
   private static EarlyHooks all() {
@@ -51,11 +58,18 @@ class EarlyHooksTest {
   @Test
   void jettysThreadPoolReportsItselfWhenMade() throws Exception {
     ClassLoader loader = new WeavingLoader("org.eclipse.jetty.", all());
-    Object pool = loader.loadClass("org.eclipse.jetty.util.thread.QueuedThreadPool").getConstructor().newInstance();
-    assertThat(calls).isNotEmpty().allSatisfy(c -> {
-      assertThat(c.method()).isEqualTo("executorCreated");
-      assertThat(c.args()).containsExactly(pool);
-    });
+    Object pool =
+        loader
+            .loadClass("org.eclipse.jetty.util.thread.QueuedThreadPool")
+            .getConstructor()
+            .newInstance();
+    assertThat(calls)
+        .isNotEmpty()
+        .allSatisfy(
+            c -> {
+              assertThat(c.method()).isEqualTo("executorCreated");
+              assertThat(c.args()).containsExactly(pool);
+            });
   }
 
   @Test
@@ -82,13 +96,19 @@ class EarlyHooksTest {
     propsClass.getMethod("setUrl", String.class).invoke(props, "jdbc:h2:mem:early-hooks-tomcat");
     propsClass.getMethod("setDriverClassName", String.class).invoke(props, "org.h2.Driver");
     Class<?> poolClass = loader.loadClass("org.apache.tomcat.jdbc.pool.ConnectionPool");
-    Object pool = poolClass.getConstructor(loader.loadClass("org.apache.tomcat.jdbc.pool.PoolConfiguration"))
-        .newInstance(props);
+    Object pool =
+        poolClass
+            .getConstructor(loader.loadClass("org.apache.tomcat.jdbc.pool.PoolConfiguration"))
+            .newInstance(props);
     try {
-      assertThat(calls).containsExactly(
-          new Call("connectionPoolOpened", List.of("org.apache.tomcat.jdbc.pool.ConnectionPool", pool)));
+      assertThat(calls)
+          .containsExactly(
+              new Call(
+                  "connectionPoolOpened",
+                  List.of("org.apache.tomcat.jdbc.pool.ConnectionPool", pool)));
     } finally {
-      java.lang.reflect.Method close = poolClass.getDeclaredMethod("close", boolean.class); // protected
+      java.lang.reflect.Method close =
+          poolClass.getDeclaredMethod("close", boolean.class); // protected
       close.setAccessible(true);
       close.invoke(pool, true);
     }
@@ -98,15 +118,26 @@ class EarlyHooksTest {
   void onlyTheEnabledInstrumentationsTargetsGetHooks() throws IOException {
     byte[] jetty = bytes("org/eclipse/jetty/util/thread/QueuedThreadPool");
     assertThat(all().weave("org/eclipse/jetty/util/thread/QueuedThreadPool", jetty)).isNotNull();
-    assertThat(EarlyHooks.of(config("-executor"))
-        .weave("org/eclipse/jetty/util/thread/QueuedThreadPool", jetty)).isNull();
-    assertThat(all().weave("org/eclipse/jetty/util/thread/ReservedThreadExecutor",
-        bytes("org/eclipse/jetty/util/thread/ReservedThreadExecutor"))).isNull();
-    assertThat(all().classes()).contains("java/util/concurrent/ThreadPoolExecutor",
-        "java/util/concurrent/ForkJoinPool", "org/apache/tomcat/util/threads/ThreadPoolExecutor",
-        "com/zaxxer/hikari/pool/HikariPool", "org/apache/commons/dbcp2/BasicDataSource",
-        "io/agroal/pool/ConnectionPool", "org/springframework/boot/devtools/restart/classloader/RestartClassLoader",
-        "org/xnio/XnioWorker");
+    assertThat(
+            EarlyHooks.of(config("-executor"))
+                .weave("org/eclipse/jetty/util/thread/QueuedThreadPool", jetty))
+        .isNull();
+    assertThat(
+            all()
+                .weave(
+                    "org/eclipse/jetty/util/thread/ReservedThreadExecutor",
+                    bytes("org/eclipse/jetty/util/thread/ReservedThreadExecutor")))
+        .isNull();
+    assertThat(all().classes())
+        .contains(
+            "java/util/concurrent/ThreadPoolExecutor",
+            "java/util/concurrent/ForkJoinPool",
+            "org/apache/tomcat/util/threads/ThreadPoolExecutor",
+            "com/zaxxer/hikari/pool/HikariPool",
+            "org/apache/commons/dbcp2/BasicDataSource",
+            "io/agroal/pool/ConnectionPool",
+            "org/springframework/boot/devtools/restart/classloader/RestartClassLoader",
+            "org/xnio/XnioWorker");
   }
 
   @Test
@@ -117,12 +148,14 @@ class EarlyHooksTest {
 
   @Test
   void everyAdviceThatRegistersAnInstanceDeclaresItsEarlyHookAndNoOtherDoes() {
-    // The advice whose one call registers the instance being made, and the early hook making that call.
-    Map<String, EarlyHook> registering = Map.of(
-        "io.opspulse.agent.advice.ExecutorConstructorAdvice", EarlyHook.EXECUTOR_CREATED,
-        "io.opspulse.agent.advice.HikariPoolAdvice", EarlyHook.HIKARI_POOL_CREATED,
-        "io.opspulse.agent.advice.ConnectionPoolOpenedAdvice", EarlyHook.POOL_OPENED,
-        "io.opspulse.agent.advice.RestartClassLoaderAdvice", EarlyHook.RESTART_LOADER_CREATED);
+    // The advice whose one call registers the instance being made, and the early hook making that
+    // call.
+    Map<String, EarlyHook> registering =
+        Map.of(
+            "io.opspulse.agent.advice.ExecutorConstructorAdvice", EarlyHook.EXECUTOR_CREATED,
+            "io.opspulse.agent.advice.HikariPoolAdvice", EarlyHook.HIKARI_POOL_CREATED,
+            "io.opspulse.agent.advice.ConnectionPoolOpenedAdvice", EarlyHook.POOL_OPENED,
+            "io.opspulse.agent.advice.RestartClassLoaderAdvice", EarlyHook.RESTART_LOADER_CREATED);
     int declared = 0;
     for (TypeInstrumentation instrumentation : Instrumentations.all()) {
       for (TypeInstrumentation.MethodAdvice advice : instrumentation.advice()) {
@@ -131,7 +164,9 @@ class EarlyHooksTest {
             .isEqualTo(registering.get(advice.adviceClass()));
         if (advice.earlyHook() != null) {
           declared++;
-          assertThat(instrumentation.target().byName()).as("an early hook needs a target by name").isTrue();
+          assertThat(instrumentation.target().byName())
+              .as("an early hook needs a target by name")
+              .isTrue();
         }
       }
     }
@@ -155,13 +190,17 @@ class EarlyHooksTest {
   }
 
   private static byte[] bytes(String internalName) throws IOException {
-    try (InputStream in = EarlyHooksTest.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
+    try (InputStream in =
+        EarlyHooksTest.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
       assertThat(in).as(internalName).isNotNull();
       return in.readAllBytes();
     }
   }
 
-  /** Defines a library's classes itself (woven where the hooks say), everything else from its parent. */
+  /**
+   * Defines a library's classes itself (woven where the hooks say), everything else from its
+   * parent.
+   */
   private static final class WeavingLoader extends ClassLoader {
     private final String prefix;
     private final EarlyHooks hooks;
@@ -174,7 +213,8 @@ class EarlyHooksTest {
     }
 
     @Override
-    protected synchronized Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    protected synchronized Class<?> loadClass(String name, boolean resolve)
+        throws ClassNotFoundException {
       if (!name.startsWith(prefix)) {
         return super.loadClass(name, resolve);
       }
@@ -183,7 +223,8 @@ class EarlyHooksTest {
         String internal = name.replace('.', '/');
         byte[] b;
         try (InputStream in = getParent().getResourceAsStream(internal + ".class")) {
-          if (in == null) { // a class the library only looks for (jboss-logging's localised loggers)
+          if (in
+              == null) { // a class the library only looks for (jboss-logging's localised loggers)
             throw new ClassNotFoundException(name);
           }
           b = in.readAllBytes();

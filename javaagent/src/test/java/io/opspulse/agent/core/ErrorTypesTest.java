@@ -12,13 +12,19 @@ class ErrorTypesTest {
   @Test
   void theApplicationsExceptionIsFoundInsideTheWrappers() {
     IllegalStateException thrown = new IllegalStateException("owner 7 has no pets");
-    assertThat(ErrorTypes.of(new jakarta.servlet.ServletException("Request processing failed", thrown)))
+    assertThat(
+            ErrorTypes.of(
+                new jakarta.servlet.ServletException("Request processing failed", thrown)))
         .isEqualTo(IllegalStateException.class.getName());
-    assertThat(ErrorTypes.of(new CompletionException(new ExecutionException(
-        new InvocationTargetException(new UndeclaredThrowableException(thrown))))))
+    assertThat(
+            ErrorTypes.of(
+                new CompletionException(
+                    new ExecutionException(
+                        new InvocationTargetException(new UndeclaredThrowableException(thrown))))))
         .isEqualTo(IllegalStateException.class.getName());
     assertThat(ErrorTypes.of(new SubclassOfServletException(thrown)))
-        .as("subclasses, as Spring's NestedServletException was").isEqualTo(IllegalStateException.class.getName());
+        .as("subclasses, as Spring's NestedServletException was")
+        .isEqualTo(IllegalStateException.class.getName());
   }
 
   @Test

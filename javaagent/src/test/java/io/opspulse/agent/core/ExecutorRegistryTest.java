@@ -25,16 +25,20 @@ class ExecutorRegistryTest {
     ThreadPoolExecutor pool = pool();
     registry.created(pool);
     onThread("orders-worker-1", () -> registry.workerStarted(pool));
-    assertThat(registry.snapshot(e -> { })).extracting(ExecutorRegistry.Snapshot::pool, ExecutorRegistry.Snapshot::max)
+    assertThat(registry.snapshot(e -> {}))
+        .extracting(ExecutorRegistry.Snapshot::pool, ExecutorRegistry.Snapshot::max)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("orders-worker", 3L));
   }
 
   @Test
   void aPoolCreatedBeforeInstrumentationIsFoundByItsFirstWorker() throws InterruptedException {
     ExecutorRegistry registry = new ExecutorRegistry();
-    ThreadPoolExecutor early = pool(); // constructed while ThreadPoolExecutor was not yet instrumented
+    ThreadPoolExecutor early =
+        pool(); // constructed while ThreadPoolExecutor was not yet instrumented
     onThread("reports-7", () -> registry.workerStarted(early));
-    assertThat(registry.snapshot(e -> { })).extracting(ExecutorRegistry.Snapshot::pool).containsExactly("reports");
+    assertThat(registry.snapshot(e -> {}))
+        .extracting(ExecutorRegistry.Snapshot::pool)
+        .containsExactly("reports");
   }
 
   @Test
@@ -44,12 +48,15 @@ class ExecutorRegistryTest {
     try {
       registry.created(pool);
       onThread("search-7", () -> registry.workerStarted(pool));
-      assertThat(registry.snapshot(e -> { })).singleElement().satisfies(s -> {
-        assertThat(s.pool()).isEqualTo("search");
-        assertThat(s.max()).isEqualTo(3);
-        assertThat(s.completed()).isEqualTo(PoolKind.ABSENT);
-        assertThat(s.rejected()).isEqualTo(PoolKind.ABSENT);
-      });
+      assertThat(registry.snapshot(e -> {}))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.pool()).isEqualTo("search");
+                assertThat(s.max()).isEqualTo(3);
+                assertThat(s.completed()).isEqualTo(PoolKind.ABSENT);
+                assertThat(s.rejected()).isEqualTo(PoolKind.ABSENT);
+              });
     } finally {
       pool.shutdownNow();
     }
@@ -61,6 +68,6 @@ class ExecutorRegistryTest {
     Object notAPool = new java.util.concurrent.CompletableFuture<Void>();
     registry.created(notAPool);
     onThread("worker-1", () -> registry.workerStarted(notAPool));
-    assertThat(registry.snapshot(e -> { })).isEmpty();
+    assertThat(registry.snapshot(e -> {})).isEmpty();
   }
 }

@@ -48,14 +48,21 @@ class OtlpExportTest {
   @Test
   void theExporterIsBuiltAtTheFirstExportNotAtStartUp() {
     AtomicInteger built = new AtomicInteger();
-    OtlpExport.AgentExporter exporter = new OtlpExport.AgentExporter(() -> {
-      built.incrementAndGet();
-      return answering(List.of(CompletableResultCode.ofSuccess(), CompletableResultCode.ofSuccess()));
-    }, ENDPOINT, new AgentErrors());
+    OtlpExport.AgentExporter exporter =
+        new OtlpExport.AgentExporter(
+            () -> {
+              built.incrementAndGet();
+              return answering(
+                  List.of(CompletableResultCode.ofSuccess(), CompletableResultCode.ofSuccess()));
+            },
+            ENDPOINT,
+            new AgentErrors());
 
     // What the reader asks when it is registered: answered without the exporter.
-    assertThat(exporter.getAggregationTemporality(InstrumentType.HISTOGRAM)).isEqualTo(AggregationTemporality.CUMULATIVE);
-    assertThat(exporter.getDefaultAggregation(InstrumentType.COUNTER)).isEqualTo(Aggregation.defaultAggregation());
+    assertThat(exporter.getAggregationTemporality(InstrumentType.HISTOGRAM))
+        .isEqualTo(AggregationTemporality.CUMULATIVE);
+    assertThat(exporter.getDefaultAggregation(InstrumentType.COUNTER))
+        .isEqualTo(Aggregation.defaultAggregation());
     assertThat(exporter.getMemoryMode()).isEqualTo(MemoryMode.IMMUTABLE_DATA);
     assertThat(exporter.shutdown().isSuccess()).isTrue();
     assertThat(built).hasValue(0);
@@ -69,9 +76,18 @@ class OtlpExportTest {
   void everyFailedExportIsCountedAndSuccessesAreNot() {
     AgentErrors errors = new AgentErrors();
     CompletableResultCode late = new CompletableResultCode();
-    OtlpExport.AgentExporter exporter = new OtlpExport.AgentExporter(() -> answering(List.of(
-        CompletableResultCode.ofExceptionalFailure(new ConnectException("Connection refused")),
-        CompletableResultCode.ofSuccess(), late, CompletableResultCode.ofFailure())), ENDPOINT, errors);
+    OtlpExport.AgentExporter exporter =
+        new OtlpExport.AgentExporter(
+            () ->
+                answering(
+                    List.of(
+                        CompletableResultCode.ofExceptionalFailure(
+                            new ConnectException("Connection refused")),
+                        CompletableResultCode.ofSuccess(),
+                        late,
+                        CompletableResultCode.ofFailure())),
+            ENDPOINT,
+            errors);
 
     exporter.export(List.of());
     exporter.export(List.of());
@@ -85,9 +101,13 @@ class OtlpExportTest {
   @Test
   void anExporterThatCannotBeBuiltIsAFailedExport() {
     AgentErrors errors = new AgentErrors();
-    OtlpExport.AgentExporter exporter = new OtlpExport.AgentExporter(() -> {
-      throw new NoClassDefFoundError("java/net/http/HttpClient");
-    }, ENDPOINT, errors);
+    OtlpExport.AgentExporter exporter =
+        new OtlpExport.AgentExporter(
+            () -> {
+              throw new NoClassDefFoundError("java/net/http/HttpClient");
+            },
+            ENDPOINT,
+            errors);
     assertThat(exporter.export(List.of()).isSuccess()).isFalse();
     assertThat(errors.count(OtlpExport.COMPONENT)).isEqualTo(1);
   }
@@ -96,8 +116,10 @@ class OtlpExportTest {
   void theReasonIsWhatAnOperatorCanActOn() {
     assertThat(OtlpExport.AgentExporter.reason(new ConnectException("Connection refused")))
         .isEqualTo("java.net.ConnectException: Connection refused");
-    assertThat(OtlpExport.AgentExporter.reason(new java.util.concurrent.CompletionException(
-        new java.io.UncheckedIOException(new ConnectException("Connection refused")))))
+    assertThat(
+            OtlpExport.AgentExporter.reason(
+                new java.util.concurrent.CompletionException(
+                    new java.io.UncheckedIOException(new ConnectException("Connection refused")))))
         .isEqualTo("java.net.ConnectException: Connection refused");
     assertThat(OtlpExport.AgentExporter.reason(null)).isEqualTo("no reason given");
   }

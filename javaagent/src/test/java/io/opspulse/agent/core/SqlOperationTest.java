@@ -23,12 +23,16 @@ class SqlOperationTest {
     // the semantic conventions' registry values, not the driver's own short names
     assertThat(SqlOperation.systemOf("org.h2.jdbc.JdbcPreparedStatement")).isEqualTo("h2database");
     assertThat(SqlOperation.systemOf("org.postgresql.jdbc.PgStatement")).isEqualTo("postgresql");
-    assertThat(SqlOperation.systemOf("com.mysql.cj.jdbc.ClientPreparedStatement")).isEqualTo("mysql");
-    assertThat(SqlOperation.systemOf("org.mariadb.jdbc.ClientPreparedStatement")).isEqualTo("mariadb");
-    assertThat(SqlOperation.systemOf("oracle.jdbc.driver.OraclePreparedStatementWrapper")).isEqualTo("oracle.db");
+    assertThat(SqlOperation.systemOf("com.mysql.cj.jdbc.ClientPreparedStatement"))
+        .isEqualTo("mysql");
+    assertThat(SqlOperation.systemOf("org.mariadb.jdbc.ClientPreparedStatement"))
+        .isEqualTo("mariadb");
+    assertThat(SqlOperation.systemOf("oracle.jdbc.driver.OraclePreparedStatementWrapper"))
+        .isEqualTo("oracle.db");
     assertThat(SqlOperation.systemOf("com.microsoft.sqlserver.jdbc.SQLServerStatement"))
         .isEqualTo("microsoft.sql_server");
-    assertThat(SqlOperation.systemOf("org.apache.derby.impl.jdbc.EmbedStatement")).isEqualTo("derby");
+    assertThat(SqlOperation.systemOf("org.apache.derby.impl.jdbc.EmbedStatement"))
+        .isEqualTo("derby");
     assertThat(SqlOperation.systemOf("com.ibm.db2.jcc.am.Statement")).isEqualTo("ibm.db2");
   }
 }

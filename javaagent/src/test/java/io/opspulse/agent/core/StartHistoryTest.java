@@ -20,18 +20,26 @@ class StartHistoryTest {
     assertThat(history.startsWithin(Duration.ofMinutes(5), NOW)).isEqualTo(3);
     assertThat(history.startsWithin(Duration.ofHours(1), NOW)).isEqualTo(3);
     assertThat(history.startsWithin(Duration.ofHours(24), NOW)).isEqualTo(4);
-    assertThat(StartHistory.record(dir, "other", NOW).startsWithin(Duration.ofHours(24), NOW)).isEqualTo(1);
+    assertThat(StartHistory.record(dir, "other", NOW).startsWithin(Duration.ofHours(24), NOW))
+        .isEqualTo(1);
   }
 
   @Test
   void entriesOlderThanADayAndBrokenLinesAreDropped(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("svc.starts"), "# header\n" + (NOW - Duration.ofDays(2).toMillis())
-        + "\nnot-a-number\n" + (NOW - 1000) + "\n");
+    Files.writeString(
+        dir.resolve("svc.starts"),
+        "# header\n"
+            + (NOW - Duration.ofDays(2).toMillis())
+            + "\nnot-a-number\n"
+            + (NOW - 1000)
+            + "\n");
     StartHistory history = StartHistory.record(dir, "svc", NOW);
     assertThat(history.startsWithin(Duration.ofHours(24), NOW)).isEqualTo(2);
-    assertThat(Files.readAllLines(dir.resolve("svc.starts"))).containsExactly(
-        "# JVM starts of service 'svc', epoch milliseconds (opspulse agent)", String.valueOf(NOW - 1000),
-        String.valueOf(NOW));
+    assertThat(Files.readAllLines(dir.resolve("svc.starts")))
+        .containsExactly(
+            "# JVM starts of service 'svc', epoch milliseconds (opspulse agent)",
+            String.valueOf(NOW - 1000),
+            String.valueOf(NOW));
   }
 
   @Test

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The state folder is the agent's user's alone: created 0700, and refused when it could be someone else's. */
+/**
+ * The state folder is the agent's user's alone: created 0700, and refused when it could be someone
+ * else's.
+ */
 class StateDirTest {
   private static final long NOW = 1_800_000_000_000L;
 
@@ -21,11 +24,16 @@ class StateDirTest {
   void aMissingFolderIsCreatedOwnerOnlyAndItsFilesToo(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("nested/state");
     StartHistory.record(dir, "shop", NOW);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
     try (var files = Files.list(dir)) {
-      assertThat(files).isNotEmpty().allSatisfy(f ->
-          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
-              .isEqualTo("rw-------"));
+      assertThat(files)
+          .isNotEmpty()
+          .allSatisfy(
+              f ->
+                  assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                      .as(f.toString())
+                      .isEqualTo("rw-------"));
     }
   }
 
@@ -33,7 +41,8 @@ class StateDirTest {
   void aSymbolicLinkIsRefused(@TempDir Path tmp) throws Exception {
     Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
     Path link = Files.createSymbolicLink(tmp.resolve("state"), elsewhere);
-    assertThatThrownBy(() -> StartHistory.record(link, "shop", NOW)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> StartHistory.record(link, "shop", NOW))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("state.dir " + link + " is a symbolic link");
     try (var files = Files.list(elsewhere)) {
       assertThat(files).as("nothing written through the link").isEmpty();
@@ -50,7 +59,8 @@ class StateDirTest {
 
   @Test
   void aFolderOwnedBySomeoneElseIsRefused(@TempDir Path tmp) throws Exception {
-    Assumptions.assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0),
+    Assumptions.assumeTrue(
+        Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0),
         "only root can hand a folder to another user");
     Path dir = Files.createDirectory(tmp.resolve("state"));
     Files.setAttribute(dir, "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
@@ -58,14 +68,20 @@ class StateDirTest {
         .hasMessageContaining("is owned by uid 4242, not by this process's uid 0");
   }
 
-  /** Another JVM holding the file lock for ever (a stale lock on a network volume) costs this start, not a hang. */
+  /**
+   * Another JVM holding the file lock for ever (a stale lock on a network volume) costs this start,
+   * not a hang.
+   */
   @Test
   void aLockHeldElsewhereIsWaitedForBoundedly(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("state");
     StartHistory.record(dir, "shop", NOW - 1000);
     Path lock = dir.resolve("shop.starts.lock");
     // Record locks are per process: the holder must be another JVM.
-    Path holderSource = Files.writeString(tmp.resolve("Hold.java"), """
+    Path holderSource =
+        Files.writeString(
+            tmp.resolve("Hold.java"),
+            """
         import java.nio.channels.FileChannel;
         import java.nio.file.*;
         public class Hold {
@@ -78,10 +94,14 @@ class StateDirTest {
         }
         """);
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process holder = new ProcessBuilder(javaBin.toString(), holderSource.toString(), lock.toString())
-        .redirectErrorStream(true).start();
+    Process holder =
+        new ProcessBuilder(javaBin.toString(), holderSource.toString(), lock.toString())
+            .redirectErrorStream(true)
+            .start();
     try {
-      String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+      String first =
+          new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+              .readLine();
       assertThat(first).isEqualTo("LOCKED");
       long t0 = System.nanoTime();
       assertThatThrownBy(() -> StartHistory.record(dir, "shop", NOW))
@@ -91,6 +111,8 @@ class StateDirTest {
       holder.destroy();
       holder.waitFor();
     }
-    assertThat(StartHistory.record(dir, "shop", NOW).startsWithin(java.time.Duration.ofHours(1), NOW)).isEqualTo(2);
+    assertThat(
+            StartHistory.record(dir, "shop", NOW).startsWithin(java.time.Duration.ofHours(1), NOW))
+        .isEqualTo(2);
   }
 }

@@ -33,11 +33,14 @@ class WeakIdentityMapTest {
     for (int i = 0; i < 100; i++) {
       map.put(new Object(), "dropped");
     }
-    Poll.untilTrue("the dropped keys' entries to be expunged", Duration.ofSeconds(20), () -> {
-      System.gc();
-      map.expunge();
-      return map.size() == 1;
-    });
+    Poll.untilTrue(
+        "the dropped keys' entries to be expunged",
+        Duration.ofSeconds(20),
+        () -> {
+          System.gc();
+          map.expunge();
+          return map.size() == 1;
+        });
     List<String> live = new ArrayList<>();
     map.forEach((k, v) -> live.add(v));
     assertThat(live).containsExactly("kept");

@@ -19,14 +19,16 @@ final class DependencyServers implements AutoCloseable {
   DependencyServers(String... addresses) throws IOException {
     for (String address : addresses) {
       HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 50);
-      server.createContext("/dep", ex -> {
-        boolean fail = "fail=1".equals(ex.getRequestURI().getRawQuery());
-        byte[] body = (fail ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(fail ? 503 : 200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(body);
-        }
-      });
+      server.createContext(
+          "/dep",
+          ex -> {
+            boolean fail = "fail=1".equals(ex.getRequestURI().getRawQuery());
+            byte[] body = (fail ? "unavailable" : "ok").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(fail ? 503 : 200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+              out.write(body);
+            }
+          });
       server.start();
       servers.add(server);
     }

@@ -16,25 +16,49 @@ import org.junit.jupiter.api.io.TempDir;
 class ForeignLibrariesIT {
 
   @Test
-  void anAppWithItsOwnOpenTelemetryAndByteBuddyRunsAndIsMeasured(@TempDir Path tmp) throws Exception {
+  void anAppWithItsOwnOpenTelemetryAndByteBuddyRunsAndIsMeasured(@TempDir Path tmp)
+      throws Exception {
     int app = Ports.freeLoopbackPort();
     int metrics = Ports.freeLoopbackPort();
-    String classpath = AgentApp.TEST_CLASSES.toAbsolutePath() + File.pathSeparator
-        + AgentApp.FOREIGN_LIBS.toAbsolutePath() + "/*";
-    try (AgentApp foreign = AgentApp.start("foreign", AgentApp.JDK17_JAVA,
-        "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp, List.of(), classpath,
-        "io.opspulse.testapp.ForeignApp", List.of(String.valueOf(app)), Map.of(), tmp)) {
+    String classpath =
+        AgentApp.TEST_CLASSES.toAbsolutePath()
+            + File.pathSeparator
+            + AgentApp.FOREIGN_LIBS.toAbsolutePath()
+            + "/*";
+    try (AgentApp foreign =
+        AgentApp.start(
+            "foreign",
+            AgentApp.JDK17_JAVA,
+            "host=127.0.0.1,port=" + metrics + ",state.dir=" + tmp,
+            List.of(),
+            classpath,
+            "io.opspulse.testapp.ForeignApp",
+            List.of(String.valueOf(app)),
+            Map.of(),
+            tmp)) {
       for (int i = 0; i < 7; i++) {
         assertThat(Http.get("http://127.0.0.1:" + app + "/hello").body())
-            .isEqualTo("made by the app's ByteBuddy; bytebuddy from byte-buddy-1.14.18.jar;"
-                + " otel-api from opentelemetry-api-1.62.0.jar");
+            .isEqualTo(
+                "made by the app's ByteBuddy; bytebuddy from byte-buddy-1.14.18.jar;"
+                    + " otel-api from opentelemetry-api-1.62.0.jar");
       }
       // Recorded when the handler returns, which can be after the client has the response.
-      Scrape scrape = Poll.until("the seven requests to be recorded", Duration.ofSeconds(20), () -> {
-        Scrape s = Scrape.of(metrics);
-        return s.value("http_server_request_duration_seconds_count", Map.of("http_route", "/hello")) >= 7 ? s : null;
-      });
-      assertThat(scrape.value("http_server_request_duration_seconds_count", Map.of("http_route", "/hello")))
+      Scrape scrape =
+          Poll.until(
+              "the seven requests to be recorded",
+              Duration.ofSeconds(20),
+              () -> {
+                Scrape s = Scrape.of(metrics);
+                return s.value(
+                            "http_server_request_duration_seconds_count",
+                            Map.of("http_route", "/hello"))
+                        >= 7
+                    ? s
+                    : null;
+              });
+      assertThat(
+              scrape.value(
+                  "http_server_request_duration_seconds_count", Map.of("http_route", "/hello")))
           .isEqualTo(7);
       assertThat(scrape.text()).doesNotContain("foreign_hits");
       assertThat(foreign.log()).doesNotContain("Exception");

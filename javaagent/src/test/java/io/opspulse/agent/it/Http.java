@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /** The test's own HTTP calls to the applications (this JVM runs no agent). */
 final class Http {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Http() {}
 
@@ -17,27 +18,34 @@ final class Http {
   static String rawGet(int port, String path) {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw new IllegalStateException("GET " + path + " on port " + port + ": " + e, e);
     }
   }
 
   /**
-   * GETs on one keep-alive connection, each sent as soon as the previous response is read; the status
-   * line of each response.
+   * GETs on one keep-alive connection, each sent as soon as the previous response is read; the
+   * status line of each response.
    */
   static java.util.List<String> keepAliveGets(int port, String... paths) {
     java.util.List<String> statuses = new java.util.ArrayList<>();
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
-      java.io.DataInputStream in = new java.io.DataInputStream(
-          new java.io.BufferedInputStream(socket.getInputStream()));
+      java.io.DataInputStream in =
+          new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
       for (String path : paths) {
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         String status = readLine(in);
         statuses.add(status);
         long length = 0;
@@ -69,7 +77,8 @@ final class Http {
 
   static HttpResponse<String> get(String url) {
     try {
-      return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+      return CLIENT.send(
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("GET " + url + ": " + e, e);

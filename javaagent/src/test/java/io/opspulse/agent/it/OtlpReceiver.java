@@ -23,8 +23,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * An OTLP/HTTP metrics receiver on 127.0.0.1, as a collector's {@code otlphttp} receiver: POST
- * /v1/metrics with a protobuf {@code ExportMetricsServiceRequest}, decoded with the OTLP protos and kept
- * for the test. It answers 200 with an empty response, or the status the test set (a collector in trouble).
+ * /v1/metrics with a protobuf {@code ExportMetricsServiceRequest}, decoded with the OTLP protos and
+ * kept for the test. It answers 200 with an empty response, or the status the test set (a collector
+ * in trouble).
  */
 final class OtlpReceiver implements AutoCloseable {
   private final HttpServer server;
@@ -48,7 +49,8 @@ final class OtlpReceiver implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!exchange.getRequestMethod().equals("POST") || !exchange.getRequestURI().getPath().equals("/v1/metrics")) {
+      if (!exchange.getRequestMethod().equals("POST")
+          || !exchange.getRequestURI().getPath().equals("/v1/metrics")) {
         problems.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
         exchange.sendResponseHeaders(404, -1);
         return;
@@ -99,7 +101,11 @@ final class OtlpReceiver implements AutoCloseable {
         for (ScopeMetrics sm : rm.getScopeMetricsList()) {
           for (Metric m : sm.getMetricsList()) {
             if (m.getName().equals(name)) {
-              return Optional.of(new Found(m, sm.getScope().getName(), attributes(rm.getResource().getAttributesList())));
+              return Optional.of(
+                  new Found(
+                      m,
+                      sm.getScope().getName(),
+                      attributes(rm.getResource().getAttributesList())));
             }
           }
         }
@@ -113,13 +119,19 @@ final class OtlpReceiver implements AutoCloseable {
     List<ExportMetricsServiceRequest> all = requests();
     List<String> names = new ArrayList<>();
     if (!all.isEmpty()) {
-      all.get(all.size() - 1).getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList()
-          .forEach(sm -> sm.getMetricsList().forEach(m -> names.add(m.getName()))));
+      all.get(all.size() - 1)
+          .getResourceMetricsList()
+          .forEach(
+              rm ->
+                  rm.getScopeMetricsList()
+                      .forEach(sm -> sm.getMetricsList().forEach(m -> names.add(m.getName()))));
     }
     return names;
   }
 
-  /** One metric as exported, the name of the scope that recorded it and its resource's attributes. */
+  /**
+   * One metric as exported, the name of the scope that recorded it and its resource's attributes.
+   */
   record Found(Metric metric, String scope, Map<String, String> resource) {}
 
   /** String-valued attributes (the ints as their decimal text), for comparing with a map. */

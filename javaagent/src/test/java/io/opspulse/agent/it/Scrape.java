@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One scrape of the agent's {@code /metrics}, read by testkit's {@link Exposition} (strict: a malformed
- * line fails). Kept for the ITs' label-map lookups and {@link #ABSENT}; new checks can assert on whole
- * families with {@code ExpositionAssert.assertThat(scrape.exposition())}.
+ * One scrape of the agent's {@code /metrics}, read by testkit's {@link Exposition} (strict: a
+ * malformed line fails). Kept for the ITs' label-map lookups and {@link #ABSENT}; new checks can
+ * assert on whole families with {@code ExpositionAssert.assertThat(scrape.exposition())}.
  */
 final class Scrape {
   /** As a wanted label's value: the sample must not have that label at all. */
@@ -17,8 +17,12 @@ final class Scrape {
 
   record Sample(String name, Map<String, String> labels, double value) {
     boolean has(Map<String, String> wanted) {
-      return wanted.entrySet().stream().allMatch(e -> e.getValue().equals(ABSENT)
-          ? !labels.containsKey(e.getKey()) : e.getValue().equals(labels.get(e.getKey())));
+      return wanted.entrySet().stream()
+          .allMatch(
+              e ->
+                  e.getValue().equals(ABSENT)
+                      ? !labels.containsKey(e.getKey())
+                      : e.getValue().equals(labels.get(e.getKey())));
     }
   }
 
@@ -27,7 +31,10 @@ final class Scrape {
 
   private Scrape(Exposition exposition) {
     this.exposition = exposition;
-    this.samples = exposition.samples().stream().map(s -> new Sample(s.name(), s.labels(), s.value())).toList();
+    this.samples =
+        exposition.samples().stream()
+            .map(s -> new Sample(s.name(), s.labels(), s.value()))
+            .toList();
   }
 
   static Scrape of(int port) {
@@ -52,14 +59,21 @@ final class Scrape {
 
   /**
    * Sum of the samples named {@code name} whose labels include {@code labels} (a label given as
-   * {@link #ABSENT} must be missing). A missing series fails: an AssertionError naming what was there,
-   * never a NaN that {@code isPositive()} or {@code isGreaterThan()} would let pass.
+   * {@link #ABSENT} must be missing). A missing series fails: an AssertionError naming what was
+   * there, never a NaN that {@code isPositive()} or {@code isGreaterThan()} would let pass.
    */
   double value(String name, Map<String, String> labels) {
-    List<Sample> matching = samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).toList();
+    List<Sample> matching =
+        samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).toList();
     if (matching.isEmpty()) {
-      throw new AssertionError("no sample " + name + labels + " in the scrape; " + name + " has: "
-          + named(name).stream().map(Sample::labels).toList());
+      throw new AssertionError(
+          "no sample "
+              + name
+              + labels
+              + " in the scrape; "
+              + name
+              + " has: "
+              + named(name).stream().map(Sample::labels).toList());
     }
     return matching.stream().mapToDouble(Sample::value).sum();
   }

@@ -17,26 +17,48 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * Spring Boot applications built in the test: their sources compiled against the libraries Maven copied
- * from Maven Central to {@code target/spring-libs}, and run with one server's libraries only. That folder
- * holds Spring Boot's Tomcat, Jetty and WebFlux/Reactor Netty starters together; Spring Boot picks its
- * server and web stack from the classpath, so each application gets the jars of its own stack alone.
+ * Spring Boot applications built in the test: their sources compiled against the libraries Maven
+ * copied from Maven Central to {@code target/spring-libs}, and run with one server's libraries
+ * only. That folder holds Spring Boot's Tomcat, Jetty and WebFlux/Reactor Netty starters together;
+ * Spring Boot picks its server and web stack from the classpath, so each application gets the jars
+ * of its own stack alone.
  */
 final class SpringApps {
-  static final Path LIBS = Path.of(System.getProperty("opspulse.spring.libs", "target/spring-libs"));
-  static final Path APPS = Path.of(System.getProperty("opspulse.spring.apps.src", "src/test/spring-apps"));
+  static final Path LIBS =
+      Path.of(System.getProperty("opspulse.spring.libs", "target/spring-libs"));
+  static final Path APPS =
+      Path.of(System.getProperty("opspulse.spring.apps.src", "src/test/spring-apps"));
 
   /** The jars, by file name prefix, that belong to one stack only. */
-  private static final List<String> TOMCAT = List.of("tomcat-embed-", "spring-boot-tomcat",
-      "spring-boot-starter-tomcat");
-  private static final List<String> JETTY = List.of("jetty-", "spring-boot-jetty", "spring-boot-starter-jetty",
-      "jakarta.websocket", "jakarta.servlet-api", "jakarta.enterprise", "jakarta.inject", "jakarta.interceptor",
-      "jakarta.transaction", "asm-");
-  private static final List<String> MVC = List.of("spring-webmvc", "spring-boot-webmvc", "spring-boot-servlet",
-      "spring-boot-starter-web-");
-  private static final List<String> WEBFLUX = List.of("netty-", "reactor-", "reactive-streams",
-      "spring-boot-reactor", "spring-boot-starter-reactor", "spring-boot-netty", "spring-webflux", "spring-boot-webflux",
-      "spring-boot-starter-webflux");
+  private static final List<String> TOMCAT =
+      List.of("tomcat-embed-", "spring-boot-tomcat", "spring-boot-starter-tomcat");
+
+  private static final List<String> JETTY =
+      List.of(
+          "jetty-",
+          "spring-boot-jetty",
+          "spring-boot-starter-jetty",
+          "jakarta.websocket",
+          "jakarta.servlet-api",
+          "jakarta.enterprise",
+          "jakarta.inject",
+          "jakarta.interceptor",
+          "jakarta.transaction",
+          "asm-");
+  private static final List<String> MVC =
+      List.of(
+          "spring-webmvc", "spring-boot-webmvc", "spring-boot-servlet", "spring-boot-starter-web-");
+  private static final List<String> WEBFLUX =
+      List.of(
+          "netty-",
+          "reactor-",
+          "reactive-streams",
+          "spring-boot-reactor",
+          "spring-boot-starter-reactor",
+          "spring-boot-netty",
+          "spring-webflux",
+          "spring-boot-webflux",
+          "spring-boot-starter-webflux");
   private static final List<String> DEVTOOLS = List.of("spring-boot-devtools");
 
   /** A web stack: which of the stack-specific jars it runs with. */
@@ -67,7 +89,8 @@ final class SpringApps {
   /** The jars of {@code stack}, sorted. */
   static List<Path> libraries(Stack stack) throws IOException {
     try (Stream<Path> jars = Files.list(LIBS)) {
-      List<Path> chosen = jars.filter(p -> stack.wants(p.getFileName().toString())).sorted().toList();
+      List<Path> chosen =
+          jars.filter(p -> stack.wants(p.getFileName().toString())).sorted().toList();
       assertThat(chosen).as("Spring Boot's libraries in " + LIBS).isNotEmpty();
       return chosen;
     }
@@ -80,8 +103,12 @@ final class SpringApps {
     return String.join(File.pathSeparator, entries);
   }
 
-  /** Compiles the {@code .java} files under {@code sources} into {@code out}, each edited by {@code edit}. */
-  static void compile(Path sources, Stack stack, Path out, UnaryOperator<String> edit) throws IOException {
+  /**
+   * Compiles the {@code .java} files under {@code sources} into {@code out}, each edited by {@code
+   * edit}.
+   */
+  static void compile(Path sources, Stack stack, Path out, UnaryOperator<String> edit)
+      throws IOException {
     Files.createDirectories(out);
     Path work = Files.createTempDirectory(out.getParent(), "src-");
     List<String> files = new ArrayList<>();
@@ -94,14 +121,37 @@ final class SpringApps {
       }
     }
     assertThat(files).as("sources in " + sources).isNotEmpty();
-    String libs = String.join(File.pathSeparator, libraries(stack).stream().map(Path::toString).toList());
+    String libs =
+        String.join(File.pathSeparator, libraries(stack).stream().map(Path::toString).toList());
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
-    List<String> options = new ArrayList<>(List.of("--release", "17", "-parameters", "-proc:none",
-        "-encoding", StandardCharsets.UTF_8.name(), "-classpath", libs, "-d", out.toString()));
-    boolean ok = javac.getTask(diagnostics, null, null, options, null,
-        javac.getStandardFileManager(null, null, StandardCharsets.UTF_8).getJavaFileObjectsFromStrings(files))
-        .call();
-    assertThat(ok).as("the Spring application in " + sources + " compiles:\n" + diagnostics).isTrue();
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "--release",
+                "17",
+                "-parameters",
+                "-proc:none",
+                "-encoding",
+                StandardCharsets.UTF_8.name(),
+                "-classpath",
+                libs,
+                "-d",
+                out.toString()));
+    boolean ok =
+        javac
+            .getTask(
+                diagnostics,
+                null,
+                null,
+                options,
+                null,
+                javac
+                    .getStandardFileManager(null, null, StandardCharsets.UTF_8)
+                    .getJavaFileObjectsFromStrings(files))
+            .call();
+    assertThat(ok)
+        .as("the Spring application in " + sources + " compiles:\n" + diagnostics)
+        .isTrue();
   }
 }

@@ -28,13 +28,18 @@ class OwnerController {
     return "edit pet " + petId + " of owner " + ownerId;
   }
 
-  /** Throws out of the controller: Spring wraps it in a ServletException on its way to the container. */
+  /**
+   * Throws out of the controller: Spring wraps it in a ServletException on its way to the
+   * container.
+   */
   @GetMapping("/owners/{ownerId}/pets/{petId}/visits/new")
   String newVisit(@PathVariable("ownerId") int ownerId, @PathVariable("petId") int petId) {
     throw new VisitsClosedException("no visits for pet " + petId);
   }
 
-  /** Holds a request thread for {@code ms} milliseconds: enough of these saturate the server's pool. */
+  /**
+   * Holds a request thread for {@code ms} milliseconds: enough of these saturate the server's pool.
+   */
   @GetMapping("/slow")
   String slow(@RequestParam("ms") long ms) throws InterruptedException {
     Thread.sleep(ms);

@@ -10,13 +10,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Traffic for the demo service, from the lab's JVM: orders at about 8 a second, four clients searching
- * back to back (twice the pool's connections, so callers wait), and report requests at 3 a second (the
- * report pool drains 2). Light on CPU: every loop mostly sleeps or waits on the service.
+ * Traffic for the demo service, from the lab's JVM: orders at about 8 a second, four clients
+ * searching back to back (twice the pool's connections, so callers wait), and report requests at 3
+ * a second (the report pool drains 2). Light on CPU: every loop mostly sleeps or waits on the
+ * service.
  */
 public final class LoadGenerator implements AutoCloseable {
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private final String base;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong sent = new AtomicLong();
@@ -41,20 +45,26 @@ public final class LoadGenerator implements AutoCloseable {
   }
 
   private void loop(String name, String path, long pauseMillis) {
-    Thread t = new Thread(() -> {
-      while (running) {
-        try {
-          client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
-              HttpResponse.BodyHandlers.discarding());
-          sent.incrementAndGet();
-        } catch (InterruptedException e) {
-          return;
-        } catch (Exception e) {
-          pause(1000); // the service is not up yet, or restarting
-        }
-        pause(pauseMillis);
-      }
-    }, "lab-load-" + name);
+    Thread t =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  client.send(
+                      HttpRequest.newBuilder(URI.create(base + path))
+                          .timeout(Duration.ofSeconds(30))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding());
+                  sent.incrementAndGet();
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Exception e) {
+                  pause(1000); // the service is not up yet, or restarting
+                }
+                pause(pauseMillis);
+              }
+            },
+            "lab-load-" + name);
     t.setDaemon(true);
     t.start();
     threads.add(t);

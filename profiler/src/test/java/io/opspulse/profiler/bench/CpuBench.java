@@ -31,39 +31,50 @@ public final class CpuBench {
     long start = System.currentTimeMillis();
     long measureFrom = start + warmup;
     long measureTo = measureFrom + measure;
-    long end = measureTo + 500; // workers outlive the measurement, so the CPU reading at measureTo sees them
+    long end =
+        measureTo
+            + 500; // workers outlive the measurement, so the CPU reading at measureTo sees them
     for (int t = 0; t < threads; t++) {
       int seed = t;
-      Thread w = new Thread(() -> {
-        SplittableRandom random = new SplittableRandom(seed);
-        try {
-          MessageDigest sha = MessageDigest.getInstance("SHA-256");
-          while (true) {
-            long now = System.currentTimeMillis();
-            if (now >= end) {
-              return;
-            }
-            sink += operation(random, sha);
-            if (now >= measureFrom && now < measureTo) {
-              ops.increment();
-            }
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, "worker-" + t);
+      Thread w =
+          new Thread(
+              () -> {
+                SplittableRandom random = new SplittableRandom(seed);
+                try {
+                  MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                  while (true) {
+                    long now = System.currentTimeMillis();
+                    if (now >= end) {
+                      return;
+                    }
+                    sink += operation(random, sha);
+                    if (now >= measureFrom && now < measureTo) {
+                      ops.increment();
+                    }
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              "worker-" + t);
       workers.add(w);
       w.start();
     }
     Thread.sleep(Math.max(0, measureFrom - System.currentTimeMillis()));
-    java.util.Map<String, Long> cpuFrom = BenchProfiler.threadCpuTicks(); // after warm-up: JFR's start-up cost is not steady state
+    java.util.Map<String, Long> cpuFrom =
+        BenchProfiler.threadCpuTicks(); // after warm-up: JFR's start-up cost is not steady state
     Thread.sleep(Math.max(0, measureTo - System.currentTimeMillis()));
     java.util.Map<String, Long> cpuTo = BenchProfiler.threadCpuTicks();
     for (Thread w : workers) {
       w.join();
     }
-    System.out.printf("RESULT bench=cpu mode=%s threads=%d ops_per_s=%.1f %s %s%n", mode, threads,
-        ops.sum() * 1000.0 / measure, BenchProfiler.threadCpu(cpuFrom, cpuTo), BenchProfiler.describe(profiler));
+    System.out.printf(
+        "RESULT bench=cpu mode=%s threads=%d ops_per_s=%.1f %s %s%n",
+        mode,
+        threads,
+        ops.sum() * 1000.0 / measure,
+        BenchProfiler.threadCpu(cpuFrom, cpuTo),
+        BenchProfiler.describe(profiler));
     if (profiler != null) {
       profiler.close();
     }

@@ -20,10 +20,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * What one answer of {@code /debug/pprof/profile} costs next to one of {@code /debug/profile} (folded
- * text), side by side in one JVM, alternating: median time to render and the body's size, for a typical
- * window and for the worst case the caps allow (4096 stacks of 64 frames); and what deflate's default
- * level would have cost instead of the fastest one the endpoint uses.
+ * What one answer of {@code /debug/pprof/profile} costs next to one of {@code /debug/profile}
+ * (folded text), side by side in one JVM, alternating: median time to render and the body's size,
+ * for a typical window and for the worst case the caps allow (4096 stacks of 64 frames); and what
+ * deflate's default level would have cost instead of the fastest one the endpoint uses.
  *
  * <p>Usage: {@code PprofBench [rounds]}
  */
@@ -54,7 +54,8 @@ public final class PprofBench {
       long t1 = System.nanoTime();
       pprofBytes = PprofFormat.gzipped(profile, Duration.ofMillis(20)).length;
       long t2 = System.nanoTime();
-      // The alternative not taken: the same message at deflate's default level 6 (what Go uses), plus
+      // The alternative not taken: the same message at deflate's default level 6 (what Go uses),
+      // plus
       // the encoding time measured above, so the two pprof columns compare whole answers.
       level6Bytes = gzipDefault(message).length;
       long t3 = System.nanoTime();
@@ -65,9 +66,10 @@ public final class PprofBench {
     double f = median(folded) / 1e6;
     double p = median(pprof) / 1e6;
     double l6 = median(level6) / 1e6;
-    System.out.printf("RESULT pprof case=\"%s\" folded_ms=%.3f pprof_gz1_ms=%.3f deflate6_only_ms=%.3f"
-        + " pprof_vs_folded_time=%.2f folded_bytes=%d pprof_raw_bytes=%d pprof_gz1_bytes=%d pprof_gz6_bytes=%d"
-        + " warmup_bytes=%d%n",
+    System.out.printf(
+        "RESULT pprof case=\"%s\" folded_ms=%.3f pprof_gz1_ms=%.3f deflate6_only_ms=%.3f"
+            + " pprof_vs_folded_time=%.2f folded_bytes=%d pprof_raw_bytes=%d pprof_gz1_bytes=%d pprof_gz6_bytes=%d"
+            + " warmup_bytes=%d%n",
         what, f, p, l6, p / f, foldedBytes, message.length, pprofBytes, level6Bytes, sink);
   }
 
@@ -103,7 +105,13 @@ public final class PprofBench {
       List<String> frames = new ArrayList<>();
       for (int f = 0; f < depth; f++) {
         int id = random.nextInt(framePool);
-        frames.add("com.example.service.module" + (id % 97) + ".SomeReasonablyNamedClass" + id + ".handleRequest" + id);
+        frames.add(
+            "com.example.service.module"
+                + (id % 97)
+                + ".SomeReasonablyNamedClass"
+                + id
+                + ".handleRequest"
+                + id);
       }
       out.add(new FoldedStack(frames, 1 + random.nextInt(1000)));
     }

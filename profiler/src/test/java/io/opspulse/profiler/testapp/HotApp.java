@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The integration tests' service: one thread burning CPU in {@link #burnCpuInHotLoop}, one allocating
- * in {@link #allocateInAllocLoop}, two fighting over a monitor in {@link #holdContendedLock}; the
- * profiler runs in this JVM and its handlers are served on 127.0.0.1:port.
+ * The integration tests' service: one thread burning CPU in {@link #burnCpuInHotLoop}, one
+ * allocating in {@link #allocateInAllocLoop}, two fighting over a monitor in {@link
+ * #holdContendedLock}; the profiler runs in this JVM and its handlers are served on 127.0.0.1:port.
  *
  * <p>Usage: {@code HotApp <port> <events, e.g. cpu,alloc,lock>}
  */
@@ -30,27 +30,42 @@ public final class HotApp {
     }
     ContinuousProfiler profiler = ContinuousProfiler.builder().events(events).build();
     profiler.start();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     ProfilerHttpHandlers.register(server, profiler);
     server.start();
     worker("hot", HotApp::burnCpuInHotLoop);
     worker("alloc", HotApp::allocateInAllocLoop);
     worker("lock-a", HotApp::holdContendedLock);
     worker("lock-b", HotApp::holdContendedLock);
-    System.out.println("READY port=" + port + " java=" + Runtime.version().feature() + " state=" + profiler.state());
+    System.out.println(
+        "READY port="
+            + port
+            + " java="
+            + Runtime.version().feature()
+            + " state="
+            + profiler.state());
     while (true) {
       Thread.sleep(1000);
-      System.out.println("state=" + profiler.state() + " cpuSamples=" + (profiler.events().contains(ProfileEvent.CPU)
-          ? profiler.samples(ProfileEvent.CPU) : -1));
+      System.out.println(
+          "state="
+              + profiler.state()
+              + " cpuSamples="
+              + (profiler.events().contains(ProfileEvent.CPU)
+                  ? profiler.samples(ProfileEvent.CPU)
+                  : -1));
     }
   }
 
   private static void worker(String name, Runnable body) {
-    Thread t = new Thread(() -> {
-      while (true) {
-        body.run();
-      }
-    }, name);
+    Thread t =
+        new Thread(
+            () -> {
+              while (true) {
+                body.run();
+              }
+            },
+            name);
     t.setDaemon(true);
     t.start();
   }
@@ -65,7 +80,10 @@ public final class HotApp {
     sink = x;
   }
 
-  /** The known allocating method: mostly sleeps, so CPU stays with the hot loop, but allocates ~50 MB/s. */
+  /**
+   * The known allocating method: mostly sleeps, so CPU stays with the hot loop, but allocates ~50
+   * MB/s.
+   */
   static void allocateInAllocLoop() {
     for (int i = 0; i < 50; i++) {
       keep = new byte[64 * 1024];

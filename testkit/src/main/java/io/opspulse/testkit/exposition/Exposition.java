@@ -12,13 +12,14 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * One scrape of a Prometheus or OpenMetrics text endpoint, parsed: the samples in the order written and
- * the HELP, TYPE and UNIT of each family. Lookups that name one series fail when it is missing (never a
- * NaN that {@code isPositive()} would let pass) or when several series match; {@link ExpositionAssert}
- * asserts on whole families.
+ * One scrape of a Prometheus or OpenMetrics text endpoint, parsed: the samples in the order written
+ * and the HELP, TYPE and UNIT of each family. Lookups that name one series fail when it is missing
+ * (never a NaN that {@code isPositive()} would let pass) or when several series match; {@link
+ * ExpositionAssert} asserts on whole families.
  */
 public final class Exposition {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String text;
   private final List<Sample> samples;
@@ -26,7 +27,11 @@ public final class Exposition {
   private final Map<String, String> help;
   private final Map<String, String> units;
 
-  Exposition(String text, List<Sample> samples, Map<String, String> types, Map<String, String> help,
+  Exposition(
+      String text,
+      List<Sample> samples,
+      Map<String, String> types,
+      Map<String, String> help,
       Map<String, String> units) {
     this.text = text;
     this.samples = List.copyOf(samples);
@@ -43,10 +48,13 @@ public final class Exposition {
   /** GETs {@code url} (it must answer 200) and parses the body. */
   public static Exposition scrape(String url) {
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            url + " answered " + response.statusCode() + ": " + response.body());
       }
       return parse(response.body());
     } catch (IOException e) {
@@ -76,22 +84,35 @@ public final class Exposition {
   }
 
   /**
-   * The value of the one series named {@code name} with these label values ({@code name, value, ...};
-   * "" matches a missing label), or empty when there is none. Several matching series fail: the
-   * selection is ambiguous, and a test reading the first would depend on the exposition's order.
+   * The value of the one series named {@code name} with these label values ({@code name, value,
+   * ...}; "" matches a missing label), or empty when there is none. Several matching series fail:
+   * the selection is ambiguous, and a test reading the first would depend on the exposition's
+   * order.
    */
   public Optional<Double> find(String name, String... labelPairs) {
     List<Sample> matching = samples(name, s -> s.hasLabels(labelPairs));
     if (matching.size() > 1) {
-      throw new AssertionError(matching.size() + " series match " + name + describe(labelPairs) + ": " + matching);
+      throw new AssertionError(
+          matching.size() + " series match " + name + describe(labelPairs) + ": " + matching);
     }
     return matching.stream().map(Sample::value).findFirst();
   }
 
-  /** The value of the one series named {@code name} with these label values; a missing one fails. */
+  /**
+   * The value of the one series named {@code name} with these label values; a missing one fails.
+   */
   public double value(String name, String... labelPairs) {
-    return find(name, labelPairs).orElseThrow(() -> new AssertionError("no series " + name + describe(labelPairs)
-        + " in the scrape; " + name + " has " + samples(name).stream().map(Sample::labels).toList()));
+    return find(name, labelPairs)
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no series "
+                        + name
+                        + describe(labelPairs)
+                        + " in the scrape; "
+                        + name
+                        + " has "
+                        + samples(name).stream().map(Sample::labels).toList()));
   }
 
   /** Whether a series named {@code name} with these label values exists. */
@@ -119,14 +140,19 @@ public final class Exposition {
 
   static void checkPairs(String... labelPairs) {
     if (labelPairs.length % 2 != 0) {
-      throw new IllegalArgumentException("label pairs come as name, value, ...: " + List.of(labelPairs));
+      throw new IllegalArgumentException(
+          "label pairs come as name, value, ...: " + List.of(labelPairs));
     }
   }
 
   static String describe(String... labelPairs) {
     StringBuilder b = new StringBuilder("{");
     for (int i = 0; i + 1 < labelPairs.length; i += 2) {
-      b.append(i == 0 ? "" : ",").append(labelPairs[i]).append("=\"").append(labelPairs[i + 1]).append('"');
+      b.append(i == 0 ? "" : ",")
+          .append(labelPairs[i])
+          .append("=\"")
+          .append(labelPairs[i + 1])
+          .append('"');
     }
     return b.append('}').toString();
   }

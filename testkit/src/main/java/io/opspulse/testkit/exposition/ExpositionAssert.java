@@ -4,14 +4,17 @@ import java.util.List;
 import org.assertj.core.api.AbstractAssert;
 
 /**
- * Assertions on a scrape by what its families are, in the spirit of OpenTelemetry's {@code MetricAssert}:
+ * Assertions on a scrape by what its families are, in the spirit of OpenTelemetry's {@code
+ * MetricAssert}:
+ *
  * <pre>
  * assertThat(scrape).hasCounter("docker_container_exits").withLabels("reason", "oom_killed").withValue(1);
  * assertThat(scrape).hasHistogram("http_server_request_duration_seconds").withLabels("http_route", "/a")
  *     .hasCount(3).hasBucket(0.1, 2);
  * </pre>
- * Each {@code has...} checks the family's TYPE line and that it has at least one series; each narrowing
- * must leave at least one, so a missing series fails where it is first named.
+ *
+ * Each {@code has...} checks the family's TYPE line and that it has at least one series; each
+ * narrowing must leave at least one, so a missing series fails where it is first named.
  */
 public final class ExpositionAssert extends AbstractAssert<ExpositionAssert, Exposition> {
   private ExpositionAssert(Exposition actual) {
@@ -28,7 +31,8 @@ public final class ExpositionAssert extends AbstractAssert<ExpositionAssert, Exp
    */
   public SeriesAssert hasCounter(String name) {
     isNotNull();
-    String base = name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+    String base =
+        name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
     String family = actual.type(base + "_total").isPresent() ? base + "_total" : base;
     typed(family, "counter");
     List<Sample> series = actual.samples(base + "_total");
@@ -58,8 +62,8 @@ public final class ExpositionAssert extends AbstractAssert<ExpositionAssert, Exp
   }
 
   /**
-   * The histogram family {@code name}: a TYPE histogram line, at least one series, and every series well
-   * formed (a count, a sum, cumulative buckets ending in {@code +Inf} equal to the count).
+   * The histogram family {@code name}: a TYPE histogram line, at least one series, and every series
+   * well formed (a count, a sum, cumulative buckets ending in {@code +Inf} equal to the count).
    */
   public HistogramAssert hasHistogram(String name) {
     isNotNull();
@@ -76,7 +80,8 @@ public final class ExpositionAssert extends AbstractAssert<ExpositionAssert, Exp
     isNotNull();
     List<Sample> found = actual.samples(name, s -> s.hasLabels(labelPairs));
     if (!found.isEmpty()) {
-      failWithMessage("expected no series %s%s, found %s", name, Exposition.describe(labelPairs), found);
+      failWithMessage(
+          "expected no series %s%s, found %s", name, Exposition.describe(labelPairs), found);
     }
     return this;
   }
@@ -91,9 +96,15 @@ public final class ExpositionAssert extends AbstractAssert<ExpositionAssert, Exp
   private void typed(String family, String type) {
     String declared = actual.type(family).orElse(null);
     if (declared == null) {
-      failWithMessage("no family %s (no TYPE line); the %s families are %s", family, type,
-          actual.types().entrySet().stream().filter(e -> e.getValue().equals(type)).map(e -> e.getKey())
-              .sorted().toList());
+      failWithMessage(
+          "no family %s (no TYPE line); the %s families are %s",
+          family,
+          type,
+          actual.types().entrySet().stream()
+              .filter(e -> e.getValue().equals(type))
+              .map(e -> e.getKey())
+              .sorted()
+              .toList());
     } else if (!declared.equals(type)) {
       failWithMessage("%s is a %s, not a %s", family, declared, type);
     }

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads the Prometheus text format 0.0.4 and the OpenMetrics text format as client_java and OpenTelemetry
- * write them: HELP, TYPE and UNIT lines, samples with escaped label values, optional timestamps and
- * exemplars. Strict where a lenient reader would hide a bug: a malformed line, a TYPE given twice or a
- * series written twice fails, naming the line.
+ * Reads the Prometheus text format 0.0.4 and the OpenMetrics text format as client_java and
+ * OpenTelemetry write them: HELP, TYPE and UNIT lines, samples with escaped label values, optional
+ * timestamps and exemplars. Strict where a lenient reader would hide a bug: a malformed line, a
+ * TYPE given twice or a series written twice fails, naming the line.
  */
 final class ExpositionParser {
   private final String text;
@@ -60,7 +60,9 @@ final class ExpositionParser {
       return true;
     }
     String[] parts = line.split(" ", 4);
-    if (parts.length < 3 || !parts[0].equals("#") || !List.of("HELP", "TYPE", "UNIT").contains(parts[1])) {
+    if (parts.length < 3
+        || !parts[0].equals("#")
+        || !List.of("HELP", "TYPE", "UNIT").contains(parts[1])) {
       return false;
     }
     String family = parts[2];
@@ -68,13 +70,24 @@ final class ExpositionParser {
       throw error("not a metric name: " + family);
     }
     String rest = parts.length == 4 ? parts[3] : "";
-    Map<String, String> target = switch (parts[1]) {
-      case "HELP" -> help;
-      case "TYPE" -> types;
-      default -> units;
-    };
-    if (parts[1].equals("TYPE") && !Set.of("counter", "gauge", "histogram", "summary", "untyped", "unknown",
-        "info", "stateset", "gaugehistogram").contains(rest)) {
+    Map<String, String> target =
+        switch (parts[1]) {
+          case "HELP" -> help;
+          case "TYPE" -> types;
+          default -> units;
+        };
+    if (parts[1].equals("TYPE")
+        && !Set.of(
+                "counter",
+                "gauge",
+                "histogram",
+                "summary",
+                "untyped",
+                "unknown",
+                "info",
+                "stateset",
+                "gaugehistogram")
+            .contains(rest)) {
       throw error("unknown metric type: " + rest);
     }
     if (target.putIfAbsent(family, rest) != null) {
@@ -128,7 +141,10 @@ final class ExpositionParser {
         pos++;
       }
       String label = line.substring(start, pos);
-      if (label.isEmpty() || pos + 1 >= line.length() || line.charAt(pos) != '=' || line.charAt(pos + 1) != '"') {
+      if (label.isEmpty()
+          || pos + 1 >= line.length()
+          || line.charAt(pos) != '='
+          || line.charAt(pos + 1) != '"') {
         throw error("expected label=\"value\" at column " + (start + 1));
       }
       pos += 2;
@@ -179,7 +195,8 @@ final class ExpositionParser {
         return Double.NaN;
       }
       default -> {
-        // Double.parseDouble also takes "Infinity", hex and a trailing "d": none of them is Prometheus'.
+        // Double.parseDouble also takes "Infinity", hex and a trailing "d": none of them is
+        // Prometheus'.
         if (!s.matches("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?")) {
           throw error("not a number: " + s);
         }
@@ -205,10 +222,14 @@ final class ExpositionParser {
   }
 
   private static boolean isLabelChar(char c, boolean first) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || c == '_'
+        || (!first && c >= '0' && c <= '9');
   }
 
   private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException("exposition line " + lineNumber + ": " + what + ": " + line);
+    return new IllegalArgumentException(
+        "exposition line " + lineNumber + ": " + what + ": " + line);
   }
 }

@@ -8,10 +8,17 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
-/** The series of one histogram family, each checked well formed, narrowed by label values; never empty. */
+/**
+ * The series of one histogram family, each checked well formed, narrowed by label values; never
+ * empty.
+ */
 public final class HistogramAssert {
-  /** One histogram series: its labels (without {@code le}), count, sum and cumulative buckets by bound. */
-  public record Series(Map<String, String> labels, double count, double sum, NavigableMap<Double, Double> buckets) {
+  /**
+   * One histogram series: its labels (without {@code le}), count, sum and cumulative buckets by
+   * bound.
+   */
+  public record Series(
+      Map<String, String> labels, double count, double sum, NavigableMap<Double, Double> buckets) {
     public Series {
       labels = Map.copyOf(labels);
       buckets = java.util.Collections.unmodifiableNavigableMap(new TreeMap<>(buckets));
@@ -31,8 +38,11 @@ public final class HistogramAssert {
       List<Series> out = new ArrayList<>();
       for (Sample count : exposition.samples(family + "_count")) {
         Map<String, String> labels = count.labels();
-        Sample sum = exposition.samples(family + "_sum").stream().filter(s -> s.labels().equals(labels))
-            .findFirst().orElseThrow(() -> new AssertionError(family + labels + " has a count but no sum"));
+        Sample sum =
+            exposition.samples(family + "_sum").stream()
+                .filter(s -> s.labels().equals(labels))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(family + labels + " has a count but no sum"));
         NavigableMap<Double, Double> b = buckets.remove(labels);
         if (b == null || !b.containsKey(Double.POSITIVE_INFINITY)) {
           throw new AssertionError(family + labels + " has no le=\"+Inf\" bucket: " + b);
@@ -44,10 +54,16 @@ public final class HistogramAssert {
           }
           previous = e.getValue();
         }
-        double inf = java.util.Objects.requireNonNull(b.get(Double.POSITIVE_INFINITY)); // checked above
+        double inf =
+            java.util.Objects.requireNonNull(b.get(Double.POSITIVE_INFINITY)); // checked above
         if (Double.compare(inf, count.value()) != 0) {
-          throw new AssertionError(family + labels + ": the +Inf bucket " + inf
-              + " differs from the count " + count.value());
+          throw new AssertionError(
+              family
+                  + labels
+                  + ": the +Inf bucket "
+                  + inf
+                  + " differs from the count "
+                  + count.value());
         }
         out.add(new Series(labels, count.value(), sum.value(), b));
       }
@@ -66,20 +82,32 @@ public final class HistogramAssert {
     this.series = List.copyOf(series);
   }
 
-  /** Keeps the series with these label values ({@code name, value, ...}; "" matches a missing label). */
+  /**
+   * Keeps the series with these label values ({@code name, value, ...}; "" matches a missing
+   * label).
+   */
   public HistogramAssert withLabels(String... labelPairs) {
     Exposition.checkPairs(labelPairs);
-    List<Series> kept = series.stream().filter(s -> {
-      for (int i = 0; i < labelPairs.length; i += 2) {
-        if (!labelPairs[i + 1].equals(s.labels().getOrDefault(labelPairs[i], ""))) {
-          return false;
-        }
-      }
-      return true;
-    }).toList();
+    List<Series> kept =
+        series.stream()
+            .filter(
+                s -> {
+                  for (int i = 0; i < labelPairs.length; i += 2) {
+                    if (!labelPairs[i + 1].equals(s.labels().getOrDefault(labelPairs[i], ""))) {
+                      return false;
+                    }
+                  }
+                  return true;
+                })
+            .toList();
     if (kept.isEmpty()) {
-      throw new AssertionError("no series of " + what + " with " + Exposition.describe(labelPairs)
-          + "; its series are " + series.stream().map(Series::labels).toList());
+      throw new AssertionError(
+          "no series of "
+              + what
+              + " with "
+              + Exposition.describe(labelPairs)
+              + "; its series are "
+              + series.stream().map(Series::labels).toList());
     }
     return new HistogramAssert(what + Exposition.describe(labelPairs), kept);
   }
@@ -100,7 +128,10 @@ public final class HistogramAssert {
     return this;
   }
 
-  /** The sum is a number (NaN fails: AssertJ's comparisons accept it) and {@code requirement} accepts it. */
+  /**
+   * The sum is a number (NaN fails: AssertJ's comparisons accept it) and {@code requirement}
+   * accepts it.
+   */
   public HistogramAssert hasSumSatisfying(Consumer<Double> requirement) {
     double sum = one().sum();
     if (Double.isNaN(sum)) {
@@ -114,10 +145,12 @@ public final class HistogramAssert {
   public HistogramAssert hasBucket(double le, long expected) {
     Double count = one().buckets().get(le);
     if (count == null) {
-      throw new AssertionError(what + ": no bucket le=" + le + "; the bounds are " + one().buckets().keySet());
+      throw new AssertionError(
+          what + ": no bucket le=" + le + "; the bounds are " + one().buckets().keySet());
     }
     if (count != expected) {
-      throw new AssertionError(what + ": expected " + expected + " in bucket le=" + le + " but was " + count);
+      throw new AssertionError(
+          what + ": expected " + expected + " in bucket le=" + le + " but was " + count);
     }
     return this;
   }
@@ -126,15 +159,22 @@ public final class HistogramAssert {
   public HistogramAssert hasBounds(List<Double> expected) {
     List<Double> bounds = List.copyOf(one().buckets().keySet());
     if (!bounds.equals(expected)) {
-      throw new AssertionError(what + ": expected the bounds " + expected + " but they are " + bounds);
+      throw new AssertionError(
+          what + ": expected the bounds " + expected + " but they are " + bounds);
     }
     return this;
   }
 
   public HistogramAssert hasSeriesCount(int expected) {
     if (series.size() != expected) {
-      throw new AssertionError(what + ": expected " + expected + " series but found " + series.size() + ": "
-          + series.stream().map(Series::labels).toList());
+      throw new AssertionError(
+          what
+              + ": expected "
+              + expected
+              + " series but found "
+              + series.size()
+              + ": "
+              + series.stream().map(Series::labels).toList());
     }
     return this;
   }
@@ -142,8 +182,12 @@ public final class HistogramAssert {
   /** The one selected series; several fail, since which one was meant is unclear. */
   public Series one() {
     if (series.size() != 1) {
-      throw new AssertionError(what + ": " + series.size() + " series, narrow with withLabels: "
-          + series.stream().map(Series::labels).toList());
+      throw new AssertionError(
+          what
+              + ": "
+              + series.size()
+              + " series, narrow with withLabels: "
+              + series.stream().map(Series::labels).toList());
     }
     return series.get(0);
   }

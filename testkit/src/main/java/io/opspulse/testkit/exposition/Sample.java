@@ -3,15 +3,18 @@ package io.opspulse.testkit.exposition;
 import java.util.Map;
 
 /**
- * One line of an exposition: a sample name as written ({@code foo_total}, {@code foo_bucket}), its labels
- * in the order written, and its value ({@code +Inf}, {@code -Inf} and {@code NaN} included).
+ * One line of an exposition: a sample name as written ({@code foo_total}, {@code foo_bucket}), its
+ * labels in the order written, and its value ({@code +Inf}, {@code -Inf} and {@code NaN} included).
  */
 public record Sample(String name, Map<String, String> labels, double value) {
   public Sample {
     labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
   }
 
-  /** The label's value, or "" when the sample has no such label: Prometheus does not tell them apart. */
+  /**
+   * The label's value, or "" when the sample has no such label: Prometheus does not tell them
+   * apart.
+   */
   public String label(String label) {
     return labels.getOrDefault(label, "");
   }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The series of one counter or gauge family, narrowed by label values; never empty. Values are compared
- * exactly, NaN only equal to NaN.
+ * The series of one counter or gauge family, narrowed by label values; never empty. Values are
+ * compared exactly, NaN only equal to NaN.
  */
 public final class SeriesAssert {
   private final String what;
@@ -16,12 +16,20 @@ public final class SeriesAssert {
     this.series = List.copyOf(series);
   }
 
-  /** Keeps the series with these label values ({@code name, value, ...}; "" matches a missing label). */
+  /**
+   * Keeps the series with these label values ({@code name, value, ...}; "" matches a missing
+   * label).
+   */
   public SeriesAssert withLabels(String... labelPairs) {
     List<Sample> kept = series.stream().filter(s -> s.hasLabels(labelPairs)).toList();
     if (kept.isEmpty()) {
-      throw new AssertionError("no series of " + what + " with " + Exposition.describe(labelPairs)
-          + "; its series are " + series.stream().map(Sample::labels).toList());
+      throw new AssertionError(
+          "no series of "
+              + what
+              + " with "
+              + Exposition.describe(labelPairs)
+              + "; its series are "
+              + series.stream().map(Sample::labels).toList());
     }
     return new SeriesAssert(what + Exposition.describe(labelPairs), kept);
   }
@@ -45,9 +53,9 @@ public final class SeriesAssert {
   }
 
   /**
-   * Exactly one series is selected, its value is a number, and {@code requirement} accepts it. NaN fails
-   * here because AssertJ's {@code isPositive()} and {@code isGreaterThan()} accept it; expect it with
-   * {@code withValue(Double.NaN)}.
+   * Exactly one series is selected, its value is a number, and {@code requirement} accepts it. NaN
+   * fails here because AssertJ's {@code isPositive()} and {@code isGreaterThan()} accept it; expect
+   * it with {@code withValue(Double.NaN)}.
    */
   public SeriesAssert withValueSatisfying(Consumer<Double> requirement) {
     double value = value();
@@ -60,8 +68,8 @@ public final class SeriesAssert {
 
   public SeriesAssert hasSeriesCount(int expected) {
     if (series.size() != expected) {
-      throw new AssertionError(what + ": expected " + expected + " series but found " + series.size() + ": "
-          + series);
+      throw new AssertionError(
+          what + ": expected " + expected + " series but found " + series.size() + ": " + series);
     }
     return this;
   }
@@ -69,7 +77,8 @@ public final class SeriesAssert {
   /** The value of the one selected series; several fail, since which one was meant is unclear. */
   public double value() {
     if (series.size() != 1) {
-      throw new AssertionError(what + ": " + series.size() + " series, narrow with withLabels: " + series);
+      throw new AssertionError(
+          what + ": " + series.size() + " series, narrow with withLabels: " + series);
     }
     return series.get(0).value();
   }

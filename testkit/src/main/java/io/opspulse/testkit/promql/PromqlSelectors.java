@@ -7,29 +7,56 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The metric selectors, range windows and call arguments of a PromQL expression, found by a small lexer
- * written for the tests and independent of the code that builds the rules and dashboards. Strings,
- * comments, label lists after by/on/..., Grafana variables ({@code $job}, {@code ${job}}) and function
- * names are skipped; what remains as an identifier is a metric name. Not a parser: the ITs ask a real
- * Prometheus (and promtool) whether each expression parses.
+ * The metric selectors, range windows and call arguments of a PromQL expression, found by a small
+ * lexer written for the tests and independent of the code that builds the rules and dashboards.
+ * Strings, comments, label lists after by/on/..., Grafana variables ({@code $job}, {@code ${job}})
+ * and function names are skipped; what remains as an identifier is a metric name. Not a parser: the
+ * ITs ask a real Prometheus (and promtool) whether each expression parses.
  */
 public final class PromqlSelectors {
   /** A metric name and the text between its braces (empty when it has none). */
   public record Selector(String metric, String matchers) {}
 
-  /** A range or subquery window, as written between the brackets ("5m", "1d", "30m:1m", "$__rate_interval"). */
+  /**
+   * A range or subquery window, as written between the brackets ("5m", "1d", "30m:1m",
+   * "$__rate_interval").
+   */
   public record Window(String text) {}
 
-  private static final Set<String> OPERATORS = Set.of(
-      "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk",
-      "quantile", "limitk", "limit_ratio", "and", "or", "unless", "bool", "offset", "atan2", "inf", "nan",
-      "start", "end");
+  private static final Set<String> OPERATORS =
+      Set.of(
+          "sum",
+          "min",
+          "max",
+          "avg",
+          "group",
+          "stddev",
+          "stdvar",
+          "count",
+          "count_values",
+          "bottomk",
+          "topk",
+          "quantile",
+          "limitk",
+          "limit_ratio",
+          "and",
+          "or",
+          "unless",
+          "bool",
+          "offset",
+          "atan2",
+          "inf",
+          "nan",
+          "start",
+          "end");
   private static final Set<String> LABEL_LISTS =
       Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
 
   private PromqlSelectors() {}
 
-  /** The selectors in the order written ({@code foo{a="b"}} in {@code sum(rate(foo{a="b"}[1m]))}). */
+  /**
+   * The selectors in the order written ({@code foo{a="b"}} in {@code sum(rate(foo{a="b"}[1m]))}).
+   */
   public static List<Selector> selectors(String expr) {
     List<Selector> out = new ArrayList<>();
     scan(expr, out, new ArrayList<>());
@@ -49,14 +76,17 @@ public final class PromqlSelectors {
     return out;
   }
 
-  /** Every range window with its brackets, {@code [5m]} or {@code [$__rate_interval]}, outside strings. */
+  /**
+   * Every range window with its brackets, {@code [5m]} or {@code [$__rate_interval]}, outside
+   * strings.
+   */
   public static List<String> ranges(String expr) {
     return windows(expr).stream().map(w -> "[" + w.text() + "]").toList();
   }
 
   /**
-   * The argument text, as written, of every call to {@code function} ({@code rate}, {@code increase},
-   * ...); parentheses inside strings do not count.
+   * The argument text, as written, of every call to {@code function} ({@code rate}, {@code
+   * increase}, ...); parentheses inside strings do not count.
    */
   public static List<String> callArguments(String expr, String function) {
     List<String> out = new ArrayList<>();
@@ -65,10 +95,13 @@ public final class PromqlSelectors {
       char c = expr.charAt(i);
       if (isQuote(c)) {
         i = skipString(expr, i);
-      } else if (isNameStart(c) && (i == 0 || !isNameChar(expr.charAt(i - 1)) && expr.charAt(i - 1) != '$')) {
+      } else if (isNameStart(c)
+          && (i == 0 || !isNameChar(expr.charAt(i - 1)) && expr.charAt(i - 1) != '$')) {
         int end = nameEnd(expr, i);
         int open = skipSpace(expr, end);
-        if (expr.substring(i, end).equals(function) && open < expr.length() && expr.charAt(open) == '(') {
+        if (expr.substring(i, end).equals(function)
+            && open < expr.length()
+            && expr.charAt(open) == '(') {
           int close = closing(expr, open, '(', ')');
           out.add(expr.substring(open + 1, close).strip());
         }
@@ -102,8 +135,12 @@ public final class PromqlSelectors {
         }
         windows.add(new Window(s.substring(i + 1, close).strip()));
         i = close + 1;
-      } else if (Character.isDigit(c) || (c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
-        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '_')) {
+      } else if (Character.isDigit(c)
+          || (c == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
+        while (i < s.length()
+            && (Character.isLetterOrDigit(s.charAt(i))
+                || s.charAt(i) == '.'
+                || s.charAt(i) == '_')) {
           i++;
         }
       } else if (isNameStart(c)) {
@@ -176,7 +213,9 @@ public final class PromqlSelectors {
     return i + 1;
   }
 
-  /** The index of the bracket closing the one at {@code open}, skipping strings and nested pairs. */
+  /**
+   * The index of the bracket closing the one at {@code open}, skipping strings and nested pairs.
+   */
   private static int closing(String s, int open, char opening, char closing) {
     int depth = 0;
     int i = open;

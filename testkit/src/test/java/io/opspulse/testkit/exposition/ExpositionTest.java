@@ -7,7 +7,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExpositionTest {
-  static final String TEXT = """
+  static final String TEXT =
+      """
       # HELP jobs_total Jobs run.
       # TYPE jobs_total counter
       jobs_total{queue="a",outcome="ok"} 3.0
@@ -32,7 +33,8 @@ class ExpositionTest {
     assertThat(e.samples()).hasSize(11);
     assertThat(e.samples("temperature_celsius").get(0).labels())
         .containsExactly(Map.entry("sensor", "quote\"back\\slash\nline"), Map.entry("empty", ""));
-    assertThat(e.value("temperature_celsius", "sensor", "quote\"back\\slash\nline")).isEqualTo(-1.5);
+    assertThat(e.value("temperature_celsius", "sensor", "quote\"back\\slash\nline"))
+        .isEqualTo(-1.5);
     assertThat(e.value("temperature_celsius", "sensor", "nan")).isNaN();
     assertThat(e.value("wait_seconds_bucket", "le", "+Inf")).isEqualTo(4);
     assertThat(e.value("up")).isEqualTo(1);
@@ -53,14 +55,17 @@ class ExpositionTest {
   void aMissingSeriesFailsAndNamesWhatIsThere() {
     Exposition e = Exposition.parse(TEXT);
     assertThat(e.find("jobs_total", "queue", "c")).isEmpty();
-    assertThatThrownBy(() -> e.value("jobs_total", "queue", "c")).isInstanceOf(AssertionError.class)
-        .hasMessageContaining("no series jobs_total{queue=\"c\"}").hasMessageContaining("queue=b");
+    assertThatThrownBy(() -> e.value("jobs_total", "queue", "c"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("no series jobs_total{queue=\"c\"}")
+        .hasMessageContaining("queue=b");
   }
 
   @Test
   void anAmbiguousSelectionFails() {
     Exposition e = Exposition.parse(TEXT);
-    assertThatThrownBy(() -> e.find("jobs_total", "outcome", "ok")).isInstanceOf(AssertionError.class)
+    assertThatThrownBy(() -> e.find("jobs_total", "outcome", "ok"))
+        .isInstanceOf(AssertionError.class)
         .hasMessageContaining("2 series match");
   }
 
@@ -72,8 +77,10 @@ class ExpositionTest {
     assertThatThrownBy(() -> Exposition.parse("a 1\na 2")).hasMessageContaining("written twice");
     assertThatThrownBy(() -> Exposition.parse("# TYPE a gauge\n# TYPE a counter\n"))
         .hasMessageContaining("a second TYPE");
-    assertThatThrownBy(() -> Exposition.parse("a{x=\"\\t\"} 1")).hasMessageContaining("unknown escape");
+    assertThatThrownBy(() -> Exposition.parse("a{x=\"\\t\"} 1"))
+        .hasMessageContaining("unknown escape");
     assertThatThrownBy(() -> Exposition.parse("# EOF\na 1")).hasMessageContaining("after # EOF");
-    assertThatThrownBy(() -> Exposition.parse("a{x=\"1\",x=\"2\"} 1")).hasMessageContaining("given twice");
+    assertThatThrownBy(() -> Exposition.parse("a{x=\"1\",x=\"2\"} 1"))
+        .hasMessageContaining("given twice");
   }
 }
