@@ -127,8 +127,9 @@ final class IncidentContainers {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating containers", e);
     } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(
-          "creating the lab's containers failed: " + e.getCause().getMessage(), e.getCause());
+          "creating the lab's containers failed: " + cause.getMessage(), cause);
     } finally {
       pool.shutdownNow();
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +47,7 @@ public final class Lab implements Callable<Integer> {
             .execute(args));
   }
 
-  LabConfig config(String dockerHost) {
+  LabConfig config(@Nullable String dockerHost) {
     LabConfig c = LabConfig.forRepo(repo, dockerHost, System.out);
     return stateFile == null ? c : c.withStateFile(stateFile);
   }

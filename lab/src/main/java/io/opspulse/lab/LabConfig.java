@@ -2,6 +2,7 @@ package io.opspulse.lab;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to run the lab.
@@ -14,7 +15,7 @@ import java.nio.file.Path;
  * @param out where progress goes
  */
 public record LabConfig(
-    Path repo, String dockerHost, Path stateFile, Path labJar, PrintStream out) {
+    Path repo, @Nullable String dockerHost, Path stateFile, Path labJar, PrintStream out) {
   public LabConfig {
     repo = repo.toAbsolutePath().normalize();
     stateFile = stateFile.toAbsolutePath();
@@ -24,7 +25,7 @@ public record LabConfig(
   /**
    * Defaults for a checkout: state in {@code .lab/state.json}, the jar under {@code lab/target}.
    */
-  public static LabConfig forRepo(Path repo, String dockerHost, PrintStream out) {
+  public static LabConfig forRepo(Path repo, @Nullable String dockerHost, PrintStream out) {
     Path r = repo.toAbsolutePath().normalize();
     return new LabConfig(
         r, dockerHost, r.resolve(".lab/state.json"), r.resolve("lab/target/opspulse-lab.jar"), out);

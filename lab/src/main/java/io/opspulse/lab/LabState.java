@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a running lab started, on disk ({@code .lab/state.json} in the repository), so that {@code
@@ -31,7 +32,7 @@ final class LabState {
    * One process the lab started; {@code startMillis} tells it apart from a later process reusing
    * the pid.
    */
-  record Proc(String label, long pid, Long startMillis) {
+  record Proc(String label, long pid, @Nullable Long startMillis) {
     static Proc of(String label, long pid) {
       return new Proc(
           label,
@@ -46,17 +47,17 @@ final class LabState {
   /** The file's content. */
   record Data(
       long labPid,
-      Long labStartMillis,
-      String workDir,
-      String dockerHost,
-      String privateDaemonRoot,
+      @Nullable Long labStartMillis,
+      @Nullable String workDir,
+      @Nullable String dockerHost,
+      @Nullable String privateDaemonRoot,
       List<Proc> processes,
       List<String> dirs,
       Map<String, String> urls) {}
 
   private final Path file;
   private final long labPid = ProcessHandle.current().pid();
-  private final Long labStart =
+  private final @Nullable Long labStart =
       ProcessHandle.current()
           .info()
           .startInstant()
@@ -65,9 +66,9 @@ final class LabState {
   private final List<Proc> processes = new ArrayList<>();
   private final List<String> dirs = new ArrayList<>();
   private final Map<String, String> urls = new LinkedHashMap<>();
-  private String workDir;
-  private String dockerHost;
-  private String privateDaemonRoot;
+  private @Nullable String workDir;
+  private @Nullable String dockerHost;
+  private @Nullable String privateDaemonRoot;
 
   LabState(Path file) {
     this.file = file;
@@ -82,7 +83,7 @@ final class LabState {
     save();
   }
 
-  synchronized void docker(String host, Path privateRoot) {
+  synchronized void docker(String host, @Nullable Path privateRoot) {
     dockerHost = host;
     privateDaemonRoot = privateRoot == null ? null : privateRoot.toString();
     save();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ends processes by pid, never by name: SIGTERM, a grace period, SIGKILL, then the same for
@@ -22,13 +23,15 @@ final class Reaper {
     return ProcessHandle.of(p.pid())
         .filter(ProcessHandle::isAlive)
         .filter(
-            h ->
-                p.startMillis() == null
-                    || h.info()
-                        .startInstant()
-                        .map(Instant::toEpochMilli)
-                        .map(s -> Math.abs(s - p.startMillis()) < 1000)
-                        .orElse(true));
+            h -> {
+              Long started = p.startMillis();
+              return started == null
+                  || h.info()
+                      .startInstant()
+                      .map(Instant::toEpochMilli)
+                      .map(s -> Math.abs(s - started) < 1000)
+                      .orElse(true);
+            });
   }
 
   /** Stops one process and its descendants; returns true when nothing of it is left alive. */
@@ -65,7 +68,7 @@ final class Reaper {
         .toList();
   }
 
-  static void removeTree(String dir) {
+  static void removeTree(@Nullable String dir) {
     if (dir != null && dir.startsWith("/tmp/")) {
       Commands.run(List.of("rm", "-rf", dir), Map.of(), null, Duration.ofSeconds(60));
     }

@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A started lab: everything of it running on 127.0.0.1, each process known by pid and recorded in
@@ -52,6 +54,9 @@ public final class RunningLab implements AutoCloseable {
   private int agentPort;
   private int nodePort;
 
+  // launch() sets the parts before start() hands the lab out; only close() after a half-finished
+  // start sees them unset, and it checks each one.
+  @SuppressWarnings("NullAway.Init")
   private RunningLab(LabConfig config) {
     this.config = config;
     this.state = new LabState(config.stateFile());
@@ -206,7 +211,9 @@ public final class RunningLab implements AutoCloseable {
 
   private void startDocker() {
     if (!config.privateDaemon()) {
-      dockerHost = config.dockerHost();
+      // Without a private daemon the lab watches the engine it was given.
+      dockerHost =
+          Objects.requireNonNull(config.dockerHost(), "no private daemon and no --docker-host");
       state.docker(dockerHost, null);
       progress("watching your Docker engine at " + dockerHost + " (no lab containers added)");
       return;
@@ -452,7 +459,7 @@ public final class RunningLab implements AutoCloseable {
     return state.data();
   }
 
-  public Path composeDir() {
+  public @Nullable Path composeDir() {
     return containers == null ? null : containers.composeFile().getParent();
   }
 

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Removes everything a lab's state file names, from any process: the lab's JVM first (its shutdown
@@ -18,7 +20,7 @@ import java.util.Map;
 final class Teardown {
   private Teardown() {}
 
-  static void fromState(LabState.Data d, PrintStream out) {
+  static void fromState(LabState.Data d, @Nullable PrintStream out) {
     long self = ProcessHandle.current().pid();
     if (d.labPid() != self) {
       LabState.Proc lab = new LabState.Proc("lab", d.labPid(), d.labStartMillis());
@@ -42,6 +44,7 @@ final class Teardown {
                 Reaper.stop(h, Duration.ofSeconds(15));
               });
     }
+    String host = d.dockerHost(); // saved together with the private daemon's root
     if (d.privateDaemonRoot() != null) {
       procs.stream()
           .filter(p -> p.label().equals("dockerd"))
@@ -50,16 +53,18 @@ final class Teardown {
           .ifPresent(
               h -> {
                 List<String> ids =
-                    docker(d.dockerHost(), List.of("ps", "-aq"))
-                        .stdout()
-                        .lines()
-                        .filter(s -> !s.isBlank())
-                        .toList();
+                    host == null
+                        ? List.of()
+                        : docker(host, List.of("ps", "-aq"))
+                            .stdout()
+                            .lines()
+                            .filter(s -> !s.isBlank())
+                            .toList();
                 if (!ids.isEmpty()) {
                   say(out, "removing " + ids.size() + " lab containers");
                   List<String> rm = new ArrayList<>(List.of("rm", "-f"));
                   rm.addAll(ids);
-                  docker(d.dockerHost(), rm);
+                  docker(Objects.requireNonNull(host), rm);
                 }
                 say(out, "stopping dockerd (pid " + h.pid() + ")");
                 Reaper.stop(h, Duration.ofSeconds(30));
@@ -97,11 +102,11 @@ final class Teardown {
     try {
       return Commands.run(cmd, Map.of("DOCKER_HOST", host), null, Duration.ofSeconds(120));
     } catch (RuntimeException e) {
-      return new CommandResult(-1, "", e.getMessage());
+      return new CommandResult(-1, "", String.valueOf(e.getMessage()));
     }
   }
 
-  private static void say(PrintStream out, String what) {
+  private static void say(@Nullable PrintStream out, String what) {
     if (out != null) {
       out.println("[stop] " + what);
     }
