@@ -1,5 +1,7 @@
 package io.opspulse.agent.bootstrap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The only class that advice inlined into application and JDK classes calls. It is appended to the
  * bootstrap class path, so every class loader sees this one copy. Its job: keep per-thread nesting
@@ -7,7 +9,7 @@ package io.opspulse.agent.bootstrap;
  * to the {@link Recorder}. Nothing here may throw into the instrumented code.
  */
 public final class Hooks {
-  private static volatile Recorder recorder;
+  private static volatile @Nullable Recorder recorder;
 
   private static final ThreadLocal<Frame> FRAME =
       new ThreadLocal<Frame>() {
@@ -22,7 +24,7 @@ public final class Hooks {
     int serverDepth;
     int dbDepth;
     int dbStatements;
-    Object dbInnermost;
+    @Nullable Object dbInnermost;
     int urlConnectionDepth;
   }
 
@@ -60,7 +62,12 @@ public final class Hooks {
    * means "do not record this one"; a null {@code route} means the server named none.
    */
   public static void serverExit(
-      long start, String method, String scheme, String route, int status, Throwable error) {
+      long start,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String route,
+      int status,
+      @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -85,7 +92,8 @@ public final class Hooks {
    * through the servlet API of their own class loader. Must be called once for every {@link
    * #serverEnter()}.
    */
-  public static void servletExit(long start, Object request, Object response, Throwable error) {
+  public static void servletExit(
+      long start, Object request, @Nullable Object response, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -108,8 +116,8 @@ public final class Hooks {
    * does, on whatever thread, so no per-thread state; the advice hands this to {@code
    * Mono.doFinally}.
    */
-  public static java.util.function.Consumer<Object> reactiveServer(
-      Object exchange, String method, String scheme) {
+  public static java.util.function.@Nullable Consumer<Object> reactiveServer(
+      Object exchange, @Nullable String method, @Nullable String scheme) {
     Recorder r = recorder;
     return r == null ? null : new ReactiveRequest(System.nanoTime(), exchange, method, scheme);
   }
@@ -118,10 +126,10 @@ public final class Hooks {
   static final class ReactiveRequest implements java.util.function.Consumer<Object> {
     private final long start;
     private final Object exchange;
-    private final String method;
-    private final String scheme;
+    private final @Nullable String method;
+    private final @Nullable String scheme;
 
-    ReactiveRequest(long start, Object exchange, String method, String scheme) {
+    ReactiveRequest(long start, Object exchange, @Nullable String method, @Nullable String scheme) {
       this.start = start;
       this.exchange = exchange;
       this.method = method;
@@ -149,7 +157,8 @@ public final class Hooks {
     return recorder == null ? -1 : System.nanoTime();
   }
 
-  public static void httpClientExit(long start, Object request, Object response, Throwable error) {
+  public static void httpClientExit(
+      long start, Object request, @Nullable Object response, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null || start < 0) {
       return;
@@ -161,7 +170,8 @@ public final class Hooks {
     }
   }
 
-  public static void httpClientAsync(long start, Object request, Object future, Throwable error) {
+  public static void httpClientAsync(
+      long start, Object request, @Nullable Object future, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null || start < 0) {
       return;
@@ -195,7 +205,7 @@ public final class Hooks {
   }
 
   public static void urlConnectionExit(
-      long start, java.net.HttpURLConnection connection, int status, Throwable error) {
+      long start, java.net.HttpURLConnection connection, int status, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -251,7 +261,7 @@ public final class Hooks {
 
   // --- JDBC ---
 
-  public static void statementPrepared(Object statement, String sql) {
+  public static void statementPrepared(Object statement, @Nullable String sql) {
     Recorder r = recorder;
     if (r != null && statement != null) {
       try {
@@ -278,7 +288,8 @@ public final class Hooks {
     }
   }
 
-  public static void dbExit(long start, Object statement, String sql, Throwable error) {
+  public static void dbExit(
+      long start, Object statement, @Nullable String sql, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -319,7 +330,7 @@ public final class Hooks {
     return recorder == null ? -1 : System.nanoTime();
   }
 
-  public static void connectionWaitExit(long start, Object pool, Throwable error) {
+  public static void connectionWaitExit(long start, Object pool, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r != null && start >= 0) {
       try {
@@ -350,12 +361,12 @@ public final class Hooks {
    */
   public static void clientExchange(
       long start,
-      String method,
-      String scheme,
-      String host,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
       int port,
       int status,
-      Throwable error) {
+      @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null || start < 0) {
       return;
@@ -390,9 +401,9 @@ public final class Hooks {
       long start,
       Object callback,
       Class<?> callbackType,
-      String method,
-      String scheme,
-      String host,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
       int port) {
     Recorder r = recorder;
     if (r == null || start < 0 || callback == null) {
@@ -410,7 +421,8 @@ public final class Hooks {
    * A server request that ends on another call (Vert.x: its response's end), keyed by {@code
    * exchange}.
    */
-  public static void asyncServerStarted(Object exchange, String method, String scheme) {
+  public static void asyncServerStarted(
+      Object exchange, @Nullable String method, @Nullable String scheme) {
     Recorder r = recorder;
     if (r != null && exchange != null) {
       try {
@@ -441,7 +453,11 @@ public final class Hooks {
    * ignored.
    */
   public static void asyncClientFinished(
-      Object exchange, String method, String url, int status, String errorType) {
+      Object exchange,
+      @Nullable String method,
+      @Nullable String url,
+      int status,
+      @Nullable String errorType) {
     Recorder r = recorder;
     if (r != null && exchange != null) {
       try {
@@ -480,7 +496,7 @@ public final class Hooks {
   }
 
   /** Advice reports its own failures here; never throws. */
-  public static void failed(String component, Throwable error) {
+  public static void failed(String component, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r != null) {
       try {

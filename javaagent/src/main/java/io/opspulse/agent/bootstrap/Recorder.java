@@ -1,5 +1,7 @@
 package io.opspulse.agent.bootstrap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the agent does with an observation. Lives on the bootstrap class path together with {@link
  * Hooks}, so it may name only JDK types that the bootstrap loader sees; everything else is passed
@@ -9,31 +11,41 @@ public interface Recorder {
   /** A request whose route the advice knew (or knew there was none: null). */
   void serverRequest(
       long nanos,
-      String method,
-      String scheme,
-      String route,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String route,
       int status,
-      Throwable error,
+      @Nullable Throwable error,
       int dbStatements);
 
   /** A javax or jakarta servlet request, read after the application's handling returned. */
   void servletRequest(
-      long nanos, Object request, Object response, Throwable error, int dbStatements);
+      long nanos,
+      Object request,
+      @Nullable Object response,
+      @Nullable Throwable error,
+      int dbStatements);
 
   /**
    * A Spring WebFlux exchange whose handling ended with {@code signal} (reactor's SignalType:
    * onComplete, onError, cancel).
    */
-  void reactiveRequest(long nanos, Object exchange, String method, String scheme, String signal);
+  void reactiveRequest(
+      long nanos,
+      Object exchange,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String signal);
 
   /** A java.net.http exchange that finished: request, response or null, error or null. */
-  void httpClientExchange(long nanos, Object request, Object response, Throwable error);
+  void httpClientExchange(
+      long nanos, Object request, @Nullable Object response, @Nullable Throwable error);
 
   /** A java.net.http sendAsync call returned this future (a CompletableFuture of HttpResponse). */
   void httpClientAsync(long startNanos, Object request, Object future);
 
   void urlConnectionExchange(
-      long nanos, java.net.HttpURLConnection connection, int status, Throwable error);
+      long nanos, java.net.HttpURLConnection connection, int status, @Nullable Throwable error);
 
   void executorCreated(Object executor);
 
@@ -41,9 +53,14 @@ public interface Recorder {
 
   void executorRejected(Object executor);
 
-  void statementPrepared(Object statement, String sql);
+  void statementPrepared(Object statement, @Nullable String sql);
 
-  void dbStatement(long nanos, Object outer, Object innermost, String sql, Throwable error);
+  void dbStatement(
+      long nanos,
+      Object outer,
+      @Nullable Object innermost,
+      @Nullable String sql,
+      @Nullable Throwable error);
 
   void connectionPoolCreated(Object pool, Object config);
 
@@ -51,7 +68,7 @@ public interface Recorder {
    * A caller obtained a connection from {@code pool} (or gave up, with {@code error}) after
    * waiting.
    */
-  void connectionAcquired(long nanos, Object pool, Throwable error);
+  void connectionAcquired(long nanos, Object pool, @Nullable Throwable error);
 
   /**
    * Called by every constructor of the loader, so the same loader may be reported more than once.
@@ -63,7 +80,13 @@ public interface Recorder {
    * default.
    */
   void clientExchange(
-      long nanos, String method, String scheme, String host, int port, int status, Throwable error);
+      long nanos,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
+      int port,
+      int status,
+      @Nullable Throwable error);
 
   void asyncClientStarted(Object exchange, long startNanos);
 
@@ -71,7 +94,8 @@ public interface Recorder {
    * An asynchronous server's request began (Vert.x: its response was created); ends with {@link
    * #asyncServerFinished}.
    */
-  void asyncServerStarted(Object exchange, long startNanos, String method, String scheme);
+  void asyncServerStarted(
+      Object exchange, long startNanos, @Nullable String method, @Nullable String scheme);
 
   /**
    * The response of an exchange begun with {@link #asyncServerStarted} ended; later calls are
@@ -89,9 +113,9 @@ public interface Recorder {
       long startNanos,
       Object callback,
       Class<?> callbackType,
-      String method,
-      String scheme,
-      String host,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
       int port);
 
   /**
@@ -99,7 +123,12 @@ public interface Recorder {
    * counts.
    */
   void asyncClientFinished(
-      Object exchange, long endNanos, String method, String url, int status, String errorType);
+      Object exchange,
+      long endNanos,
+      @Nullable String method,
+      @Nullable String url,
+      int status,
+      @Nullable String errorType);
 
   /**
    * A pool started, named by its instrumented class (Tomcat JDBC, DBCP2, Agroal); read at each
@@ -109,5 +138,5 @@ public interface Recorder {
 
   void connectionPoolClosed(Object pool);
 
-  void failed(String component, Throwable error);
+  void failed(String component, @Nullable Throwable error);
 }

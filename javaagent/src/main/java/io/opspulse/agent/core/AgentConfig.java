@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's settings, resolved once at start by {@link ConfigResolver}.
@@ -29,13 +30,13 @@ public record AgentConfig(
     String serviceName,
     String prometheusHost,
     int prometheusPort,
-    String otlpEndpoint,
+    @Nullable String otlpEndpoint,
     int otlpInterval,
     Set<Instrumentation> instrument,
     Path stateDir,
     int maxRoutes,
     Profiler profiler,
-    Path webConfigFile,
+    @Nullable Path webConfigFile,
     Map<String, String> resourceAttributes,
     Buckets histogramBuckets) {
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Failures the agent contained, by component: logged once per component and error class, counted
@@ -39,7 +40,7 @@ public final class AgentErrors {
     counts.putIfAbsent(component, new LongAdder());
   }
 
-  public void record(String component, Throwable error) {
+  public void record(String component, @Nullable Throwable error) {
     counts.computeIfAbsent(component, c -> new LongAdder()).increment();
     String kind = error == null ? "" : error.getClass().getName();
     AgentLog.warnOnce(

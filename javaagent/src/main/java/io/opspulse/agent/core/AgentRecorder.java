@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /** Turns what the advice observed into OpenTelemetry measurements named by the catalog. */
 final class AgentRecorder implements Recorder {
@@ -54,7 +55,7 @@ final class AgentRecorder implements Recorder {
    * Set once the SDK is up (it starts beside the instrumentation); until then measurements are
    * dropped.
    */
-  private volatile Histograms histograms;
+  private volatile @Nullable Histograms histograms;
 
   private final Map<Key, Attributes> attributes = new ConcurrentHashMap<>();
   private final Set<String> hosts = ConcurrentHashMap.newKeySet();
@@ -76,7 +77,13 @@ final class AgentRecorder implements Recorder {
       DoubleHistogram connectionWait) {}
 
   /** The values that make one series; records hash and compare cheaply. */
-  private record Key(int kind, String a, String b, String c, long status, String error) {}
+  private record Key(
+      int kind,
+      @Nullable String a,
+      @Nullable String b,
+      @Nullable String c,
+      long status,
+      @Nullable String error) {}
 
   AgentRecorder(
       int maxRoutes,
@@ -107,11 +114,11 @@ final class AgentRecorder implements Recorder {
   @Override
   public void serverRequest(
       long nanos,
-      String method,
-      String scheme,
-      String route,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String route,
       int status,
-      Throwable error,
+      @Nullable Throwable error,
       int dbStatements) {
     Histograms h = histograms;
     if (h == null) {
@@ -134,7 +141,11 @@ final class AgentRecorder implements Recorder {
 
   @Override
   public void servletRequest(
-      long nanos, Object request, Object response, Throwable error, int dbStatements) {
+      long nanos,
+      Object request,
+      @Nullable Object response,
+      @Nullable Throwable error,
+      int dbStatements) {
     if (histograms == null) {
       return;
     }
@@ -154,7 +165,11 @@ final class AgentRecorder implements Recorder {
 
   @Override
   public void reactiveRequest(
-      long nanos, Object exchange, String method, String scheme, String signal) {
+      long nanos,
+      Object exchange,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String signal) {
     if (histograms == null) {
       return;
     }
@@ -181,10 +196,12 @@ final class AgentRecorder implements Recorder {
   }
 
   /** A request of a server that answers asynchronously (Vert.x), until its response ends. */
-  private record ServerExchange(long startNanos, String method, String scheme) {}
+  private record ServerExchange(
+      long startNanos, @Nullable String method, @Nullable String scheme) {}
 
   @Override
-  public void asyncServerStarted(Object exchange, long startNanos, String method, String scheme) {
+  public void asyncServerStarted(
+      Object exchange, long startNanos, @Nullable String method, @Nullable String scheme) {
     if (histograms != null) {
       asyncServerExchanges.put(exchange, new ServerExchange(startNanos, method, scheme));
     }
@@ -207,14 +224,15 @@ final class AgentRecorder implements Recorder {
     }
   }
 
-  private static String scheme(String scheme) {
+  private static String scheme(@Nullable String scheme) {
     return "https".equalsIgnoreCase(scheme) ? "https" : "http";
   }
 
   // --- HTTP clients ---
 
   @Override
-  public void httpClientExchange(long nanos, Object request, Object response, Throwable error) {
+  public void httpClientExchange(
+      long nanos, Object request, @Nullable Object response, @Nullable Throwable error) {
     HttpRequest req = (HttpRequest) request;
     int status = response instanceof HttpResponse<?> r ? r.statusCode() : 0;
     client(
@@ -251,7 +269,7 @@ final class AgentRecorder implements Recorder {
 
   @Override
   public void urlConnectionExchange(
-      long nanos, HttpURLConnection connection, int status, Throwable error) {
+      long nanos, HttpURLConnection connection, int status, @Nullable Throwable error) {
     // getInputStream throws for any status >= 400 although the exchange itself completed: then the
     // status is the outcome, as it is for java.net.http.
     java.net.URL url = connection.getURL();
@@ -268,12 +286,12 @@ final class AgentRecorder implements Recorder {
   @Override
   public void clientExchange(
       long nanos,
-      String method,
-      String scheme,
-      String host,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
       int port,
       int status,
-      Throwable error) {
+      @Nullable Throwable error) {
     client(nanos, method, scheme, host, port, status, error);
   }
 
@@ -289,9 +307,9 @@ final class AgentRecorder implements Recorder {
       long startNanos,
       Object callback,
       Class<?> callbackType,
-      String method,
-      String scheme,
-      String host,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
       int port) {
     if (AGENT_THREAD.get() != null) {
       return callback;
@@ -305,7 +323,12 @@ final class AgentRecorder implements Recorder {
 
   @Override
   public void asyncClientFinished(
-      Object exchange, long endNanos, String method, String url, int status, String errorType) {
+      Object exchange,
+      long endNanos,
+      @Nullable String method,
+      @Nullable String url,
+      int status,
+      @Nullable String errorType) {
     Long start = asyncExchanges.remove(exchange);
     if (start == null) {
       return; // finished already (a close after the response), or begun before the agent was ready
@@ -328,12 +351,12 @@ final class AgentRecorder implements Recorder {
 
   private void client(
       long nanos,
-      String method,
-      String scheme,
-      String host,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
       int port,
       int status,
-      Throwable error) {
+      @Nullable Throwable error) {
     client(
         nanos,
         method,
@@ -345,7 +368,13 @@ final class AgentRecorder implements Recorder {
   }
 
   private void client(
-      long nanos, String method, String scheme, String host, int port, int status, String thrown) {
+      long nanos,
+      @Nullable String method,
+      @Nullable String scheme,
+      @Nullable String host,
+      int port,
+      int status,
+      @Nullable String thrown) {
     Histograms h = histograms;
     if (h == null || AGENT_THREAD.get() != null) {
       return;
@@ -375,7 +404,7 @@ final class AgentRecorder implements Recorder {
   }
 
   /** server.port is set on client metrics even when the URL leaves it to the scheme. */
-  static int defaultPort(String scheme) {
+  static int defaultPort(@Nullable String scheme) {
     if (scheme == null) {
       return 0;
     }
@@ -386,7 +415,7 @@ final class AgentRecorder implements Recorder {
     };
   }
 
-  private static Throwable unwrap(Throwable error) {
+  private static @Nullable Throwable unwrap(@Nullable Throwable error) {
     Throwable e = error;
     while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {
@@ -436,7 +465,7 @@ final class AgentRecorder implements Recorder {
   }
 
   @Override
-  public void connectionAcquired(long nanos, Object pool, Throwable error) {
+  public void connectionAcquired(long nanos, Object pool, @Nullable Throwable error) {
     Histograms h = histograms;
     String name = connectionPools.nameOf(pool);
     if (h != null && name != null) {
@@ -452,12 +481,17 @@ final class AgentRecorder implements Recorder {
   // --- JDBC ---
 
   @Override
-  public void statementPrepared(Object statement, String sql) {
+  public void statementPrepared(Object statement, @Nullable String sql) {
     preparedOperations.put(statement, SqlOperation.of(sql));
   }
 
   @Override
-  public void dbStatement(long nanos, Object outer, Object innermost, String sql, Throwable error) {
+  public void dbStatement(
+      long nanos,
+      Object outer,
+      @Nullable Object innermost,
+      @Nullable String sql,
+      @Nullable Throwable error) {
     Histograms h = histograms;
     if (h == null) {
       return;
@@ -480,13 +514,13 @@ final class AgentRecorder implements Recorder {
   }
 
   @Override
-  public void failed(String component, Throwable error) {
+  public void failed(String component, @Nullable Throwable error) {
     errors.record(component, error);
   }
 
   // --- attributes ---
 
-  private static String method(String method) {
+  private static String method(@Nullable String method) {
     if (method == null) {
       return "_OTHER";
     }

@@ -3,6 +3,7 @@ package io.opspulse.agent.core;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wires the agent together; every step is contained, so one failing part leaves the others running.
@@ -81,7 +82,7 @@ final class AgentRuntime {
   private static final class StartRecord {
     private final AgentConfig config;
     private final AgentErrors errors;
-    private StartHistory history;
+    private @Nullable StartHistory history;
 
     StartRecord(AgentConfig config, AgentErrors errors) {
       this.config = config;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's parts once the bootstrap bridge is in place. {@link #prepare}, on premain's thread:
@@ -57,7 +58,7 @@ final class AgentWiring {
    * the gate is registered, so that an early hook never calls into nothing. Null when that failed
    * (counted): then nothing may be woven.
    */
-  static AgentWiring prepare(
+  static @Nullable AgentWiring prepare(
       AgentConfig config, java.lang.instrument.Instrumentation inst, AgentErrors errors) {
     try {
       AgentWiring wiring = new AgentWiring(config, errors);
@@ -73,7 +74,7 @@ final class AgentWiring {
   void start(
       java.lang.instrument.Instrumentation inst,
       Supplier<StartHistory> startHistory,
-      ClassGate gate,
+      @Nullable ClassGate gate,
       CompletableFuture<ClassFileTransformer> byteBuddy,
       Class<?>[] loadedBefore,
       long began) {

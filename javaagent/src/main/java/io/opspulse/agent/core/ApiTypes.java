@@ -3,6 +3,7 @@ package io.opspulse.agent.core;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Method handles on an application's framework API (the servlet API, Spring's), for the agent,
@@ -16,7 +17,7 @@ final class ApiTypes {
   private ApiTypes() {}
 
   /** The type named {@code name} among {@code type} and its supertypes, or null. */
-  static Class<?> find(Class<?> type, String name) {
+  static @Nullable Class<?> find(Class<?> type, String name) {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       if (c.getName().equals(name)) {
         return c;
@@ -50,7 +51,7 @@ final class ApiTypes {
   }
 
   /** Like {@link #getter}, or null where this version of the API lacks the method. */
-  static MethodHandle optionalGetter(Class<?> owner, String name, Class<?> returns)
+  static @Nullable MethodHandle optionalGetter(Class<?> owner, String name, Class<?> returns)
       throws IllegalAccessException {
     try {
       return getter(owner, name, returns);
@@ -67,7 +68,7 @@ final class ApiTypes {
   }
 
   /** An enum constant's name, or null. */
-  static String enumName(Object value) {
+  static @Nullable String enumName(Object value) {
     return value instanceof Enum<?> e ? e.name() : null;
   }
 }

@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stands in for an asynchronous HTTP client's exchange callback (Apache HttpClient 5's {@code
@@ -19,7 +20,7 @@ final class AsyncClientCallback implements InvocationHandler {
   private static final ClassValue<MethodHandle> STATUS =
       new ClassValue<>() {
         @Override
-        protected MethodHandle computeValue(Class<?> type) {
+        protected @Nullable MethodHandle computeValue(Class<?> type) {
           Class<?> api = ApiTypes.find(type, HTTP_RESPONSE);
           try {
             return api == null ? null : ApiTypes.getter(api, "getCode", int.class);
@@ -31,7 +32,7 @@ final class AsyncClientCallback implements InvocationHandler {
 
   /** Where an exchange's end goes: the final status (0 for none) and the failure, if any. */
   interface Outcome {
-    void ended(int status, Throwable error);
+    void ended(int status, @Nullable Throwable error);
   }
 
   private final Object delegate;
@@ -85,7 +86,7 @@ final class AsyncClientCallback implements InvocationHandler {
     }
   }
 
-  private void end(int finalStatus, Throwable error) {
+  private void end(int finalStatus, @Nullable Throwable error) {
     if (ended.compareAndSet(false, true)) {
       outcome.ended(finalStatus, error);
     }

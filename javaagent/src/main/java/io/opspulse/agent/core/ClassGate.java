@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's only class file transformer on the JVM: decides with the JDK alone, from the class's
@@ -115,12 +116,12 @@ final class ClassGate implements ClassFileTransformer {
     return Set.copyOf(names);
   }
 
-  private static String internal(String binaryName) {
+  private static @Nullable String internal(String binaryName) {
     return binaryName.replace('.', '/');
   }
 
   @Override
-  public byte[] transform(
+  public byte @Nullable [] transform(
       ClassLoader loader,
       String className,
       Class<?> classBeingRedefined,
@@ -173,7 +174,7 @@ final class ClassGate implements ClassFileTransformer {
   }
 
   /** ByteBuddy's transformer once it is ready, else null (also when it failed to build). */
-  private ClassFileTransformer readyByteBuddy() {
+  private @Nullable ClassFileTransformer readyByteBuddy() {
     try {
       return byteBuddy.getNow(null);
     } catch (CompletionException | java.util.concurrent.CancellationException e) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the agent needs to know of a class file before deciding whether to hand it to ByteBuddy: its
@@ -21,7 +22,11 @@ import java.util.List;
  * @param methods the declared methods, only when asked for
  */
 record ClassHeader(
-    int access, String name, String superName, List<String> interfaces, List<Method> methods) {
+    int access,
+    String name,
+    @Nullable String superName,
+    List<String> interfaces,
+    List<Method> methods) {
   static final int ACC_PUBLIC = 0x0001;
   static final int ACC_INTERFACE = 0x0200;
   static final int ACC_ABSTRACT = 0x0400;
@@ -45,7 +50,7 @@ record ClassHeader(
    * The header of {@code bytes}, with the declared methods when {@code withMethods}; null if
    * unreadable.
    */
-  static ClassHeader parse(byte[] bytes, boolean withMethods) {
+  static @Nullable ClassHeader parse(byte[] bytes, boolean withMethods) {
     try {
       return new Reader(bytes).read(withMethods);
     } catch (RuntimeException | IOException e) {
@@ -57,14 +62,14 @@ record ClassHeader(
   private static final class Reader {
     private final byte[] b;
     private int pos;
-    private int[] offsets; // where each constant pool entry's payload starts
-    private String[] utf8Cache;
+    private int[] offsets = new int[0]; // where each constant pool entry's payload starts
+    private String[] utf8Cache = new String[0];
 
     Reader(byte[] bytes) {
       this.b = bytes;
     }
 
-    ClassHeader read(boolean withMethods) throws IOException {
+    @Nullable ClassHeader read(boolean withMethods) throws IOException {
       if (u4() != 0xCAFEBABE) {
         return null;
       }

@@ -11,9 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves {@link AgentConfig} from the agent argument ({@code key=value,...}), then {@code
@@ -109,7 +111,7 @@ public final class ConfigResolver {
    * Only the name is checked here: the file itself is read when the endpoint starts, so that a bad
    * one costs the endpoint (never served unprotected) but not the agent's other work.
    */
-  private static Path webConfigFile(Value v) {
+  private static @Nullable Path webConfigFile(Value v) {
     String text = v.text().trim();
     if (isOff(text)) {
       return null;
@@ -185,7 +187,8 @@ public final class ConfigResolver {
     if (env.containsKey(var)) {
       return new Value(key, env.get(var), "environment variable " + var);
     }
-    return new Value(key, DEFAULTS.get(key), "default");
+    return new Value(
+        key, Objects.requireNonNull(DEFAULTS.get(key), "every key has a default"), "default");
   }
 
   static String envName(String key) {
@@ -240,7 +243,7 @@ public final class ConfigResolver {
    * gets the standard {@code /v1/metrics}; a URL with a path is used as it is (a proxy's own
    * route).
    */
-  static String otlpEndpoint(Value v) {
+  static @Nullable String otlpEndpoint(Value v) {
     String text = v.text().trim();
     if (isOff(text)) {
       return null;

@@ -5,7 +5,9 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JDBC connection pools seen as they start (HikariCP, Tomcat JDBC, Commons DBCP2, Agroal), read
@@ -68,9 +70,15 @@ final class ConnectionPools {
      */
     private final String max;
 
-    private final String closed;
+    private final @Nullable String closed;
 
-    Library(String poolClass, String used, String idle, String pending, String max, String closed) {
+    Library(
+        String poolClass,
+        String used,
+        String idle,
+        String pending,
+        String max,
+        @Nullable String closed) {
       this.poolClass = poolClass;
       this.used = used;
       this.idle = idle;
@@ -94,7 +102,7 @@ final class ConnectionPools {
   }
 
   /** The config is held weakly too: HikariCP's may be the data source, which holds the pool. */
-  private record Pool(String name, Library library, WeakReference<Object> config) {}
+  private record Pool(String name, Library library, @Nullable WeakReference<Object> config) {}
 
   private final WeakIdentityMap<Object, Pool> pools = new WeakIdentityMap<>();
   private int unnamed;
@@ -125,7 +133,7 @@ final class ConnectionPools {
   }
 
   /** The name of a pool seen at its start, or null for one started before the agent was ready. */
-  String nameOf(Object pool) {
+  @Nullable String nameOf(Object pool) {
     Pool known = pools.get(pool);
     return known == null ? null : known.name();
   }
@@ -197,7 +205,7 @@ final class ConnectionPools {
    * advise: the JDBC URL without {@code jdbc:}, credentials and parameters ({@code
    * postgresql://db:5432/shop}).
    */
-  static String fromUrl(String url) {
+  static @Nullable String fromUrl(@Nullable String url) {
     if (url == null) {
       return null;
     }
@@ -227,7 +235,8 @@ final class ConnectionPools {
   }
 
   /** Follows a dotted chain of getters: {@code getPoolProperties.getMaxActive}. */
-  private static Object path(Object target, String path) throws ReflectiveOperationException {
+  private static @Nullable Object path(Object target, String path)
+      throws ReflectiveOperationException {
     Object current = target;
     for (String method : path.split("\\.")) {
       if (current == null) {
@@ -238,15 +247,19 @@ final class ConnectionPools {
     return current;
   }
 
-  private static Object call(Object target, String method) throws ReflectiveOperationException {
-    return publicMethod(target.getClass(), method).invoke(target);
+  private static @Nullable Object call(Object target, String method)
+      throws ReflectiveOperationException {
+    return Objects.requireNonNull(
+            publicMethod(target.getClass(), method), "a known getter of this library")
+        .invoke(target);
   }
 
   /**
    * The method as declared by a public type: an implementation class may be package-private
    * (Agroal's configuration), and invoking through it would be refused.
    */
-  private static Method publicMethod(Class<?> type, String name) throws NoSuchMethodException {
+  private static @Nullable Method publicMethod(Class<?> type, String name)
+      throws NoSuchMethodException {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
       Method m = declaredPublic(c, name);
       if (m != null) {
@@ -262,7 +275,7 @@ final class ConnectionPools {
     throw new NoSuchMethodException(type.getName() + "." + name + "() in a public type");
   }
 
-  private static Method publicMethod(Class<?> iface, String name, int depth) {
+  private static @Nullable Method publicMethod(Class<?> iface, String name, int depth) {
     Method m = declaredPublic(iface, name);
     if (m != null || depth > 8) {
       return m;
@@ -276,7 +289,7 @@ final class ConnectionPools {
     return null;
   }
 
-  private static Method declaredPublic(Class<?> c, String name) {
+  private static @Nullable Method declaredPublic(Class<?> c, String name) {
     if (!Modifier.isPublic(c.getModifiers())) {
       return null;
     }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Development machinery running in this JVM, by reason: {@code devtools} (Spring Boot DevTools
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  */
 final class DevMode {
   private final Supplier<List<String>> jvmArguments;
-  private volatile List<String> jvmArgumentsRead;
+  private volatile @Nullable List<String> jvmArgumentsRead;
   private final Map<String, String> systemProperties;
   private final Predicate<String> onClasspath;
   private final Set<Object> restartLoaders =

@@ -10,6 +10,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hooks that register an instance where it is made (thread pools, connection pools, DevTools'
@@ -81,7 +82,7 @@ final class EarlyHooks {
   }
 
   /** {@code bytes} with the hooks woven in, or null when the class gets none. */
-  byte[] weave(String internalName, byte[] bytes) {
+  byte @Nullable [] weave(String internalName, byte[] bytes) {
     List<Target> hooks = targets.get(internalName);
     if (hooks == null) {
       return null;

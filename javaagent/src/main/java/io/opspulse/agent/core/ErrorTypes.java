@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code error.type}: the class of the exception the application threw, not of the wrappers a
@@ -17,7 +18,7 @@ final class ErrorTypes {
 
   private ErrorTypes() {}
 
-  static String of(Throwable error) {
+  static @Nullable String of(Throwable error) {
     return error == null ? null : unwrap(error).getClass().getName();
   }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every thread pool created after the agent started, of the kinds {@link PoolKind} reads (the JDK's
@@ -26,7 +27,7 @@ final class ExecutorRegistry {
   static final class PoolInfo {
     final PoolKind kind;
     final String creator;
-    volatile String name;
+    volatile @Nullable String name;
     final LongAdder rejected = new LongAdder();
 
     PoolInfo(PoolKind kind, String creator) {

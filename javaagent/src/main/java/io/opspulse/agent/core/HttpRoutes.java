@@ -2,6 +2,7 @@ package io.opspulse.agent.core;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code http.route} of a request, only ever as the server or framework names it
@@ -38,7 +39,7 @@ final class HttpRoutes {
    * {@code route} itself while fewer than {@code max} routes were seen, else {@link #OTHER}; null
    * stays null.
    */
-  String admit(String route) {
+  @Nullable String admit(@Nullable String route) {
     if (route == null || seen.contains(route)) {
       return route;
     }
@@ -60,11 +61,11 @@ final class HttpRoutes {
    *     null
    * @param status the response status
    */
-  static String servlet(
-      String contextPath,
-      String mappingMatch,
-      String mappingPattern,
-      Object framework,
+  static @Nullable String servlet(
+      @Nullable String contextPath,
+      @Nullable String mappingMatch,
+      @Nullable String mappingPattern,
+      @Nullable Object framework,
       int status) {
     String context = contextPath == null ? "" : contextPath;
     if (framework != null) {
@@ -95,7 +96,7 @@ final class HttpRoutes {
    * sub-resource, method), outermost first: {@code /owners} and {@code {ownerId}} are {@code
    * /owners/{ownerId}}.
    */
-  static String jaxRs(String[] templates) {
+  static @Nullable String jaxRs(String[] templates) {
     StringBuilder route = new StringBuilder();
     for (String t : templates) {
       if (t == null || t.isEmpty() || t.equals("/")) {
@@ -110,7 +111,7 @@ final class HttpRoutes {
   }
 
   /** A Spring WebFlux exchange's route: its best-matching pattern. */
-  static String webFlux(Object framework, int status) {
+  static @Nullable String webFlux(Object framework, int status) {
     if (framework == null) {
       return null;
     }

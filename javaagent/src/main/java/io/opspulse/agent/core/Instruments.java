@@ -6,6 +6,8 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opspulse.catalog.MetricDefinition;
 import io.opspulse.catalog.Unit;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds OpenTelemetry instruments from catalog definitions, so the instrument name, unit and help
@@ -58,9 +60,9 @@ final class Instruments {
    * The boundaries for one latency metric: with {@code semconv}, the advised ones where the
    * conventions advise any (connection wait time has none, and keeps the default list).
    */
-  static List<Double> latencyBuckets(String otelName, AgentConfig.Buckets buckets) {
+  static List<Double> latencyBuckets(@Nullable String otelName, AgentConfig.Buckets buckets) {
     if (buckets == AgentConfig.Buckets.SEMCONV) {
-      switch (otelName) {
+      switch (Objects.requireNonNull(otelName, "an advised latency metric has an OTel name")) {
         case "http.server.request.duration", "http.client.request.duration" -> {
           return SEMCONV_HTTP_BUCKETS;
         }

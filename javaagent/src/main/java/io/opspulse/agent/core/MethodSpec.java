@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which declared methods of a target class get an advice, said once in JDK terms: {@link ClassGate}
@@ -16,7 +17,7 @@ final class MethodSpec {
   static final String CONSTRUCTOR = "<init>";
 
   private final Set<String> names;
-  private final String namePrefix;
+  private final @Nullable String namePrefix;
   private final Set<Integer> argumentCounts;
   private final Map<Integer, String> argumentTypes;
   private final boolean publicOnly;
@@ -24,7 +25,7 @@ final class MethodSpec {
 
   private MethodSpec(
       Set<String> names,
-      String namePrefix,
+      @Nullable String namePrefix,
       Set<Integer> argumentCounts,
       Map<Integer, String> argumentTypes,
       boolean publicOnly,
@@ -85,7 +86,7 @@ final class MethodSpec {
     return names;
   }
 
-  String namePrefix() {
+  @Nullable String namePrefix() {
     return namePrefix;
   }
 
@@ -139,7 +140,7 @@ final class MethodSpec {
    * The parameter types of a method descriptor as binary names ({@code int}, {@code
    * java.lang.String[]}), or null.
    */
-  static List<String> parameters(String descriptor) {
+  static @Nullable List<String> parameters(String descriptor) {
     if (descriptor.isEmpty() || descriptor.charAt(0) != '(') {
       return null;
     }
@@ -172,7 +173,7 @@ final class MethodSpec {
     return i < descriptor.length() ? types : null;
   }
 
-  private static String primitive(char c) {
+  private static @Nullable String primitive(char c) {
     return switch (c) {
       case 'Z' -> "boolean";
       case 'B' -> "byte";

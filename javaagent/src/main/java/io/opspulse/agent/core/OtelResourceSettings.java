@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenTelemetry's own resource settings, honoured so that a service configured for OpenTelemetry
@@ -21,7 +22,7 @@ import java.util.Map;
  * never stops the agent, since the variable may be set for another OpenTelemetry SDK in the same
  * environment.
  */
-record OtelResourceSettings(String serviceName, Map<String, String> attributes) {
+record OtelResourceSettings(@Nullable String serviceName, Map<String, String> attributes) {
   static final String SERVICE_NAME = "service.name";
 
   OtelResourceSettings {
@@ -53,7 +54,7 @@ record OtelResourceSettings(String serviceName, Map<String, String> attributes) 
   /**
    * The attributes of a {@code key=value,...} list; empty, and logged, when any entry is invalid.
    */
-  static Map<String, String> parse(String list, String source) {
+  static Map<String, String> parse(@Nullable String list, String source) {
     Map<String, String> out = new LinkedHashMap<>();
     if (list == null || list.isBlank()) {
       return out;

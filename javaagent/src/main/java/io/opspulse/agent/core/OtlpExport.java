@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OTLP/HTTP protobuf export of every metric the agent records, beside (or instead of) the
@@ -94,7 +95,7 @@ final class OtlpExport {
    * OpenTelemetry's OTLP/HTTP exporter: cumulative temporality, default aggregations, no
    * compression, no retries (the next export carries the same cumulative values), no self-metrics.
    */
-  private static MetricExporter otlpExporter(String endpoint, ExecutorService senders) {
+  private static MetricExporter otlpExporter(@Nullable String endpoint, ExecutorService senders) {
     return OtlpHttpMetricExporter.builder()
         .setEndpoint(endpoint)
         .setTimeout(EXPORT_TIMEOUT)
@@ -150,11 +151,11 @@ final class OtlpExport {
    */
   static final class AgentExporter implements MetricExporter {
     private final Supplier<MetricExporter> create;
-    private final String endpoint;
+    private final @Nullable String endpoint;
     private final AgentErrors errors;
-    private MetricExporter delegate;
+    private @Nullable MetricExporter delegate;
 
-    AgentExporter(Supplier<MetricExporter> create, String endpoint, AgentErrors errors) {
+    AgentExporter(Supplier<MetricExporter> create, @Nullable String endpoint, AgentErrors errors) {
       this.create = create;
       this.endpoint = endpoint;
       this.errors = errors;
@@ -205,7 +206,7 @@ final class OtlpExport {
     }
 
     /** The innermost cause: the sender wraps a refused connection in two layers of its own. */
-    private static String root(Throwable failure) {
+    private static String root(@Nullable Throwable failure) {
       Throwable t = failure;
       for (int depth = 0;
           t != null && t.getCause() != null && t.getCause() != t && depth < 10;

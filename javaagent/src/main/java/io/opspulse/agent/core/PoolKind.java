@@ -2,8 +2,10 @@ package io.opspulse.agent.core;
 
 import java.lang.invoke.MethodHandle;
 import java.util.Collection;
+import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kinds of thread pool the agent reads, each with how to read its state and how its name is
@@ -58,7 +60,9 @@ enum PoolKind {
         (int) h.active.invokeExact(pool),
         (int) h.size.invokeExact(pool),
         (int) h.max.invokeExact(pool),
-        (long) h.completed.invokeExact(pool)
+        (long)
+            Objects.requireNonNull(h.completed, "this kind counts completed tasks")
+                .invokeExact(pool)
       };
     }
 
@@ -83,7 +87,9 @@ enum PoolKind {
 
     @Override
     String ownName(Object pool) throws Throwable {
-      String name = (String) handles(pool).name.invokeExact(pool);
+      String name =
+          (String)
+              Objects.requireNonNull(handles(pool).name, "Jetty names its pool").invokeExact(pool);
       return name == null || name.isEmpty() || name.matches("qtp-?\\d+") ? "qtp" : name;
     }
   },
@@ -97,7 +103,7 @@ enum PoolKind {
     @Override
     long[] read(Object pool) throws Throwable {
       Handles h = handles(pool);
-      Object bean = h.bean.invokeExact(pool);
+      Object bean = Objects.requireNonNull(h.bean, "XNIO has a bean").invokeExact(pool);
       // jboss-threads counts busy threads only with jboss.threads.eqe.statistics.active-count=true;
       // else -1.
       int active = (int) h.active.invokeExact(bean);
@@ -111,14 +117,15 @@ enum PoolKind {
     }
 
     @Override
-    String ownName(Object pool) throws Throwable {
+    @Nullable String ownName(Object pool) throws Throwable {
       Handles h = handles(pool);
-      Object bean = h.bean.invokeExact(pool);
+      Object bean = Objects.requireNonNull(h.bean, "XNIO has a bean").invokeExact(pool);
       if (bean == null) {
         return null; // still being constructed: its subclass sets the bean up after XnioWorker's
         // constructor
       }
-      String name = (String) h.name.invokeExact(bean);
+      String name =
+          (String) Objects.requireNonNull(h.name, "XNIO names its worker").invokeExact(bean);
       return name == null || name.isEmpty() || name.matches("XNIO-\\d+") ? "XNIO" : name;
     }
   };
@@ -126,20 +133,24 @@ enum PoolKind {
   /** A value this kind of pool does not keep: no series for it. */
   static final long ABSENT = -1;
 
-  private final String className;
+  private final @Nullable String className;
   private final ClassValue<Handles> handles =
       new ClassValue<>() {
         @Override
         protected Handles computeValue(Class<?> type) {
           try {
-            return new Handles(PoolKind.this, ApiTypes.find(type, className));
+            return new Handles(
+                PoolKind.this,
+                Objects.requireNonNull(
+                    ApiTypes.find(type, Objects.requireNonNull(className, "a named kind")),
+                    "handles are read only for a pool of this kind"));
           } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read " + className, e);
           }
         }
       };
 
-  PoolKind(String className) {
+  PoolKind(@Nullable String className) {
     this.className = className;
   }
 
@@ -154,12 +165,12 @@ enum PoolKind {
   }
 
   /** The name the pool gives itself, or null for kinds named by their threads. */
-  String ownName(Object pool) throws Throwable {
+  @Nullable String ownName(Object pool) throws Throwable {
     return null;
   }
 
   /** The kind of {@code executor}, or null for an executor the agent does not read. */
-  static PoolKind of(Object executor) {
+  static @Nullable PoolKind of(Object executor) {
     if (executor instanceof ThreadPoolExecutor) {
       return JDK_THREAD_POOL;
     }
@@ -167,7 +178,8 @@ enum PoolKind {
       return FORK_JOIN;
     }
     for (PoolKind kind : new PoolKind[] {TOMCAT, JETTY, XNIO}) {
-      if (ApiTypes.find(executor.getClass(), kind.className) != null) {
+      if (ApiTypes.find(executor.getClass(), Objects.requireNonNull(kind.className, "a named kind"))
+          != null) {
         return kind;
       }
     }
@@ -184,11 +196,11 @@ enum PoolKind {
     final MethodHandle active;
     final MethodHandle size;
     final MethodHandle max;
-    final MethodHandle completed;
-    final MethodHandle name;
+    final @Nullable MethodHandle completed;
+    final @Nullable MethodHandle name;
 
     /** XNIO's management bean, which the other handles read; null for the other kinds. */
-    final MethodHandle bean;
+    final @Nullable MethodHandle bean;
 
     Handles(PoolKind kind, Class<?> type) throws ReflectiveOperationException {
       if (kind == XNIO) {

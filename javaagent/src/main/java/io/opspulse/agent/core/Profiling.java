@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The continuous profiler inside the agent: started beside the SDK (its own start returns at once
@@ -35,12 +36,12 @@ final class Profiling {
    * OpenTelemetry's Prometheus exporter (1.65) appends no {@code _ratio} for unit "1": the
    * catalog's instrument name spells the suffix out, so the scraped name is the catalog's.
    */
-  static final String TOP_FRAME_INSTRUMENT = ProfilerMetrics.TOP_FRAME_RATIO.otelName();
+  static final @Nullable String TOP_FRAME_INSTRUMENT = ProfilerMetrics.TOP_FRAME_RATIO.otelName();
 
   private final ContinuousProfiler profiler;
-  private final HttpServer endpoint;
+  private final @Nullable HttpServer endpoint;
 
-  private Profiling(ContinuousProfiler profiler, HttpServer endpoint) {
+  private Profiling(ContinuousProfiler profiler, @Nullable HttpServer endpoint) {
     this.profiler = profiler;
     this.endpoint = endpoint;
   }
@@ -52,7 +53,7 @@ final class Profiling {
    * records either way.
    */
   static Profiling start(
-      AgentConfig.Profiler config, java.nio.file.Path webConfigFile, AgentErrors errors) {
+      AgentConfig.Profiler config, java.nio.file.@Nullable Path webConfigFile, AgentErrors errors) {
     ContinuousProfiler profiler =
         ContinuousProfiler.builder()
             .events(config.events())

@@ -1,6 +1,8 @@
 package io.opspulse.agent.core;
 
 import java.lang.invoke.MethodHandle;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a servlet request and its response through the servlet API of their own class loader, javax
@@ -9,10 +11,10 @@ import java.lang.invoke.MethodHandle;
  * on it) holds the handles.
  */
 final class ServletAccessor {
-  private static final ClassValue<ServletAccessor> BY_REQUEST_CLASS =
+  private static final ClassValue<@Nullable ServletAccessor> BY_REQUEST_CLASS =
       new ClassValue<>() {
         @Override
-        protected ServletAccessor computeValue(Class<?> type) {
+        protected @Nullable ServletAccessor computeValue(Class<?> type) {
           try {
             return forRequestClass(type);
           } catch (ReflectiveOperationException e) {
@@ -22,19 +24,19 @@ final class ServletAccessor {
       };
 
   /** What one request was, for the metrics. */
-  record Request(String method, String scheme, String route, int status) {}
+  record Request(String method, String scheme, @Nullable String route, int status) {}
 
-  private final MethodHandle dispatcherType;
+  private final @Nullable MethodHandle dispatcherType;
   private final MethodHandle method;
   private final MethodHandle scheme;
   private final MethodHandle contextPath;
   private final MethodHandle attribute;
-  private final MethodHandle mapping; // null before Servlet 4
-  private final MethodHandle mappingMatch;
-  private final MethodHandle mappingPattern;
-  private final MethodHandle status;
+  private final @Nullable MethodHandle mapping; // null before Servlet 4
+  private final @Nullable MethodHandle mappingMatch;
+  private final @Nullable MethodHandle mappingPattern;
+  private final @Nullable MethodHandle status;
 
-  private ServletAccessor(Class<?> request, Class<?> response, Class<?> mappingType)
+  private ServletAccessor(Class<?> request, Class<?> response, @Nullable Class<?> mappingType)
       throws ReflectiveOperationException {
     dispatcherType = dispatcherTypeGetter(request);
     method = ApiTypes.getter(request, "getMethod", String.class);
@@ -45,20 +47,24 @@ final class ServletAccessor {
         mappingType == null
             ? null
             : ApiTypes.optionalGetter(request, "getHttpServletMapping", mappingType);
+    // mapping is read only where the mapping type exists; the check says so to the null checker.
     mappingMatch =
-        mapping == null
+        mapping == null || mappingType == null
             ? null
             : ApiTypes.optionalGetter(
                 mappingType,
                 "getMappingMatch",
                 ApiTypes.sibling(request, packageOf(request) + ".http.MappingMatch"));
     mappingPattern =
-        mapping == null ? null : ApiTypes.getter(mappingType, "getPattern", String.class);
+        mapping == null || mappingType == null
+            ? null
+            : ApiTypes.getter(mappingType, "getPattern", String.class);
     status = ApiTypes.optionalGetter(response, "getStatus", int.class);
   }
 
   /** Null before Servlet 3, which had no dispatcher types (every call was the request's own). */
-  private static MethodHandle dispatcherTypeGetter(Class<?> request) throws IllegalAccessException {
+  private static @Nullable MethodHandle dispatcherTypeGetter(Class<?> request)
+      throws IllegalAccessException {
     try {
       return ApiTypes.optionalGetter(
           request,
@@ -70,11 +76,11 @@ final class ServletAccessor {
   }
 
   /** The accessor for this request's API, or null when it is not an HttpServletRequest. */
-  static ServletAccessor of(Object request) {
+  static @Nullable ServletAccessor of(Object request) {
     return request == null ? null : BY_REQUEST_CLASS.get(request.getClass());
   }
 
-  private static ServletAccessor forRequestClass(Class<?> type)
+  private static @Nullable ServletAccessor forRequestClass(Class<?> type)
       throws ReflectiveOperationException {
     for (String ns : new String[] {"jakarta.servlet", "javax.servlet"}) {
       Class<?> request = ApiTypes.find(type, ns + ".http.HttpServletRequest");
@@ -103,7 +109,7 @@ final class ServletAccessor {
    * request of its own: a forward or an error page's dispatch runs within the request already
    * counted.
    */
-  Request read(Object request, Object response) throws Throwable {
+  @Nullable Request read(Object request, @Nullable Object response) throws Throwable {
     if (dispatcherType != null
         && !"REQUEST".equals(ApiTypes.enumName(dispatcherType.invokeExact(request)))) {
       return null;
@@ -122,7 +128,9 @@ final class ServletAccessor {
       Object m = mapping.invokeExact(request);
       if (m != null) {
         match = mappingMatch == null ? null : ApiTypes.enumName(mappingMatch.invokeExact(m));
-        pattern = (String) mappingPattern.invokeExact(m);
+        pattern =
+            (String)
+                Objects.requireNonNull(mappingPattern, "read together with mapping").invokeExact(m);
       }
     }
     Object framework = attribute.invokeExact(request, HttpRoutes.SPRING_MVC_PATTERN);

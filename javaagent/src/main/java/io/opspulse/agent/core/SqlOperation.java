@@ -2,6 +2,7 @@ package io.opspulse.agent.core;
 
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code db.operation.name} of a SQL text: its leading keyword from a bounded set. */
 final class SqlOperation {
@@ -31,7 +32,7 @@ final class SqlOperation {
 
   private SqlOperation() {}
 
-  static String of(String sql) {
+  static String of(@Nullable String sql) {
     if (sql == null) {
       return OTHER;
     }

@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's state folder ({@code state.dir}), made safe to write in: the default lives under a
@@ -80,7 +81,7 @@ final class StateDir {
   /**
    * The effective uid: the owner of {@code /proc/self} on Linux; null where there is no such file.
    */
-  private static Object currentUid() throws IOException {
+  private static @Nullable Object currentUid() throws IOException {
     Path self = Path.of("/proc/self");
     return Files.exists(self) ? Files.getAttribute(self, "unix:uid") : null;
   }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which of a few API types ({@link #roots}) a class extends or implements, directly or through any
@@ -83,7 +84,7 @@ final class SupertypeIndex {
     return byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
   }
 
-  private static ClassHeader read(String name, ClassLoader loader) {
+  private static @Nullable ClassHeader read(String name, ClassLoader loader) {
     String resource = name + ".class";
     try (InputStream in = loader.getResourceAsStream(resource)) {
       return in == null ? null : ClassHeader.parse(in.readAllBytes(), false);

@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opspulse.catalog.BuildInfo;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OpenTelemetry SDK the agent records into, private to the agent (never registered as the
@@ -22,9 +23,9 @@ final class Telemetry {
 
   private final OpenTelemetrySdk sdk;
   private final Meter meter;
-  private final MetricReader prometheus;
+  private final @Nullable MetricReader prometheus;
 
-  private Telemetry(OpenTelemetrySdk sdk, MetricReader prometheus) {
+  private Telemetry(OpenTelemetrySdk sdk, @Nullable MetricReader prometheus) {
     this.sdk = sdk;
     this.prometheus = prometheus;
     this.meter =

@@ -2,6 +2,7 @@ package io.opspulse.agent.core;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One instrumentation, in one place, as OpenTelemetry's {@code TypeInstrumentation}s are: which
@@ -30,7 +31,7 @@ interface TypeInstrumentation {
    * being made (a pool, a restart loader), the {@link EarlyHook} that does the same in a target
    * class that loads before ByteBuddy is ready ({@link EarlyHooks}), or null.
    */
-  record MethodAdvice(MethodSpec methods, String adviceClass, EarlyHook earlyHook) {
+  record MethodAdvice(MethodSpec methods, String adviceClass, @Nullable EarlyHook earlyHook) {
     private static final String ADVICE_PACKAGE = "io.opspulse.agent.advice.";
 
     /** {@code advice} is the simple name of a class in {@code io.opspulse.agent.advice}. */

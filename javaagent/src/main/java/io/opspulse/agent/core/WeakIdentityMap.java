@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Values attached to application objects (statements, pools) without keeping those objects alive,
@@ -20,7 +21,7 @@ final class WeakIdentityMap<K, V> {
   private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<>();
   private final ReferenceQueue<K> cleared = new ReferenceQueue<>();
 
-  V get(K key) {
+  @Nullable V get(K key) {
     return key == null ? null : map.get(new Lookup(key));
   }
 
@@ -40,7 +41,7 @@ final class WeakIdentityMap<K, V> {
     return raced == null ? value : raced;
   }
 
-  V remove(K key) {
+  @Nullable V remove(K key) {
     expunge();
     return key == null ? null : map.remove(new Lookup(key));
   }

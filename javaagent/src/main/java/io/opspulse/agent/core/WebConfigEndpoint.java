@@ -13,6 +13,8 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's Prometheus endpoint when {@code web.config.file} is set: the exporter's web-config
@@ -69,8 +71,10 @@ final class WebConfigEndpoint implements MetricReader {
    * and idle connections close after the JDK's 30 s {@code idleInterval}. A stalled client holds
    * one of the bounded workers at most that long.
    */
-  static MetricReader start(AgentConfig config, AgentErrors errors) {
-    Path file = config.webConfigFile();
+  static @Nullable MetricReader start(AgentConfig config, AgentErrors errors) {
+    Path file =
+        Objects.requireNonNull(
+            config.webConfigFile(), "started only when web.config.file is set (Telemetry checks)");
     WebConfig web;
     try {
       // Reads and checks everything (certificate, key, CA, users) now, so a bad file fails here.
@@ -124,7 +128,7 @@ final class WebConfigEndpoint implements MetricReader {
     }
   }
 
-  private static MetricReader refuse(AgentErrors errors, Exception e, String why) {
+  private static @Nullable MetricReader refuse(AgentErrors errors, Exception e, String why) {
     errors.record(COMPONENT, e);
     AgentLog.info(
         "no Prometheus endpoint: "

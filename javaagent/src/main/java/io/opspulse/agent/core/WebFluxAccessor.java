@@ -1,6 +1,7 @@
 package io.opspulse.agent.core;
 
 import java.lang.invoke.MethodHandle;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a Spring WebFlux {@code ServerWebExchange} once its handling ended: the best-matching
@@ -11,7 +12,7 @@ final class WebFluxAccessor {
   private static final ClassValue<WebFluxAccessor> BY_EXCHANGE_CLASS =
       new ClassValue<>() {
         @Override
-        protected WebFluxAccessor computeValue(Class<?> type) {
+        protected @Nullable WebFluxAccessor computeValue(Class<?> type) {
           try {
             Class<?> exchange =
                 ApiTypes.find(type, "org.springframework.web.server.ServerWebExchange");
@@ -44,7 +45,7 @@ final class WebFluxAccessor {
     value = ApiTypes.getter(statusType, "value", int.class);
   }
 
-  static WebFluxAccessor of(Object exchange) {
+  static @Nullable WebFluxAccessor of(Object exchange) {
     return exchange == null ? null : BY_EXCHANGE_CLASS.get(exchange.getClass());
   }
 
@@ -58,12 +59,12 @@ final class WebFluxAccessor {
    * The exception the application's error handlers answered (Spring 6.1+ keeps it on the exchange
    * as {@code ExceptionHandlingWebHandler.HANDLED_WEB_EXCEPTION}), or null.
    */
-  Throwable handledError(Object exchange) throws Throwable {
+  @Nullable Throwable handledError(Object exchange) throws Throwable {
     return attribute.invokeExact(exchange, HANDLED_ERROR) instanceof Throwable t ? t : null;
   }
 
   /** The route Spring matched (a PathPattern), or null. */
-  String route(Object exchange, int status) throws Throwable {
+  @Nullable String route(Object exchange, int status) throws Throwable {
     return HttpRoutes.webFlux(
         attribute.invokeExact(exchange, HttpRoutes.SPRING_WEBFLUX_PATTERN), status);
   }
