@@ -204,8 +204,12 @@ public final class Hooks {
     }
   }
 
+  /**
+   * {@code connection} is the instrumented {@code HttpURLConnection} (Object: the woven call's
+   * type).
+   */
   public static void urlConnectionExit(
-      long start, java.net.HttpURLConnection connection, int status, @Nullable Throwable error) {
+      long start, Object connection, int status, @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
@@ -218,7 +222,8 @@ public final class Hooks {
       if (start < 0) {
         return;
       }
-      r.urlConnectionExchange(System.nanoTime() - start, connection, status, error);
+      r.urlConnectionExchange(
+          System.nanoTime() - start, (java.net.HttpURLConnection) connection, status, error);
     } catch (Throwable t) {
       failed("http-client", t);
     }
@@ -261,11 +266,12 @@ public final class Hooks {
 
   // --- JDBC ---
 
-  public static void statementPrepared(Object statement, @Nullable String sql) {
+  /** {@code sql}: the first argument of {@code prepareStatement}, a String. */
+  public static void statementPrepared(Object statement, @Nullable Object sql) {
     Recorder r = recorder;
     if (r != null && statement != null) {
       try {
-        r.statementPrepared(statement, sql);
+        r.statementPrepared(statement, sql instanceof String s ? s : null);
       } catch (Throwable t) {
         failed("jdbc", t);
       }
@@ -288,13 +294,25 @@ public final class Hooks {
     }
   }
 
+  /**
+   * Ends {@link #dbEnter}: the SQL is the execute method's String argument ({@code firstArgument}),
+   * "BATCH" for {@code executeBatch} and friends, else what was prepared.
+   */
   public static void dbExit(
-      long start, Object statement, @Nullable String sql, @Nullable Throwable error) {
+      long start,
+      Object statement,
+      @Nullable Object firstArgument,
+      String method,
+      @Nullable Throwable error) {
     Recorder r = recorder;
     if (r == null) {
       return;
     }
     try {
+      String sql =
+          start < 0
+              ? null
+              : firstArgument instanceof String s ? s : method.endsWith("Batch") ? "BATCH" : null;
       Frame f = FRAME.get();
       if (f.dbDepth > 0) {
         f.dbDepth--;

@@ -1,24 +1,21 @@
 package io.opspulse.agent.core;
 
 import java.io.IOException;
-import java.lang.instrument.ClassFileTransformer;
-import java.util.concurrent.CompletableFuture;
+import java.lang.instrument.UnmodifiableClassException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Wires the agent together; every step is contained, so one failing part leaves the others running.
  *
  * <p>Start-up cost is what the application waits for in premain, so premain only puts the bridge on
- * the bootstrap loader with the recorder behind it, registers {@link ClassGate} (JDK code and ASM,
- * no ByteBuddy) and a shutdown hook, and returns; one thread then builds ByteBuddy's transformer,
- * retransforms the candidates that loaded meanwhile, writes the start history and starts the
- * OpenTelemetry SDK, the Prometheus endpoint and the runtime metrics. One agent thread competing
- * with the application's own start for the CPU instead of two gets ByteBuddy ready sooner.
- *
- * <p>No application thread waits for the agent: a target class that loads before ByteBuddy is ready
- * loads at once, with only the {@link EarlyHooks} that register thread pools, connection pools and
- * restart class loaders made meanwhile, and gets its full advice by retransformation. Only HTTP and
- * JDBC timings of that first fraction of a second (before the application serves) are dropped.
+ * the bootstrap loader with the recorder behind it, registers {@link ClassGate} (JDK code and ASM),
+ * retransforms the few targets the JVM loaded before the agent, adds a shutdown hook and returns;
+ * one thread then writes the start history and starts the OpenTelemetry SDK, the Prometheus
+ * endpoint and the runtime metrics. Classes are woven as they load, from the first one on: what the
+ * woven calls record before the SDK is up is kept by the recorder and exported once it is.
  */
 final class AgentRuntime {
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
@@ -36,24 +33,19 @@ final class AgentRuntime {
       return;
     }
     // Named only now that the bridge is defined: AgentWiring names the bootstrap types, and loading
-    // it
-    // before would load a second copy of them through the application loader.
+    // it before would load a second copy of them through the application loader.
     AgentWiring wiring = AgentWiring.prepare(config, inst, errors);
-    CompletableFuture<ClassFileTransformer> byteBuddy = new CompletableFuture<>();
-    ClassGate gate = null;
-    Class<?>[] loadedBefore = new Class<?>[0];
     try {
       if (wiring != null && ClassGate.needed(config)) {
-        gate = new ClassGate(config, byteBuddy, errors);
+        ClassGate gate = new ClassGate(config, errors);
         inst.addTransformer(gate, true);
-        loadedBefore = Instrumenter.alreadyLoaded(inst, ClassGate.exactNames(config));
+        retransform(inst, gate.exactNames(), errors);
       }
     } catch (RuntimeException | LinkageError e) {
       errors.record("instrumentation", e);
     }
     // Should the JVM end before the start thread wrote the start history (a service crashing at
-    // once),
-    // the shutdown hook writes it; whichever comes first writes it, once.
+    // once), the shutdown hook writes it; whichever comes first writes it, once.
     try {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(start::record, "opspulse-agent-start-history"));
@@ -63,18 +55,44 @@ final class AgentRuntime {
     if (wiring == null) {
       return;
     }
-    ClassGate registered = gate;
-    Class<?>[] retransform = loadedBefore;
-    // The start history (a file lock, file I/O) is written once ByteBuddy is ready, off the
-    // class-loading path.
-    Thread thread =
-        new Thread(
-            () -> wiring.start(inst, start::record, registered, byteBuddy, retransform, began),
-            "opspulse-agent-start");
+    // The start history (a file lock, file I/O) is written on this thread, off the class-loading
+    // path.
+    Thread thread = new Thread(() -> wiring.start(start::record, began), "opspulse-agent-start");
     thread.setDaemon(true);
     thread.start();
     if (DEBUG) {
       AgentLog.info("premain done in " + (System.nanoTime() - began) / 1_000_000 + " ms");
+    }
+  }
+
+  /**
+   * Retransforms the targets by name that the JVM loaded before the agent (the JDK's thread pools):
+   * those matched by name alone, instead of matching the few thousand loaded classes one by one.
+   * One class the JVM refuses fails the whole batch, so then the others go one by one.
+   */
+  private static void retransform(
+      java.lang.instrument.Instrumentation inst, Set<String> internalNames, AgentErrors errors) {
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (internalNames.contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+        found.add(c);
+      }
+    }
+    if (found.isEmpty()) {
+      return;
+    }
+    try {
+      inst.retransformClasses(found.toArray(new Class<?>[0]));
+    } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+      for (Class<?> c : found) {
+        try {
+          inst.retransformClasses(c);
+        } catch (UnmodifiableClassException | RuntimeException | LinkageError each) {
+          errors.record(
+              "instrumentation",
+              new IllegalStateException("cannot retransform ".concat(c.getName()), each));
+        }
+      }
     }
   }
 

@@ -1,7 +1,9 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.CommonAdvice.connectionWait;
+import static io.opspulse.agent.core.CommonAdvice.poolClosed;
+import static io.opspulse.agent.core.CommonAdvice.poolOpened;
 import static io.opspulse.agent.core.MethodSpec.named;
-import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
@@ -21,8 +23,8 @@ final class AgroalInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("init").arguments(0), "ConnectionPoolOpenedAdvice").early(EarlyHook.POOL_OPENED),
-        on(named("close").arguments(0), "ConnectionPoolClosedAdvice"),
-        on(named("getConnection").arguments(0), "ConnectionWaitAdvice"));
+        poolOpened(named("init").arguments(0)),
+        poolClosed(named("close").arguments(0)),
+        connectionWait(named("getConnection").arguments(0)));
   }
 }

@@ -1,5 +1,7 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -26,11 +28,12 @@ final class ApacheHttpAsyncClient5Instrumentation implements TypeInstrumentation
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            named("executeImmediate")
+        on(named("executeImmediate")
                 .arguments(5)
                 .argument(0, "org.apache.hc.core5.http.HttpRequest")
-                .argument(4, "org.apache.hc.client5.http.async.AsyncExecCallback"),
-            "ApacheHttpAsyncClient5Advice"));
+                .argument(4, "org.apache.hc.client5.http.async.AsyncExecCallback"))
+            .enter(
+                call("apacheAsyncClient5Enter", argument(0), argument(2), argument(4))
+                    .replacingArgument(4)));
   }
 }

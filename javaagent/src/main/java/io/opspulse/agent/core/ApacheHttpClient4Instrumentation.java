@@ -1,5 +1,10 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.ENTER;
+import static io.opspulse.agent.core.HookArg.RETURNED;
+import static io.opspulse.agent.core.HookArg.THROWN;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -23,8 +28,9 @@ final class ApacheHttpClient4Instrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            named("doExecute").arguments(3).argument(1, "org.apache.http.HttpRequest"),
-            "ApacheHttpClient4Advice"));
+        on(named("doExecute").arguments(3).argument(1, "org.apache.http.HttpRequest"))
+            .enter(call("clientEnter").returningEnterValue())
+            .exitOrThrow(
+                call("apacheClient4Exit", ENTER, argument(0), argument(1), RETURNED, THROWN)));
   }
 }

@@ -1,5 +1,10 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.ENTER;
+import static io.opspulse.agent.core.HookArg.RETURNED;
+import static io.opspulse.agent.core.HookArg.THROWN;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -23,10 +28,11 @@ final class ApacheHttpClient5Instrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            named("doExecute")
+        on(named("doExecute")
                 .arguments(3)
-                .argument(1, "org.apache.hc.core5.http.ClassicHttpRequest"),
-            "ApacheHttpClient5Advice"));
+                .argument(1, "org.apache.hc.core5.http.ClassicHttpRequest"))
+            .enter(call("clientEnter").returningEnterValue())
+            .exitOrThrow(
+                call("apacheClient5Exit", ENTER, argument(0), argument(1), RETURNED, THROWN)));
   }
 }

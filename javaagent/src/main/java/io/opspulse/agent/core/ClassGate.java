@@ -1,80 +1,61 @@
 package io.opspulse.agent.core;
 
+import io.opspulse.agent.core.TypeInstrumentation.MethodAdvice;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's only class file transformer on the JVM: decides with the JDK alone, from the class's
- * name and header, whether a class can be one that the advice targets, and passes only those to
- * ByteBuddy.
+ * name and header, whether a class is one that an instrumentation targets, and has {@link
+ * HookWeaver} weave that instrumentation's calls into it there and then.
  *
- * <p>Why: ByteBuddy's own matching, installed directly, costs the application every class it loads
- * (a type description, a supertype walk through its type pool) and makes premain load ByteBuddy's
- * thousand classes before {@code main} runs. Here premain registers this gate and returns;
- * ByteBuddy is built on a background thread and only ever sees the handful of candidate classes.
- * The gate is a superset filter: ByteBuddy's matchers still make the final, exact decision.
- *
- * <p>No thread ever waits here for ByteBuddy: a candidate that loads before it is ready goes
- * through at once, with only the {@link EarlyHooks} (an instance made meanwhile is still
- * registered), and is remembered; the start thread takes the remembered ones ({@link #takeEarly})
- * and retransforms them with ByteBuddy once it is ready. Each early class is either taken by the
- * start thread or, when ByteBuddy became ready while it was being loaded, transformed here: never
- * both, never neither.
+ * <p>Why so: a class is either a target by its exact name, or one whose supertypes (read from class
+ * files by {@link SupertypeIndex}, never loaded) reach an instrumentation's API types and which
+ * declares a method that instrumentation advises. Every other class costs a set lookup, and for
+ * classes outside the JDK a header parse; no class waits for anything but its own weaving.
  */
 final class ClassGate implements ClassFileTransformer {
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
 
-  private final Set<String> exactNames;
+  /** The advice of the instrumentations that target a class by name, by internal name. */
+  private final Map<String, List<MethodAdvice>> byName;
+
+  /** The instrumentations that target implementations of API types. */
+  private final List<TypeInstrumentation> hierarchies;
 
   /**
-   * Of the enabled instrumentations that target implementations of API types: the methods each
-   * advises (read once here, not per loading class) and its roots, as a mask of {@link
-   * #supertypes}' roots.
+   * Per hierarchy instrumentation: the methods it advises (read once here, not per loading class)
+   * and its roots, as a mask of {@link #supertypes}' roots.
    */
   private final MethodSpec[][] advised;
 
   private final int[] rootMasks;
   private final SupertypeIndex supertypes;
-  private final CompletableFuture<ClassFileTransformer> byteBuddy;
-  private final EarlyHooks earlyHooks;
   private final AgentErrors errors;
-  private final Set<EarlyClass> early = ConcurrentHashMap.newKeySet();
 
-  /**
-   * A candidate class that loaded before ByteBuddy was ready: its defining loader (null: bootstrap)
-   * and name.
-   */
-  record EarlyClass(ClassLoader loader, String internalName) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof EarlyClass e && e.loader == loader && e.internalName.equals(internalName);
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(loader) * 31 + internalName.hashCode();
-    }
-  }
-
-  ClassGate(
-      AgentConfig config, CompletableFuture<ClassFileTransformer> byteBuddy, AgentErrors errors) {
-    this.byteBuddy = byteBuddy;
-    this.earlyHooks = EarlyHooks.of(config);
+  ClassGate(AgentConfig config, AgentErrors errors) {
     this.errors = errors;
-    this.exactNames = exactNames(config);
-    List<TypeInstrumentation> hierarchies = new ArrayList<>();
+    Map<String, List<MethodAdvice>> names = new HashMap<>();
+    List<TypeInstrumentation> byHierarchy = new ArrayList<>();
     List<String> roots = new ArrayList<>();
     for (TypeInstrumentation i : Instrumentations.enabled(config)) {
-      if (!i.target().byName()) {
-        hierarchies.add(i);
+      if (i.target().byName()) {
+        for (String name : i.target().names()) {
+          List<MethodAdvice> advice = names.get(internal(name));
+          if (advice == null) {
+            advice = new ArrayList<>();
+            names.put(internal(name), advice);
+          }
+          advice.addAll(i.advice());
+        }
+      } else {
+        byHierarchy.add(i);
         for (String root : i.target().roots()) {
           if (!roots.contains(internal(root))) {
             roots.add(internal(root));
@@ -82,10 +63,12 @@ final class ClassGate implements ClassFileTransformer {
         }
       }
     }
+    this.byName = Map.copyOf(names);
+    this.hierarchies = List.copyOf(byHierarchy);
     this.advised = new MethodSpec[hierarchies.size()][];
     this.rootMasks = new int[hierarchies.size()];
     for (int h = 0; h < rootMasks.length; h++) {
-      List<TypeInstrumentation.MethodAdvice> advice = hierarchies.get(h).advice();
+      List<MethodAdvice> advice = hierarchies.get(h).advice();
       advised[h] = new MethodSpec[advice.size()];
       for (int a = 0; a < advised[h].length; a++) {
         advised[h][a] = advice.get(a).methods();
@@ -106,17 +89,11 @@ final class ClassGate implements ClassFileTransformer {
   }
 
   /** The internal names matched by name alone, for the enabled instrumentations. */
-  static Set<String> exactNames(AgentConfig config) {
-    Set<String> names = new HashSet<>();
-    for (TypeInstrumentation i : Instrumentations.enabled(config)) {
-      for (String name : i.target().names()) {
-        names.add(internal(name));
-      }
-    }
-    return Set.copyOf(names);
+  Set<String> exactNames() {
+    return byName.keySet();
   }
 
-  private static @Nullable String internal(String binaryName) {
+  private static String internal(String binaryName) {
     return binaryName.replace('.', '/');
   }
 
@@ -128,44 +105,26 @@ final class ClassGate implements ClassFileTransformer {
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer) {
     try {
-      if (className == null || !isCandidate(loader, className, classfileBuffer)) {
+      if (className == null) {
         return null;
       }
-      ClassFileTransformer delegate = readyByteBuddy();
-      if (delegate == null && !byteBuddy.isCompletedExceptionally()) {
-        EarlyClass candidate = new EarlyClass(loader, className);
-        early.add(candidate);
-        delegate = readyByteBuddy();
-        // ByteBuddy became ready meanwhile: whoever removes the entry first transforms the class.
-        if (delegate == null || !early.remove(candidate)) {
-          if (DEBUG) {
-            AgentLog.info(
-                className
-                    + ": loaded before ByteBuddy was ready, on "
-                    + Thread.currentThread().getName()
-                    + "; retransformed once it is");
-          }
-          return earlyHooks.weave(className, classfileBuffer);
-        }
-      }
-      if (delegate == null) { // ByteBuddy could not be built: the early hooks at least
-        return earlyHooks.weave(className, classfileBuffer);
+      List<MethodAdvice> advice = adviceFor(loader, className, classfileBuffer);
+      if (advice.isEmpty()) {
+        return null;
       }
       long t0 = DEBUG ? System.nanoTime() : 0;
-      byte[] transformed =
-          delegate.transform(
-              loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+      byte[] woven = HookWeaver.weave(className, classfileBuffer, advice);
       if (DEBUG) {
         AgentLog.info(
             className
                 + ": "
-                + (transformed == null ? "not changed" : "transformed")
+                + (woven == null ? "not changed" : "woven")
                 + " in "
-                + (System.nanoTime() - t0) / 1_000_000
-                + " ms on "
+                + (System.nanoTime() - t0) / 1_000
+                + " µs on "
                 + Thread.currentThread().getName());
       }
-      return transformed;
+      return woven;
     } catch (Throwable e) { // a transformer must never throw into class loading
       errors.record(
           "instrumentation", new IllegalStateException("cannot instrument " + className, e));
@@ -173,54 +132,42 @@ final class ClassGate implements ClassFileTransformer {
     }
   }
 
-  /** ByteBuddy's transformer once it is ready, else null (also when it failed to build). */
-  private @Nullable ClassFileTransformer readyByteBuddy() {
-    try {
-      return byteBuddy.getNow(null);
-    } catch (CompletionException | java.util.concurrent.CancellationException e) {
-      return null;
-    }
-  }
-
   /**
-   * The candidates that loaded before ByteBuddy was ready, for the start thread to retransform;
-   * call once ByteBuddy is ready. Each is returned once (taken ones are this caller's to
-   * retransform).
+   * The advice for this class, in {@link Instrumentations}' order (the first outermost); empty for
+   * the classes no instrumentation targets.
    */
-  List<EarlyClass> takeEarly() {
-    List<EarlyClass> taken = new ArrayList<>();
-    for (EarlyClass c : early) {
-      if (early.remove(c)) {
-        taken.add(c);
-      }
-    }
-    return taken;
-  }
-
-  /** Forgets the early candidates (ByteBuddy failed: nothing will retransform them). */
-  void dropEarly() {
-    early.clear();
-  }
-
-  /** Whether ByteBuddy should look at this class at all. */
-  boolean isCandidate(ClassLoader loader, String className, byte[] bytes) {
-    if (exactNames.contains(className)) {
-      return true;
+  List<MethodAdvice> adviceFor(@Nullable ClassLoader loader, String className, byte[] bytes) {
+    List<MethodAdvice> named = byName.get(className);
+    if (named != null) {
+      return named;
     }
     if (loader == null || rootMasks.length == 0 || ours(className) || jdk(className)) {
-      return false;
+      return List.of();
     }
     ClassHeader header = ClassHeader.parse(bytes, true);
     if (header == null || header.isInterface()) {
-      return false;
+      return List.of();
     }
     int wanted = wantedRoots(header);
-    return wanted != 0 && (supertypes.rootsOf(header, loader) & wanted) != 0;
+    if (wanted == 0) {
+      return List.of();
+    }
+    int reached = supertypes.rootsOf(header, loader) & wanted;
+    if (reached == 0) {
+      return List.of();
+    }
+    List<MethodAdvice> advice = new ArrayList<>();
+    for (int h = 0; h < rootMasks.length; h++) {
+      if ((rootMasks[h] & reached) != 0 && declaresAdvised(header, advised[h])) {
+        advice.addAll(hierarchies.get(h).advice());
+      }
+    }
+    return advice;
   }
 
   /**
    * The roots that would make this class a target, judged by the methods it declares: advice goes
-   * on declared methods only, so a class without one is never a candidate, whatever it extends.
+   * on declared methods only, so a class without one is never a target, whatever it extends.
    */
   private int wantedRoots(ClassHeader header) {
     int wanted = 0;
@@ -247,10 +194,7 @@ final class ClassGate implements ClassFileTransformer {
     return className.startsWith("io/opspulse/agent/");
   }
 
-  /**
-   * JDK classes other than the exact targets are never ours to change (as in Instrumenter's ignore
-   * list).
-   */
+  /** JDK classes other than the exact targets are never ours to change. */
   private static boolean jdk(String className) {
     return className.startsWith("java/")
         || className.startsWith("jdk/")

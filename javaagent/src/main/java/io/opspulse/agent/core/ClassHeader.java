@@ -9,11 +9,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the agent needs to know of a class file before deciding whether to hand it to ByteBuddy: its
- * access flags, its super class and interfaces, and the methods it declares. Read straight from the
- * bytes with nothing but the JDK, because it runs for every class the application loads; a class
- * file it cannot read is simply not a candidate ({@link #parse} returns null), the JVM will judge
- * it.
+ * What the agent needs to know of a class file before deciding whether to weave it: its access
+ * flags, its super class and interfaces, and the methods it declares. Read straight from the bytes
+ * with nothing but the JDK, because it runs for every class the application loads; a class file it
+ * cannot read is simply not a candidate ({@link #parse} returns null), the JVM will judge it.
  *
  * @param access the class's access flags
  * @param name internal name ({@code a/b/C})

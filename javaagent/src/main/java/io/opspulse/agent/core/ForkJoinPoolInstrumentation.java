@@ -1,8 +1,9 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.CommonAdvice.executorCreated;
+import static io.opspulse.agent.core.CommonAdvice.executorWorkerStarted;
 import static io.opspulse.agent.core.MethodSpec.constructor;
 import static io.opspulse.agent.core.MethodSpec.named;
-import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
@@ -24,7 +25,6 @@ final class ForkJoinPoolInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor(), "ExecutorConstructorAdvice").early(EarlyHook.EXECUTOR_CREATED),
-        on(named("runWorker").arguments(1), "ExecutorWorkerAdvice"));
+        executorCreated(constructor()), executorWorkerStarted(named("runWorker").arguments(1)));
   }
 }

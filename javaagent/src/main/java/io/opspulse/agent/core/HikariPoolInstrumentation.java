@@ -1,5 +1,10 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.CommonAdvice.connectionWait;
+import static io.opspulse.agent.core.CommonAdvice.poolClosed;
+import static io.opspulse.agent.core.HookArg.THIS;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.constructor;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
@@ -25,8 +30,8 @@ final class HikariPoolInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(1), "HikariPoolAdvice").early(EarlyHook.HIKARI_POOL_CREATED),
-        on(named("getConnection").arguments(1).argument(0, "long"), "ConnectionWaitAdvice"),
-        on(named("shutdown").arguments(0), "ConnectionPoolClosedAdvice"));
+        on(constructor().arguments(1)).exit(call("connectionPoolCreated", THIS, argument(0))),
+        connectionWait(named("getConnection").arguments(1).argument(0, "long")),
+        poolClosed(named("shutdown").arguments(0)));
   }
 }

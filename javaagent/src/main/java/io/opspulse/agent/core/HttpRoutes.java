@@ -21,8 +21,8 @@ final class HttpRoutes {
   static final String SPRING_MVC_PATTERN =
       "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
-  /** Where the Jersey advice leaves the {@code @Path} templates it matched (its TEMPLATES). */
-  static final String JAX_RS_TEMPLATES = io.opspulse.agent.advice.JerseyAdvice.TEMPLATES;
+  /** Where the Jersey advice leaves the {@code @Path} templates it matched (outermost first). */
+  static final String JAX_RS_TEMPLATES = "io.opspulse.agent.jaxrs.templates";
 
   /** Spring WebFlux's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE} (a PathPattern). */
   static final String SPRING_WEBFLUX_PATTERN =

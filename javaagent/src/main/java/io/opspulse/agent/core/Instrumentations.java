@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Every instrumentation the agent has, in the order their advice nests: the one list {@link
- * ClassGate} and {@link Instrumenter} walk. A new library is one {@link TypeInstrumentation} added
- * here.
+ * ClassGate} walks (the first outermost where two advise one method). A new library is one {@link
+ * TypeInstrumentation} added here.
  */
 final class Instrumentations {
   private static final List<TypeInstrumentation> ALL =

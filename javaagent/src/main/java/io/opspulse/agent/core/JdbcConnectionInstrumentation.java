@@ -1,5 +1,8 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.RETURNED;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -24,11 +27,10 @@ final class JdbcConnectionInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            named("prepareStatement", "prepareCall")
+        on(named("prepareStatement", "prepareCall")
                 .argument(0, "java.lang.String")
                 .publicOnly()
-                .concrete(),
-            "PrepareStatementAdvice"));
+                .concrete())
+            .exit(call("statementPrepared", RETURNED, argument(0))));
   }
 }

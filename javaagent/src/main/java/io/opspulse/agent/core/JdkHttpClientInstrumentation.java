@@ -1,5 +1,10 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.ENTER;
+import static io.opspulse.agent.core.HookArg.RETURNED;
+import static io.opspulse.agent.core.HookArg.THROWN;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -24,7 +29,11 @@ final class JdkHttpClientInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("send").arguments(2), "HttpClientSendAdvice"),
-        on(named("sendAsync").arguments(2, 3), "HttpClientSendAsyncAdvice"));
+        on(named("send").arguments(2))
+            .enter(call("clientEnter").returningEnterValue())
+            .exitOrThrow(call("httpClientExit", ENTER, argument(0), RETURNED, THROWN)),
+        on(named("sendAsync").arguments(2, 3))
+            .enter(call("clientEnter").returningEnterValue())
+            .exitOrThrow(call("httpClientAsync", ENTER, argument(0), RETURNED, THROWN)));
   }
 }

@@ -1,5 +1,9 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.ENTER;
+import static io.opspulse.agent.core.HookArg.THROWN;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -23,6 +27,9 @@ final class JdkHttpServerInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(on(named("doFilter").arguments(1), "HttpHandlerAdvice"));
+    return List.of(
+        on(named("doFilter").arguments(1))
+            .enter(call("serverEnter").returningEnterValue())
+            .exitOrThrow(call("httpHandlerExit", ENTER, argument(0), THROWN)));
   }
 }

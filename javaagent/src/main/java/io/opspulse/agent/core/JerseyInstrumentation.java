@@ -1,5 +1,7 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -23,10 +25,7 @@ final class JerseyInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            named("handle")
-                .arguments(1)
-                .argument(0, "org.glassfish.jersey.server.ContainerRequest"),
-            "JerseyAdvice"));
+        on(named("handle").arguments(1).argument(0, "org.glassfish.jersey.server.ContainerRequest"))
+            .exit(call("jerseyMatched", argument(0))));
   }
 }

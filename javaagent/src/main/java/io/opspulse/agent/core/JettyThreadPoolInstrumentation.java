@@ -1,7 +1,7 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.CommonAdvice.executorCreated;
 import static io.opspulse.agent.core.MethodSpec.constructor;
-import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
@@ -23,7 +23,6 @@ final class JettyThreadPoolInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(
-        on(constructor(), "ExecutorConstructorAdvice").early(EarlyHook.EXECUTOR_CREATED));
+    return List.of(executorCreated(constructor()));
   }
 }

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Which declared methods of a target class get an advice, said once in JDK terms: {@link ClassGate}
- * asks it of a class file's header while the class is being defined, and {@link Instrumenter} turns
- * the same spec into ByteBuddy's matcher, so the gate and ByteBuddy cannot disagree on a method.
+ * asks it of a class file's header while the class is being defined, and {@link HookWeaver} applies
+ * the same spec to the methods it weaves, so the gate and the weaver cannot disagree on a method.
  * Immutable; each refinement returns a new spec.
  */
 final class MethodSpec {
@@ -38,7 +38,7 @@ final class MethodSpec {
     this.concreteOnly = concreteOnly;
   }
 
-  /** Methods named one of {@code names} (ByteBuddy's {@code named}, {@code namedOneOf}). */
+  /** Methods named one of {@code names}. */
   static MethodSpec named(String... names) {
     return new MethodSpec(Set.of(names), null, Set.of(), Map.of(), false, false);
   }
@@ -185,6 +185,23 @@ final class MethodSpec {
       case 'D' -> "double";
       default -> null;
     };
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MethodSpec m
+        && names.equals(m.names)
+        && java.util.Objects.equals(namePrefix, m.namePrefix)
+        && argumentCounts.equals(m.argumentCounts)
+        && argumentTypes.equals(m.argumentTypes)
+        && publicOnly == m.publicOnly
+        && concreteOnly == m.concreteOnly;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        names, namePrefix, argumentCounts, argumentTypes, publicOnly, concreteOnly);
   }
 
   @Override

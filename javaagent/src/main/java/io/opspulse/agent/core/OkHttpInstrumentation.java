@@ -1,5 +1,10 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.ENTER;
+import static io.opspulse.agent.core.HookArg.RETURNED;
+import static io.opspulse.agent.core.HookArg.THROWN;
+import static io.opspulse.agent.core.HookArg.field;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
@@ -23,8 +28,14 @@ final class OkHttpInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            MethodSpec.nameStartsWith("getResponseWithInterceptorChain").arguments(0),
-            "OkHttpAdvice"));
+        on(MethodSpec.nameStartsWith("getResponseWithInterceptorChain").arguments(0))
+            .enter(call("clientEnter").returningEnterValue())
+            .exitOrThrow(
+                call(
+                    "okHttpExit",
+                    ENTER,
+                    field("originalRequest", "Lokhttp3/Request;"),
+                    RETURNED,
+                    THROWN)));
   }
 }

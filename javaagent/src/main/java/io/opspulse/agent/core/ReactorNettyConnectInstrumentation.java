@@ -1,5 +1,7 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -20,6 +22,7 @@ final class ReactorNettyConnectInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(on(named("requestWithBody").arguments(1), "ReactorNettyRequestAdvice"));
+    return List.of(
+        on(named("requestWithBody").arguments(1)).enter(call("asyncClientStarted", argument(0))));
   }
 }

@@ -1,5 +1,8 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.THIS;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -21,7 +24,8 @@ final class ReactorNettyOperationsInstrumentation implements TypeInstrumentation
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(named("onInboundNext").arguments(2), "ReactorNettyResponseAdvice"),
-        on(named("onInboundClose").arguments(0), "ReactorNettyClosedAdvice"));
+        on(named("onInboundNext").arguments(2))
+            .enter(call("reactorNettyResponse", THIS, argument(1))),
+        on(named("onInboundClose").arguments(0)).enter(call("reactorNettyClosed", THIS)));
   }
 }

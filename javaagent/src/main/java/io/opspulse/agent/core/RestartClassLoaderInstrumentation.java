@@ -1,5 +1,7 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.THIS;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.constructor;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -21,7 +23,6 @@ final class RestartClassLoaderInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(
-        on(constructor(), "RestartClassLoaderAdvice").early(EarlyHook.RESTART_LOADER_CREATED));
+    return List.of(on(constructor()).exit(call("restartClassLoaderCreated", THIS)));
   }
 }

@@ -1,5 +1,9 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.ENTER;
+import static io.opspulse.agent.core.HookArg.THROWN;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -38,8 +42,19 @@ final class ServletInstrumentation implements TypeInstrumentation {
   public List<MethodAdvice> advice() {
     String request = namespace.concat(".servlet.ServletRequest");
     return List.of(
-        on(named("service").arguments(2).argument(0, request).concrete(), "ServletAdvice"),
-        on(named("doFilter").arguments(3).argument(0, request).concrete(), "ServletAdvice"));
+        timed(named("service").arguments(2).argument(0, request).concrete()),
+        timed(named("doFilter").arguments(3).argument(0, request).concrete()));
+  }
+
+  /**
+   * The outermost of them on a thread spans the whole request, filters included; request and
+   * response go to {@code Hooks} as they are, read once the application's handling returned and the
+   * framework has named the route.
+   */
+  private static MethodAdvice timed(MethodSpec methods) {
+    return on(methods)
+        .enter(call("serverEnter").returningEnterValue())
+        .exitOrThrow(call("servletExit", ENTER, argument(0), argument(1), THROWN));
   }
 
   @Override

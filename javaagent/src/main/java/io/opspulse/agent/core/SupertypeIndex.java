@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * is being defined. Answers are cached per class loader (weakly), so a framework's thousands of
  * classes resolve their shared ancestors once.
  *
- * <p>A super type that cannot be read counts as reaching no root, as ByteBuddy's fail-safe matching
- * treats it; the index only narrows which classes ByteBuddy has to look at.
+ * <p>A super type that cannot be read counts as reaching no root (a class whose ancestors cannot be
+ * found is not woven: better a class unmeasured than a guess).
  */
 final class SupertypeIndex {
   private static final int MAX_DEPTH = 64;

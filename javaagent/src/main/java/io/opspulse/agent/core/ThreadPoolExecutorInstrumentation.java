@@ -1,8 +1,10 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.CommonAdvice.executorCreated;
+import static io.opspulse.agent.core.CommonAdvice.executorRejected;
+import static io.opspulse.agent.core.CommonAdvice.executorWorkerStarted;
 import static io.opspulse.agent.core.MethodSpec.constructor;
 import static io.opspulse.agent.core.MethodSpec.named;
-import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
@@ -25,9 +27,8 @@ final class ThreadPoolExecutorInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(7), "ExecutorConstructorAdvice")
-            .early(EarlyHook.EXECUTOR_CREATED),
-        on(named("runWorker").arguments(1), "ExecutorWorkerAdvice"),
-        on(named("reject").arguments(1), "ExecutorRejectAdvice"));
+        executorCreated(constructor().arguments(7)),
+        executorWorkerStarted(named("runWorker").arguments(1)),
+        executorRejected(named("reject").arguments(1)));
   }
 }

@@ -1,8 +1,10 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.CommonAdvice.connectionWait;
+import static io.opspulse.agent.core.CommonAdvice.poolClosed;
+import static io.opspulse.agent.core.CommonAdvice.poolOpened;
 import static io.opspulse.agent.core.MethodSpec.constructor;
 import static io.opspulse.agent.core.MethodSpec.named;
-import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
 import io.opspulse.agent.core.AgentConfig.Instrumentation;
 import java.util.List;
@@ -22,8 +24,8 @@ final class TomcatJdbcPoolInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(constructor().arguments(1), "ConnectionPoolOpenedAdvice").early(EarlyHook.POOL_OPENED),
-        on(named("close").arguments(1), "ConnectionPoolClosedAdvice"),
-        on(named("borrowConnection").arguments(3).argument(0, "int"), "ConnectionWaitAdvice"));
+        poolOpened(constructor().arguments(1)),
+        poolClosed(named("close").arguments(1)),
+        connectionWait(named("borrowConnection").arguments(3).argument(0, "int")));
   }
 }

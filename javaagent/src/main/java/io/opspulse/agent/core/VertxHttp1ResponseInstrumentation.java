@@ -1,5 +1,8 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.THIS;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.constructor;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
@@ -26,15 +29,13 @@ final class VertxHttp1ResponseInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            constructor()
+        on(constructor()
                 .arguments(6)
                 .argument(2, "io.vertx.core.http.impl.Http1xServerConnection")
-                .argument(3, "io.netty.handler.codec.http.HttpRequest"),
-            "VertxResponseCreatedAdvice"),
-        on(
-            named("end").arguments(2).argument(0, "io.vertx.core.buffer.Buffer"),
-            "VertxResponseEndAdvice"),
-        on(named("sendFileInternal"), "VertxResponseEndAdvice"));
+                .argument(3, "io.netty.handler.codec.http.HttpRequest"))
+            .exit(call("vertxResponseCreated", THIS, argument(2), argument(3))),
+        on(named("end").arguments(2).argument(0, "io.vertx.core.buffer.Buffer"))
+            .exitOrThrow(call("vertxResponseEnd", THIS)),
+        on(named("sendFileInternal")).exitOrThrow(call("vertxResponseEnd", THIS)));
   }
 }

@@ -1,5 +1,7 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.THIS;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.constructor;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -25,8 +27,7 @@ final class VertxHttp2RequestInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            constructor().arguments(3).argument(0, "io.vertx.core.http.impl.Http2ServerStream"),
-            "VertxHttp2RequestAdvice"));
+        on(constructor().arguments(3).argument(0, "io.vertx.core.http.impl.Http2ServerStream"))
+            .exit(call("vertxHttp2Request", THIS)));
   }
 }

@@ -1,5 +1,7 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.THIS;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -24,6 +26,6 @@ final class VertxHttp2ResponseInstrumentation implements TypeInstrumentation {
 
   @Override
   public List<MethodAdvice> advice() {
-    return List.of(on(named("end", "sendFile"), "VertxResponseEndAdvice"));
+    return List.of(on(named("end", "sendFile")).exitOrThrow(call("vertxResponseEnd", THIS)));
   }
 }

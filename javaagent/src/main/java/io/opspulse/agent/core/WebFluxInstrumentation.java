@@ -1,5 +1,8 @@
 package io.opspulse.agent.core;
 
+import static io.opspulse.agent.core.HookArg.RETURNED;
+import static io.opspulse.agent.core.HookArg.argument;
+import static io.opspulse.agent.core.HookCall.call;
 import static io.opspulse.agent.core.MethodSpec.named;
 import static io.opspulse.agent.core.TypeInstrumentation.MethodAdvice.on;
 
@@ -24,10 +27,9 @@ final class WebFluxInstrumentation implements TypeInstrumentation {
   @Override
   public List<MethodAdvice> advice() {
     return List.of(
-        on(
-            named("handle")
+        on(named("handle")
                 .arguments(1)
-                .argument(0, "org.springframework.web.server.ServerWebExchange"),
-            "WebFluxAdvice"));
+                .argument(0, "org.springframework.web.server.ServerWebExchange"))
+            .exit(call("webFluxHandled", argument(0), RETURNED).replacingReturn()));
   }
 }

@@ -1,22 +1,14 @@
 package io.opspulse.agent.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.instrument.ClassFileTransformer;
-import java.security.ProtectionDomain;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/**
- * Which classes the gate hands to ByteBuddy: every possible target, and few others; and that a
- * target loading before ByteBuddy is ready never waits for it.
- */
+/** Which classes the gate weaves: every target, and no other. */
 class ClassGateTest {
   private static final ClassLoader LOADER = ClassGateTest.class.getClassLoader();
 
@@ -24,14 +16,14 @@ class ClassGateTest {
     AgentConfig config =
         new ConfigResolver("instrument=" + instrument, Map.of("java.io.tmpdir", "/tmp"), Map.of())
             .resolve();
-    return new ClassGate(config, new CompletableFuture<ClassFileTransformer>(), new AgentErrors());
+    return new ClassGate(config, new AgentErrors());
   }
 
   private static boolean candidate(ClassGate gate, String binaryName) throws IOException {
     String internal = binaryName.replace('.', '/');
     try (InputStream in = LOADER.getResourceAsStream(internal + ".class")) {
       assertThat(in).as(binaryName + " on the test class path").isNotNull();
-      return gate.isCandidate(LOADER, internal, in.readAllBytes());
+      return !gate.adviceFor(LOADER, internal, in.readAllBytes()).isEmpty();
     }
   }
 
@@ -40,64 +32,6 @@ class ClassGateTest {
       assertThat(in).as(internalName).isNotNull();
       return in.readAllBytes();
     }
-  }
-
-  @Test
-  void aTargetLoadingBeforeByteBuddyIsReadyPassesAtOnceAndIsHandedToTheStartThread()
-      throws Exception {
-    AgentConfig config =
-        new ConfigResolver("", Map.of("java.io.tmpdir", "/tmp"), Map.of()).resolve();
-    CompletableFuture<ClassFileTransformer> byteBuddy = new CompletableFuture<>();
-    ClassGate gate = new ClassGate(config, byteBuddy, new AgentErrors());
-    String pool = "org/eclipse/jetty/util/thread/QueuedThreadPool";
-    String servlet = "jakarta/servlet/http/HttpServlet";
-    byte[] poolBytes = bytes(pool);
-
-    // No ByteBuddy yet, and nothing ever completes it here: a waiting gate would block this thread.
-    byte[] early =
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(10), () -> gate.transform(LOADER, pool, null, null, poolBytes));
-    assertThat(early)
-        .as("the pool gets its constructor hooks at once")
-        .isNotNull()
-        .isNotEqualTo(poolBytes);
-    assertThat(gate.transform(LOADER, servlet, null, null, bytes(servlet)))
-        .as("no early hook for a servlet")
-        .isNull();
-    assertThat(gate.takeEarly())
-        .containsExactlyInAnyOrder(
-            new ClassGate.EarlyClass(LOADER, pool), new ClassGate.EarlyClass(LOADER, servlet));
-    assertThat(gate.takeEarly()).as("each is handed over once").isEmpty();
-
-    // Ready: candidates go to ByteBuddy on the loading thread, and none is left for
-    // retransformation.
-    byte[] fromByteBuddy = {(byte) 0xCA};
-    byteBuddy.complete(
-        new ClassFileTransformer() {
-          @Override
-          public byte[] transform(
-              ClassLoader loader,
-              String name,
-              Class<?> redefined,
-              ProtectionDomain domain,
-              byte[] b) {
-            return fromByteBuddy;
-          }
-        });
-    assertThat(gate.transform(LOADER, pool, null, null, poolBytes)).isSameAs(fromByteBuddy);
-    assertThat(gate.takeEarly()).isEmpty();
-  }
-
-  @Test
-  void withoutByteBuddyTheEarlyHooksStayAndNothingIsKeptForLater() throws Exception {
-    AgentConfig config =
-        new ConfigResolver("", Map.of("java.io.tmpdir", "/tmp"), Map.of()).resolve();
-    CompletableFuture<ClassFileTransformer> byteBuddy = new CompletableFuture<>();
-    byteBuddy.completeExceptionally(new IllegalStateException("ByteBuddy failed"));
-    ClassGate gate = new ClassGate(config, byteBuddy, new AgentErrors());
-    String pool = "org/eclipse/jetty/util/thread/QueuedThreadPool";
-    assertThat(gate.transform(LOADER, pool, null, null, bytes(pool))).isNotNull();
-    assertThat(gate.takeEarly()).isEmpty();
   }
 
   @Test
@@ -213,6 +147,6 @@ class ClassGateTest {
       flipped[i] = (byte) ~flipped[i];
     }
     ClassHeader.parse(flipped, true); // no exception escapes, whatever it makes of the bytes
-    assertThat(gate.isCandidate(LOADER, "x/Y", "not a class file".getBytes())).isFalse();
+    assertThat(gate.adviceFor(LOADER, "x/Y", "not a class file".getBytes())).isEmpty();
   }
 }
