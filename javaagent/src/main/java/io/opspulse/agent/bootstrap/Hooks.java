@@ -486,6 +486,119 @@ public final class Hooks {
     }
   }
 
+  // --- client libraries whose objects the agent reads itself (the woven code passes them as is)
+  // ---
+
+  /**
+   * Apache HttpClient 4's classic {@code doExecute(HttpHost, HttpRequest, HttpContext)} returned
+   * {@code response} or threw {@code thrown}; {@code start} from {@link #clientEnter()}.
+   */
+  public static void apacheClient4Exit(
+      long start,
+      @Nullable Object target,
+      @Nullable Object request,
+      @Nullable Object response,
+      @Nullable Throwable thrown) {
+    Recorder r = recorder;
+    if (r == null || start < 0) {
+      return;
+    }
+    try {
+      r.apacheClient4Exchange(System.nanoTime() - start, target, request, response, thrown);
+    } catch (Throwable t) {
+      failed("http-client", t);
+    }
+  }
+
+  /**
+   * Apache HttpClient 5's classic {@code doExecute(HttpHost, ClassicHttpRequest, HttpContext)}
+   * returned {@code response} or threw {@code thrown}; {@code start} from {@link #clientEnter()}.
+   */
+  public static void apacheClient5Exit(
+      long start,
+      @Nullable Object target,
+      @Nullable Object request,
+      @Nullable Object response,
+      @Nullable Throwable thrown) {
+    Recorder r = recorder;
+    if (r == null || start < 0) {
+      return;
+    }
+    try {
+      r.apacheClient5Exchange(System.nanoTime() - start, target, request, response, thrown);
+    } catch (Throwable t) {
+      failed("http-client", t);
+    }
+  }
+
+  /**
+   * Apache HttpClient 5's async {@code executeImmediate(request, entityProducer, scope, chain,
+   * callback)} begins an exchange: returns the callback the exec chain should be given instead, one
+   * that measures the exchange until it completes or fails; {@code callback} itself when the agent
+   * is not ready, something is missing, or reading fails.
+   */
+  public static @Nullable Object apacheAsyncClient5Enter(
+      @Nullable Object request, @Nullable Object scope, @Nullable Object callback) {
+    Recorder r = recorder;
+    if (r == null || request == null || scope == null || callback == null) {
+      return callback;
+    }
+    try {
+      return r.apacheAsyncClient5Callback(System.nanoTime(), request, scope, callback);
+    } catch (Throwable t) {
+      failed("http-client", t);
+      return callback;
+    }
+  }
+
+  /**
+   * OkHttp's {@code RealCall.getResponseWithInterceptorChain} returned {@code response} or threw;
+   * {@code request} is the call's {@code originalRequest}, {@code start} from {@link
+   * #clientEnter()}.
+   */
+  public static void okHttpExit(
+      long start, @Nullable Object request, @Nullable Object response, @Nullable Throwable thrown) {
+    Recorder r = recorder;
+    if (r == null || start < 0 || request == null) {
+      return;
+    }
+    try {
+      r.okHttpExchange(System.nanoTime() - start, request, response, thrown);
+    } catch (Throwable t) {
+      failed("http-client", t);
+    }
+  }
+
+  /**
+   * Reactor Netty's {@code HttpClientOperations.onInboundClose}: an exchange begun with {@link
+   * #asyncClientStarted} and not answered yet ends as a premature close.
+   */
+  public static void reactorNettyClosed(Object operations) {
+    Recorder r = recorder;
+    if (r != null && operations != null) {
+      try {
+        r.reactorNettyClosed(operations, System.nanoTime());
+      } catch (Throwable t) {
+        failed("http-client", t);
+      }
+    }
+  }
+
+  /**
+   * Reactor Netty's {@code HttpClientOperations.onInboundNext(ctx, message)}, for every inbound
+   * message: a response head ends the exchange begun with {@link #asyncClientStarted}.
+   */
+  public static void reactorNettyResponse(Object operations, @Nullable Object message) {
+    Recorder r = recorder;
+    if (r != null && operations != null && message != null) {
+      try {
+        r.reactorNettyResponse(operations, System.nanoTime(), message);
+      } catch (Throwable t) {
+        failed("http-client", t);
+      }
+    }
+  }
+
   /**
    * A connection pool started: {@code poolClass} is the instrumented class (Tomcat JDBC, DBCP2,
    * Agroal).

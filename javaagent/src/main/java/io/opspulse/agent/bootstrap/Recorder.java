@@ -131,6 +131,51 @@ public interface Recorder {
       @Nullable String errorType);
 
   /**
+   * Apache HttpClient 4's classic exchange: the {@code HttpHost} target (null: the request's URI
+   * names the server), the {@code HttpRequest}, the {@code HttpResponse} or null.
+   */
+  void apacheClient4Exchange(
+      long nanos,
+      @Nullable Object target,
+      @Nullable Object request,
+      @Nullable Object response,
+      @Nullable Throwable error);
+
+  /**
+   * Apache HttpClient 5's classic exchange: the {@code HttpHost} target (null: the request's scheme
+   * and authority name the server), the {@code ClassicHttpRequest}, the response or null.
+   */
+  void apacheClient5Exchange(
+      long nanos,
+      @Nullable Object target,
+      @Nullable Object request,
+      @Nullable Object response,
+      @Nullable Throwable error);
+
+  /**
+   * Apache HttpClient 5's async exchange began at {@code startNanos} with this {@code HttpRequest}
+   * and {@code AsyncExecChain.Scope}: what the exec chain should call instead of {@code callback}
+   * (see {@link #clientCallback}), {@code callback} itself where nothing is measured.
+   */
+  Object apacheAsyncClient5Callback(long startNanos, Object request, Object scope, Object callback);
+
+  /** An OkHttp call: its original {@code Request}, the {@code Response} or null. */
+  void okHttpExchange(
+      long nanos, Object request, @Nullable Object response, @Nullable Throwable error);
+
+  /**
+   * Reactor Netty's connection closed under {@code operations} (its {@code HttpClientOperations}):
+   * ends an exchange begun with {@link #asyncClientStarted} that had no response yet.
+   */
+  void reactorNettyClosed(Object operations, long endNanos);
+
+  /**
+   * Reactor Netty's {@code operations} received {@code message}: a Netty {@code HttpResponse} ends
+   * the exchange begun with {@link #asyncClientStarted}; any other message is ignored.
+   */
+  void reactorNettyResponse(Object operations, long endNanos, Object message);
+
+  /**
    * A pool started, named by its instrumented class (Tomcat JDBC, DBCP2, Agroal); read at each
    * collection until closed.
    */

@@ -344,6 +344,143 @@ final class AgentRecorder implements Recorder {
         errorType);
   }
 
+  // The client libraries' own objects, read through their API (accessors) where the woven code
+  // handed them over: each ends in the same recording as the values read in the library would.
+
+  @Override
+  public void apacheClient4Exchange(
+      long nanos,
+      @Nullable Object target,
+      @Nullable Object request,
+      @Nullable Object response,
+      @Nullable Throwable error) {
+    if (!measuring()) {
+      return;
+    }
+    ClientCall call;
+    try {
+      ApacheClient4Accessor accessor = ApacheClient4Accessor.of(target, request, response);
+      call = accessor == null ? null : accessor.read(target, request, response);
+    } catch (Throwable t) {
+      errors.record("http-client", t);
+      return;
+    }
+    client(nanos, call, error);
+  }
+
+  @Override
+  public void apacheClient5Exchange(
+      long nanos,
+      @Nullable Object target,
+      @Nullable Object request,
+      @Nullable Object response,
+      @Nullable Throwable error) {
+    if (!measuring()) {
+      return;
+    }
+    ClientCall call;
+    try {
+      ApacheClient5Accessor accessor = ApacheClient5Accessor.of(target, request, response);
+      call = accessor == null ? null : accessor.read(target, request, response);
+    } catch (Throwable t) {
+      errors.record("http-client", t);
+      return;
+    }
+    client(nanos, call, error);
+  }
+
+  @Override
+  public Object apacheAsyncClient5Callback(
+      long startNanos, Object request, Object scope, Object callback) {
+    if (AGENT_THREAD.get() != null) {
+      return callback;
+    }
+    ClientCall call;
+    Class<?> callbackType;
+    try {
+      call = ApacheClient5Accessor.asyncCall(request, scope);
+      callbackType = ApacheClient5Accessor.callbackType(callback);
+    } catch (Throwable t) {
+      errors.record("http-client", t);
+      return callback;
+    }
+    if (call == null || callbackType == null) {
+      return callback;
+    }
+    return clientCallback(
+        startNanos, callback, callbackType, call.method(), call.scheme(), call.host(), call.port());
+  }
+
+  @Override
+  public void okHttpExchange(
+      long nanos, Object request, @Nullable Object response, @Nullable Throwable error) {
+    if (!measuring()) {
+      return;
+    }
+    ClientCall call;
+    try {
+      OkHttpAccessor accessor = OkHttpAccessor.of(request);
+      call = accessor == null ? null : accessor.read(request, response);
+    } catch (Throwable t) {
+      errors.record("http-client", t);
+      return;
+    }
+    client(nanos, call, error);
+  }
+
+  @Override
+  public void reactorNettyClosed(Object operations, long endNanos) {
+    // Most closes come after the response ended the exchange: nothing to read then.
+    if (asyncExchanges.get(operations) != null) {
+      reactorNettyFinished(
+          operations, endNanos, 0, "reactor.netty.http.client.PrematureCloseException");
+    }
+  }
+
+  @Override
+  public void reactorNettyResponse(Object operations, long endNanos, Object message) {
+    int status;
+    try {
+      status = ReactorNettyAccessor.responseStatus(message);
+    } catch (Throwable t) {
+      errors.record("http-client", t);
+      return;
+    }
+    // Every inbound message passes here; only a response head of an exchange begun ends it.
+    if (status >= 0 && asyncExchanges.get(operations) != null) {
+      reactorNettyFinished(operations, endNanos, status, null);
+    }
+  }
+
+  private void reactorNettyFinished(
+      Object operations, long endNanos, int status, @Nullable String errorType) {
+    String method;
+    String url;
+    try {
+      ReactorNettyAccessor accessor = ReactorNettyAccessor.of(operations);
+      if (accessor == null) {
+        return;
+      }
+      method = accessor.method(operations);
+      url = accessor.url(operations);
+    } catch (Throwable t) {
+      errors.record("http-client", t);
+      return;
+    }
+    asyncClientFinished(operations, endNanos, method, url, status, errorType);
+  }
+
+  /** Whether a client exchange ending now is recorded: worth reading the library's objects. */
+  private boolean measuring() {
+    return histograms != null && AGENT_THREAD.get() == null;
+  }
+
+  private void client(long nanos, @Nullable ClientCall call, @Nullable Throwable error) {
+    if (call != null) {
+      client(nanos, call.method(), call.scheme(), call.host(), call.port(), call.status(), error);
+    }
+  }
+
   /** Marks the calling thread as the agent's: HTTP client calls made on it are not measured. */
   static void markAgentThread() {
     AGENT_THREAD.set(Boolean.TRUE);
