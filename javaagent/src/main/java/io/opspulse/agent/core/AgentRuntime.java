@@ -14,8 +14,10 @@ import org.jspecify.annotations.Nullable;
  * the bootstrap loader with the recorder behind it, registers {@link ClassGate} (JDK code and ASM),
  * retransforms the few targets the JVM loaded before the agent, adds a shutdown hook and returns;
  * one thread then writes the start history and starts the OpenTelemetry SDK, the Prometheus
- * endpoint and the runtime metrics. Classes are woven as they load, from the first one on: what the
- * woven calls record before the SDK is up is kept by the recorder and exported once it is.
+ * endpoint and the runtime metrics. Classes are woven as they load, from the first one on: the
+ * thread pools, connection pools and restart loaders made before the SDK is up are registered and
+ * reported once it is; the HTTP and JDBC timings of that first fraction of a second (before the
+ * application serves) are dropped.
  */
 final class AgentRuntime {
   private static final boolean DEBUG = Boolean.getBoolean("opspulse.debug");
