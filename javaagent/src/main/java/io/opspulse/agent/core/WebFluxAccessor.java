@@ -92,7 +92,8 @@ final class WebFluxAccessor {
 
   /** The request URI's scheme (http, https). */
   @Nullable String scheme(Object exchange) throws Throwable {
-    return ((URI) uri.invokeExact(request.invokeExact(exchange))).getScheme();
+    Object u = uri.invokeExact(request.invokeExact(exchange));
+    return u instanceof URI requestUri ? requestUri.getScheme() : null;
   }
 
   /** {@code mono.doFinally(done)}: the Mono that runs {@code done} when {@code mono} ends. */
