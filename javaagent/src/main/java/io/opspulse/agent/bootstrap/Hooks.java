@@ -26,6 +26,9 @@ public final class Hooks {
     int dbStatements;
     @Nullable Object dbInnermost;
     int urlConnectionDepth;
+
+    /** The JDK HttpServer context of the outermost exchange on the thread, read on entry. */
+    @Nullable String httpContext;
   }
 
   private Hooks() {}
@@ -463,6 +466,133 @@ public final class Hooks {
       } catch (Throwable t) {
         failed("http-server", t);
       }
+    }
+  }
+
+  // --- server libraries: the woven code passes their objects, the recorder reads them ---
+
+  /**
+   * The JDK HttpServer's {@code Filter.Chain.doFilter(exchange)} begins: {@link #serverEnter()},
+   * and for the outermost call the exchange's context, read now because the JDK keeps it on the
+   * connection, where a keep-alive connection's next request replaces it while this handler may
+   * still run. Must be followed by {@link #httpHandlerExit}.
+   */
+  public static long httpHandlerEnter(@Nullable Object exchange) {
+    long start = serverEnter();
+    Recorder r = recorder;
+    if (start < 0 || r == null || exchange == null) {
+      return start;
+    }
+    try {
+      FRAME.get().httpContext = r.httpHandlerContext(exchange);
+    } catch (Throwable t) {
+      failed("http-server", t);
+    }
+    return start;
+  }
+
+  /**
+   * Ends what {@link #httpHandlerEnter} began: records the exchange under the context read on
+   * entry; nothing when there was none (the agent's own endpoint, or a failed read).
+   */
+  public static void httpHandlerExit(
+      long start, @Nullable Object exchange, @Nullable Throwable thrown) {
+    Recorder r = recorder;
+    if (r == null) {
+      return;
+    }
+    try {
+      Frame f = FRAME.get();
+      if (f.serverDepth > 0) {
+        f.serverDepth--;
+      }
+      if (start < 0) {
+        return;
+      }
+      String context = f.httpContext;
+      f.httpContext = null;
+      if (context != null && exchange != null) {
+        r.httpHandlerRequest(System.nanoTime() - start, exchange, context, thrown, f.dbStatements);
+      }
+    } catch (Throwable t) {
+      failed("http-server", t);
+    }
+  }
+
+  /**
+   * Jersey's {@code ApplicationHandler.handle(request)} returned: the {@code @Path} templates it
+   * matched are left on the request for {@link #servletExit}.
+   */
+  public static void jerseyMatched(@Nullable Object containerRequest) {
+    Recorder r = recorder;
+    if (r != null && containerRequest != null) {
+      try {
+        r.jerseyMatched(containerRequest);
+      } catch (Throwable t) {
+        failed("servlet", t);
+      }
+    }
+  }
+
+  /**
+   * A Vert.x HTTP/2 server request was made, and with it its response: the request begins, keyed by
+   * that response, and ends with {@link #vertxResponseEnd}.
+   */
+  public static void vertxHttp2Request(@Nullable Object request) {
+    Recorder r = recorder;
+    if (r != null && request != null) {
+      try {
+        r.vertxHttp2Request(request, System.nanoTime());
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
+    }
+  }
+
+  /**
+   * A Vert.x HTTP/1.x server response was made from Netty's request head on a connection: the
+   * request begins, keyed by the response, and ends with {@link #vertxResponseEnd}.
+   */
+  public static void vertxResponseCreated(
+      @Nullable Object response, @Nullable Object connection, @Nullable Object request) {
+    Recorder r = recorder;
+    if (r != null && response != null) {
+      try {
+        r.vertxResponseCreated(response, connection, request, System.nanoTime());
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
+    }
+  }
+
+  /** A Vert.x server response ended (or sent a file): its request ends with the status set. */
+  public static void vertxResponseEnd(@Nullable Object response) {
+    Recorder r = recorder;
+    if (r != null && response != null) {
+      try {
+        r.vertxResponseEnd(response, System.nanoTime());
+      } catch (Throwable t) {
+        failed("http-server", t);
+      }
+    }
+  }
+
+  /**
+   * Spring WebFlux's {@code ExceptionHandlingWebHandler.handle(exchange)} returned {@code handled}
+   * (a Mono): returns the Mono to return instead, which records the request when it ends; {@code
+   * handled} itself when nothing is measured or anything fails.
+   */
+  public static @Nullable Object webFluxHandled(
+      @Nullable Object exchange, @Nullable Object handled) {
+    Recorder r = recorder;
+    if (r == null || exchange == null || handled == null) {
+      return handled;
+    }
+    try {
+      return r.webFluxHandled(exchange, handled);
+    } catch (Throwable t) {
+      failed("http-server", t);
+      return handled;
     }
   }
 

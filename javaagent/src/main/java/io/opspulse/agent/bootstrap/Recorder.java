@@ -104,6 +104,41 @@ public interface Recorder {
   void asyncServerFinished(Object exchange, long endNanos, int status);
 
   /**
+   * The context a JDK HttpServer exchange runs in, read when its handling begins: its path, or null
+   * where it is not measured (the agent's own endpoint).
+   */
+  @Nullable String httpHandlerContext(Object exchange);
+
+  /** A JDK HttpServer exchange (a {@code com.sun.net.httpserver.HttpExchange}) ended. */
+  void httpHandlerRequest(
+      long nanos, Object exchange, String context, @Nullable Throwable error, int dbStatements);
+
+  /**
+   * Jersey matched and ran {@code containerRequest}: its {@code @Path} templates are to be left on
+   * it for {@link #servletRequest}.
+   */
+  void jerseyMatched(Object containerRequest);
+
+  /** A Vert.x HTTP/2 server request was made: begins a request keyed by its response. */
+  void vertxHttp2Request(Object request, long startNanos);
+
+  /**
+   * A Vert.x HTTP/1.x server response was made for Netty's {@code request} on {@code connection}:
+   * begins a request keyed by the response.
+   */
+  void vertxResponseCreated(
+      Object response, @Nullable Object connection, @Nullable Object request, long startNanos);
+
+  /** A Vert.x server response ended: ends its request with the response's status. */
+  void vertxResponseEnd(Object response, long endNanos);
+
+  /**
+   * Spring WebFlux handled {@code exchange} with the Mono {@code handled}: returns the Mono that
+   * records the request when it ends, or {@code handled} where nothing is measured.
+   */
+  Object webFluxHandled(Object exchange, Object handled);
+
+  /**
    * An asynchronous client's exchange began at {@code startNanos}; it ends when {@code callback}
    * (of the library's interface {@code callbackType}) is told so. Returns what the library should
    * call instead: a proxy that measures, then passes every call on; {@code callback} itself where

@@ -224,6 +224,97 @@ final class AgentRecorder implements Recorder {
     }
   }
 
+  // --- server libraries, read through their own API (the woven code passes only Objects) ---
+
+  @Override
+  public @Nullable String httpHandlerContext(Object exchange) {
+    return JdkHttpServerExchanges.context(exchange);
+  }
+
+  @Override
+  public void httpHandlerRequest(
+      long nanos, Object exchange, String context, @Nullable Throwable error, int dbStatements) {
+    var ex = (com.sun.net.httpserver.HttpExchange) exchange;
+    serverRequest(
+        nanos,
+        ex.getRequestMethod(),
+        ex instanceof com.sun.net.httpserver.HttpsExchange ? "https" : "http",
+        HttpRoutes.httpServer(context, ex.getRequestURI().getPath()),
+        ex.getResponseCode(),
+        error,
+        dbStatements);
+  }
+
+  @Override
+  public void jerseyMatched(Object containerRequest) {
+    try {
+      JerseyAccessor accessor = JerseyAccessor.of(containerRequest);
+      if (accessor != null) {
+        accessor.leaveMatched(containerRequest);
+      }
+    } catch (Throwable t) {
+      errors.record("servlet", t);
+    }
+  }
+
+  @Override
+  public void vertxHttp2Request(Object request, long startNanos) {
+    VertxAccessor.Http2Request read;
+    try {
+      read = VertxAccessor.http2Request(request);
+    } catch (Throwable t) {
+      errors.record("http-server", t);
+      return;
+    }
+    if (read.response() != null) {
+      asyncServerStarted(read.response(), startNanos, read.method(), read.scheme());
+    }
+  }
+
+  @Override
+  public void vertxResponseCreated(
+      Object response, @Nullable Object connection, @Nullable Object request, long startNanos) {
+    String method;
+    String scheme;
+    try {
+      method = VertxAccessor.nettyMethod(request);
+      scheme = VertxAccessor.scheme(connection);
+    } catch (Throwable t) {
+      errors.record("http-server", t);
+      return;
+    }
+    asyncServerStarted(response, startNanos, method, scheme);
+  }
+
+  @Override
+  public void vertxResponseEnd(Object response, long endNanos) {
+    int status;
+    try {
+      status = VertxAccessor.status(response);
+    } catch (Throwable t) {
+      errors.record("http-server", t);
+      return;
+    }
+    asyncServerFinished(response, endNanos, status);
+  }
+
+  @Override
+  public Object webFluxHandled(Object exchange, Object handled) {
+    try {
+      WebFluxAccessor accessor = WebFluxAccessor.of(exchange);
+      if (accessor == null) {
+        return handled;
+      }
+      java.util.function.Consumer<Object> done =
+          io.opspulse.agent.bootstrap.Hooks.reactiveServer(
+              exchange, accessor.method(exchange), accessor.scheme(exchange));
+      return done == null ? handled : WebFluxAccessor.doFinally(handled, done);
+    } catch (Throwable t) {
+      errors.record("http-server", t);
+      return handled;
+    }
+  }
+
   private static String scheme(@Nullable String scheme) {
     return "https".equalsIgnoreCase(scheme) ? "https" : "http";
   }

@@ -21,7 +21,10 @@ final class HttpRoutes {
   static final String SPRING_MVC_PATTERN =
       "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
-  /** Where the Jersey advice leaves the {@code @Path} templates it matched (outermost first). */
+  /**
+   * The request property (on a servlet container: the attribute) where {@link JerseyAccessor}
+   * leaves the {@code @Path} templates Jersey matched, outermost first.
+   */
   static final String JAX_RS_TEMPLATES = "io.opspulse.agent.jaxrs.templates";
 
   /** Spring WebFlux's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE} (a PathPattern). */
@@ -108,6 +111,15 @@ final class HttpRoutes {
       route.append(t.startsWith("/") ? "" : "/").append(t);
     }
     return route.length() == 0 ? "/" : route.toString();
+  }
+
+  /**
+   * A JDK HttpServer exchange's route: the path of its context, as the application registered it
+   * ({@code createContext}); but the context "/" takes every path no other context does, so it
+   * names the route "/" only for the path "/" itself.
+   */
+  static @Nullable String httpServer(String contextPath, @Nullable String requestPath) {
+    return "/".equals(contextPath) && !"/".equals(requestPath) ? null : contextPath;
   }
 
   /** A Spring WebFlux exchange's route: its best-matching pattern. */

@@ -29,7 +29,7 @@ final class JdkHttpServerInstrumentation implements TypeInstrumentation {
   public List<MethodAdvice> advice() {
     return List.of(
         on(named("doFilter").arguments(1))
-            .enter(call("serverEnter").returningEnterValue())
+            .enter(call("httpHandlerEnter", argument(0)).returningEnterValue())
             .exitOrThrow(call("httpHandlerExit", ENTER, argument(0), THROWN)));
   }
 }

@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The agent's {@link AgentRecorder} installed in {@link Hooks} and bound to OpenTelemetry's
- * Prometheus reader, as {@link AgentWiring} binds it: what the hooks record is read back as the
- * {@code /metrics} text a scrape gets. Closing uninstalls it.
+ * The agent's {@link AgentRecorder}, bound to a metrics SDK and installed in {@link Hooks} as the
+ * agent installs it, so that a test drives the hooks with a library's real objects and reads back
+ * the {@code /metrics} text they led to.
  */
 final class InstalledRecorder implements AutoCloseable {
+  static final String HTTP_SERVER = "http_server_request_duration_seconds";
   static final String CLIENT_DURATION = "http_client_request_duration_seconds";
 
+  final AgentErrors errors = new AgentErrors();
   private final PrometheusMetricReader reader =
       PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
   private final SdkMeterProvider provider =
@@ -28,7 +30,6 @@ final class InstalledRecorder implements AutoCloseable {
           .setExemplarFilter(ExemplarFilter.alwaysOff())
           .registerMetricReader(reader)
           .build();
-  final AgentErrors errors = new AgentErrors();
 
   InstalledRecorder() {
     AgentConfig config =
@@ -44,6 +45,7 @@ final class InstalledRecorder implements AutoCloseable {
     Hooks.install(recorder);
   }
 
+  /** The metrics recorded so far, as a scrape would see them. */
   Exposition scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
