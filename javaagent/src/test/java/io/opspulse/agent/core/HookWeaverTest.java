@@ -30,6 +30,10 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
 
 /**
  * The calls {@link HookWeaver} weaves, as the JVM runs them: the real libraries' classes, woven by
@@ -345,6 +349,57 @@ class HookWeaverTest {
         throw new ClassNotFoundException(name, e);
       }
     }
+  }
+
+  /**
+   * A class file from before Java 6 has no stack map frames: the woven handler gets none either,
+   * and the JVM's type-inferring verifier accepts the result.
+   */
+  @Test
+  void aClassFileFromBeforeJava6IsWovenWithoutFrames() throws Exception {
+    String internal = WovenSubject.class.getName().replace('.', '/');
+    byte[] modern;
+    try (InputStream in = LOADER.getResourceAsStream(internal + ".class")) {
+      modern = in.readAllBytes();
+    }
+    ClassWriter java5 = new ClassWriter(0);
+    new ClassReader(modern)
+        .accept(
+            new ClassVisitor(Opcodes.ASM9, java5) {
+              @Override
+              public void visit(
+                  int version,
+                  int access,
+                  String name,
+                  String signature,
+                  String superName,
+                  String[] interfaces) {
+                super.visit(Opcodes.V1_5, access, name, signature, superName, interfaces);
+              }
+            },
+            ClassReader.SKIP_FRAMES);
+    byte[] woven = HookWeaver.weave(internal, java5.toByteArray(), SUBJECT_ADVICE);
+    Class<?> type =
+        new ClassLoader(LOADER) {
+          Class<?> define(byte[] b) {
+            return defineClass(null, b, 0, b.length);
+          }
+        }.define(woven);
+    Object subject = type.getConstructor(String.class).newInstance("old");
+    assertThat(type.getMethod("failsOnEmpty", String.class).invoke(subject, "x"))
+        .isEqualTo("old:x");
+    Throwable thrown =
+        catchThrowable(() -> type.getMethod("failsOnEmpty", String.class).invoke(subject, ""));
+    assertThat(thrown).hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(calls)
+        .extracting(Call::method)
+        .containsExactly(
+            "executorCreated",
+            "connectionAcquired",
+            "connectionAcquired",
+            "connectionAcquired",
+            "connectionAcquired");
+    assertThat(calls.get(4).args()).element(2).isSameAs(thrown.getCause());
   }
 
   @Test
