@@ -445,18 +445,13 @@ final class AgentRecorder implements Recorder {
       @Nullable Object request,
       @Nullable Object response,
       @Nullable Throwable error) {
-    if (!measuring()) {
-      return;
-    }
-    ClientCall call;
-    try {
-      ApacheClient4Accessor accessor = ApacheClient4Accessor.of(target, request, response);
-      call = accessor == null ? null : accessor.read(target, request, response);
-    } catch (Throwable t) {
-      errors.record("http-client", t);
-      return;
-    }
-    client(nanos, call, error);
+    clientExchange(
+        nanos,
+        error,
+        () -> {
+          ApacheClient4Accessor accessor = ApacheClient4Accessor.of(target, request, response);
+          return accessor == null ? null : accessor.read(target, request, response);
+        });
   }
 
   @Override
@@ -466,13 +461,31 @@ final class AgentRecorder implements Recorder {
       @Nullable Object request,
       @Nullable Object response,
       @Nullable Throwable error) {
+    clientExchange(
+        nanos,
+        error,
+        () -> {
+          ApacheClient5Accessor accessor = ApacheClient5Accessor.of(target, request, response);
+          return accessor == null ? null : accessor.read(target, request, response);
+        });
+  }
+
+  /** Reads a client library's exchange from its own objects, through an accessor. */
+  private interface ClientCallReader {
+    @Nullable ClientCall read() throws Throwable;
+  }
+
+  /**
+   * One finished exchange of a client library: read (a failed read is counted, not recorded), then
+   * recorded as the values read in the library would be.
+   */
+  private void clientExchange(long nanos, @Nullable Throwable error, ClientCallReader reader) {
     if (!measuring()) {
       return;
     }
     ClientCall call;
     try {
-      ApacheClient5Accessor accessor = ApacheClient5Accessor.of(target, request, response);
-      call = accessor == null ? null : accessor.read(target, request, response);
+      call = reader.read();
     } catch (Throwable t) {
       errors.record("http-client", t);
       return;
@@ -505,18 +518,13 @@ final class AgentRecorder implements Recorder {
   @Override
   public void okHttpExchange(
       long nanos, Object request, @Nullable Object response, @Nullable Throwable error) {
-    if (!measuring()) {
-      return;
-    }
-    ClientCall call;
-    try {
-      OkHttpAccessor accessor = OkHttpAccessor.of(request);
-      call = accessor == null ? null : accessor.read(request, response);
-    } catch (Throwable t) {
-      errors.record("http-client", t);
-      return;
-    }
-    client(nanos, call, error);
+    clientExchange(
+        nanos,
+        error,
+        () -> {
+          OkHttpAccessor accessor = OkHttpAccessor.of(request);
+          return accessor == null ? null : accessor.read(request, response);
+        });
   }
 
   @Override
