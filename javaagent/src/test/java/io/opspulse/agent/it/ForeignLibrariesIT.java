@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent's relocated OpenTelemetry and ByteBuddy never meet the application's own versions. */
+/**
+ * The agent's relocated OpenTelemetry and ASM never meet the application's own OpenTelemetry API
+ * and ByteBuddy (with the ASM ByteBuddy carries), of other versions.
+ */
 class ForeignLibrariesIT {
 
   @Test
