@@ -79,7 +79,7 @@ export interface PanelSpec {
 const THRESHOLD_UNITS: Record<string, string[]> = {
   ratio: ["percentunit"],
   seconds: ["s"],
-  "": ["short", "none", "suffix:/h"],
+  "": ["short", "none", "suffix:/h", "suffix:/10m"],
 };
 
 export class Board {

@@ -2,8 +2,8 @@
 // incident reports: 37 running where 23 are declared (orphans, anonymous and deprecated containers),
 // services that never came up, crash loops with their exit reasons, the health-check ratio, and
 // container limits that promise more than the host has. One row each: state, sprawl, restarts and
-// exits, health, limits. Panels that show what an alert watches compute what it computes (its
-// recording rule where it has one) and link to its runbook.
+// exits, health, limits, and the exporter's own errors. Panels that show what an alert watches
+// compute what it computes (its recording rule where it has one) and link to its runbook.
 import { Catalog } from "./catalog";
 import { Board, flameGraphLink, withHost } from "./board";
 import { Rules } from "./rules";
@@ -200,6 +200,29 @@ export function fleet(catalog: Catalog, rules: Rules): Board {
     queries: [{
       expr: withHost(`topk(5, sum ${q.by("docker_container_cpu_usage_seconds_total", "instance", "name")} (${q.rate(q.sel("docker_container_cpu_usage_seconds_total"))}))`),
       legend: "{{name}}", instant: true,
+    }],
+  });
+
+  b.row("Exporter", { collapsed: true });
+  b.timeseries({
+    title: "Exporter task failures by task",
+    description: "Failures of the exporter's own tasks (resync, event, cgroups, compose, ...) by task, as a rate per 10 minutes: each failure is counted and carried on, so the exporter keeps serving, but what the task keeps true goes stale. OpspulseExporterTaskFailing warns when one task stays above the line for its pending period; the exporter's log names the exception.",
+    alerts: ["OpspulseExporterTaskFailing"],
+    unit: "suffix:/10m", min: 0, w: 12, h: 8,
+    thresholds: { base: "green", steps: [["exporter_task_failures", "red"]] },
+    queries: [{
+      expr: `sum ${q.by("opspulse_exporter_task_failures_total", "task")} (${q.rate(q.sel("opspulse_exporter_task_failures_total"))}) * 600`,
+      legend: "{{task}}",
+    }],
+  });
+  b.timeseries({
+    title: "Container labels refused by reason",
+    description: "Docker labels of the current containers that the exporter refuses as hostile, by reason (too_long, control_character, invalid_utf8); the containers are still tracked, without those labels. Any for 15 minutes raises OpspulseExporterContainerLabelsRefused, whose runbook shows how to find the container.",
+    alerts: ["OpspulseExporterContainerLabelsRefused"],
+    unit: "short", min: 0, w: 12, h: 8,
+    queries: [{
+      expr: `sum ${q.by("opspulse_exporter_container_labels_refused", "reason")} (${q.sel("opspulse_exporter_container_labels_refused")})`,
+      legend: "{{reason}}",
     }],
   });
   b.stat({

@@ -12,6 +12,7 @@ import static io.opspulse.catalog.DockerMetrics.CONTAINER_MEMORY_USAGE;
 import static io.opspulse.catalog.DockerMetrics.CONTAINER_OOM_KILLS;
 import static io.opspulse.catalog.DockerMetrics.CONTAINER_RESTARTS;
 import static io.opspulse.catalog.DockerMetrics.CONTAINER_STATE;
+import static io.opspulse.catalog.DockerMetrics.EXPORTER_LABELS_REFUSED;
 import static io.opspulse.catalog.DockerMetrics.EXPORTER_TASK_FAILURES;
 import static io.opspulse.catalog.DockerMetrics.HOST_CPUS;
 import static io.opspulse.catalog.DockerMetrics.HOST_MEMORY;
@@ -358,6 +359,20 @@ final class FleetRules {
                 .description(
                     "The exporter at {{ $labels.instance }} counted {{ $value | printf \"%.0f\" }} failures of its"
                         + " '{{ $labels.task }}' task in the last 10 minutes, and they keep coming.")
+                .build(),
+            // The gauge counts refused labels of the containers there now: it stays up for as long
+            // as the container exists, so the pending period only keeps a short-lived container
+            // (a one-off run) from raising it.
+            AlertRule.builder("OpspulseExporterContainerLabelsRefused")
+                .expr("sum by (job, instance, reason) (" + q.m(EXPORTER_LABELS_REFUSED) + ") > 0")
+                .forDuration("15m")
+                .severity(Severity.WARNING)
+                .summary(
+                    "The exporter refuses hostile Docker labels of a container; it tracks the container without them.")
+                .description(
+                    "The exporter at {{ $labels.instance }} refuses {{ $value | printf \"%.0f\" }} Docker"
+                        + " label(s) of its current containers as {{ $labels.reason }}; those containers"
+                        + " are tracked without the refused labels.")
                 .build(),
             AlertRule.builder("OpspulseDockerEngineUnreachable")
                 .expr(q.m(UP) + " == 0")

@@ -54,6 +54,7 @@ class AlertConventionsTest {
             "OpspulseExporterDown",
             "OpspulseExporterAbsent",
             "OpspulseExporterTaskFailing",
+            "OpspulseExporterContainerLabelsRefused",
             "OpspulseGpuIdleWithMemoryAllocated",
             "OpspulseGpuUnderutilized",
             "OpspulseGpuThrottled",
