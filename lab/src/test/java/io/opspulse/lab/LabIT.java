@@ -67,6 +67,10 @@ class LabIT {
   private static final String NO_XID = "report 002 had no XID errors, so the lab's GPUs raise none";
   private static final String NO_NVLINK = "the lab's simulated RTX 3060s have no NVLink";
   private static final String NO_MIG = "the lab's simulated RTX 3060s have no MIG mode";
+  private static final String NO_TASK_FAILURE =
+      "the lab's exporter has no failing task: the series appears with the first failure";
+  private static final String NO_HOSTILE_LABEL =
+      "no lab container carries a hostile label (HostileLabelsIT makes them)";
 
   /**
    * Panel queries that return no series in the lab, each with why. Empty means every panel of every
@@ -80,7 +84,9 @@ class LabIT {
           "opspulse-gpus #30 'PCIe replays and NVLink errors' B", NO_NVLINK,
           "opspulse-gpus #31 'NVLink links' A", NO_NVLINK,
           "opspulse-gpus #32 'MIG instances' A", NO_MIG,
-          "opspulse-gpus #32 'MIG instances' B", NO_MIG);
+          "opspulse-gpus #32 'MIG instances' B", NO_MIG,
+          "opspulse-fleet #25 'Exporter task failures by task' A", NO_TASK_FAILURE,
+          "opspulse-fleet #26 'Container labels refused by reason' A", NO_HOSTILE_LABEL);
 
   /**
    * Incidents the lab re-creates whose alert this test does not wait for, with why. The backend
