@@ -216,7 +216,7 @@ final class EngineClient implements Closeable {
                   replace.accept(client(endpoint, tls, timeout, timeout));
                 }
               }
-              closeQuietly(client);
+              closeAside(client);
             },
             timeout.toMillis(),
             TimeUnit.MILLISECONDS);
@@ -281,6 +281,17 @@ final class EngineClient implements Closeable {
     closeQuietly(events);
     closeQuietly(calls);
     closeQuietly(pings);
+  }
+
+  /**
+   * Closes an overrun client on a thread of its own: the watchdog is one thread for every call, and
+   * a close that blocks (a connection's graceful close behind the stalled read) must not keep it
+   * from freeing the next stalled call.
+   */
+  private static void closeAside(Closeable c) {
+    Thread t = new Thread(() -> closeQuietly(c), "opspulse-engine-close");
+    t.setDaemon(true);
+    t.start();
   }
 
   static void closeQuietly(Closeable c) {

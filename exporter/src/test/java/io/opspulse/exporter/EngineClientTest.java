@@ -2,9 +2,14 @@ package io.opspulse.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EngineClientTest {
 
@@ -45,6 +50,43 @@ class EngineClientTest {
             .hasMessageContaining("/nonexistent/docker.sock")
             .satisfies(e -> assertThat(((EngineException) e).status()).isZero());
       }
+    }
+  }
+
+  /**
+   * A daemon that stops answering halfway through a body (or before the head) must not hold the
+   * caller past the timeout: docker-java's unix socket ignores read timeouts, so the watchdog has
+   * to free it, whatever the call is reading at that moment.
+   */
+  @Test
+  void aCallWhoseAnswerStopsHalfwayEndsAtTheTimeout(@TempDir Path dir) throws Exception {
+    AtomicInteger lists = new AtomicInteger();
+    try (EngineProxy proxy =
+            new EngineProxy(
+                dir.resolve("engine.sock"),
+                dir.resolve("no-upstream.sock"),
+                path ->
+                    path.contains("/containers/json")
+                        // The first list gets no status line at all, the second half a body.
+                        ? lists.getAndIncrement() == 0
+                            ? new EngineProxy.Stall()
+                            : new EngineProxy.StallInBody("[{\"Id\":\"abc\",\"Names\":[")
+                        : path.contains("/info")
+                            ? new EngineProxy.StallInBody("{\"NCPU\":")
+                            : new EngineProxy.Stall());
+        EngineClient c =
+            new EngineClient(DockerEndpoint.parse(proxy.dockerHost()), Duration.ofSeconds(1))) {
+      for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call :
+          List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+              c::containerIds, c::state, () -> c.inspect("abc"), c::containerIds)) {
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(15),
+            () ->
+                assertThatThrownBy(call)
+                    .isInstanceOf(EngineException.class)
+                    .hasMessageContaining("no answer within 1000 ms"));
+      }
+      assertThat(lists).hasValue(2);
     }
   }
 }

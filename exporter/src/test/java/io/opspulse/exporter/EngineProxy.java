@@ -30,7 +30,7 @@ final class EngineProxy implements AutoCloseable {
   private final Thread acceptor;
 
   /** What the proxy does with one request, chosen from its path. */
-  sealed interface Reply permits Pass, Respond, Stall, Cut {}
+  sealed interface Reply permits Pass, Respond, Stall, StallInBody, Cut {}
 
   record Pass() implements Reply {}
 
@@ -39,6 +39,12 @@ final class EngineProxy implements AutoCloseable {
 
   /** Reads the request and never answers, until the client gives up. */
   record Stall() implements Reply {}
+
+  /**
+   * Answers 200 with a chunked body, sends {@code bodyStart} as its first chunk, and then nothing
+   * more, until the client gives up: a daemon that stops halfway through an answer.
+   */
+  record StallInBody(String bodyStart) implements Reply {}
 
   /**
    * Passes the daemon's answer, but closes the connection after {@code bodyBytes} bytes of its
@@ -111,7 +117,18 @@ final class EngineProxy implements AutoCloseable {
         client.write(ByteBuffer.wrap(body));
         return;
       }
-      if (reply instanceof Stall) {
+      if (reply instanceof StallInBody partial) {
+        // Chunked, as dockerd sends a large list: one chunk, then silence.
+        byte[] start = partial.bodyStart().getBytes(StandardCharsets.UTF_8);
+        String response =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(start.length)
+                + "\r\n";
+        client.write(ByteBuffer.wrap(response.getBytes(StandardCharsets.ISO_8859_1)));
+        client.write(ByteBuffer.wrap(start));
+        client.write(ByteBuffer.wrap("\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+      }
+      if (reply instanceof Stall || reply instanceof StallInBody) {
         ByteBuffer sink = ByteBuffer.allocate(1024);
         while (client.read(sink) >= 0) {
           sink.clear();
