@@ -72,6 +72,15 @@ class StrictYamlTest {
             YamlException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SYNTAX))
         .hasMessageStartingWith(
             "conf.yml:1: (yaml): invalid YAML: special characters are not allowed");
+
+    // A tag that SnakeYAML refuses only when it builds the node, outside its own exceptions: "%20"
+    // decodes to a trailing space.
+    refused(
+        () -> root("!a%20"),
+        Kind.SYNTAX,
+        1,
+        "(yaml)",
+        "invalid YAML: Tag must not contain leading or trailing spaces.");
   }
 
   @Test
