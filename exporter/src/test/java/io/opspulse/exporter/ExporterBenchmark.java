@@ -50,7 +50,7 @@ public final class ExporterBenchmark {
    * The flags docs/deployment.md recommends for the exporter as a sidecar; keep the two the same.
    */
   static final List<String> SIDECAR_FLAGS =
-      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m");
+      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx48m");
 
   /**
    * Args: the exporter jar, and optionally a second jar (an earlier build) measured in the same run
