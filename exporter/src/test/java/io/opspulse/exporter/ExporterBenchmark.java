@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,13 +50,14 @@ public final class ExporterBenchmark {
    * The flags docs/deployment.md recommends for the exporter as a sidecar; keep the two the same.
    */
   static final List<String> SIDECAR_FLAGS =
-      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m");
+      List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx48m");
 
   /**
    * Args: the exporter jar, and optionally a second jar (an earlier build) measured in the same run
    * with each of the same flag sets. {@code -Dbench.sizes=10,100,1000} picks the fleet sizes;
    * {@code -Dbench.flagsets} the JVM flag sets the exporter jar runs with, separated by {@code ;}
-   * (default: the benchmark's usual flags, then {@link #SIDECAR_FLAGS}); {@code
+   * (default: the benchmark's usual flags, then {@link #SIDECAR_FLAGS}); a {@code NAME=value} token
+   * in a set (such as {@code MALLOC_ARENA_MAX=2}) goes into the JVM's environment instead; {@code
    * -Dbench.baseline=false} leaves out the list+inspect method (for quick looks only: the figures
    * that go in docs/benchmarks.md keep it).
    */
@@ -153,7 +155,7 @@ public final class ExporterBenchmark {
 
   private static List<String> exporterCommand(List<String> flags, Path jar, List<String> args) {
     List<String> command = new ArrayList<>(List.of("java"));
-    command.addAll(flags);
+    flags.stream().filter(f -> !isEnv(f)).forEach(command::add);
     command.addAll(List.of("-jar", jar.toString()));
     command.addAll(args);
     return command;
@@ -173,7 +175,12 @@ public final class ExporterBenchmark {
             .map(s -> s.contains("%d") ? String.format(Locale.ROOT, s, port) : s)
             .toList();
     Path log = Files.createTempFile("bench-", ".log");
-    try (ManagedProcess p = ManagedProcess.start(method, command, Map.of(), log)) {
+    // Environment settings (glibc's MALLOC_ARENA_MAX) ride in the flag set as NAME=value tokens.
+    Map<String, String> env = new HashMap<>();
+    flags.stream()
+        .filter(ExporterBenchmark::isEnv)
+        .forEach(f -> env.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1)));
+    try (ManagedProcess p = ManagedProcess.start(method, command, env, log)) {
       String url = "http://127.0.0.1:" + port + "/metrics";
       waitUntil(url, containers);
       for (int i = 0; i < 20; i++) {
@@ -205,6 +212,11 @@ public final class ExporterBenchmark {
     } finally {
       Files.deleteIfExists(log);
     }
+  }
+
+  /** A flag-set token that is an environment variable, not a JVM flag: {@code NAME=value}. */
+  private static boolean isEnv(String token) {
+    return token.matches("[A-Z_][A-Z0-9_]*=.*");
   }
 
   /**
