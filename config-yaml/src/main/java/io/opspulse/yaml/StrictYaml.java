@@ -101,18 +101,11 @@ public final class StrictYaml {
           YamlException.WHOLE_FILE,
           "invalid YAML: " + oneLine(what),
           e);
-    } catch (IllegalArgumentException e) {
-      // SnakeYAML checks some node parts only when it builds them, outside its own exceptions: a
-      // tag
-      // such as "!a%20" decodes to one with a trailing space (found by ComposeParserFuzzTest).
-      throw new YamlException(
-          Kind.SYNTAX,
-          file,
-          stream.getLine() + 1,
-          YamlException.WHOLE_FILE,
-          "invalid YAML: " + oneLine(e.getMessage()),
-          e);
-    } catch (ReaderException e) {
+    } catch (ReaderException | IllegalArgumentException e) {
+      // IllegalArgumentException: SnakeYAML checks some node parts only when it builds them,
+      // outside
+      // its own exceptions; a tag such as "!a%20" decodes to one with a trailing space (found by
+      // ComposeParserFuzzTest).
       throw new YamlException(
           Kind.SYNTAX,
           file,
