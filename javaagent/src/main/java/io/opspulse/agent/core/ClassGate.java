@@ -65,6 +65,9 @@ final class ClassGate implements ClassFileTransformer {
     }
     this.byName = Map.copyOf(names);
     this.hierarchies = List.copyOf(byHierarchy);
+    if (hierarchies.size() > 31) { // one bit each in adviceFor's mask
+      throw new IllegalArgumentException("at most 31 instrumentations by hierarchy");
+    }
     this.advised = new MethodSpec[hierarchies.size()][];
     this.rootMasks = new int[hierarchies.size()];
     for (int h = 0; h < rootMasks.length; h++) {
@@ -148,7 +151,17 @@ final class ClassGate implements ClassFileTransformer {
     if (header == null || header.isInterface()) {
       return List.of();
     }
-    int wanted = wantedRoots(header);
+    // The hierarchy instrumentations whose advised methods this class declares (advice goes on
+    // declared methods only, so without one a class is never a target, whatever it extends) and the
+    // roots that would make it theirs; the supertypes are read only when there are some.
+    int declaring = 0;
+    int wanted = 0;
+    for (int h = 0; h < rootMasks.length; h++) {
+      if (declaresAdvised(header, advised[h])) {
+        declaring |= 1 << h;
+        wanted |= rootMasks[h];
+      }
+    }
     if (wanted == 0) {
       return List.of();
     }
@@ -158,25 +171,11 @@ final class ClassGate implements ClassFileTransformer {
     }
     List<MethodAdvice> advice = new ArrayList<>();
     for (int h = 0; h < rootMasks.length; h++) {
-      if ((rootMasks[h] & reached) != 0 && declaresAdvised(header, advised[h])) {
+      if ((declaring & (1 << h)) != 0 && (rootMasks[h] & reached) != 0) {
         advice.addAll(hierarchies.get(h).advice());
       }
     }
     return advice;
-  }
-
-  /**
-   * The roots that would make this class a target, judged by the methods it declares: advice goes
-   * on declared methods only, so a class without one is never a target, whatever it extends.
-   */
-  private int wantedRoots(ClassHeader header) {
-    int wanted = 0;
-    for (int h = 0; h < rootMasks.length; h++) {
-      if (declaresAdvised(header, advised[h])) {
-        wanted |= rootMasks[h];
-      }
-    }
-    return wanted;
   }
 
   private static boolean declaresAdvised(ClassHeader header, MethodSpec[] advised) {
