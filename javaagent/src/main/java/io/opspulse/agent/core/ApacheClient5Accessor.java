@@ -48,14 +48,9 @@ final class ApacheClient5Accessor {
   }
 
   private static final ClassValue<@Nullable ScopeRoute> SCOPE_ROUTE =
-      new ClassValue<>() {
-        @Override
-        protected @Nullable ScopeRoute computeValue(Class<?> type) {
-          Class<?> scope = ApiTypes.find(type, EXEC_SCOPE);
-          if (scope == null) {
-            return null;
-          }
-          try {
+      ApiTypes.perClass(
+          EXEC_SCOPE,
+          scope -> {
             Class<?> route = ApiTypes.sibling(scope, HTTP_ROUTE);
             // A public final field of a public class: HttpClient offers no other way to the route.
             MethodHandle field =
@@ -64,20 +59,10 @@ final class ApacheClient5Accessor {
                     .asType(MethodType.methodType(Object.class, Object.class));
             return new ScopeRoute(
                 field, ApiTypes.getter(route, "getTargetHost", ApiTypes.sibling(route, HTTP_HOST)));
-          } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(
-                "cannot read the Apache HttpClient 5 exec scope " + type.getName(), e);
-          }
-        }
-      };
+          });
 
   private static final ClassValue<@Nullable Class<?>> CALLBACK_TYPE =
-      new ClassValue<>() {
-        @Override
-        protected @Nullable Class<?> computeValue(Class<?> type) {
-          return ApiTypes.find(type, EXEC_CALLBACK);
-        }
-      };
+      ApiTypes.perClass(EXEC_CALLBACK, api -> api);
 
   private final MethodHandle method;
   private final MethodHandle scheme;

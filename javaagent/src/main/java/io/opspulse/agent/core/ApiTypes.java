@@ -67,6 +67,33 @@ final class ApiTypes {
     return h.asType(MethodType.methodType(Object.class, Object.class, String.class));
   }
 
+  /** What one API type yields (handles on it, as a holder), looked up once per runtime class. */
+  interface Lookup<T> {
+    T of(Class<?> api) throws ReflectiveOperationException;
+  }
+
+  /**
+   * Per runtime class: {@code lookup} applied to the type named {@code api} among its supertypes,
+   * as that class's loader sees it; null for a class that is no {@code api}. A lookup that fails
+   * throws (ClassValue caches no exception, so it is reported at each use).
+   */
+  static <T> ClassValue<@Nullable T> perClass(String api, Lookup<T> lookup) {
+    return new ClassValue<>() {
+      @Override
+      protected @Nullable T computeValue(Class<?> type) {
+        Class<?> found = find(type, api);
+        if (found == null) {
+          return null;
+        }
+        try {
+          return lookup.of(found);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot read " + api + " of " + type.getName(), e);
+        }
+      }
+    };
+  }
+
   /** An enum constant's name, or null. */
   static @Nullable String enumName(Object value) {
     return value instanceof Enum<?> e ? e.name() : null;

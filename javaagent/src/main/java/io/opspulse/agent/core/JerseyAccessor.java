@@ -15,17 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class JerseyAccessor {
   private static final ClassValue<@Nullable JerseyAccessor> BY_REQUEST_CLASS =
-      new ClassValue<>() {
-        @Override
-        protected @Nullable JerseyAccessor computeValue(Class<?> type) {
-          try {
-            Class<?> request = ApiTypes.find(type, "org.glassfish.jersey.server.ContainerRequest");
-            return request == null ? null : new JerseyAccessor(request);
-          } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the Jersey API of " + type.getName(), e);
-          }
-        }
-      };
+      ApiTypes.perClass("org.glassfish.jersey.server.ContainerRequest", JerseyAccessor::new);
 
   private final MethodHandle uriInfo;
   private final MethodHandle matchedTemplates;

@@ -10,17 +10,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class OkHttpAccessor {
   private static final ClassValue<@Nullable OkHttpAccessor> BY_REQUEST_CLASS =
-      new ClassValue<>() {
-        @Override
-        protected @Nullable OkHttpAccessor computeValue(Class<?> type) {
-          Class<?> request = ApiTypes.find(type, "okhttp3.Request");
-          try {
-            return request == null ? null : new OkHttpAccessor(request);
-          } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read the OkHttp API of " + type.getName(), e);
-          }
-        }
-      };
+      ApiTypes.perClass("okhttp3.Request", OkHttpAccessor::new);
 
   private final MethodHandle url;
   private final MethodHandle method;

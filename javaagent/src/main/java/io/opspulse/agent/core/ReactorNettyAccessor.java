@@ -11,18 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ReactorNettyAccessor {
   private static final ClassValue<@Nullable ReactorNettyAccessor> BY_OPERATIONS_CLASS =
-      new ClassValue<>() {
-        @Override
-        protected @Nullable ReactorNettyAccessor computeValue(Class<?> type) {
-          Class<?> infos = ApiTypes.find(type, "reactor.netty.http.client.HttpClientInfos");
-          try {
-            return infos == null ? null : new ReactorNettyAccessor(infos);
-          } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(
-                "cannot read the Reactor Netty API of " + type.getName(), e);
-          }
-        }
-      };
+      ApiTypes.perClass("reactor.netty.http.client.HttpClientInfos", ReactorNettyAccessor::new);
 
   /** The response head's status, per message class; null for every other message (its body). */
   private record Status(MethodHandle status, MethodHandle code) {
@@ -32,25 +21,15 @@ final class ReactorNettyAccessor {
   }
 
   private static final ClassValue<@Nullable Status> BY_MESSAGE_CLASS =
-      new ClassValue<>() {
-        @Override
-        protected @Nullable Status computeValue(Class<?> type) {
-          Class<?> response = ApiTypes.find(type, "io.netty.handler.codec.http.HttpResponse");
-          if (response == null) {
-            return null;
-          }
-          try {
+      ApiTypes.perClass(
+          "io.netty.handler.codec.http.HttpResponse",
+          response -> {
             Class<?> status =
                 ApiTypes.sibling(response, "io.netty.handler.codec.http.HttpResponseStatus");
             return new Status(
                 ApiTypes.getter(response, "status", status),
                 ApiTypes.getter(status, "code", int.class));
-          } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(
-                "cannot read Netty's HttpResponse " + type.getName(), e);
-          }
-        }
-      };
+          });
 
   private final MethodHandle method;
   private final MethodHandle methodName;

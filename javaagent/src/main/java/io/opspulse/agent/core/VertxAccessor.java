@@ -14,14 +14,14 @@ final class VertxAccessor {
   private static final String CONNECTION = "io.vertx.core.http.HttpConnection";
   private static final String NETTY_REQUEST = "io.netty.handler.codec.http.HttpRequest";
 
-  private static final ClassValue<ServerRequest> REQUESTS =
-      perClass(SERVER_REQUEST, ServerRequest::new);
-  private static final ClassValue<MethodHandle> STATUS =
-      perClass(SERVER_RESPONSE, api -> ApiTypes.getter(api, "getStatusCode", int.class));
-  private static final ClassValue<MethodHandle> SSL =
-      perClass(CONNECTION, api -> ApiTypes.getter(api, "isSsl", boolean.class));
-  private static final ClassValue<MethodName> NETTY_METHOD =
-      perClass(
+  private static final ClassValue<@Nullable ServerRequest> REQUESTS =
+      ApiTypes.perClass(SERVER_REQUEST, ServerRequest::new);
+  private static final ClassValue<@Nullable MethodHandle> STATUS =
+      ApiTypes.perClass(SERVER_RESPONSE, api -> ApiTypes.getter(api, "getStatusCode", int.class));
+  private static final ClassValue<@Nullable MethodHandle> SSL =
+      ApiTypes.perClass(CONNECTION, api -> ApiTypes.getter(api, "isSsl", boolean.class));
+  private static final ClassValue<@Nullable MethodName> NETTY_METHOD =
+      ApiTypes.perClass(
           NETTY_REQUEST,
           api ->
               new MethodName(api, ApiTypes.sibling(api, "io.netty.handler.codec.http.HttpMethod")));
@@ -62,7 +62,7 @@ final class VertxAccessor {
       @Nullable Object response, @Nullable String method, @Nullable String scheme) {}
 
   static Http2Request http2Request(Object request) throws Throwable {
-    ServerRequest api = get(REQUESTS, request);
+    ServerRequest api = get(REQUESTS, request, SERVER_REQUEST);
     return new Http2Request(
         api.response.invokeExact(request),
         api.method.of(request),
@@ -71,48 +71,28 @@ final class VertxAccessor {
 
   /** The method of Netty's request head, or null without one. */
   static @Nullable String nettyMethod(@Nullable Object request) throws Throwable {
-    return request == null ? null : get(NETTY_METHOD, request).of(request);
+    return request == null ? null : get(NETTY_METHOD, request, NETTY_REQUEST).of(request);
   }
 
   /** "https" for a TLS connection, else "http" (no connection too). */
   static String scheme(@Nullable Object connection) throws Throwable {
-    return connection != null && (boolean) get(SSL, connection).invokeExact(connection)
+    return connection != null && (boolean) get(SSL, connection, CONNECTION).invokeExact(connection)
         ? "https"
         : "http";
   }
 
   /** The status the response was given (200 unless the application set another). */
   static int status(Object response) throws Throwable {
-    return (int) get(STATUS, response).invokeExact(response);
+    return (int) get(STATUS, response, SERVER_RESPONSE).invokeExact(response);
   }
 
-  private static <T> T get(ClassValue<T> cache, Object instance) {
-    return cache.get(instance.getClass());
-  }
-
-  /** What one API type yields, looked up once. */
-  private interface Lookup<T> {
-    T of(Class<?> api) throws ReflectiveOperationException;
-  }
-
-  /**
-   * Per runtime class: {@code lookup} applied to the type named {@code api} among its supertypes;
-   * an object of any other class is refused (with an exception, so that it is reported).
-   */
-  private static <T> ClassValue<T> perClass(String api, Lookup<T> lookup) {
-    return new ClassValue<>() {
-      @Override
-      protected T computeValue(Class<?> type) {
-        Class<?> found = ApiTypes.find(type, api);
-        if (found == null) {
-          throw new IllegalArgumentException(type.getName() + " is no " + api);
-        }
-        try {
-          return lookup.of(found);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot read " + api + " of " + type.getName(), e);
-        }
-      }
-    };
+  /** What {@code cache} holds for the instance's class; an object of another API is refused. */
+  private static <T> T get(ClassValue<@Nullable T> cache, Object instance, String api) {
+    T found = cache.get(instance.getClass());
+    if (found == null) {
+      // An exception, so that the hook reports it.
+      throw new IllegalArgumentException(instance.getClass().getName() + " is no " + api);
+    }
+    return found;
   }
 }
